@@ -1,0 +1,99 @@
+/**
+ * Dual values: a primal paired with the way back (reverse mode) or a tangent (forward mode).
+ *
+ * A `Dual` belongs to one `Trace`. A reverse trace records, for every primitive applied to its
+ * Duals, one `Node` (the inputs, the output and the pullback); the trace is created by `vjp`/`grad`
+ * for one call and owned by it — there is no global tape. A forward trace records nothing: each
+ * Dual carries its tangent. Traces nest: the primal of a Dual may itself be a Dual of an outer
+ * trace (of lower `level`), which is how `grad` of `grad`, and `jvp` of `grad`, work.
+ *
+ * Levels are derived from the arguments alone: a new trace's level is one more than the highest
+ * level among the Duals in the arguments of the function being differentiated. No counter, no
+ * dynamic scope. The price: an inner differentiated function must receive outer Duals through its
+ * arguments, not through a closure; meeting two unrelated traces of the same level in one op is a
+ * `PerturbationError` that says so.
+ */
+import type { Shape, Tensor } from '../tensor/index.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** What the ops accept and return: a plain tensor, or a Dual recording its derivative. */
+export type Value = Tensor | Dual
+
+/** A Value or a plain number (promoted to a scalar tensor). */
+export type Operand = Value | number
+
+/** A recorded step of a reverse trace: one primitive application. */
+export interface Node {
+  readonly name: string
+  /** The primitive's inputs at this trace's level (constants included). */
+  readonly inputs: readonly Value[]
+  readonly output: Value
+  /** For each input, the index of the node that produced it in this trace, or -1 for a constant. */
+  readonly parents: readonly number[]
+  /** Cotangents for the inputs, given the cotangent of the output (undefined where not wanted). */
+  readonly pullback: (cotangent: Value) => readonly (Value | undefined)[]
+}
+
+/** A differentiation in progress: reverse (records nodes) or forward (tangents ride along). */
+export interface Trace {
+  readonly _tag: 'Trace'
+  readonly mode: 'reverse' | 'forward'
+  readonly level: number
+  /** Reverse mode: the steps, in creation order. Appended to only while the trace's function runs. */
+  readonly nodes: Node[]
+}
+
+/** A value under differentiation. */
+export interface Dual {
+  readonly _tag: 'Dual'
+  readonly primal: Value
+  readonly trace: Trace
+  /** Reverse mode: index of the node that produced this value. */
+  readonly id: number
+  /** Forward mode: the tangent (same shape as the primal). */
+  readonly tangent: Value | undefined
+}
+
+// ─── guards ─────────────────────────────────────────────────────────────────────────────────────
+
+/** True for a Dual. */
+export const isDual = (v: unknown): v is Dual =>
+  typeof v === 'object' && v !== null && '_tag' in v && v._tag === 'Dual'
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/** The plain tensor under any number of Dual layers. */
+export const primalTensor = (v: Value): Tensor => {
+  let u: Value = v
+  while (isDual(u)) u = u.primal
+  return u
+}
+
+/** Shape of a Value. */
+export const shapeOf = (v: Value): Shape => primalTensor(v).shape
+
+/** Highest trace level among the Duals of a list (0 when there are none). */
+export const maxLevel = (values: readonly Value[]): number => {
+  let level = 0
+  for (const v of values) if (isDual(v) && v.trace.level > level) level = v.trace.level
+  return level
+}
+
+/** A fresh trace (owned by the caller: `vjp`, `grad`, `jvp`). */
+export const newTrace = (mode: Trace['mode'], level: number): Trace => ({ _tag: 'Trace', mode, level, nodes: [] })
+
+/** An input of a reverse trace: a leaf node without parents. */
+export const reverseInput = (trace: Trace, primal: Value): Dual => {
+  trace.nodes.push({ name: 'input', inputs: [], output: primal, parents: [], pullback: () => [] })
+  return { _tag: 'Dual', primal, trace, id: trace.nodes.length - 1, tangent: undefined }
+}
+
+/** An input of a forward trace. */
+export const forwardInput = (trace: Trace, primal: Value, tangent: Value): Dual => ({
+  _tag: 'Dual',
+  primal,
+  trace,
+  id: -1,
+  tangent,
+})

@@ -1,0 +1,129 @@
+/**
+ * How a primitive is built: its value, its vector–Jacobian product (reverse) and its
+ * Jacobian–vector product (forward), defined once, side by side, and `bind`, which applies a
+ * primitive to Values at any nesting of traces.
+ *
+ * The rules are written with the differentiable ops themselves (they receive and return Values),
+ * so a backward pass run inside an outer differentiation is itself differentiated: that is all
+ * higher-order derivatives need. On plain tensors the exported ops skip `bind` and call the kernel
+ * directly: inference pays nothing for differentiation.
+ */
+import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
+import { isDual, type Dual, type Operand, type Trace, type Value } from './Dual.js'
+import { PerturbationError } from './errors.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A differentiable primitive with parameters `P` (axes, a slope, …; `void` when none). */
+export interface Primitive<P> {
+  readonly name: string
+  /** The plain kernel. */
+  readonly value: (inputs: readonly Tensor[], params: P) => Tensor
+  /**
+   * Reverse rule: cotangents of the inputs from the cotangent of the output. `wanted[i]` is false
+   * for inputs that are constants of the trace: the rule may return undefined for them.
+   */
+  readonly vjp: (
+    cotangent: Value,
+    inputs: readonly Value[],
+    output: Value,
+    params: P,
+    wanted: readonly boolean[],
+  ) => readonly (Value | undefined)[]
+  /** Forward rule: tangent of the output; an undefined tangent stands for zero (a constant input). */
+  readonly jvp: (tangents: readonly (Value | undefined)[], inputs: readonly Value[], output: Value, params: P) => Value
+}
+
+/** An op of one argument: plain in, plain out; Dual in, Dual out. */
+export interface UnaryOp<A extends unknown[] = []> {
+  (x: Tensor, ...rest: A): Tensor
+  (x: Value, ...rest: A): Value
+}
+
+/** An op of two arguments; numbers are promoted to scalars. */
+export interface BinaryOp<A extends unknown[] = []> {
+  (a: Tensor | number, b: Tensor | number, ...rest: A): Tensor
+  (a: Operand, b: Operand, ...rest: A): Value
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/** A number promoted to a scalar tensor; Values pass through. */
+export const toValue = (v: Operand): Value => (typeof v === 'number' ? T.scalar(v) : v)
+
+/**
+ * Applies a primitive to Values. Finds the innermost trace among the arguments, computes the
+ * primal one level down (recursively, so nested traces each see their own level), and records a
+ * node (reverse) or pushes the tangent (forward).
+ */
+export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params: P): Value => {
+  let top: Trace | undefined
+  for (const a of args) {
+    if (!isDual(a)) continue
+    if (top === undefined || a.trace.level > top.level) top = a.trace
+    else if (a.trace !== top && a.trace.level === top.level) throw new PerturbationError(primitive.name)
+  }
+  if (top === undefined) return primitive.value(args.filter(T.isTensor), params)
+  const trace = top
+  const inputs = args.map((a) => (isDual(a) && a.trace === trace ? a.primal : a))
+  const output = bind(primitive, inputs, params)
+  if (trace.mode === 'forward') {
+    const tangents = args.map((a) => (isDual(a) && a.trace === trace ? a.tangent : undefined))
+    return { _tag: 'Dual', primal: output, trace, id: -1, tangent: primitive.jvp(tangents, inputs, output, params) }
+  }
+  const parents = args.map((a) => (isDual(a) && a.trace === trace ? a.id : -1))
+  const wanted = parents.map((p) => p >= 0)
+  trace.nodes.push({
+    name: primitive.name,
+    inputs,
+    output,
+    parents,
+    pullback: (cotangent) => primitive.vjp(cotangent, inputs, output, params, wanted),
+  })
+  return { _tag: 'Dual', primal: output, trace, id: trace.nodes.length - 1, tangent: undefined }
+}
+
+/**
+ * Builds the exported op of a one-input primitive: the kernel directly on a tensor, `bind` on a
+ * Dual. The cast states what the overloads promise: a tensor in gives a tensor out.
+ */
+export const unaryOp = <P, A extends unknown[]>(
+  primitive: Primitive<P>,
+  kernel: (x: Tensor, ...rest: A) => Tensor,
+  paramsOf: (...rest: A) => P,
+): UnaryOp<A> => {
+  const op = (x: Value, ...rest: A): Value => (isDual(x) ? bind(primitive, [x], paramsOf(...rest)) : kernel(x, ...rest))
+  return op as UnaryOp<A>
+}
+
+/** Builds the exported op of a two-input primitive (numbers promoted to scalars). */
+export const binaryOp = <P, A extends unknown[]>(
+  primitive: Primitive<P>,
+  kernel: (a: Tensor, b: Tensor, ...rest: A) => Tensor,
+  paramsOf: (...rest: A) => P,
+): BinaryOp<A> => {
+  const op = (a: Operand, b: Operand, ...rest: A): Value => {
+    const x = toValue(a)
+    const y = toValue(b)
+    return isDual(x) || isDual(y) ? bind(primitive, [x, y], paramsOf(...rest)) : kernel(x, y, ...rest)
+  }
+  return op as BinaryOp<A>
+}
+
+/** Input `i` of a primitive's plain inputs (always present by the primitive's arity). */
+export const input = (inputs: readonly Tensor[], i: number, name: string): Tensor => {
+  const x = inputs[i]
+  if (x === undefined) throw new Error(`${name}: missing input ${i}`)
+  return x
+}
+
+/** Input `i` of a rule's Value inputs. */
+export const arg = (inputs: readonly Value[], i: number, name: string): Value => {
+  const x = inputs[i]
+  if (x === undefined) throw new Error(`${name}: missing input ${i}`)
+  return x
+}
+
+/** Re-export for rule files: is this Value a Dual? */
+export type { Dual }

@@ -1,0 +1,42 @@
+/**
+ * dualflow — neural networks for functional TypeScript.
+ *
+ * The everyday vocabulary is flat: tensor constructors and the differentiable ops (which accept
+ * tensors and Duals alike), and grad / valueAndGrad / vjp / jvp. Everything else is reached through
+ * namespaces: `T` (plain tensor kernels), `random`, `tree`, `nn`, `losses`, `optim`, `metrics`,
+ * `train`, `data`, `io`. Re-exports only.
+ */
+
+// Tensor constructors and inspection (ops come from ad, which accepts tensors and Duals).
+export {
+  tensor,
+  tensorEither,
+  fromArray,
+  scalar,
+  vector,
+  zeros,
+  ones,
+  full,
+  eye,
+  arange,
+  linspace,
+  isTensor,
+  sizeOf,
+  toArray,
+  item,
+  allClose,
+  show,
+  ShapeError,
+  ArgumentError,
+  type Tensor,
+  type Shape,
+  type NestedArray,
+  type ReduceOptions,
+} from './tensor/index.js'
+
+// The differentiable vocabulary and the AD API.
+export * from './ad/index.js'
+
+// Namespaces.
+export * as T from './tensor/index.js'
+export * as ad from './ad/index.js'

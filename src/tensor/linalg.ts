@@ -1,0 +1,193 @@
+/**
+ * Linear algebra on tensors: matrix products (batched, NumPy-style), dot and outer products.
+ *
+ * `matmul` follows NumPy's rules: the last two axes are the matrices, leading axes are a batch that
+ * broadcasts, and a 1-D operand is promoted to a row (left) or a column (right) whose axis is
+ * dropped from the result. `matmulTransA` and `matmulTransB` contract against the transpose of one
+ * operand without building it — the two products a backward pass needs. The loops live in
+ * `kernels/matmul.ts`; this module checks shapes, walks the batch and allocates the one output.
+ */
+import { ShapeError, formatShape } from './errors.js'
+import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from './kernels/matmul.js'
+import { broadcastStrides } from './shape.js'
+import { sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Matrix product over the last two axes, batched over the leading axes with NumPy broadcasting.
+ * A 1-D operand is promoted as in NumPy: `[k]·[k,n] → [n]`, `[m,k]·[k] → [m]`, `[k]·[k] → []`.
+ * Each entry is summed in a fixed order (see `kernels/matmul.ts`), so results are deterministic.
+ *
+ * @example
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]))  // [[17], [39]]
+ * matmul(zeros([2, 3]), zeros([4, 5]))  // throws "matmul: [2,3] x [4,5]: inner dimensions 3 and 4 differ"
+ */
+export const matmul = (a: Tensor, b: Tensor): Tensor => product('matmul', a, b, false, false, matmulInto)
+
+/**
+ * `transpose(a) · b` over the last two axes, without materialising the transpose: for a of shape
+ * [..., k, m] and b of shape [..., k, n] the result is [..., m, n]. `a` needs rank ≥ 2; a 1-D `b`
+ * is promoted to a column as in `matmul`. Batched like `matmul`.
+ *
+ * @example
+ * matmulTransA(tensor([[1, 2], [3, 4]]), eye(2))  // [[1, 3], [2, 4]]
+ */
+export const matmulTransA = (a: Tensor, b: Tensor): Tensor =>
+  product('matmulTransA', a, b, true, false, matmulTransAInto)
+
+/**
+ * `a · transpose(b)` over the last two axes, without materialising the transpose: for a of shape
+ * [..., m, k] and b of shape [..., n, k] the result is [..., m, n]. `b` needs rank ≥ 2; a 1-D `a`
+ * is promoted to a row as in `matmul`. Batched like `matmul`.
+ *
+ * @example
+ * matmulTransB(eye(2), tensor([[1, 2], [3, 4]]))  // [[1, 3], [2, 4]]
+ */
+export const matmulTransB = (a: Tensor, b: Tensor): Tensor =>
+  product('matmulTransB', a, b, false, true, matmulTransBInto)
+
+/**
+ * Inner product of two 1-D tensors of equal length, as a scalar tensor (summed left to right).
+ *
+ * @example
+ * dot(vector([1, 2, 3]), vector([4, 5, 6]))  // scalar 32
+ */
+export const dot = (a: Tensor, b: Tensor): Tensor => {
+  if (a.shape.length !== 1 || b.shape.length !== 1) {
+    throw new ShapeError('dot', [a.shape, b.shape], `expected two 1-D tensors, got ranks ${a.shape.length} and ${b.shape.length}`)
+  }
+  const n = a.data.length
+  if (b.data.length !== n) {
+    throw new ShapeError('dot', [a.shape, b.shape], `lengths ${n} and ${b.data.length} differ`)
+  }
+  const x = a.data
+  const y = b.data
+  let s = 0
+  for (let i = 0; i < n; i++) s += (x[i] ?? 0) * (y[i] ?? 0)
+  return unsafeTensor(Float64Array.of(s), [])
+}
+
+/**
+ * Outer product of two 1-D tensors: `outer(a, b)[i, j] = a[i] · b[j]`, shape [m, n].
+ *
+ * @example
+ * outer(vector([1, 2]), vector([3, 4, 5]))  // [[3, 4, 5], [6, 8, 10]]
+ */
+export const outer = (a: Tensor, b: Tensor): Tensor => {
+  if (a.shape.length !== 1 || b.shape.length !== 1) {
+    throw new ShapeError('outer', [a.shape, b.shape], `expected two 1-D tensors, got ranks ${a.shape.length} and ${b.shape.length}`)
+  }
+  const m = a.data.length
+  const n = b.data.length
+  const x = a.data
+  const y = b.data
+  const out = new Float64Array(m * n)
+  for (let i = 0; i < m; i++) {
+    const xi = x[i] ?? 0
+    const row = i * n
+    for (let j = 0; j < n; j++) out[row + j] = xi * (y[j] ?? 0)
+  }
+  return unsafeTensor(out, [m, n])
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The shared driver of the three products: checks ranks, the contracted dimension and the batch,
+ * then calls `kernel` once per batch entry (or once in all when the batch folds into the rows).
+ * `transA` / `transB` say which operand is stored transposed; a transposed operand needs rank ≥ 2.
+ */
+const product = (
+  op: string,
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  kernel: MatmulKernel,
+): Tensor => {
+  const as = a.shape
+  const bs = b.shape
+  const ra = as.length
+  const rb = bs.length
+  if (ra === 0 || rb === 0) {
+    throw new ShapeError(op, [as, bs], 'operands must have rank at least 1, got a scalar')
+  }
+  if (transA && ra < 2) {
+    throw new ShapeError(op, [as, bs], `the transposed left operand must have rank at least 2, got rank ${ra}`)
+  }
+  if (transB && rb < 2) {
+    throw new ShapeError(op, [as, bs], `the transposed right operand must have rank at least 2, got rank ${rb}`)
+  }
+  const aVector = ra === 1
+  const bVector = rb === 1
+  const aRows = aVector ? 1 : (as[ra - 2] ?? 0)
+  const aCols = as[ra - 1] ?? 0
+  const bRows = bVector ? (bs[0] ?? 0) : (bs[rb - 2] ?? 0)
+  const bCols = bVector ? 1 : (bs[rb - 1] ?? 0)
+  const m = transA ? aCols : aRows
+  const k = transA ? aRows : aCols
+  const kb = transB ? bCols : bRows
+  const n = transB ? bRows : bCols
+  if (k !== kb) throw new ShapeError(op, [as, bs], `inner dimensions ${k} and ${kb} differ`)
+
+  const batchA = aVector ? [] : as.slice(0, ra - 2)
+  const batchB = bVector ? [] : bs.slice(0, rb - 2)
+  const batch = broadcastBatch(op, as, bs, batchA, batchB)
+  const outShape: number[] = [...batch]
+  if (!aVector) outShape.push(m)
+  if (!bVector) outShape.push(n)
+
+  const count = sizeOf(batch)
+  const out = new Float64Array(count * m * n)
+  if (count === 0 || m * n === 0) return unsafeTensor(out, outShape)
+  const aStep = m * k
+  const bStep = k * n
+  const cStep = m * n
+
+  // One b for the whole batch and a stored untransposed: the batch is just more rows of A.
+  if (!transA && sizeOf(batchB) === 1 && sizeOf(batchA) === count) {
+    kernel(a.data, 0, b.data, 0, out, 0, count * m, k, n)
+    return unsafeTensor(out, outShape)
+  }
+
+  const rank = batch.length
+  const stridesA = broadcastStrides(batchA, batch)
+  const stridesB = broadcastStrides(batchB, batch)
+  const index = new Array<number>(rank).fill(0)
+  let ia = 0
+  let ib = 0
+  for (let t = 0; t < count; t++) {
+    kernel(a.data, ia * aStep, b.data, ib * bStep, out, t * cStep, m, k, n)
+    // Odometer over the batch, innermost axis fastest.
+    for (let d = rank - 1; d >= 0; d--) {
+      const size = batch[d] ?? 1
+      const i = (index[d] ?? 0) + 1
+      ia += stridesA[d] ?? 0
+      ib += stridesB[d] ?? 0
+      if (i < size) {
+        index[d] = i
+        break
+      }
+      index[d] = 0
+      ia -= (stridesA[d] ?? 0) * size
+      ib -= (stridesB[d] ?? 0) * size
+    }
+  }
+  return unsafeTensor(out, outShape)
+}
+
+/** The broadcast batch shape, with an error that names the full operand shapes. */
+const broadcastBatch = (op: string, as: Shape, bs: Shape, batchA: Shape, batchB: Shape): Shape => {
+  const rank = Math.max(batchA.length, batchB.length)
+  const out = new Array<number>(rank)
+  for (let i = 0; i < rank; i++) {
+    const da = batchA[batchA.length - rank + i] ?? 1
+    const db = batchB[batchB.length - rank + i] ?? 1
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(op, [as, bs], `batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} do not broadcast`)
+    }
+    out[i] = da === 1 ? db : da
+  }
+  return out
+}

@@ -1,0 +1,122 @@
+/**
+ * One training step as a pure function: `(trainState, batch) → trainState`.
+ *
+ * The loss of the model's output (plus any L1/L2 penalty) is differentiated with respect to the
+ * parameters; the optimizer turns the gradient into updates; the model's own state (batch-norm
+ * statistics) comes back from the forward pass as plain data. An epoch is a fold of this function
+ * over batches; `fit` is a fold over epochs.
+ */
+import * as ad from '../ad/index.js'
+import type { Value, ValueTree } from '../ad/index.js'
+import type { Dataset } from '../data/Dataset.js'
+import type { Layer } from '../nn/index.js'
+import type { GradientTransformation } from '../optim/index.js'
+import { applyUpdates } from '../optim/index.js'
+import * as random from '../random/index.js'
+import type { Key } from '../random/index.js'
+import type { Tensor } from '../tensor/index.js'
+import type { Tree } from '../tree/index.js'
+import { flattenValues } from '../ad/valueTree.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A loss: predictions and targets to a scalar. */
+export type Loss = (predictions: Value, targets: Value) => Value
+
+/** Weights of the L1 and L2 penalties on the model's weight matrices (default 0: none). */
+export interface Regularization {
+  readonly l1?: number
+  readonly l2?: number
+}
+
+/** Everything a training step reads and returns. Plain data: it can be printed or saved. */
+export interface TrainState<O = unknown> {
+  readonly params: Tree
+  readonly modelState: Tree
+  readonly optimizerState: O
+  /** Steps taken so far. */
+  readonly step: number
+  /** The base key: step i uses foldIn(key, i) for its stochastic layers. */
+  readonly key: Key
+  /** Loss of the last step's batch (NaN before the first step). */
+  readonly loss: number
+  /** The model's output on the last batch, as computed by the forward pass. */
+  readonly predictions: Tensor | undefined
+}
+
+/** What a training step needs besides the state and the batch. */
+export interface StepOptions<O> {
+  readonly loss: Loss
+  readonly optimizer: GradientTransformation<O>
+  readonly regularization?: Regularization
+}
+
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+
+/** The state before the first step: the given parameters and the optimizer's initial state. */
+export const initialTrainState = <O>(params: Tree, modelState: Tree, optimizer: GradientTransformation<O>, key: Key): TrainState<O> => ({
+  params,
+  modelState,
+  optimizerState: optimizer.init(params),
+  step: 0,
+  key,
+  loss: Number.NaN,
+  predictions: undefined,
+})
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The penalty Σ l1·|w| + l2·w² over the parameters of rank ≥ 2 (weight matrices and kernels, not
+ * biases or normalisation scales — what Keras users attach `kernel_regularizer` to). No ½ factor,
+ * as in Keras.
+ */
+export const penalty = (params: ValueTree, { l1 = 0, l2 = 0 }: Regularization): Value | undefined => {
+  if (l1 === 0 && l2 === 0) return undefined
+  let total: Value | undefined
+  for (const w of flattenValues('penalty', params).leaves) {
+    if (ad.shapeOf(w).length < 2) continue
+    const terms = [l1 === 0 ? undefined : ad.mul(ad.sum(ad.abs(w)), l1), l2 === 0 ? undefined : ad.mul(ad.sum(ad.square(w)), l2)]
+    for (const t of terms) if (t !== undefined) total = total === undefined ? t : ad.add(total, t)
+  }
+  return total
+}
+
+/**
+ * The training step of a model: a pure `(trainState, batch) → trainState`.
+ *
+ * @example
+ * const step = trainStep(model, { loss: losses.mse, optimizer: optim.sgd({ learningRate: 0.1 }) })
+ * const next = step(state, { x, y })
+ */
+export const trainStep =
+  <O>(model: Layer, { loss, optimizer, regularization = {} }: StepOptions<O>) =>
+  (ts: TrainState<O>, batch: Dataset): TrainState<O> => {
+    const ctx = { training: true, key: random.foldIn(ts.key, ts.step % 0x100000000) }
+    const objective = (params: ValueTree): readonly [Value, { readonly state: ValueTree; readonly predictions: Value }] => {
+      const { y, state } = model.apply(params, ts.modelState, batch.x, ctx)
+      const data = loss(y, batch.y)
+      const reg = penalty(params, regularization)
+      return [reg === undefined ? data : ad.add(data, reg), { state, predictions: y }]
+    }
+    const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(ts.params)
+    const [updates, optimizerState] = optimizer.update(plain(grads), ts.optimizerState, ts.params)
+    return {
+      params: applyUpdates(ts.params, updates),
+      modelState: plain(aux.state),
+      optimizerState,
+      step: ts.step + 1,
+      key: ts.key,
+      loss: ad.primalTensor(value).data[0] ?? Number.NaN,
+      predictions: ad.primalTensor(aux.predictions),
+    }
+  }
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** A tree of Values outside any trace is a tree of tensors; strips any Dual wrapper left. */
+const plain = (tree: ValueTree): Tree => {
+  const flat = flattenValues('trainStep', tree)
+  // Rebuilt from its own flattening with tensor leaves: a Tree of the same structure.
+  return flat.rebuild(flat.leaves.map(ad.primalTensor)) as Tree
+}
