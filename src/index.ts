@@ -4,10 +4,10 @@
  * The everyday vocabulary is flat: tensor constructors and the differentiable ops (which accept
  * tensors and Duals alike), and grad / valueAndGrad / vjp / jvp. Everything else is reached through
  * namespaces: `T` (plain tensor kernels), `random`, `tree`, `nn`, `losses`, `optim`, `metrics`,
- * `train`, `data`, `io`. Re-exports only.
+ * `train`, `data`, `io`, `report`. Re-exports only.
  */
 
-// Tensor constructors and inspection (ops come from ad, which accepts tensors and Duals).
+// Tensor constructors and inspection (the ops come from ad, which accepts tensors and Duals).
 export {
   tensor,
   tensorEither,
@@ -40,3 +40,7 @@ export * from './ad/index.js'
 // Namespaces.
 export * as T from './tensor/index.js'
 export * as ad from './ad/index.js'
+export * as random from './random/index.js'
+export * as tree from './tree/index.js'
+export * as metrics from './metrics/index.js'
+export * as data from './data/index.js'

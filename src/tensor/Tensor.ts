@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { ArgumentError, ShapeError, type TensorError } from './errors.js'
+import { allocate } from './kernels/alloc.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -96,13 +97,13 @@ export const vector = (values: ArrayLike<number>): Tensor => fromArray(values, [
 /** A tensor of the given shape filled with one value. */
 export const full = (shape: Shape, value: number): Tensor => {
   checkShape('full', shape)
-  return fromData(new Float64Array(sizeOf(shape)).fill(value), shape)
+  return fromData(allocate(sizeOf(shape)).fill(value), shape)
 }
 
 /** A tensor of zeros. */
 export const zeros = (shape: Shape): Tensor => {
   checkShape('zeros', shape)
-  return fromData(new Float64Array(sizeOf(shape)), shape)
+  return fromData(allocate(sizeOf(shape)), shape)
 }
 
 /** A tensor of ones. */
@@ -111,7 +112,7 @@ export const ones = (shape: Shape): Tensor => full(shape, 1)
 /** The n×m identity (m defaults to n). */
 export const eye = (n: number, m: number = n): Tensor => {
   checkShape('eye', [n, m])
-  const data = new Float64Array(n * m)
+  const data = allocate(n * m)
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1
   return fromData(data, [n, m])
 }
@@ -125,7 +126,7 @@ export const arange = (startOrStop: number, stop?: number, step = 1): Tensor => 
     throw new ArgumentError('arange', `start, stop and step must be finite and step non-zero, got ${start}, ${end}, ${step}`)
   }
   const n = Math.max(0, Math.ceil((end - start) / step))
-  const data = new Float64Array(n)
+  const data = allocate(n)
   for (let i = 0; i < n; i++) data[i] = start + i * step
   return fromData(data, [n])
 }
@@ -138,7 +139,7 @@ export const linspace = (start: number, stop: number, count: number): Tensor => 
   if (!Number.isFinite(start) || !Number.isFinite(stop)) {
     throw new ArgumentError('linspace', `start and stop must be finite, got ${start}, ${stop}`)
   }
-  const data = new Float64Array(count)
+  const data = allocate(count)
   const step = count > 1 ? (stop - start) / (count - 1) : 0
   for (let i = 0; i < count; i++) data[i] = i === count - 1 && count > 1 ? stop : start + i * step
   return fromData(data, [count])
@@ -155,7 +156,7 @@ export const tensorEither = (nested: unknown): E.Either<TensorError, Tensor> => 
     shape.push(probe.length)
     probe = probe[0]
   }
-  const data = new Float64Array(sizeOf(shape))
+  const data = allocate(sizeOf(shape))
   let offset = 0
   // An explicit stack instead of recursion: deep nesting cannot overflow.
   const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: nested, depth: 0, path: '' }]

@@ -19,6 +19,7 @@ import {
   type Shape,
   type Tensor,
 } from './Tensor.js'
+import { allocate } from './kernels/alloc.js'
 
 // ─── operations: views ──────────────────────────────────────────────────────────────────────────
 
@@ -117,7 +118,7 @@ export const transpose = (x: Tensor, permutation?: readonly number[]): Tensor =>
   const perm = permutation === undefined ? x.shape.map((_, i) => rank - 1 - i) : checkPermutation(x.shape, permutation)
   const outShape = perm.map((p) => x.shape[p] ?? 0)
   if (perm.every((p, i) => p === i)) return fromData(x.data, outShape)
-  const out = new Float64Array(x.data.length)
+  const out = allocate(x.data.length)
   if (rank === 2) {
     transpose2d(x.data, out, x.shape[0] ?? 0, x.shape[1] ?? 0)
   } else {
@@ -157,7 +158,7 @@ export const concat = (xs: readonly Tensor[], axis = 0): Tensor => {
   const outShape = first.shape.map((d, i) => (i === ax ? total : d))
   const outer = sizeOf(first.shape.slice(0, ax))
   const inner = sizeOf(first.shape.slice(ax + 1))
-  const out = new Float64Array(sizeOf(outShape))
+  const out = allocate(sizeOf(outShape))
   const rowLength = total * inner
   let column = 0
   for (const t of xs) {
@@ -204,7 +205,7 @@ export const unstack = (x: Tensor, axis = 0): Tensor[] => {
   const inner = sizeOf(x.shape.slice(ax + 1))
   const parts: Tensor[] = []
   for (let t = 0; t < size; t++) {
-    const out = new Float64Array(outer * inner)
+    const out = allocate(outer * inner)
     for (let o = 0; o < outer; o++) copyRun(x.data, (o * size + t) * inner, out, o * inner, inner)
     parts.push(unsafeTensor(out, [...outShape]))
   }
@@ -243,7 +244,7 @@ export const slice = (x: Tensor, begin: readonly number[], size: readonly number
     outShape[i] = length
     offset += b * (strides[i] ?? 0)
   }
-  const out = new Float64Array(sizeOf(outShape))
+  const out = allocate(sizeOf(outShape))
   stridedCopy(x.data, offset, strides, out, 0, stridesOf(outShape), outShape)
   return unsafeTensor(out, outShape)
 }
@@ -268,7 +269,7 @@ export const pad = (x: Tensor, paddings: readonly (readonly [number, number])[],
     }
     outShape[i] = before + (x.shape[i] ?? 0) + after
   }
-  const out = new Float64Array(sizeOf(outShape))
+  const out = allocate(sizeOf(outShape))
   if (!Object.is(value, 0)) out.fill(value)
   const outStrides = stridesOf(outShape)
   let offset = 0
@@ -293,7 +294,7 @@ export const gather = (x: Tensor, indices: readonly number[], axis = 0): Tensor 
   const outShape = x.shape.map((d, i) => (i === ax ? count : d))
   const outer = sizeOf(x.shape.slice(0, ax))
   const inner = sizeOf(x.shape.slice(ax + 1))
-  const out = new Float64Array(outer * count * inner)
+  const out = allocate(outer * count * inner)
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < count; t++) {
       copyRun(x.data, (o * dim + (indices[t] ?? 0)) * inner, out, (o * count + t) * inner, inner)
@@ -324,7 +325,7 @@ export const scatterAdd = (shape: Shape, indices: readonly number[], updates: Te
   }
   const outer = sizeOf(shape.slice(0, ax))
   const inner = sizeOf(shape.slice(ax + 1))
-  const out = new Float64Array(sizeOf(shape))
+  const out = allocate(sizeOf(shape))
   const u = updates.data
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < count; t++) {
@@ -350,7 +351,7 @@ export const broadcastTo = (x: Tensor, shape: Shape): Tensor => {
     throw new ShapeError('broadcastTo', [x.shape, shape], `cannot broadcast to ${formatShape(shape)}: the result would be ${formatShape(target)}`)
   }
   if (shapesEqual(x.shape, shape)) return fromData(x.data, shape)
-  const out = new Float64Array(sizeOf(shape))
+  const out = allocate(sizeOf(shape))
   stridedCopy(x.data, 0, broadcastStrides(x.shape, shape), out, 0, stridesOf(shape), shape)
   return unsafeTensor(out, [...shape])
 }

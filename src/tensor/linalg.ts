@@ -11,6 +11,7 @@ import { ShapeError, formatShape } from './errors.js'
 import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from './kernels/matmul.js'
 import { broadcastStrides } from './shape.js'
 import { sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
+import { allocate } from './kernels/alloc.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -82,7 +83,7 @@ export const outer = (a: Tensor, b: Tensor): Tensor => {
   const n = b.data.length
   const x = a.data
   const y = b.data
-  const out = new Float64Array(m * n)
+  const out = allocate(m * n)
   for (let i = 0; i < m; i++) {
     const xi = x[i] ?? 0
     const row = i * n
@@ -106,40 +107,40 @@ const product = (
   transB: boolean,
   kernel: MatmulKernel,
 ): Tensor => {
-  const as = a.shape
-  const bs = b.shape
-  const ra = as.length
-  const rb = bs.length
+  const aShape = a.shape
+  const bShape = b.shape
+  const ra = aShape.length
+  const rb = bShape.length
   if (ra === 0 || rb === 0) {
-    throw new ShapeError(op, [as, bs], 'operands must have rank at least 1, got a scalar')
+    throw new ShapeError(op, [aShape, bShape], 'operands must have rank at least 1, got a scalar')
   }
   if (transA && ra < 2) {
-    throw new ShapeError(op, [as, bs], `the transposed left operand must have rank at least 2, got rank ${ra}`)
+    throw new ShapeError(op, [aShape, bShape], `the transposed left operand must have rank at least 2, got rank ${ra}`)
   }
   if (transB && rb < 2) {
-    throw new ShapeError(op, [as, bs], `the transposed right operand must have rank at least 2, got rank ${rb}`)
+    throw new ShapeError(op, [aShape, bShape], `the transposed right operand must have rank at least 2, got rank ${rb}`)
   }
   const aVector = ra === 1
   const bVector = rb === 1
-  const aRows = aVector ? 1 : (as[ra - 2] ?? 0)
-  const aCols = as[ra - 1] ?? 0
-  const bRows = bVector ? (bs[0] ?? 0) : (bs[rb - 2] ?? 0)
-  const bCols = bVector ? 1 : (bs[rb - 1] ?? 0)
+  const aRows = aVector ? 1 : (aShape[ra - 2] ?? 0)
+  const aCols = aShape[ra - 1] ?? 0
+  const bRows = bVector ? (bShape[0] ?? 0) : (bShape[rb - 2] ?? 0)
+  const bCols = bVector ? 1 : (bShape[rb - 1] ?? 0)
   const m = transA ? aCols : aRows
   const k = transA ? aRows : aCols
   const kb = transB ? bCols : bRows
   const n = transB ? bRows : bCols
-  if (k !== kb) throw new ShapeError(op, [as, bs], `inner dimensions ${k} and ${kb} differ`)
+  if (k !== kb) throw new ShapeError(op, [aShape, bShape], `inner dimensions ${k} and ${kb} differ`)
 
-  const batchA = aVector ? [] : as.slice(0, ra - 2)
-  const batchB = bVector ? [] : bs.slice(0, rb - 2)
-  const batch = broadcastBatch(op, as, bs, batchA, batchB)
+  const batchA = aVector ? [] : aShape.slice(0, ra - 2)
+  const batchB = bVector ? [] : bShape.slice(0, rb - 2)
+  const batch = broadcastBatch(op, aShape, bShape, batchA, batchB)
   const outShape: number[] = [...batch]
   if (!aVector) outShape.push(m)
   if (!bVector) outShape.push(n)
 
   const count = sizeOf(batch)
-  const out = new Float64Array(count * m * n)
+  const out = allocate(count * m * n)
   if (count === 0 || m * n === 0) return unsafeTensor(out, outShape)
   const aStep = m * k
   const bStep = k * n
@@ -178,14 +179,14 @@ const product = (
 }
 
 /** The broadcast batch shape, with an error that names the full operand shapes. */
-const broadcastBatch = (op: string, as: Shape, bs: Shape, batchA: Shape, batchB: Shape): Shape => {
+const broadcastBatch = (op: string, aShape: Shape, bShape: Shape, batchA: Shape, batchB: Shape): Shape => {
   const rank = Math.max(batchA.length, batchB.length)
   const out = new Array<number>(rank)
   for (let i = 0; i < rank; i++) {
     const da = batchA[batchA.length - rank + i] ?? 1
     const db = batchB[batchB.length - rank + i] ?? 1
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(op, [as, bs], `batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} do not broadcast`)
+      throw new ShapeError(op, [aShape, bShape], `batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} do not broadcast`)
     }
     out[i] = da === 1 ? db : da
   }

@@ -21,6 +21,7 @@ import {
 } from './kernels/reduce.js'
 import { normalizeAxes, normalizeAxis, shapesEqual } from './shape.js'
 import { checkShape, fromData, sizeOf, unsafeTensor, type ReadonlyFloat64Array, type Shape, type Tensor } from './Tensor.js'
+import { allocate } from './kernels/alloc.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -123,7 +124,7 @@ export const logSumExp = (x: Tensor, options: ReduceOptions = {}): Tensor => {
   // Shift by the max where it is finite, by 0 where it is ±Infinity or NaN (those pass through).
   const shift =
     reducedCount(x.shape, axes) === 0
-      ? new Float64Array(sizeOf(x.shape.map((d, a) => (axes.includes(a) ? 1 : d))))
+      ? allocate(sizeOf(x.shape.map((d, a) => (axes.includes(a) ? 1 : d))))
       : reduceKernel(x.data, x.shape, axes, maxReducer)
   for (let i = 0; i < shift.length; i++) {
     const m = shift[i] ?? 0
@@ -181,15 +182,15 @@ export const sumTo = (x: Tensor, shape: Shape): Tensor => {
   // as both tensors are immutable).
   if (m === n) return fromData(data, shape)
   const target = Object.freeze([...shape])
-  if (n === 0) return unsafeTensor(new Float64Array(m), target)
+  if (n === 0) return unsafeTensor(allocate(m), target)
   if (m === 1) {
-    const out = new Float64Array(1).fill(sumReducer.init)
+    const out = allocate(1).fill(sumReducer.init)
     sumReducer.fold(out, NO_AUX, 0, data, 0, n)
     return unsafeTensor(out, target)
   }
   if (isRowTarget(shape, x.shape)) {
     // [n, m] → [m]: column sums in one row-major pass, each in increasing row order.
-    const out = new Float64Array(m).fill(sumReducer.init)
+    const out = allocate(m).fill(sumReducer.init)
     for (let r = 0; r < n; r += m) sumReducer.zip(out, NO_AUX, 0, data, r, m)
     return unsafeTensor(out, target)
   }
@@ -268,7 +269,7 @@ const argReduce = (op: string, x: Tensor, options: ArgReduceOptions, sign: 1 | -
     throw new ShapeError(op, [shape], `cannot take the ${op} over ${where}`)
   }
   const data = x.data
-  const out = new Float64Array(outer * inner)
+  const out = allocate(outer * inner)
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * len * inner + j

@@ -80,6 +80,9 @@ describe('allClose', () => {
     expect(allClose(vector([1, 2]), vector([1, 2.1]), { atol: 0.2 })).toBe(true)
     expect(allClose(vector([100]), vector([101]), { rtol: 0.01, atol: 0 })).toBe(true)
     expect(allClose(vector([102]), vector([100]), { rtol: 0.01, atol: 0 })).toBe(false)
+    // The bound scales with |b|, so the test is not symmetric (as in NumPy).
+    expect(allClose(vector([100]), vector([101]), { rtol: 0.00995, atol: 0 })).toBe(true)
+    expect(allClose(vector([101]), vector([100]), { rtol: 0.00995, atol: 0 })).toBe(false)
     expect(allClose(vector([Infinity]), vector([Infinity]))).toBe(true)
     expect(allClose(vector([Infinity]), vector([-Infinity]))).toBe(false)
     expect(allClose(vector([Infinity]), vector([1e308]), { rtol: 10 })).toBe(false)

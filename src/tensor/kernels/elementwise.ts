@@ -13,6 +13,7 @@ import { ShapeError } from '../errors.js'
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js'
 import { sizeOf, unsafeTensor, type ReadonlyFloat64Array, type Shape, type Tensor } from '../Tensor.js'
 import { coalesce } from './strided.js'
+import { allocate } from './alloc.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -38,7 +39,7 @@ export interface BinaryLoops {
 export const binary = (op: string, loops: BinaryLoops, a: Tensor, b: Tensor): Tensor => {
   const shape = broadcastShapes(op, a.shape, b.shape)
   const n = sizeOf(shape)
-  const out = new Float64Array(n)
+  const out = allocate(n)
   if (n === 0) return unsafeTensor(out, shape)
   const x = a.data
   const y = b.data
@@ -141,7 +142,7 @@ export const ternary = (
 ): Tensor => {
   const shape = broadcastThree(op, a.shape, b.shape, c.shape)
   const n = sizeOf(shape)
-  const out = new Float64Array(n)
+  const out = allocate(n)
   if (n === 0) return unsafeTensor(out, shape)
   const x = a.data
   const y = b.data
@@ -194,7 +195,7 @@ export const ternary = (
 /** out[i] = f(x[i]): the generic path behind `map`. */
 export const unary = (x: ReadonlyFloat64Array, f: (v: number) => number): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = f(x[i] ?? 0)
   return out
 }
@@ -202,7 +203,7 @@ export const unary = (x: ReadonlyFloat64Array, f: (v: number) => number): Float6
 /** −x */
 export const negLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = -(x[i] ?? 0)
   return out
 }
@@ -210,7 +211,7 @@ export const negLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** |x| */
 export const absLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] ?? 0)
   return out
 }
@@ -218,7 +219,7 @@ export const absLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** eˣ */
 export const expLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] ?? 0)
   return out
 }
@@ -226,7 +227,7 @@ export const expLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** ln x */
 export const logLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.log(x[i] ?? 0)
   return out
 }
@@ -234,7 +235,7 @@ export const logLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** √x */
 export const sqrtLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] ?? 0)
   return out
 }
@@ -242,7 +243,7 @@ export const sqrtLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** x² */
 export const squareLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v * v
@@ -253,7 +254,7 @@ export const squareLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** 1/x */
 export const reciprocalLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = 1 / (x[i] ?? 0)
   return out
 }
@@ -261,7 +262,7 @@ export const reciprocalLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** tanh x */
 export const tanhLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] ?? 0)
   return out
 }
@@ -269,7 +270,7 @@ export const tanhLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** 1/(1 + e⁻ˣ), evaluated through exp(−|x|) ≤ 1 so it never overflows. */
 export const sigmoidLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     if (v >= 0) {
@@ -285,7 +286,7 @@ export const sigmoidLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** ln(1 + eˣ) = max(x, 0) + log1p(exp(−|x|)): no overflow, no cancellation. */
 export const softplusLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     // A NaN v fails `v > 0`, and log1p(exp(NaN)) carries it through.
@@ -297,7 +298,7 @@ export const softplusLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** max(x, 0), NaN kept as NaN. */
 export const reluLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v > 0 || v !== v ? v : 0
@@ -308,7 +309,7 @@ export const reluLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** x for x > 0, αx otherwise (NaN stays NaN through αx). */
 export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v > 0 ? v : alpha * v
@@ -319,7 +320,7 @@ export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number): Float64Ar
 /** Heaviside step: 1 for x > 0, 0 otherwise, NaN for NaN. */
 export const stepLoop = (x: ReadonlyFloat64Array): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v > 0 ? 1 : v !== v ? v : 0
@@ -330,7 +331,7 @@ export const stepLoop = (x: ReadonlyFloat64Array): Float64Array => {
 /** s·x */
 export const scaleLoop = (x: ReadonlyFloat64Array, s: number): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) * s
   return out
 }
@@ -338,7 +339,7 @@ export const scaleLoop = (x: ReadonlyFloat64Array, s: number): Float64Array => {
 /** x + s */
 export const addScalarLoop = (x: ReadonlyFloat64Array, s: number): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) + s
   return out
 }
@@ -346,7 +347,7 @@ export const addScalarLoop = (x: ReadonlyFloat64Array, s: number): Float64Array 
 /** xᵖ (Math.pow semantics) */
 export const powScalarLoop = (x: ReadonlyFloat64Array, p: number): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.pow(x[i] ?? 0, p)
   return out
 }
@@ -354,7 +355,7 @@ export const powScalarLoop = (x: ReadonlyFloat64Array, p: number): Float64Array 
 /** min(max(x, lo), hi), NaN kept as NaN. The caller checks lo ≤ hi. */
 export const clipLoop = (x: ReadonlyFloat64Array, lo: number, hi: number): Float64Array => {
   const n = x.length
-  const out = new Float64Array(n)
+  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v < lo ? lo : v > hi ? hi : v

@@ -11,6 +11,7 @@
 import { broadcastStrides, stridesOf } from '../shape.js'
 import type { ReadonlyFloat64Array, Shape } from '../Tensor.js'
 import { coalesce } from './strided.js'
+import { allocate } from './alloc.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -50,7 +51,7 @@ export const reduceKernel = (
   let m = 1
   for (const d of kept) m *= d
   const n = x.length
-  const acc = new Float64Array(m).fill(n === 0 ? reducer.empty : reducer.init)
+  const acc = allocate(m).fill(n === 0 ? reducer.empty : reducer.init)
   if (n === 0) return acc
   const { dims, strides } = coalesce(shape, [stridesOf(shape), broadcastStrides(kept, shape)])
   const so = strides[1] ?? []

@@ -1,0 +1,105 @@
+/**
+ * Charts of training curves: an SVG rendered by Vega-Lite (headless, no browser; `vega` and
+ * `vega-lite` are optional peer dependencies, loaded on demand) and a small ASCII chart for the
+ * terminal (asciichart).
+ */
+import asciichart from 'asciichart'
+import type { EpochLog } from '../train/index.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** One curve: a name and its values per epoch. */
+export interface Series {
+  readonly name: string
+  readonly values: readonly number[]
+}
+
+/** Options of `curvesSvg`. */
+export interface CurvesSvgOptions {
+  readonly title?: string
+  /** Label of the y axis (default 'value'). */
+  readonly yLabel?: string
+  /** Width and height of the plot area in pixels (default 480 × 260). */
+  readonly width?: number
+  readonly height?: number
+}
+
+/** The loaded chart packages, or why they could not be loaded. */
+export class ChartPackageError extends Error {
+  readonly _tag = 'ChartPackageError' as const
+  constructor(readonly detail: string) {
+    super(`charts: the optional packages "vega" and "vega-lite" are needed for SVG charts (npm install vega vega-lite): ${detail}`)
+    this.name = 'ChartPackageError'
+  }
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/** The curves of a fit history: loss and every metric, with validation ones when present. */
+export const historySeries = (history: readonly EpochLog[]): { readonly loss: Series[]; readonly metrics: Series[] } => {
+  const loss: Series[] = [{ name: 'loss', values: history.map((h) => h.loss) }]
+  if (history.some((h) => h.validation !== undefined)) loss.push({ name: 'val_loss', values: history.map((h) => h.validation?.loss ?? Number.NaN) })
+  const names = [...new Set(history.flatMap((h) => Object.keys(h.metrics)))]
+  const metrics: Series[] = names.flatMap((n) => {
+    const train = { name: n, values: history.map((h) => h.metrics[n] ?? Number.NaN) }
+    return history.some((h) => h.validation?.metrics[n] !== undefined)
+      ? [train, { name: `val_${n}`, values: history.map((h) => h.validation?.metrics[n] ?? Number.NaN) }]
+      : [train]
+  })
+  return { loss, metrics }
+}
+
+/** The Vega-Lite specification of a line chart of several curves against the epoch. */
+export const curvesSpec = (series: readonly Series[], { title, yLabel = 'value', width = 480, height = 260 }: CurvesSvgOptions = {}) => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  ...(title === undefined ? {} : { title }),
+  width,
+  height,
+  data: {
+    values: series.flatMap((s) => s.values.flatMap((v, i) => (Number.isFinite(v) ? [{ epoch: i + 1, value: v, series: s.name }] : []))),
+  },
+  mark: { type: 'line', point: series.every((s) => s.values.length <= 30) },
+  encoding: {
+    x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+    y: { field: 'value', type: 'quantitative', title: yLabel, scale: { zero: false } },
+    color: { field: 'series', type: 'nominal', title: null },
+  },
+})
+
+/** Renders curves to an SVG document (async: the chart packages load on demand). */
+export const curvesSvg = async (series: readonly Series[], options: CurvesSvgOptions = {}): Promise<string> => {
+  const [vega, vegaLite] = await loadChartPackages()
+  const compiled = vegaLite.compile(curvesSpec(series, options) as Parameters<typeof vegaLite.compile>[0])
+  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' })
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}
+
+/** A small terminal chart of one curve (asciichart), `height` rows tall (default 8). */
+export const asciiCurve = (values: readonly number[], { height = 8, maxPoints = 60 }: { readonly height?: number; readonly maxPoints?: number } = {}): string => {
+  const finite = values.filter(Number.isFinite)
+  if (finite.length === 0) return '(no finite values)'
+  // Downsample evenly to at most maxPoints columns, keeping the last point.
+  const stride = Math.max(1, Math.ceil(finite.length / maxPoints))
+  const points = finite.filter((_, i) => i % stride === 0 || i === finite.length - 1)
+  return asciichart.plot(points, { height, format: (x: number) => x.toFixed(4).padStart(9) })
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+// The names are held in variables so that bundlers leave the optional packages alone.
+const vegaName = 'vega'
+const vegaLiteName = 'vega-lite'
+
+const loadChartPackages = async (): Promise<readonly [typeof import('vega'), typeof import('vega-lite')]> => {
+  try {
+    const vega: typeof import('vega') = await import(vegaName)
+    const vegaLite: typeof import('vega-lite') = await import(vegaLiteName)
+    return [vega, vegaLite]
+  } catch (e) {
+    throw new ChartPackageError(e instanceof Error ? e.message : String(e))
+  }
+}
