@@ -66,13 +66,20 @@ export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params:
   }
   if (top === undefined) return primitive.value(args.filter(T.isTensor), params)
   const trace = top
-  const inputs = args.map((a) => (isDual(a) && a.trace === trace ? a.primal : a))
+  const n = args.length
+  const inputs = new Array<Value>(n)
+  const parents = new Array<number>(n)
+  for (let i = 0; i < n; i++) {
+    const a = args[i] ?? T.scalar(0)
+    const ours = isDual(a) && a.trace === trace
+    inputs[i] = ours ? a.primal : a
+    parents[i] = ours ? a.id : -1
+  }
   const output = bind(primitive, inputs, params)
   if (trace.mode === 'forward') {
     const tangents = args.map((a) => (isDual(a) && a.trace === trace ? a.tangent : undefined))
     return { _tag: 'Dual', primal: output, trace, id: -1, tangent: primitive.jvp(tangents, inputs, output, params) }
   }
-  const parents = args.map((a) => (isDual(a) && a.trace === trace ? a.id : -1))
   const wanted = parents.map((p) => p >= 0)
   trace.nodes.push({
     name: primitive.name,

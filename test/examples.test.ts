@@ -1,0 +1,55 @@
+/**
+ * Every example runs in its --quick form and its key claim holds. Each example ends with exactly
+ * one JSON line that summarises it; these tests read that line.
+ */
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+
+interface Summary {
+  readonly example: string
+  readonly [key: string]: unknown
+}
+
+const run = (name: string): Summary => {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--quick'], {
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  })
+  const lines = out.trimEnd().split('\n')
+  const last = lines[lines.length - 1] ?? ''
+  const jsonLines = lines.filter((l) => l.startsWith('{"example"'))
+  expect(jsonLines).toHaveLength(1)
+  const summary: Summary = JSON.parse(last)
+  expect(summary.example).toBe(name)
+  return summary
+}
+
+describe('examples (--quick)', { timeout: 300_000 }, () => {
+  it('forward-pass: hidden values 5 and 1, output 9', () => {
+    const s = run('forward-pass')
+    expect(s['hidden']).toEqual([5, 1])
+    expect(s['output']).toBe(9)
+  })
+  it('backprop-trace: the traced backward pass matches grad and the delta rule', () => {
+    expect(run('backprop-trace')['matches']).toBe(true)
+  })
+  it('mnist: above 85% test accuracy after one epoch', () => {
+    const s = run('mnist')
+    const accuracy = (s['testAccuracy'] as Record<string, number>)['784-128-10'] ?? 0
+    expect(accuracy).toBeGreaterThan(0.85)
+  })
+})
+
+describe('examples without training loops (--quick)', { timeout: 300_000 }, () => {
+  it('perceptron-gates: AND and OR learned, XOR not', () => {
+    const s = run('perceptron-gates')
+    expect(s['accuracy']).toMatchObject({ and: 1, or: 1 })
+    expect((s['accuracy'] as Record<string, number>)['xor']).toBeLessThan(1)
+  })
+  it('two-layer-net: outputs close to the targets, hand-written backprop equals grad', () => {
+    const s = run('two-layer-net')
+    expect(s['handEqualsGrad']).toBe(true)
+    expect(s['maxError']).toBeLessThan(0.05)
+  })
+})
