@@ -53,3 +53,25 @@ describe('examples without training loops (--quick)', { timeout: 300_000 }, () =
     expect(s['maxError']).toBeLessThan(0.05)
   })
 })
+
+describe('examples that train (--quick)', { timeout: 300_000 }, () => {
+  it('xor: every network reaches 100% for the documented key, ReLU ones included', () => {
+    const s = run('xor')
+    expect(s['accuracy']).toEqual({ 'logistic-2': 1, 'relu-2': 1, 'relu-3': 1 })
+  })
+  it('pima: above 70% training accuracy', () => {
+    const s = run('pima')
+    expect(s['trainingAccuracy']).toBeGreaterThan(0.7)
+    expect(s['heldOutAccuracy']).toBeGreaterThan(0.65)
+  })
+  it('optimizers: every optimizer lowers the loss below the ln 2 of a coin flip', () => {
+    const s = run('optimizers')
+    for (const loss of Object.values(s['finalLoss'] as Record<string, number>)) expect(loss).toBeLessThan(Math.LN2)
+  })
+  it('regularization: reports train and test accuracy for all four variants', () => {
+    const s = run('regularization')
+    const results = s['results'] as Record<string, { train: number; test: number }>
+    expect(Object.keys(results).sort()).toEqual(['batchNorm', 'dropout', 'l2', 'plain'])
+    for (const r of Object.values(results)) expect(r.test).toBeGreaterThan(0.5)
+  })
+})

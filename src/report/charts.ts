@@ -82,6 +82,7 @@ export const curvesSvg = async (series: readonly Series[], options: CurvesSvgOpt
 export const asciiCurve = (values: readonly number[], { height = 8, maxPoints = 60 }: { readonly height?: number; readonly maxPoints?: number } = {}): string => {
   const finite = values.filter(Number.isFinite)
   if (finite.length === 0) return '(no finite values)'
+  if (finite.length === 1) return `(one value: ${finite[0]?.toFixed(4)})`
   // Downsample evenly to at most maxPoints columns, keeping the last point.
   const stride = Math.max(1, Math.ceil(finite.length / maxPoints))
   const points = finite.filter((_, i) => i % stride === 0 || i === finite.length - 1)

@@ -3,6 +3,7 @@
  * `trainStep` over the batches (shuffled by a key derived from the epoch), and the epochs fold
  * into a history. Observers see events; early stopping reads the history.
  */
+import type { ValueTree } from '../ad/index.js'
 import { take, type Dataset } from '../data/Dataset.js'
 import type { Metric } from '../metrics/index.js'
 import type { Layer } from '../nn/index.js'
@@ -54,7 +55,7 @@ export interface FitOptions<O> {
   /** Seconds from an arbitrary origin; when given, events carry timing (the core reads no clock itself). */
   readonly clock?: () => number
   /** Start from these parameters and state instead of initialising the model. */
-  readonly initial?: { readonly params: Tree; readonly state: Tree }
+  readonly initial?: { readonly params: ValueTree; readonly state: ValueTree }
 }
 
 /** What `fit` returns. */
