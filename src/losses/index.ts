@@ -1,0 +1,8 @@
+/**
+ * losses — losses (predictions and targets to a differentiable scalar) and penalties on parameter
+ * trees. Re-exports only.
+ */
+export type { Loss, LossOptions, Reduction } from './Loss.js'
+export { mae, mse, sse, type SseOptions } from './regression.js'
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, hinge, softmaxCrossEntropy } from './classification.js'
+export { l1, l2 } from './regularization.js'

@@ -1,0 +1,58 @@
+/**
+ * Regression losses: mean squared error, mean absolute error and the sum of squared errors.
+ * Predictions and targets have the same shape (no broadcasting: a [n,1] output against [n] targets
+ * is an error, not an [n,n] table of differences). All are differentiable in both arguments.
+ */
+import * as ad from '../ad/index.js'
+import type { Value } from '../ad/index.js'
+import * as T from '../tensor/index.js'
+import { checkSameShape, reduce, reductionOf, type LossOptions } from './Loss.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Options of `sse`: it always sums; `reduction: 'sum'` is accepted for uniformity. */
+export interface SseOptions {
+  /** Only 'sum' (the default): the mean of the squared errors is `mse`. */
+  readonly reduction?: 'sum'
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Mean squared error: mean of (p − t)² over every element ('sum' gives Σ (p − t)²).
+ *
+ * @example
+ * mse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // scalar 4/3
+ */
+export const mse = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+  checkSameShape('mse', predictions, targets)
+  return reduce(ad.square(ad.sub(predictions, targets)), reductionOf('mse', options))
+}
+
+/**
+ * Mean absolute error (L1 loss): mean of |p − t| over every element ('sum' gives Σ |p − t|). The
+ * subgradient where p = t is 0.
+ *
+ * @example
+ * mae(tensor([1, 2, 3]), tensor([1, 0, 5]))  // scalar 4/3
+ */
+export const mae = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+  checkSameShape('mae', predictions, targets)
+  return reduce(ad.abs(ad.sub(predictions, targets)), reductionOf('mae', options))
+}
+
+/**
+ * Sum of squared errors, Σ (p − t)² over every element: `mse` with reduction 'sum'. It always
+ * sums; asking it for reduction 'mean' is an error that points to `mse`.
+ *
+ * @example
+ * sse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // scalar 4
+ */
+export const sse = (predictions: Value, targets: Value, options?: SseOptions): Value => {
+  const reduction: unknown = options?.reduction ?? 'sum'
+  if (reduction !== 'sum') {
+    throw new T.ArgumentError('sse', `sse always sums (reduction 'sum'); for the mean of squared errors use mse, got reduction ${JSON.stringify(reduction) ?? String(reduction)}`)
+  }
+  checkSameShape('sse', predictions, targets)
+  return ad.sum(ad.square(ad.sub(predictions, targets)))
+}

@@ -1,0 +1,42 @@
+/**
+ * Penalties on parameter trees, added to a loss to keep weights small: L1 (weight·Σ|x|) and L2
+ * (weight·Σx²). They walk any tree of Values, so inside `grad` (where the leaves are Duals) they
+ * are differentiated like the rest of the objective. Every leaf of the tree is penalised: pass
+ * the subtree you mean (the weight matrices, say, and not the biases).
+ */
+import * as ad from '../ad/index.js'
+import type { Value, ValueTree } from '../ad/index.js'
+import { flattenValues } from '../ad/valueTree.js'
+import * as T from '../tensor/index.js'
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * L1 penalty: weight · Σ |x| over every scalar of every leaf (0 for an empty tree). The
+ * subgradient at x = 0 is 0. `weight` must be a finite number ≥ 0.
+ *
+ * @example
+ * l1({ w: tensor([1, -2]), b: tensor([3]) }, 0.1)  // scalar 0.6
+ */
+export const l1 = (params: ValueTree, weight: number): Value => penalty('l1', params, weight, ad.abs)
+
+/**
+ * L2 penalty: weight · Σ x² over every scalar of every leaf (0 for an empty tree). No ½ factor,
+ * as in Keras's `l2`: the gradient is 2·weight·x. `weight` must be a finite number ≥ 0.
+ *
+ * @example
+ * l2({ w: tensor([1, -2]), b: tensor([3]) }, 0.1)  // scalar 1.4
+ */
+export const l2 = (params: ValueTree, weight: number): Value => penalty('l2', params, weight, ad.square)
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const penalty = (op: string, params: ValueTree, weight: number, term: (x: Value) => Value): Value => {
+  if (!(Number.isFinite(weight) && weight >= 0)) throw new T.ArgumentError(op, `weight must be a finite number >= 0, got ${weight}`)
+  let total: Value | undefined
+  for (const leaf of flattenValues(op, params).leaves) {
+    const s = ad.sum(term(leaf))
+    total = total === undefined ? s : ad.add(total, s)
+  }
+  return total === undefined ? T.scalar(0) : ad.mul(total, weight)
+}

@@ -1,0 +1,184 @@
+/**
+ * The familiar optimizers, each a `chain` of building blocks and nothing else. Options are checked
+ * when the optimizer is made, and errors name the optimizer and the option
+ * (`adam: learningRate must be a positive number, got -1`). `learningRate` is a number or a
+ * `Schedule` of the step count. Defaults follow Keras unless a line says otherwise.
+ */
+import { chain, type GradientTransformation } from './GradientTransformation.js'
+import type { Schedule } from './schedules.js'
+import { addDecayedWeights, type AddDecayedWeightsState } from './transforms/addDecayedWeights.js'
+import { scaleByAdagrad, type ScaleByAdagradState } from './transforms/scaleByAdagrad.js'
+import { scaleByAdam, type ScaleByAdamState } from './transforms/scaleByAdam.js'
+import { scaleByLearningRate, type ScaleByLearningRateState } from './transforms/scaleByLearningRate.js'
+import { scaleByRms, type ScaleByRmsState } from './transforms/scaleByRms.js'
+import { traceMomentum, type TraceMomentumState } from './transforms/traceMomentum.js'
+import { decayRate, learningRate as checkLearningRate, nonNegative, positive } from './validation.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Options of `sgd`. */
+export interface SgdOptions {
+  /** η > 0, or a schedule (default 0.01). */
+  readonly learningRate?: number | Schedule
+  /** β, decay of the velocity, in [0, 1) (default 0: plain gradient descent). */
+  readonly momentum?: number
+  /** Nesterov's look-ahead update (default false). */
+  readonly nesterov?: boolean
+}
+
+/** Options of `momentum` and `nesterov`. */
+export interface MomentumOptions {
+  /** η > 0, or a schedule (default 0.01). */
+  readonly learningRate?: number | Schedule
+  /** β, decay of the velocity, in [0, 1) (default 0.9). */
+  readonly momentum?: number
+}
+
+/** Options of `adam`. */
+export interface AdamOptions {
+  /** η > 0, or a schedule (default 0.001). */
+  readonly learningRate?: number | Schedule
+  /** β1 in [0, 1) (default 0.9). */
+  readonly beta1?: number
+  /** β2 in [0, 1) (default 0.999). */
+  readonly beta2?: number
+  /** ε > 0, outside the square root, after bias correction (default 1e-8; Keras uses 1e-7). */
+  readonly eps?: number
+}
+
+/** Options of `adamw`: Adam's, and the decoupled weight decay. */
+export interface AdamwOptions extends AdamOptions {
+  /** λ ≥ 0: each step also subtracts η·λ·p (default 0.004, as Keras's AdamW). */
+  readonly weightDecay?: number
+}
+
+/** Options of `rmsprop`. */
+export interface RmspropOptions {
+  /** η > 0, or a schedule (default 0.001). */
+  readonly learningRate?: number | Schedule
+  /** ρ, decay of the mean of squares, in [0, 1) (default 0.9). */
+  readonly decay?: number
+  /** ε > 0, outside the square root (default 1e-8; Keras uses 1e-7). */
+  readonly eps?: number
+}
+
+/** Options of `adagrad`. */
+export interface AdagradOptions {
+  /** η > 0, or a schedule (default 0.001). */
+  readonly learningRate?: number | Schedule
+  /** Starting value of the accumulators, ≥ 0 (default 0.1). */
+  readonly initialAccumulator?: number
+  /** ε > 0, inside the square root (default 1e-7). */
+  readonly eps?: number
+}
+
+/** State of `sgd`, `momentum` and `nesterov`. */
+export type SgdState = readonly [TraceMomentumState, ScaleByLearningRateState]
+/** State of `adam`. */
+export type AdamState = readonly [ScaleByAdamState, ScaleByLearningRateState]
+/** State of `adamw`. */
+export type AdamwState = readonly [ScaleByAdamState, AddDecayedWeightsState, ScaleByLearningRateState]
+/** State of `rmsprop`. */
+export type RmspropState = readonly [ScaleByRmsState, ScaleByLearningRateState]
+/** State of `adagrad`. */
+export type AdagradState = readonly [ScaleByAdagradState, ScaleByLearningRateState]
+
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Stochastic gradient descent: p ← p − η·g, or with momentum β: v ← β·v + g, p ← p − η·v
+ * (Nesterov: p ← p − η·(β·v + g)). With β = 0 the velocity is the gradient itself (no arithmetic).
+ *
+ * @example
+ * const optimizer = sgd({ learningRate: 0.1 })
+ * optimizer.update({ w: vector([1]) }, optimizer.init({ w: vector([0]) }))[0]  // { w: [-0.1] }
+ */
+export const sgd = ({ learningRate = 0.01, momentum = 0, nesterov = false }: SgdOptions = {}): GradientTransformation<SgdState> => {
+  checkLearningRate('sgd', learningRate)
+  decayRate('sgd', 'momentum', momentum)
+  return chain(traceMomentum({ decay: momentum, nesterov }), scaleByLearningRate(learningRate))
+}
+
+/**
+ * SGD with heavy-ball momentum (default β = 0.9): v ← β·v + g, p ← p − η·v.
+ *
+ * @example
+ * momentum({ learningRate: 0.01 })
+ */
+export const momentum = ({ learningRate = 0.01, momentum: beta = 0.9 }: MomentumOptions = {}): GradientTransformation<SgdState> => {
+  checkLearningRate('momentum', learningRate)
+  decayRate('momentum', 'momentum', beta)
+  return chain(traceMomentum({ decay: beta }), scaleByLearningRate(learningRate))
+}
+
+/**
+ * SGD with Nesterov momentum (default β = 0.9): v ← β·v + g, p ← p − η·(β·v + g).
+ *
+ * @example
+ * nesterov({ learningRate: 0.01 })
+ */
+export const nesterov = ({ learningRate = 0.01, momentum: beta = 0.9 }: MomentumOptions = {}): GradientTransformation<SgdState> => {
+  checkLearningRate('nesterov', learningRate)
+  decayRate('nesterov', 'momentum', beta)
+  return chain(traceMomentum({ decay: beta, nesterov: true }), scaleByLearningRate(learningRate))
+}
+
+/**
+ * Adam (Kingma & Ba): p ← p − η·m̂ / (√v̂ + ε) with bias-corrected moments; see `scaleByAdam` for
+ * the exact form and where ε sits.
+ *
+ * @example
+ * adam({ learningRate: 1e-3 })
+ */
+export const adam = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<AdamState> => {
+  checkAdam('adam', { learningRate, beta1, beta2, eps })
+  return chain(scaleByAdam({ beta1, beta2, eps }), scaleByLearningRate(learningRate))
+}
+
+/**
+ * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay,
+ * p ← p − η·(m̂ / (√v̂ + ε) + λ·p): the decay is not rescaled by the moments.
+ *
+ * @example
+ * adamw({ learningRate: 1e-3, weightDecay: 1e-2 })
+ */
+export const adamw = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.004 }: AdamwOptions = {}): GradientTransformation<AdamwState> => {
+  checkAdam('adamw', { learningRate, beta1, beta2, eps })
+  nonNegative('adamw', 'weightDecay', weightDecay)
+  return chain(scaleByAdam({ beta1, beta2, eps }), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate))
+}
+
+/**
+ * RMSProp: v ← ρ·v + (1 − ρ)·g², p ← p − η·g / (√v + ε).
+ *
+ * @example
+ * rmsprop({ learningRate: 1e-3 })
+ */
+export const rmsprop = ({ learningRate = 0.001, decay = 0.9, eps = 1e-8 }: RmspropOptions = {}): GradientTransformation<RmspropState> => {
+  checkLearningRate('rmsprop', learningRate)
+  decayRate('rmsprop', 'decay', decay)
+  positive('rmsprop', 'eps', eps)
+  return chain(scaleByRms({ decay, eps }), scaleByLearningRate(learningRate))
+}
+
+/**
+ * Adagrad: a ← a + g², p ← p − η·g / √(a + ε), with a starting at 0.1.
+ *
+ * @example
+ * adagrad({ learningRate: 0.01 })
+ */
+export const adagrad = ({ learningRate = 0.001, initialAccumulator = 0.1, eps = 1e-7 }: AdagradOptions = {}): GradientTransformation<AdagradState> => {
+  checkLearningRate('adagrad', learningRate)
+  nonNegative('adagrad', 'initialAccumulator', initialAccumulator)
+  positive('adagrad', 'eps', eps)
+  return chain(scaleByAdagrad({ initialAccumulator, eps }), scaleByLearningRate(learningRate))
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const checkAdam = (op: string, o: { readonly learningRate: number | Schedule; readonly beta1: number; readonly beta2: number; readonly eps: number }): void => {
+  checkLearningRate(op, o.learningRate)
+  decayRate(op, 'beta1', o.beta1)
+  decayRate(op, 'beta2', o.beta2)
+  positive(op, 'eps', o.eps)
+}

@@ -1,0 +1,56 @@
+/**
+ * `scaleByAdagrad`: Adagrad's per-coordinate rescaling by the root of the sum of all past squared
+ * gradients (Duchi, Hazan & Singer, 2011). The accumulated sum is the state.
+ */
+import * as T from '../../tensor/index.js'
+import * as tree from '../../tree/index.js'
+import type { Tree } from '../../tree/index.js'
+import { arityError, fusedLeaves } from '../fused.js'
+import type { GradientTransformation } from '../GradientTransformation.js'
+import { nonNegative, positive } from '../validation.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** The accumulated sum of squared gradients, starting at `initialAccumulator`. */
+export interface ScaleByAdagradState {
+  readonly accumulator: Tree
+}
+
+/** Options of `scaleByAdagrad`. */
+export interface ScaleByAdagradOptions {
+  /** Starting value of every accumulator, ≥ 0 (default 0.1, as Keras and optax). */
+  readonly initialAccumulator?: number
+  /** ε > 0, added to the accumulator inside the square root (default 1e-7, as Keras and optax). */
+  readonly eps?: number
+}
+
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * a ← a + g²,  u = g / √(a + ε). The accumulator starts at 0.1 (Keras's
+ * `initial_accumulator_value`), which keeps the first steps from being ±1 per coordinate; ε sits
+ * inside the square root, as in Keras 3 and optax's `scale_by_rss`.
+ *
+ * @example
+ * const t = scaleByAdagrad()
+ * t.update({ w: vector([1]) }, t.init({ w: zeros([1]) }))[0]  // { w: ≈ [0.9535] } = 1 / √1.1
+ */
+export const scaleByAdagrad = ({ initialAccumulator = 0.1, eps = 1e-7 }: ScaleByAdagradOptions = {}): GradientTransformation<ScaleByAdagradState> => {
+  nonNegative('scaleByAdagrad', 'initialAccumulator', initialAccumulator)
+  positive('scaleByAdagrad', 'eps', eps)
+  return {
+    init: (params) => ({ accumulator: tree.map(params, (p) => T.full(p.shape, initialAccumulator)) }),
+    update: (grads, { accumulator }) => {
+      const [u, a] = fusedLeaves([grads, accumulator], 2, ([g, a0], [u1, a1]) => {
+        if (g === undefined || a0 === undefined || u1 === undefined || a1 === undefined) throw arityError('scaleByAdagrad')
+        for (let i = 0; i < g.length; i++) {
+          const gi = g[i] ?? 0
+          const ai = (a0[i] ?? 0) + gi * gi
+          a1[i] = ai
+          u1[i] = gi / Math.sqrt(ai + eps)
+        }
+      })
+      return [u, { accumulator: a }]
+    },
+  }
+}

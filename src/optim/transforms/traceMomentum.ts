@@ -1,0 +1,64 @@
+/**
+ * `traceMomentum`: heavy-ball momentum, optionally Nesterov's. The running velocity is the state.
+ */
+import * as tree from '../../tree/index.js'
+import type { Tree } from '../../tree/index.js'
+import { arityError, fusedLeaves } from '../fused.js'
+import type { GradientTransformation } from '../GradientTransformation.js'
+import { decayRate } from '../validation.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** The velocity v, shaped like the parameters (zeros before the first update). */
+export interface TraceMomentumState {
+  readonly velocity: Tree
+}
+
+/** Options of `traceMomentum`. */
+export interface TraceMomentumOptions {
+  /** β, the decay of the velocity, in [0, 1) (default 0.9). */
+  readonly decay?: number
+  /** Use Nesterov's look-ahead update β·v + g instead of v (default false). */
+  readonly nesterov?: boolean
+}
+
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * v ← β·v + g; the update is v (heavy ball), or β·v + g with the new v (Nesterov, as optax and
+ * Keras's `nesterov=True`). Chained before `scaleByLearningRate(η)` this is Keras's SGD with
+ * momentum: v_Keras = −η·v for a constant η.
+ *
+ * @example
+ * const t = traceMomentum({ decay: 0.5 })
+ * const g = { w: vector([2]) }
+ * const [u1, s1] = t.update(g, t.init(g))  // u1 = { w: [2] }
+ * t.update(g, s1)[0]                       // { w: [3] } = 0.5·2 + 2
+ */
+export const traceMomentum = ({ decay = 0.9, nesterov = false }: TraceMomentumOptions = {}): GradientTransformation<TraceMomentumState> => {
+  decayRate('traceMomentum', 'decay', decay)
+  return {
+    init: (params) => ({ velocity: tree.zerosLike(params) }),
+    update: (grads, { velocity }) => {
+      // With β = 0 the velocity is the gradient and so is the update: plain SGD, no arithmetic.
+      if (decay === 0) return [grads, { velocity: grads }]
+      if (!nesterov) {
+        const [v] = fusedLeaves([grads, velocity], 1, ([g, v0], [v1]) => {
+          if (g === undefined || v0 === undefined || v1 === undefined) throw arityError('traceMomentum')
+          for (let i = 0; i < g.length; i++) v1[i] = decay * (v0[i] ?? 0) + (g[i] ?? 0)
+        })
+        return [v, { velocity: v }]
+      }
+      const [u, v] = fusedLeaves([grads, velocity], 2, ([g, v0], [u1, v1]) => {
+        if (g === undefined || v0 === undefined || u1 === undefined || v1 === undefined) throw arityError('traceMomentum')
+        for (let i = 0; i < g.length; i++) {
+          const gi = g[i] ?? 0
+          const vi = decay * (v0[i] ?? 0) + gi
+          v1[i] = vi
+          u1[i] = decay * vi + gi
+        }
+      })
+      return [u, { velocity: v }]
+    },
+  }
+}
