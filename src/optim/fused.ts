@@ -8,6 +8,7 @@
  */
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
+import { allocate } from '../tensor/kernels/alloc.js'
 import * as tree from '../tree/index.js'
 import type { Tree } from '../tree/index.js'
 
@@ -43,7 +44,7 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
     const first = xs[0]
     if (first === undefined) throw new T.ArgumentError('fusedLeaves', 'no inputs')
     const n = first.data.length
-    const buffers = Array.from({ length: outputs }, () => new Float64Array(n))
+    const buffers = Array.from({ length: outputs }, () => allocate(n))
     kernel(xs.map((x) => x.data), buffers)
     buffers.forEach((b, i) => {
       if (i > 0) extra[i - 1]?.push(T.unsafeTensor(b, first.shape))

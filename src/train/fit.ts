@@ -3,7 +3,8 @@
  * `trainStep` over the batches (shuffled by a key derived from the epoch), and the epochs fold
  * into a history. Observers see events; early stopping reads the history.
  */
-import type { ValueTree } from '../ad/index.js'
+import { isDual, type Value, type ValueTree } from '../ad/index.js'
+import { flattenValues } from '../ad/valueTree.js'
 import { take, type Dataset } from '../data/Dataset.js'
 import type { Metric } from '../metrics/index.js'
 import type { Layer } from '../nn/index.js'
@@ -162,14 +163,23 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
 
   const n = rowsOf(train.x)
   const batches = Math.ceil(n / batchSize)
-  const step = trainStep(model, { loss, optimizer, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
+  // The step and the optimizer work on the parameters as one flat list of leaves: walking a list
+  // at every step is much cheaper than walking nested records, and the model sees its own
+  // structure again through `rebuild`.
+  const structure = flattenValues('fit', initialized.params)
+  const flatModel: Layer = {
+    ...model,
+    apply: (leaves, state, x, ctx) => model.apply(structure.rebuild(leavesOf(leaves)), state, x, ctx),
+  }
+  const nested = (leaves: Tree): Tree => toTree(structure.rebuild(leavesOf(leaves)))
+  const step = trainStep(flatModel, { loss, optimizer, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
   const stopping = options.earlyStopping
   const monitor = stopping?.monitor ?? (validation === undefined ? 'loss' : 'val_loss')
   const better = (a: number, b: number): boolean =>
     lowerIsBetter(monitor) ? a < b - (stopping?.minDelta ?? 0) : a > b + (stopping?.minDelta ?? 0)
 
   onEvent?.({ type: 'trainStart', epochs, samples: n, batchesPerEpoch: batches })
-  let ts: TrainState<O> = initialTrainState(toTree(initialized.params), toTree(initialized.state), optimizer, stepKey)
+  let ts: TrainState<O> = initialTrainState(toTree(structure.leaves), toTree(initialized.state), optimizer, stepKey)
   const history: EpochLog[] = []
   let best: { readonly value: number; readonly epoch: number; readonly params: Tree; readonly state: Tree } | undefined
   let stoppedEarly = false
@@ -184,7 +194,7 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
     for (let b = 0; b < batches; b++) {
       const batch = take(train, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize)))
       const next = step(ts, batch)
-      if (!Number.isFinite(next.loss)) throw new DivergedError(epoch, b + 1, next.loss, ts.params, ts.modelState)
+      if (!Number.isFinite(next.loss)) throw new DivergedError(epoch, b + 1, next.loss, nested(ts.params), ts.modelState)
       ts = next
       const rows = rowsOf(batch.x)
       lossSum += next.loss * rows
@@ -212,7 +222,7 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
     const trainMetrics =
       predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(predictions, 0), T.concat(targets, 0))]))
     const validated =
-      validation === undefined ? undefined : evaluate(model, ts.params, ts.modelState, validation, metrics, { loss })
+      validation === undefined ? undefined : evaluate(flatModel, ts.params, ts.modelState, validation, metrics, { loss })
     const log: EpochLog = {
       epoch,
       loss: lossSum / n,
@@ -236,12 +246,18 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
   const restore = stopping?.restoreBest === true && best !== undefined ? best : undefined
   onEvent?.({ type: 'trainEnd', history, stoppedEarly, ...(restore === undefined ? {} : { bestEpoch: restore.epoch }) })
   return {
-    params: restore?.params ?? ts.params,
+    params: nested(restore?.params ?? ts.params),
     state: restore?.state ?? ts.modelState,
     history,
     stoppedEarly,
     ...(restore === undefined ? {} : { bestEpoch: restore.epoch }),
   }
+}
+
+/** The leaves of a flattened parameter list (an array of Values by construction). */
+const leavesOf = (tree: ValueTree): readonly Value[] => {
+  if (!Array.isArray(tree)) throw new TrainError('params', 'expected the flat list of parameter leaves')
+  return tree.filter((v): v is Value => isDual(v) || T.isTensor(v))
 }
 
 /** Parameters fresh from `init` are trees of tensors. */
