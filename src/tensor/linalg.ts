@@ -92,6 +92,31 @@ export const outer = (a: Tensor, b: Tensor): Tensor => {
   return unsafeTensor(out, [m, n])
 }
 
+/**
+ * The affine map of a dense layer, x·W + b, in one pass: the product is computed into the output
+ * and the bias row added in place. x is [m, k], W is [k, n], b is [n].
+ *
+ * @example
+ * affine(tensor([[1, 2]]), tensor([[1], [1]]), vector([10]))  // [[13]]
+ */
+export const affine = (x: Tensor, w: Tensor, b: Tensor): Tensor => {
+  const [m = 0, k = 0] = x.shape
+  const [kw = 0, n = 0] = w.shape
+  if (x.shape.length !== 2 || w.shape.length !== 2 || b.shape.length !== 1) {
+    throw new ShapeError('affine', [x.shape, w.shape, b.shape], 'expected x [m,k], W [k,n] and b [n]')
+  }
+  if (k !== kw) throw new ShapeError('affine', [x.shape, w.shape, b.shape], `inner dimensions ${k} and ${kw} differ`)
+  if (b.shape[0] !== n) throw new ShapeError('affine', [x.shape, w.shape, b.shape], `the bias has ${b.shape[0]} entries, W has ${n} columns`)
+  const out = allocate(m * n)
+  matmulInto(x.data, 0, w.data, 0, out, 0, m, k, n)
+  const bias = b.data
+  for (let i = 0; i < m; i++) {
+    const row = i * n
+    for (let j = 0; j < n; j++) out[row + j] = (out[row + j] ?? 0) + (bias[j] ?? 0)
+  }
+  return unsafeTensor(out, [m, n])
+}
+
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 /**

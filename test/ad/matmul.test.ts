@@ -27,6 +27,19 @@ describe('matrix products obey the gradient laws', () => {
   })
 })
 
+describe('affine (the fused dense map x·W + b)', () => {
+  type Triple = readonly [ad.Value, ad.Value, ad.Value]
+  const triple = arb.matmulPair().chain(([a, b]) => fc.tuple(arb.tensorOf(a, values), arb.tensorOf(b, values), arb.tensorOf([b[1] ?? 1], values)))
+  it('obeys the gradient laws in x, W and b', () => gradientLaws(([x, w, b]: Triple) => ad.affine(x, w, b), triple))
+  it('equals matmul + add bit for bit', () =>
+    fc.assert(fc.property(triple, ([x, w, b]) => {
+      expect(Array.from(T.affine(x, w, b).data)).toEqual(Array.from(T.add(T.matmul(x, w), b).data))
+    })))
+  it('names the shapes when they do not fit', () => {
+    expect(() => T.affine(T.zeros([2, 3]), T.zeros([3, 4]), T.zeros([5]))).toThrow('affine: [2,3] x [3,4] x [5]: the bias has 5 entries, W has 4 columns')
+  })
+})
+
 describe('matmul errors', () => {
   it('names the op and the shapes, for Duals too', () => {
     const a = T.zeros([2, 3])

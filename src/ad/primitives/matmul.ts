@@ -135,3 +135,36 @@ export const outer = ((a: Value, b: Value): Value => {
   if (sa.length !== 1 || sb.length !== 1) T.outer(T.zeros(sa), T.zeros(sb)) // throws the kernel's message
   return mul(reshape(a, [sa[0] ?? 0, 1]), reshape(b, [1, sb[0] ?? 0]))
 }) as ProductOp
+
+// x·W + b in one node: dx = G·Wᵀ, dW = xᵀ·G, db = column sums of G.
+const affinePrimitive: Primitive<void> = {
+  name: 'affine',
+  value: (inputs) => T.affine(input(inputs, 0, 'affine'), input(inputs, 1, 'affine'), input(inputs, 2, 'affine')),
+  vjp: (g, inputs, _y, _p, wanted) => {
+    const x = arg(inputs, 0, 'affine')
+    const w = arg(inputs, 1, 'affine')
+    const b = arg(inputs, 2, 'affine')
+    return [
+      wanted[0] === true ? matmulTransB(g, w) : undefined,
+      wanted[1] === true ? matmulTransA(x, g) : undefined,
+      wanted[2] === true ? sumTo(g, shapeOf(b)) : undefined,
+    ]
+  },
+  jvp: ([tx, tw, tb], [x, w], y) => {
+    const terms = [
+      tx === undefined || w === undefined ? undefined : matmul2(tx, w),
+      tw === undefined || x === undefined ? undefined : matmul2(x, tw),
+      tb,
+    ]
+    let total: Value | undefined
+    for (const t of terms) if (t !== undefined) total = total === undefined ? t : add(total, t)
+    return total === undefined ? T.zeros(shapeOf(y)) : add(total, T.zeros(shapeOf(y)))
+  },
+}
+
+/**
+ * The affine map of a dense layer, x·W + b (x [m, k], W [k, n], b [n]), as one primitive: one
+ * recorded step and one output buffer instead of two.
+ */
+export const affine = (x: Value, w: Value, b: Value): Value =>
+  isDual(x) || isDual(w) || isDual(b) ? bind(affinePrimitive, [x, w, b], undefined) : T.affine(x, w, b)
