@@ -1,0 +1,27 @@
+/**
+ * README.md shows code and output; these tests keep them honest.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { grad, mul, nn, sum, tensor } from '../src/index.js'
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+
+describe('README', () => {
+  it('shows the two commands', () => {
+    expect(readme).toContain('npm install && npm start')
+    expect(readme).toContain('npm test')
+  })
+  it('first contact: the gradient of Σ x² at [1, 2, 3] is [2, 4, 6]', () => {
+    expect(readme).toContain('const g = grad((x) => sum(mul(x, x)))(tensor([1, 2, 3]))')
+    expect(Array.from(grad((x) => sum(mul(x, x)))(tensor([1, 2, 3])).data)).toEqual([2, 4, 6])
+  })
+  it('shows the summary table that nn.summary prints for the Pima network', () => {
+    const model = nn.sequential(nn.dense(12), nn.relu, nn.dense(8), nn.relu, nn.dense(1), nn.sigmoid)
+    const printed = nn.summary(model, [8]).text.trimEnd().split('\n').map((l) => `// ${l}`.trimEnd())
+    const lines = readme.split('\n').map((l) => l.trimEnd())
+    const start = lines.indexOf(printed[0] ?? '')
+    expect(start).toBeGreaterThan(0)
+    expect(lines.slice(start, start + printed.length)).toEqual(printed)
+  })
+})
