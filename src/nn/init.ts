@@ -1,0 +1,150 @@
+/**
+ * Initializers: how a layer's parameters start. An initializer is any function from a key and a
+ * shape to a tensor, so a user-supplied one is an arrow function:
+ * `(key, shape) => random.normal(key, shape, { mean: 0.75, stddev: 0.01 })`, or with the named
+ * constructors, `normal({ mean: 0.75, stddev: 0.01 })`.
+ *
+ * The variance-scaling family (Glorot/Xavier, He, LeCun) draws with a variance set by the fan-in
+ * and fan-out of the shape, computed as Keras does:
+ * - rank 0: fanIn = fanOut = 1; rank 1 `[n]`: fanIn = fanOut = n;
+ * - rank 2 `[in, out]` (a dense kernel): fanIn = in, fanOut = out;
+ * - rank ≥ 3 (a convolution kernel `[...window, inChannels, outChannels]`): with the receptive field
+ *   r = the product of the window dimensions, fanIn = r·inChannels, fanOut = r·outChannels.
+ * The normal variants use a normal truncated at ±2 standard deviations, rescaled so that the
+ * variance is exactly the target (Keras's choice: stddev / 0.8796…).
+ */
+import * as random from '../random/index.js'
+import type { Key } from '../random/index.js'
+import * as T from '../tensor/index.js'
+import type { Shape, Tensor } from '../tensor/index.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Makes a parameter tensor of a shape from a key; the same key gives the same tensor, bit for bit. */
+export type Initializer = (key: Key, shape: Shape) => Tensor
+
+/** Options of {@link uniform}. */
+export interface UniformInitializerOptions {
+  /** Lower end, inclusive (default −0.05, as Keras). */
+  readonly min?: number
+  /** Upper end, exclusive (default 0.05, as Keras). */
+  readonly max?: number
+}
+
+/** Options of {@link normal}. */
+export interface NormalInitializerOptions {
+  /** Mean (default 0). */
+  readonly mean?: number
+  /** Standard deviation (default 0.05, as Keras). */
+  readonly stddev?: number
+}
+
+/** Fan-in and fan-out of a parameter shape. */
+export interface Fans {
+  readonly fanIn: number
+  readonly fanOut: number
+}
+
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+
+/** All zeros (the default for biases). */
+export const zeros: Initializer = (_key, shape) => T.zeros(shape)
+
+/** All ones. */
+export const ones: Initializer = (_key, shape) => T.ones(shape)
+
+/**
+ * Every element equal to `value`.
+ *
+ * @example
+ * constant(0.1)(key(0), [2])  // [0.1, 0.1]
+ */
+export const constant =
+  (value: number): Initializer =>
+  (_key, shape) =>
+    T.full(shape, value)
+
+/**
+ * Uniform on [min, max) (defaults −0.05 and 0.05).
+ *
+ * @example
+ * uniform({ min: -1, max: 1 })(key(0), [3, 3])
+ */
+export const uniform =
+  ({ min = -0.05, max = 0.05 }: UniformInitializerOptions = {}): Initializer =>
+  (key, shape) =>
+    random.uniform(key, shape, { min, max })
+
+/**
+ * Normal with the given mean and standard deviation (defaults 0 and 0.05).
+ *
+ * @example
+ * normal({ mean: 0.75, stddev: 0.01 })(key(0), [2, 2])  // values near 0.75
+ */
+export const normal =
+  ({ mean = 0, stddev = 0.05 }: NormalInitializerOptions = {}): Initializer =>
+  (key, shape) =>
+    random.normal(key, shape, { mean, stddev })
+
+/** Glorot (Xavier) uniform: U(−l, l) with l = √(6 / (fanIn + fanOut)); variance 2 / (fanIn + fanOut). The default for dense kernels. */
+export const glorotUniform: Initializer = (key, shape) => {
+  const { fanIn, fanOut } = fans(shape)
+  return scaledUniform(key, shape, 2 / (fanIn + fanOut))
+}
+
+/** Glorot (Xavier) normal: truncated normal with variance 2 / (fanIn + fanOut). */
+export const glorotNormal: Initializer = (key, shape) => {
+  const { fanIn, fanOut } = fans(shape)
+  return scaledTruncatedNormal(key, shape, 2 / (fanIn + fanOut))
+}
+
+/** He (Kaiming) uniform: U(−l, l) with l = √(6 / fanIn); variance 2 / fanIn. For ReLU layers. */
+export const heUniform: Initializer = (key, shape) => scaledUniform(key, shape, 2 / fans(shape).fanIn)
+
+/** He (Kaiming) normal: truncated normal with variance 2 / fanIn. For ReLU layers. */
+export const heNormal: Initializer = (key, shape) => scaledTruncatedNormal(key, shape, 2 / fans(shape).fanIn)
+
+/** LeCun uniform: U(−l, l) with l = √(3 / fanIn); variance 1 / fanIn. */
+export const lecunUniform: Initializer = (key, shape) => scaledUniform(key, shape, 1 / fans(shape).fanIn)
+
+/** LeCun normal: truncated normal with variance 1 / fanIn. For SELU layers. */
+export const lecunNormal: Initializer = (key, shape) => scaledTruncatedNormal(key, shape, 1 / fans(shape).fanIn)
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Fan-in and fan-out of a shape, as Keras computes them (see the module header); each is at least 1
+ * so that an empty shape never divides by zero.
+ *
+ * @example
+ * fans([8, 12])        // { fanIn: 8, fanOut: 12 }
+ * fans([3, 3, 16, 32]) // { fanIn: 144, fanOut: 288 }
+ */
+export const fans = (shape: Shape): Fans => {
+  const rank = shape.length
+  if (rank === 0) return { fanIn: 1, fanOut: 1 }
+  if (rank === 1) {
+    const n = Math.max(1, shape[0] ?? 1)
+    return { fanIn: n, fanOut: n }
+  }
+  const receptiveField = T.sizeOf(shape.slice(0, -2))
+  return {
+    fanIn: Math.max(1, receptiveField * (shape[rank - 2] ?? 1)),
+    fanOut: Math.max(1, receptiveField * (shape[rank - 1] ?? 1)),
+  }
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** Standard deviation of a standard normal truncated to [−2, 2] (Keras's constant). */
+const TRUNCATED_STDDEV = 0.87962566103423978
+
+/** U(−l, l) with variance l²/3 = `variance`. */
+const scaledUniform = (key: Key, shape: Shape, variance: number): Tensor => {
+  const limit = Math.sqrt(3 * variance)
+  return random.uniform(key, shape, { min: -limit, max: limit })
+}
+
+/** Normal truncated at ±2σ, with σ chosen so that the truncated variance is `variance`. */
+const scaledTruncatedNormal = (key: Key, shape: Shape, variance: number): Tensor =>
+  random.truncatedNormal(key, shape, { stddev: Math.sqrt(variance) / TRUNCATED_STDDEV })
