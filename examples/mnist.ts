@@ -10,8 +10,8 @@
  *   npx tsx examples/mnist.ts            (10 epochs for 784-128-10, 5 for the small ones)
  *   npx tsx examples/mnist.ts --quick    (one epoch each)
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { data, losses, metrics, nn, optim, random, report, train, T } from '../src/index.js'
+import { saveHistoryCharts } from '../src/node/index.js'
 
 const quick = process.argv.includes('--quick')
 
@@ -74,11 +74,8 @@ for (const hidden of [32, 15]) {
 }
 
 // ─── the report ─────────────────────────────────────────────────────────────────────────────────
-const curves = report.historySeries(main.result.history)
-mkdirSync('out', { recursive: true })
-const svgPath = 'out/mnist-curves.svg'
-writeFileSync(svgPath, await report.curvesSvg([...curves.loss, ...curves.metrics], { title: 'MNIST 784-128-10', yLabel: 'loss / accuracy' }))
+const paths = await saveHistoryCharts('out', 'mnist', main.result.history)
 console.log(`\nLoss per epoch:\n${report.asciiCurve(main.result.history.map((h) => h.loss))}`)
-console.log(`Report written to ${svgPath}`)
+console.log(`Report written to ${paths.join(' and ')}`)
 
 console.log(JSON.stringify({ example: 'mnist', epochs: main.result.history.length, testAccuracy: sizes, quick }))

@@ -12,7 +12,8 @@
  *
  *   npx tsx examples/regularization.ts
  */
-import { data, losses, metrics, nn, optim, random, train } from '../src/index.js'
+import { data, losses, metrics, nn, optim, random, report, train } from '../src/index.js'
+import { saveCurvesChart } from '../src/node/index.js'
 
 const quick = process.argv.includes('--quick')
 const epochs = quick ? 5 : 40
@@ -28,6 +29,7 @@ const variants: Record<string, { model: nn.Layer; l2?: number }> = {
 }
 
 const results: Record<string, { train: number; test: number }> = {}
+const lossCurves: { name: string; values: number[] }[] = []
 console.log(`784-256-256-10 on ${trainRows.x.shape[0]} digits, ${epochs} epochs, Adam 1e-3, batch 32\n`)
 console.log('variant     train acc   test acc   gap')
 for (const [name, { model, l2 }] of Object.entries(variants)) {
@@ -39,9 +41,12 @@ for (const [name, { model, l2 }] of Object.entries(variants)) {
     key: random.key(5),
     ...(l2 === undefined ? {} : { regularization: { l2 } }),
   })
+  lossCurves.push({ name, values: fitted.history.map((h) => h.loss) })
   const accuracyOn = (ds: data.Dataset) => metrics.accuracy.compute(train.predict(model, fitted.params, fitted.state, ds.x), ds.y)
   const r = { train: accuracyOn(trainRows), test: accuracyOn(testRows) }
   results[name] = r
   console.log(`${name.padEnd(10)} ${(r.train * 100).toFixed(1).padStart(8)}% ${(r.test * 100).toFixed(1).padStart(9)}% ${((r.train - r.test) * 100).toFixed(1).padStart(5)}`)
 }
+console.log(`\nTraining loss of the plain network:\n${report.asciiCurve(lossCurves[0]?.values ?? [], { height: 5 })}`)
+console.log(`Chart written to ${await saveCurvesChart('out/regularization-loss.svg', lossCurves, 'training loss per epoch')}`)
 console.log(JSON.stringify({ example: 'regularization', results, epochs }))
