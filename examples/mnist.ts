@@ -32,7 +32,7 @@ const trainOne = (hidden: number, epochs: number, verbose: boolean) => {
     loss: losses.softmaxCrossEntropy, // on logits; targets are one-hot rows
     optimizer: optim.adam({ learningRate: 1e-3 }),
     epochs,
-    batchSize: 128,
+    batchSize: 32,
     key: random.key(42),
     metrics: [metrics.accuracy],
     ...(verbose ? { onEvent: report.terminalReporter(), clock: report.clock } : {}),
@@ -42,7 +42,7 @@ const trainOne = (hidden: number, epochs: number, verbose: boolean) => {
   return { model, result, scores, accuracy }
 }
 
-console.log('\nTraining 784-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, batch 128)')
+console.log('\nTraining 784-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, batch 32)')
 const main = trainOne(128, quick ? 1 : 10, true)
 console.log(`\nTest accuracy of 784-128-10: ${(main.accuracy * 100).toFixed(2)}%`)
 

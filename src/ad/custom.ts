@@ -38,6 +38,7 @@ export interface CustomOp {
  *
  * @example
  * const cube = customVjp({ name: 'cube', value: (x) => T.powScalar(x, 3), vjp: (g, [x]) => [mul(g, mul(3, mul(x, x)))] })
+ * grad((x) => sum(cube(x)))(tensor([2]))  // [12]
  */
 export const customVjp = (spec: CustomVjpSpec): CustomOp => {
   const primitive: Primitive<void> = {

@@ -139,7 +139,13 @@ export function grad(f: (...args: never[]) => Value): (x: never, ...rest: never[
   }
 }
 
-/** The value and the gradient of a scalar function, from one forward and one backward pass. */
+/**
+ * The value and the gradient of a scalar function, from one forward and one backward pass.
+ *
+ * @example
+ * valueAndGrad((x) => sum(mul(x, x)))(tensor([1, 2, 3]))       // [14, [2, 4, 6]]
+ * valueAndGrad((p) => sum(mul(p.w, p.w)))({ w: tensor([3]) })  // [9, { w: [6] }]
+ */
 export function valueAndGrad<R extends unknown[]>(f: (x: Value, ...rest: R) => Value): {
   (x: Tensor, ...rest: R): readonly [Tensor, Tensor]
   (x: Value, ...rest: R): readonly [Value, Value]
@@ -179,6 +185,11 @@ export const valueAndGradWithAux = <X extends ValueTree, A extends ValueTree, R 
 /**
  * The output of f at x and its pullback: the vector–Jacobian product, which maps a cotangent of the
  * output (same structure and shapes) to the gradient of ⟨cotangent, f(x)⟩ with respect to x.
+ *
+ * @example
+ * const [y, pullback] = vjp((x) => mul(x, x), tensor([1, 2]))
+ * y                          // [1, 4]
+ * pullback(tensor([1, 10]))  // [2, 40]
  */
 export function vjp<R extends unknown[]>(f: (x: Value, ...rest: R) => Value, x: Tensor, ...rest: R): readonly [Tensor, (cotangent: Value) => Tensor]
 export function vjp<X extends ValueTree, Y extends ValueTree, R extends unknown[]>(

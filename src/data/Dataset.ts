@@ -22,7 +22,8 @@ export interface Dataset {
  * the same number of rows.
  *
  * @example
- * dataset(tensor([[0, 0], [1, 1]]), tensor([[0], [1]]))  // 2 rows
+ * data.dataset(tensor([[0, 0], [1, 1]]), tensor([[0], [1]]))  // { x: [[0, 0], [1, 1]], y: [[0], [1]] }
+ * data.dataset(tensor([[0, 0], [1, 1]]), tensor([[0]]))       // throws ShapeError "x has 2 rows but y has 1"
  */
 export const dataset = (x: Tensor, y: Tensor): Dataset => {
   if (x.shape.length === 0 || y.shape.length === 0) {
@@ -40,7 +41,7 @@ export const dataset = (x: Tensor, y: Tensor): Dataset => {
  * Number of rows of a dataset.
  *
  * @example
- * rowCount(dataset(tensor([[0, 0], [1, 1]]), tensor([[0], [1]])))  // 2
+ * data.rowCount(data.dataset(tensor([[0, 0], [1, 1]]), tensor([[0], [1]])))  // 2
  */
 export const rowCount = (ds: Dataset): number => ds.x.shape[0] ?? 0
 
@@ -49,7 +50,7 @@ export const rowCount = (ds: Dataset): number => ds.x.shape[0] ?? 0
  * position of an index that is not an integer in [0, rows).
  *
  * @example
- * take(ds, [2, 0]).x  // rows 2 and 0 of ds.x
+ * data.take(data.gates.xor, [2, 0])  // { x: [[1, 0], [0, 0]], y: [[1], [0]] }
  */
 export const take = (ds: Dataset, indices: readonly number[]): Dataset => {
   const n = rowCount(ds)

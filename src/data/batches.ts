@@ -26,8 +26,8 @@ export interface BatchesOptions {
  *
  * @param options.dropRemainder drop a last batch smaller than `size` (default false)
  * @example
- * batches(gates.xor, 3).map((b) => b.x.shape[0])                                    // [3, 1]
- * batches(gates.xor, 3, key(0), { dropRemainder: true }).map((b) => b.x.shape[0])  // [3]
+ * data.batches(data.gates.xor, 3).map((b) => b.x.shape[0])                                          // [3, 1]
+ * data.batches(data.gates.xor, 3, random.key(0), { dropRemainder: true }).map((b) => b.x.shape[0])  // [3]
  */
 export const batches = (
   ds: Dataset,

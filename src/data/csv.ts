@@ -73,9 +73,9 @@ export interface FromCsvOptions {
  * lacks (reported once, at line 1). A header with no data rows gives an empty array.
  *
  * @example
- * const Row = t.type({ name: t.string, age: NumberFromCsv })
- * parseCsv('name,age\nada,36\n', Row)  // right([{ name: 'ada', age: 36 }])
- * parseCsv('name,age\nbob,x\n', Row)   // left: line 2, column "age": expected a number, got "x"
+ * const Row = t.type({ name: t.string, age: data.NumberFromCsv })
+ * data.parseCsv('name,age\nada,36\n', Row)  // { _tag: 'Right', right: [{ name: 'ada', age: 36 }] }
+ * E.mapLeft((e) => e.issues.map(data.formatIssue))(data.parseCsv('name,age\nbob,x\n', Row))  // { _tag: 'Left', left: ['line 2, column "age": expected a number, got "x"'] }
  */
 export const parseCsv = <A>(text: string, rowCodec: t.Decoder<CsvRecord, A>): E.Either<CsvError, readonly A[]> => {
   const table = readTable(text)
@@ -114,7 +114,7 @@ export const parseCsv = <A>(text: string, rowCodec: t.Decoder<CsvRecord, A>): E.
  * every bad field by line and column.
  *
  * @example
- * fromCsv('a,b,label\n1,2,0\n3,4,1\n', { label: 'label' })  // right: x [[1,2],[3,4]], y [[0],[1]]
+ * data.fromCsv('a,b,label\n1,2,0\n3,4,1\n', { label: 'label' })  // { _tag: 'Right', right: { x: [[1, 2], [3, 4]], y: [[0], [1]] } }
  */
 export const fromCsv = (text: string, options: FromCsvOptions): E.Either<CsvError, Dataset> => {
   const table = readTable(text)
@@ -164,8 +164,8 @@ export const formatIssue = ({ line, column, detail }: CsvIssue): string =>
  * decoded as a number. Values that underflow round to 0 as usual.
  *
  * @example
- * NumberFromCsv.decode('-1.5e-3')  // right(-0.0015)
- * NumberFromCsv.decode('12a')      // left: expected a number
+ * data.NumberFromCsv.decode('-1.5e-3')  // { _tag: 'Right', right: -0.0015 }
+ * E.isLeft(data.NumberFromCsv.decode('12a'))  // true (expected a number)
  */
 export const NumberFromCsv: t.Type<number, string, unknown> = new t.Type<number, string, unknown>(
   'NumberFromCsv',

@@ -17,7 +17,7 @@ import { ArgumentError, fromData, isTensor, ShapeError, type Tensor } from '../t
  * tensor of another shape.
  *
  * @example
- * oneHot([2, 0], 3)  // [[0, 0, 1], [1, 0, 0]]
+ * data.oneHot([2, 0], 3)  // [[0, 0, 1], [1, 0, 0]]
  */
 export const oneHot = (labels: readonly number[] | Tensor, classes: number): Tensor => {
   if (!Number.isInteger(classes) || classes < 1) {
@@ -41,7 +41,7 @@ export const oneHot = (labels: readonly number[] | Tensor, classes: number): Ten
  * entries never win, so a row of NaNs decodes to 0.
  *
  * @example
- * fromOneHot(tensor([[0, 0, 1], [0.7, 0.2, 0.1]]))  // [2, 0]
+ * data.fromOneHot(tensor([[0, 0, 1], [0.7, 0.2, 0.1]]))  // [2, 0]
  */
 export const fromOneHot = (encoded: Tensor): readonly number[] => {
   const [n, classes] = encoded.shape

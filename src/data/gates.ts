@@ -24,7 +24,7 @@ export interface Gates {
  * AND, OR, XOR and NAND truth tables over the inputs [[0,0],[0,1],[1,0],[1,1]].
  *
  * @example
- * gates.xor.y  // [[0], [1], [1], [0]]
+ * data.gates.xor.y  // [[0], [1], [1], [0]]
  */
 export const gates: Gates = Object.freeze({
   and: gate((a, b) => a && b),

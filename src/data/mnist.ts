@@ -60,9 +60,9 @@ export class PackageError extends Error {
  * package is absent.
  *
  * @example
- * const { train, test } = await mnist()
- * train.x.shape  // [8000, 784]
- * test.y.shape   // [2000, 10]
+ * const digits = await data.mnist()
+ * digits.train.x.shape  // [8000, 784]
+ * digits.test.y.shape   // [2000, 10]
  */
 export const mnist = (): Promise<Mnist> => mnistFrom(() => import(PACKAGE))
 

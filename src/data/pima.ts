@@ -41,7 +41,7 @@ export const pimaFeatures: readonly string[] = Object.freeze([
  * bundled text were corrupt, which a test rules out.
  *
  * @example
- * pima().x.shape  // [768, 8]
+ * data.pima().x.shape  // [768, 8]
  */
 export const pima = (): Dataset => {
   const decoded = fromCsv(pimaCsv, { label: 'outcome', features: pimaFeatures })

@@ -50,8 +50,8 @@ export interface MinMaxScaling {
  * column makes that column's statistics NaN (nothing is skipped quietly).
  *
  * @example
- * const stats = standardize.fit(tensor([[1, 5], [3, 5]]))  // mean [2, 5], std [1, 0]
- * standardize.transform(stats, tensor([[1, 5], [3, 5]]))    // [[-1, 0], [1, 0]]
+ * const stats = data.standardize.fit(tensor([[1, 5], [3, 5]]))  // { mean: [2, 5], std: [1, 0] }
+ * data.standardize.transform(stats, tensor([[1, 5], [3, 5]]))    // [[-1, 0], [1, 0]]
  */
 export const standardize: Scaler<Standardization> = {
   fit: (x) => {
@@ -101,8 +101,8 @@ export const standardize: Scaler<Standardization> = {
  * the fitted range (in test rows) map outside [0, 1]; they are not clipped.
  *
  * @example
- * const stats = minMaxScale.fit(tensor([[0, 10], [4, 20]]))  // min [0, 10], max [4, 20]
- * minMaxScale.transform(stats, tensor([[1, 15]]))             // [[0.25, 0.5]]
+ * const stats = data.minMaxScale.fit(tensor([[0, 10], [4, 20]]))  // { min: [0, 10], max: [4, 20] }
+ * data.minMaxScale.transform(stats, tensor([[1, 15]]))             // [[0.25, 0.5]]
  */
 export const minMaxScale: Scaler<MinMaxScaling> = {
   fit: (x) => {

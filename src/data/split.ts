@@ -32,7 +32,7 @@ export interface TrainTestSplitOptions {
  * The rows of `ds` in the order of `permutation(key, rows)`, x and y alike.
  *
  * @example
- * shuffle(gates.xor, key(0)).y  // the four xor targets, reordered with their inputs
+ * data.shuffle(data.gates.xor, random.key(1))  // { x: [[1, 0], [0, 0], [1, 1], [0, 1]], y: [[1], [0], [0], [1]] }
  */
 export const shuffle = (ds: Dataset, key: Key): Dataset => take(ds, permutation(key, rowCount(ds)))
 
@@ -44,8 +44,9 @@ export const shuffle = (ds: Dataset, key: Key): Dataset => take(ds, permutation(
  *
  * @param options.stratify keep class proportions (default false)
  * @example
- * const { train, test } = trainTestSplit(pima(), 0.2, key(0), { stratify: true })
- * test.x.shape  // [154, 8]
+ * const parts = data.trainTestSplit(data.pima(), 0.2, random.key(0), { stratify: true })
+ * parts.train.x.shape  // [614, 8]
+ * parts.test.x.shape   // [154, 8]
  */
 export const trainTestSplit = (
   ds: Dataset,
@@ -81,7 +82,7 @@ export const trainTestSplit = (
  * trains on the others. The test parts partition the rows. k must be an integer in [2, rows].
  *
  * @example
- * kFold(pima(), 5, key(0)).map((fold) => fold.test.x.shape[0])  // [154, 154, 154, 153, 153]
+ * data.kFold(data.pima(), 5, random.key(0)).map((fold) => fold.test.x.shape[0])  // [154, 154, 154, 153, 153]
  */
 export const kFold = (ds: Dataset, k: number, key: Key): readonly Split[] => {
   const n = rowCount(ds)

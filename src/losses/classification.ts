@@ -27,7 +27,7 @@ import { checkSameShape, reduce, reductionOf, type LossOptions } from './Loss.js
  * targets too (∂/∂t = log(1 − p) − log p, finite thanks to the clamp).
  *
  * @example
- * binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0]))  // scalar −(log 0.9 + log 0.8)/2 ≈ 0.164
+ * losses.binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0]))  // 0.164252033486018 = −(log 0.9 + log 0.8) / 2
  */
 export const binaryCrossEntropy = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('binaryCrossEntropy', predictions, targets)
@@ -46,7 +46,7 @@ export const binaryCrossEntropy = (predictions: Value, targets: Value, options?:
  * composing relu and abs would pick a subgradient.
  *
  * @example
- * binaryCrossEntropyWithLogits(tensor([0]), tensor([1]))  // scalar log 2
+ * losses.binaryCrossEntropyWithLogits(tensor([0]), tensor([1]))  // 0.6931471805599453 = log 2
  */
 export const binaryCrossEntropyWithLogits = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('binaryCrossEntropyWithLogits', predictions, targets)
@@ -61,8 +61,8 @@ export const binaryCrossEntropyWithLogits = (predictions: Value, targets: Value,
  * `[n, 1]` in [0, classes); labels are constants (no gradient). The reduction is over rows.
  *
  * @example
- * softmaxCrossEntropy(tensor([[0, 0]]), tensor([1]))           // scalar log 2
- * softmaxCrossEntropy(tensor([[0, 0]]), tensor([[0, 1]]))      // the same
+ * losses.softmaxCrossEntropy(tensor([[0, 0]]), tensor([1]))       // 0.6931471805599453 = log 2
+ * losses.softmaxCrossEntropy(tensor([[0, 0]]), tensor([[0, 1]]))  // 0.6931471805599453, the same with one-hot targets
  */
 export const softmaxCrossEntropy = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   const y = classTargets('softmaxCrossEntropy', predictions, targets)
@@ -77,7 +77,7 @@ export const softmaxCrossEntropy = (predictions: Value, targets: Value, options?
  * sum to 1 (a row of zeros would divide by zero). Targets as for `softmaxCrossEntropy`.
  *
  * @example
- * categoricalCrossEntropy(tensor([[0.25, 0.75]]), tensor([1]))  // scalar −log 0.75
+ * losses.categoricalCrossEntropy(tensor([[0.25, 0.75]]), tensor([1]))  // 0.2876820724517809 = −log 0.75
  */
 export const categoricalCrossEntropy = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   const y = classTargets('categoricalCrossEntropy', predictions, targets)
@@ -93,8 +93,8 @@ export const categoricalCrossEntropy = (predictions: Value, targets: Value, opti
  * constants (no gradient); in z the subgradient at the hinge, t·z = 1, is 0.
  *
  * @example
- * hinge(tensor([0.5, -2]), tensor([1, -1]))  // scalar (0.5 + 0) / 2 = 0.25
- * hinge(tensor([0.5, -2]), tensor([1, 0]))   // the same
+ * losses.hinge(tensor([0.5, -2]), tensor([1, -1]))  // 0.25 = (0.5 + 0) / 2
+ * losses.hinge(tensor([0.5, -2]), tensor([1, 0]))   // 0.25, the same with 0/1 targets
  */
 export const hinge = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('hinge', predictions, targets)

@@ -22,7 +22,7 @@ export interface SseOptions {
  * Mean squared error: mean of (p − t)² over every element ('sum' gives Σ (p − t)²).
  *
  * @example
- * mse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // scalar 4/3
+ * losses.mse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // 1.3333333333333333 = 4/3
  */
 export const mse = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('mse', predictions, targets)
@@ -34,7 +34,7 @@ export const mse = (predictions: Value, targets: Value, options?: LossOptions): 
  * subgradient where p = t is 0.
  *
  * @example
- * mae(tensor([1, 2, 3]), tensor([1, 0, 5]))  // scalar 4/3
+ * losses.mae(tensor([1, 2, 3]), tensor([1, 0, 5]))  // 1.3333333333333333 = 4/3
  */
 export const mae = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('mae', predictions, targets)
@@ -46,7 +46,7 @@ export const mae = (predictions: Value, targets: Value, options?: LossOptions): 
  * sums; asking it for reduction 'mean' is an error that points to `mse`.
  *
  * @example
- * sse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // scalar 4
+ * losses.sse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // 4
  */
 export const sse = (predictions: Value, targets: Value, options?: SseOptions): Value => {
   const reduction: unknown = options?.reduction ?? 'sum'

@@ -16,7 +16,7 @@ import * as T from '../tensor/index.js'
  * subgradient at x = 0 is 0. `weight` must be a finite number ≥ 0.
  *
  * @example
- * l1({ w: tensor([1, -2]), b: tensor([3]) }, 0.1)  // scalar 0.6
+ * losses.l1({ w: tensor([1, -2]), b: tensor([3]) }, 0.1)  // 0.6 = 0.1·(1 + 2 + 3)
  */
 export const l1 = (params: ValueTree, weight: number): Value => penalty('l1', params, weight, ad.abs)
 
@@ -25,7 +25,7 @@ export const l1 = (params: ValueTree, weight: number): Value => penalty('l1', pa
  * as in Keras's `l2`: the gradient is 2·weight·x. `weight` must be a finite number ≥ 0.
  *
  * @example
- * l2({ w: tensor([1, -2]), b: tensor([3]) }, 0.1)  // scalar 1.4
+ * losses.l2({ w: tensor([1, -2]), b: tensor([3]) }, 0.1)  // 1.4 = 0.1·(1 + 4 + 9)
  */
 export const l2 = (params: ValueTree, weight: number): Value => penalty('l2', params, weight, ad.square)
 

@@ -64,7 +64,7 @@ const fraction = (hits: number, total: number): number => (total === 0 ? Number.
  * threshold 0.5 for one).
  *
  * @example
- * accuracy.compute(tensor([[0.9], [0.2]]), tensor([[1], [1]]))  // 0.5
+ * metrics.accuracy.compute(tensor([[0.9], [0.2]]), tensor([[1], [1]]))  // 0.5
  */
 export const accuracy: Metric = {
   name: 'accuracy',
@@ -146,7 +146,7 @@ export const recall = ({ threshold = 0.5 }: ThresholdOptions = {}): Metric => ({
  * classes defaults to the largest class seen + 1 (at least 2).
  *
  * @example
- * confusionMatrix(tensor([[0.9], [0.2]]), tensor([[1], [1]]))  // [[0, 0], [1, 1]]
+ * metrics.confusionMatrix(tensor([[0.9], [0.2]]), tensor([[1], [1]]))  // [[0, 0], [1, 1]]
  */
 export const confusionMatrix = (predictions: Tensor, targets: Tensor, classes?: number): number[][] => {
   checkRows('confusionMatrix', predictions, targets)

@@ -80,7 +80,8 @@ export type Merge = 'concat' | 'add'
  * The identity layer: no parameters, output = input. The unit of `sequential`.
  *
  * @example
- * identity.apply({}, {}, x, { training: false }).y === x  // true
+ * const x = tensor([[1, 2]])
+ * nn.identity.apply({}, {}, x, { training: false }).y === x  // true
  */
 export const identity: Layer = {
   name: 'identity',
@@ -95,7 +96,7 @@ export const identity: Layer = {
  * shape where it is read.
  *
  * @example
- * sequential(input([8]), dense(12)).init(key(0), [10])  // LayerError: sequential: layer 1 input([8]) expects input [8], got [10]
+ * nn.sequential(nn.input([8]), nn.dense(12)).init(random.key(0), [10])  // throws LayerError "sequential: layer 1 input([8]) expects input [8], got [10]"
  */
 export const input = (shape: Shape): Layer => {
   T.checkShape('input', shape)
@@ -123,9 +124,9 @@ export const input = (shape: Shape): Layer => {
  * `foldIn(ctx.key, i)` when the context has a key. With no layers it is the identity.
  *
  * @example
- * const model = sequential(dense(12), relu, dense(1), sigmoid)
- * const { params, state } = model.init(key(0), [8])   // params: [{ kernel, bias }, {}, { kernel, bias }, {}]
- * model.apply(params, state, x, { training: false }).y // [batch, 1]
+ * const model = nn.sequential(nn.dense(3, { kernelInitializer: nn.constant(0.5) }), nn.relu, nn.dense(1, { kernelInitializer: nn.ones }))
+ * const { params, state } = model.init(random.key(0), [2])  // params: [{ kernel, bias }, {}, { kernel, bias }]
+ * model.apply(params, state, tensor([[1, 2], [-1, -2]]), { training: false }).y  // [[4.5], [0]]
  */
 export const sequential = (...layers: readonly Layer[]): Layer => {
   const name = 'sequential'
@@ -171,7 +172,7 @@ export const sequential = (...layers: readonly Layer[]): Layer => {
  * JSON. Params and state are arrays of the branches'; keys as in `sequential`.
  *
  * @example
- * parallel('concat', dense(4), dense(2)).init(key(0), [3]).outputShape  // [6]
+ * nn.parallel('concat', nn.dense(4), nn.dense(2)).init(random.key(0), [3]).outputShape  // [6]
  */
 export const parallel = (merge: Merge, ...layers: readonly Layer[]): Layer => {
   const name = `parallel(${merge})`
@@ -202,7 +203,7 @@ export const parallel = (merge: Merge, ...layers: readonly Layer[]): Layer => {
  * state are the layer's own (not wrapped); it receives the same key and context.
  *
  * @example
- * residual(sequential(dense(8), relu)).init(key(0), [8]).outputShape  // [8]
+ * nn.residual(nn.sequential(nn.dense(8), nn.relu)).init(random.key(0), [8]).outputShape  // [8]
  */
 export const residual = (layer: Layer): Layer => {
   const name = 'residual'

@@ -47,7 +47,7 @@ export const step: Layer = activation('step', { kind: 'step' }, ad.step)
  * the gradient of the loss at the thresholded output — the perceptron learning rule under MSE.
  *
  * @example
- * grad((x) => sum(stepStraightThrough.apply({}, {}, x, { training: true }).y))(tensor([-1, 2]))  // [1, 1]
+ * grad((x) => sum(nn.stepStraightThrough.apply({}, {}, x, { training: true }).y))(tensor([-1, 2]))  // [1, 1]
  */
 export const stepStraightThrough: Layer = activation(
   'stepStraightThrough',
@@ -64,7 +64,8 @@ export const stepStraightThrough: Layer = activation(
  * Leaky ReLU: x for x > 0, α·x otherwise (default α = 0.01); the derivative at 0 is α.
  *
  * @example
- * leakyRelu(0.2).name  // 'leakyRelu(0.2)'
+ * nn.leakyRelu(0.2).name  // 'leakyRelu(0.2)'
+ * nn.leakyRelu(0.2).apply({}, {}, tensor([-1, 2]), { training: false }).y  // [-0.2, 2]
  */
 export const leakyRelu = (alpha = 0.01): Layer => {
   finite('leakyRelu', 'alpha', alpha)
@@ -82,7 +83,8 @@ export const elu = (alpha = 1): Layer => {
  * for inputs [batch, classes], −1 and 1 are the class axis. Checked against the input's rank at init.
  *
  * @example
- * sequential(dense(10), softmax())
+ * nn.softmax().apply({}, {}, tensor([[0, Math.log(3)]]), { training: false }).y  // [[0.25, 0.75]]
+ * nn.sequential(nn.dense(10), nn.softmax())  // a classifier over 10 classes
  */
 export const softmax = (axis = -1): Layer => {
   if (!Number.isInteger(axis)) throw new T.ArgumentError('softmax', `axis must be an integer, got ${axis}`)

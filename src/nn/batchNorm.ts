@@ -39,9 +39,10 @@ export interface BatchNormOptions {
  * Inputs have shape [batch, ..., features]; a batch of one in training normalises every value to β.
  *
  * @example
- * const bn = batchNorm()
- * const { params, state } = bn.init(key(0), [12])           // 24 parameters, 24 state values
- * const out = bn.apply(params, state, x, { training: true }) // out.state: updated running statistics
+ * const bn = nn.batchNorm()
+ * const { params, state } = bn.init(random.key(0), [2])
+ * bn.apply(params, state, tensor([[1, 10], [3, 30]]), { training: true }).y      // ≈ [[-0.9995004, -0.999995], [0.9995004, 0.999995]]
+ * bn.apply(params, state, tensor([[1, 10], [3, 30]]), { training: true }).state  // ≈ { movingMean: [0.02, 0.2], movingVariance: [1, 1.99] }
  */
 export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions = {}): Layer => {
   if (!(momentum >= 0 && momentum <= 1)) throw new T.ArgumentError('batchNorm', `momentum must be in [0, 1], got ${momentum}`)

@@ -32,9 +32,10 @@ export interface DenseOptions {
  * stores the parameters themselves.
  *
  * @example
- * const layer = dense(12)
- * layer.init(key(0), [8]).outputShape  // [12]; params { kernel: [8, 12], bias: [12] }
- * dense(1, { useBias: false, kernelInitializer: constant(0.5) })
+ * const layer = nn.dense(2, { kernelInitializer: nn.constant(0.5) })
+ * const { params } = layer.init(random.key(0), [3])
+ * params  // { kernel: [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]], bias: [0, 0] }
+ * layer.apply(params, {}, tensor([[1, 2, 3]]), { training: false }).y  // [[3, 3]]
  */
 export const dense = (units: number, { useBias = true, kernelInitializer = glorotUniform, biasInitializer = zeros }: DenseOptions = {}): Layer => {
   if (!Number.isInteger(units) || units < 1) throw new T.ArgumentError('dense', `units must be a positive integer, got ${units}`)

@@ -18,9 +18,10 @@ import type { Layer } from './Layer.js'
  * gradient flows through the kept units, scaled by 1/(1 − rate).
  *
  * @example
- * const d = dropout(0.5)
- * d.apply({}, {}, x, { training: false }).y          // x itself
- * d.apply({}, {}, x, { training: true, key: key(1) }).y // about half the entries 0, the others 2·x
+ * const layer = nn.dropout(0.5)
+ * const x = tensor([[1, 2, 3, 4]])
+ * layer.apply({}, {}, x, { training: false }).y === x               // true
+ * layer.apply({}, {}, x, { training: true, key: random.key(1) }).y  // [[2, 4, 0, 0]]
  */
 export const dropout = (rate: number): Layer => {
   if (!(rate >= 0 && rate < 1)) throw new T.ArgumentError('dropout', `rate must be in [0, 1), got ${rate}`)

@@ -13,7 +13,7 @@ import type { Layer } from './Layer.js'
  * input shape [28, 28] gives [784]; [] (one number per example) gives [1]. No parameters.
  *
  * @example
- * flatten().init(key(0), [28, 28]).outputShape  // [784]
+ * nn.flatten().init(random.key(0), [28, 28]).outputShape  // [784]
  */
 export const flatten = (): Layer => {
   const name = 'flatten'

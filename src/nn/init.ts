@@ -57,7 +57,7 @@ export const ones: Initializer = (_key, shape) => T.ones(shape)
  * Every element equal to `value`.
  *
  * @example
- * constant(0.1)(key(0), [2])  // [0.1, 0.1]
+ * nn.constant(0.1)(random.key(0), [2])  // [0.1, 0.1]
  */
 export const constant =
   (value: number): Initializer =>
@@ -68,7 +68,7 @@ export const constant =
  * Uniform on [min, max) (defaults −0.05 and 0.05).
  *
  * @example
- * uniform({ min: -1, max: 1 })(key(0), [3, 3])
+ * nn.uniform({ min: -1, max: 1 })(random.key(0), [2])  // [-0.1630857765672269, -0.5674090907889773]
  */
 export const uniform =
   ({ min = -0.05, max = 0.05 }: UniformInitializerOptions = {}): Initializer =>
@@ -79,7 +79,7 @@ export const uniform =
  * Normal with the given mean and standard deviation (defaults 0 and 0.05).
  *
  * @example
- * normal({ mean: 0.75, stddev: 0.01 })(key(0), [2, 2])  // values near 0.75
+ * nn.normal({ mean: 0.75, stddev: 0.01 })(random.key(0), [2])  // ≈ [0.7479416, 0.7421523]
  */
 export const normal =
   ({ mean = 0, stddev = 0.05 }: NormalInitializerOptions = {}): Initializer =>
@@ -117,8 +117,8 @@ export const lecunNormal: Initializer = (key, shape) => scaledTruncatedNormal(ke
  * so that an empty shape never divides by zero.
  *
  * @example
- * fans([8, 12])        // { fanIn: 8, fanOut: 12 }
- * fans([3, 3, 16, 32]) // { fanIn: 144, fanOut: 288 }
+ * nn.fans([8, 12])        // { fanIn: 8, fanOut: 12 }
+ * nn.fans([3, 3, 16, 32]) // { fanIn: 144, fanOut: 288 }
  */
 export const fans = (shape: Shape): Fans => {
   const rank = shape.length

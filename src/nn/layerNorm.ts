@@ -25,7 +25,7 @@ export interface LayerNormOptions {
  * shape [features]); no state.
  *
  * @example
- * layerNorm().init(key(0), [16]).params  // { gamma: ones([16]), beta: zeros([16]) }
+ * nn.layerNorm().init(random.key(0), [4]).params  // { gamma: [1, 1, 1, 1], beta: [0, 0, 0, 0] }
  */
 export const layerNorm = ({ epsilon = 1e-5 }: LayerNormOptions = {}): Layer => {
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new T.ArgumentError('layerNorm', `epsilon must be a positive number, got ${epsilon}`)

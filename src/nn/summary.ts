@@ -40,8 +40,10 @@ export interface Summary {
  * The summary of a model for an input shape (without the batch dimension).
  *
  * @example
- * summary(sequential(dense(12), relu, dense(8), relu, dense(1), sigmoid), [8]).totalParams  // 221
- * console.log(summary(model, [8]).text)
+ * const model = nn.sequential(nn.dense(12), nn.relu, nn.dense(8), nn.relu, nn.dense(1), nn.sigmoid)
+ * nn.summary(model, [8]).totalParams  // 221
+ * nn.summary(model, [8]).rows[0]      // { layer: 'dense(12)', outputShape: [12], params: 108 }
+ * nn.summary(model, [8]).text         // the table, as Keras prints it
  */
 export const summary = (model: Layer, inputShape: Shape): Summary => {
   const initialized = model.init(random.key(0), inputShape)

@@ -53,7 +53,7 @@ export const EMPTY_STATE: EmptyState = Object.freeze({})
  * `chain`.
  *
  * @example
- * identity().update(grads, {})  // [grads, {}]
+ * optim.identity().update({ w: vector([1]) }, {})  // [{ w: [1] }, {}]
  */
 export const identity = (): GradientTransformation<EmptyState> => ({
   init: () => EMPTY_STATE,
@@ -66,7 +66,7 @@ export const identity = (): GradientTransformation<EmptyState> => ({
  * nothing is the identity with state `[]`.
  *
  * @example
- * const adam = chain(scaleByAdam(), scaleByLearningRate(1e-3))
+ * const adam = optim.chain(optim.scaleByAdam(), optim.scaleByLearningRate(1e-3))
  * adam.init({ w: zeros([2]) })  // [{ step: 0, mu: { w: [0, 0] }, nu: { w: [0, 0] } }, { step: 0 }]
  */
 export function chain<Ts extends readonly GradientTransformation<unknown>[]>(...transformations: Ts): GradientTransformation<StatesOf<Ts>>
@@ -96,7 +96,7 @@ export function chain(...transformations: readonly GradientTransformation<unknow
  * structure and leaf shapes (TreeError otherwise, naming the path).
  *
  * @example
- * applyUpdates({ w: vector([1, 2]) }, { w: vector([-0.5, 0.5]) })  // { w: [0.5, 2.5] }
+ * optim.applyUpdates({ w: vector([1, 2]) }, { w: vector([-0.5, 0.5]) })  // { w: [0.5, 2.5] }
  */
 export function applyUpdates<X extends Tree>(params: X, updates: Tree): X
 export function applyUpdates(params: Tree, updates: Tree): Tree {

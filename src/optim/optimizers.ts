@@ -90,7 +90,7 @@ export type AdagradState = readonly [ScaleByAdagradState, ScaleByLearningRateSta
  * (Nesterov: p ← p − η·(β·v + g)). With β = 0 the velocity is the gradient itself (no arithmetic).
  *
  * @example
- * const optimizer = sgd({ learningRate: 0.1 })
+ * const optimizer = optim.sgd({ learningRate: 0.1 })
  * optimizer.update({ w: vector([1]) }, optimizer.init({ w: vector([0]) }))[0]  // { w: [-0.1] }
  */
 export const sgd = ({ learningRate = 0.01, momentum = 0, nesterov = false }: SgdOptions = {}): GradientTransformation<SgdState> => {
@@ -103,7 +103,10 @@ export const sgd = ({ learningRate = 0.01, momentum = 0, nesterov = false }: Sgd
  * SGD with heavy-ball momentum (default β = 0.9): v ← β·v + g, p ← p − η·v.
  *
  * @example
- * momentum({ learningRate: 0.01 })
+ * const optimizer = optim.momentum({ learningRate: 0.1 })
+ * const g = { w: vector([1]) }
+ * const [first, state] = optimizer.update(g, optimizer.init(g))  // [{ w: [-0.1] }, [{ velocity: { w: [1] } }, { step: 1 }]]
+ * optimizer.update(g, state)[0]  // { w: [-0.19] } = −0.1·(0.9·1 + 1)
  */
 export const momentum = ({ learningRate = 0.01, momentum: beta = 0.9 }: MomentumOptions = {}): GradientTransformation<SgdState> => {
   checkLearningRate('momentum', learningRate)
@@ -115,7 +118,8 @@ export const momentum = ({ learningRate = 0.01, momentum: beta = 0.9 }: Momentum
  * SGD with Nesterov momentum (default β = 0.9): v ← β·v + g, p ← p − η·(β·v + g).
  *
  * @example
- * nesterov({ learningRate: 0.01 })
+ * const optimizer = optim.nesterov({ learningRate: 0.1 })
+ * optimizer.update({ w: vector([1]) }, optimizer.init({ w: zeros([1]) }))[0]  // { w: [-0.19] } = −0.1·(1 + 0.9·1), one step ahead
  */
 export const nesterov = ({ learningRate = 0.01, momentum: beta = 0.9 }: MomentumOptions = {}): GradientTransformation<SgdState> => {
   checkLearningRate('nesterov', learningRate)
@@ -128,7 +132,8 @@ export const nesterov = ({ learningRate = 0.01, momentum: beta = 0.9 }: Momentum
  * the exact form and where ε sits.
  *
  * @example
- * adam({ learningRate: 1e-3 })
+ * const optimizer = optim.adam({ learningRate: 0.1 })
+ * optimizer.update({ w: vector([0.5, -2]) }, optimizer.init({ w: zeros([2]) }))[0]  // ≈ { w: [-0.1, 0.1] } (the first step is −learningRate·sign(g))
  */
 export const adam = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<AdamState> => {
   checkAdam('adam', { learningRate, beta1, beta2, eps })
@@ -140,7 +145,9 @@ export const adam = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1
  * p ← p − η·(m̂ / (√v̂ + ε) + λ·p): the decay is not rescaled by the moments.
  *
  * @example
- * adamw({ learningRate: 1e-3, weightDecay: 1e-2 })
+ * const optimizer = optim.adamw({ learningRate: 0.1, weightDecay: 0.01 })
+ * const params = { w: vector([1, 1]) }
+ * optimizer.update({ w: vector([0.5, -2]) }, optimizer.init(params), params)[0]  // ≈ { w: [-0.101, 0.099] } = −0.1·(sign(g) + 0.01·w)
  */
 export const adamw = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.004 }: AdamwOptions = {}): GradientTransformation<AdamwState> => {
   checkAdam('adamw', { learningRate, beta1, beta2, eps })
@@ -152,7 +159,8 @@ export const adamw = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 
  * RMSProp: v ← ρ·v + (1 − ρ)·g², p ← p − η·g / (√v + ε).
  *
  * @example
- * rmsprop({ learningRate: 1e-3 })
+ * const optimizer = optim.rmsprop({ learningRate: 0.1 })
+ * optimizer.update({ w: vector([2]) }, optimizer.init({ w: zeros([1]) }))[0]  // ≈ { w: [-0.3162278] } = −0.1·2 / √0.4
  */
 export const rmsprop = ({ learningRate = 0.001, decay = 0.9, eps = 1e-8 }: RmspropOptions = {}): GradientTransformation<RmspropState> => {
   checkLearningRate('rmsprop', learningRate)
@@ -165,7 +173,8 @@ export const rmsprop = ({ learningRate = 0.001, decay = 0.9, eps = 1e-8 }: Rmspr
  * Adagrad: a ← a + g², p ← p − η·g / √(a + ε), with a starting at 0.1.
  *
  * @example
- * adagrad({ learningRate: 0.01 })
+ * const optimizer = optim.adagrad({ learningRate: 0.1 })
+ * optimizer.update({ w: vector([1]) }, optimizer.init({ w: zeros([1]) }))[0]  // ≈ { w: [-0.09534625] } = −0.1 / √(0.1 + 1 + ε)
  */
 export const adagrad = ({ learningRate = 0.001, initialAccumulator = 0.1, eps = 1e-7 }: AdagradOptions = {}): GradientTransformation<AdagradState> => {
   checkLearningRate('adagrad', learningRate)

@@ -59,7 +59,7 @@ export interface LinearWarmupOptions {
  * The same rate at every step.
  *
  * @example
- * constant(0.1)(1000)  // 0.1
+ * optim.constant(0.1)(1000)  // 0.1
  */
 export const constant = (value: number): Schedule => {
   finite('constant', 'value', value)
@@ -71,8 +71,8 @@ export const constant = (value: number): Schedule => {
  * (Keras's ExponentialDecay).
  *
  * @example
- * exponentialDecay({ initial: 1, decayRate: 0.5, decaySteps: 10 })(5)                     // ≈ 0.7071
- * exponentialDecay({ initial: 1, decayRate: 0.5, decaySteps: 10, staircase: true })(15)  // 0.5
+ * optim.exponentialDecay({ initial: 1, decayRate: 0.5, decaySteps: 10 })(5)                     // ≈ 0.7071068 = 0.5^(5/10)
+ * optim.exponentialDecay({ initial: 1, decayRate: 0.5, decaySteps: 10, staircase: true })(15)  // 0.5
  */
 export const exponentialDecay = ({ initial, decayRate, decaySteps, staircase = false }: ExponentialDecayOptions): Schedule => {
   positive('exponentialDecay', 'initial', initial)
@@ -87,7 +87,7 @@ export const exponentialDecay = ({ initial, decayRate, decaySteps, staircase = f
  * `exponentialDecay` with `staircase`).
  *
  * @example
- * stepDecay({ initial: 0.1, decaySteps: 100 })(250)  // 0.1 · 0.1² = 0.001
+ * optim.stepDecay({ initial: 0.1, decaySteps: 100 })(250)  // 0.001 = 0.1 · 0.1²
  */
 export const stepDecay = ({ initial, decaySteps, decayRate = 0.1 }: StepDecayOptions): Schedule => {
   positive('stepDecay', 'initial', initial)
@@ -101,8 +101,8 @@ export const stepDecay = ({ initial, decaySteps, decayRate = 0.1 }: StepDecayOpt
  * (Keras's CosineDecay): initial · ((1 − α) · ½(1 + cos(π · min(step, decaySteps) / decaySteps)) + α).
  *
  * @example
- * cosineDecay({ initial: 1, decaySteps: 100 })(50)   // 0.5
- * cosineDecay({ initial: 1, decaySteps: 100 })(500)  // 0
+ * optim.cosineDecay({ initial: 1, decaySteps: 100 })(50)   // 0.5
+ * optim.cosineDecay({ initial: 1, decaySteps: 100 })(500)  // 0
  */
 export const cosineDecay = ({ initial, decaySteps, alpha = 0 }: CosineDecayOptions): Schedule => {
   positive('cosineDecay', 'initial', initial)
@@ -118,8 +118,8 @@ export const cosineDecay = ({ initial, decaySteps, alpha = 0 }: CosineDecayOptio
  * A straight ramp from `initial` (default 0) at step 0 to `peak` at `warmupSteps`, then `peak`.
  *
  * @example
- * linearWarmup({ warmupSteps: 10, peak: 1 })(5)   // 0.5
- * linearWarmup({ warmupSteps: 10, peak: 1 })(50)  // 1
+ * optim.linearWarmup({ warmupSteps: 10, peak: 1 })(5)   // 0.5
+ * optim.linearWarmup({ warmupSteps: 10, peak: 1 })(50)  // 1
  */
 export const linearWarmup = ({ warmupSteps, peak, initial = 0 }: LinearWarmupOptions): Schedule => {
   positive('linearWarmup', 'warmupSteps', warmupSteps)
@@ -137,7 +137,7 @@ export const linearWarmup = ({ warmupSteps, peak, initial = 0 }: LinearWarmupOpt
  * step 0. Needs one boundary fewer than schedules, increasing and ≥ 0.
  *
  * @example
- * const warmupCosine = join([linearWarmup({ warmupSteps: 100, peak: 1e-3 }), cosineDecay({ initial: 1e-3, decaySteps: 900 })], [100])
+ * const warmupCosine = optim.join([optim.linearWarmup({ warmupSteps: 100, peak: 1e-3 }), optim.cosineDecay({ initial: 1e-3, decaySteps: 900 })], [100])
  * warmupCosine(50)   // 5e-4 (warm-up)
  * warmupCosine(100)  // 1e-3 (cosine decay at its step 0)
  */

@@ -51,8 +51,8 @@ export interface TruncatedNormalOptions {
  * finite with min < max and a finite width.
  *
  * @example
- * uniform(key(0), [2, 3]).shape             // [2, 3]
- * uniform(key(0), [4], { min: -1, max: 1 }) // four values in [-1, 1)
+ * random.uniform(random.key(0), [2, 3]).shape             // [2, 3]
+ * random.uniform(random.key(0), [2], { min: -1, max: 1 }) // [-0.1630857765672269, -0.5674090907889773]
  */
 export const uniform = (k: Key, shape: Shape, { min = 0, max = 1 }: UniformOptions = {}): Tensor => {
   checkShape('uniform', shape)
@@ -79,8 +79,8 @@ export const uniform = (k: Key, shape: Shape, { min = 0, max = 1 }: UniformOptio
  * on its own block only; |z| < 8.3 always. mean must be finite, stddev finite and ≥ 0.
  *
  * @example
- * normal(key(0), [3])                              // three standard normal values
- * normal(key(0), [2, 2], { mean: 10, stddev: 0.1 })
+ * random.normal(random.key(0), [3])                               // ≈ [-0.2058421, -0.7847658, 1.8160867]
+ * random.normal(random.key(0), [2], { mean: 10, stddev: 0.1 })  // ≈ [9.9794158, 9.9215234]
  */
 export const normal = (k: Key, shape: Shape, { mean = 0, stddev = 1 }: NormalOptions = {}): Tensor => {
   checkShape('normal', shape)
@@ -101,8 +101,8 @@ export const normal = (k: Key, shape: Shape, { mean = 0, stddev = 1 }: NormalOpt
  * float64 (beyond about 37 standard deviations) is an ArgumentError.
  *
  * @example
- * truncatedNormal(key(0), [100])                         // all within [-2, 2]
- * truncatedNormal(key(0), [3], { lower: 0, upper: Infinity })  // half-normal
+ * max(abs(random.truncatedNormal(random.key(0), [100])))                     // ≈ 1.9176404 (all within [-2, 2])
+ * random.truncatedNormal(random.key(0), [3], { lower: 0, upper: Infinity })  // ≈ [0.5511324, 0.2744946, 2.1120922] (half-normal)
  */
 export const truncatedNormal = (
   k: Key,
@@ -137,7 +137,7 @@ export const truncatedNormal = (
  * p = 1 always does. p must be in [0, 1], else an ArgumentError.
  *
  * @example
- * bernoulli(key(0), 0.5, [8])  // eight values, each 0 or 1
+ * random.bernoulli(random.key(0), 0.5, [8])  // [1, 1, 0, 0, 0, 1, 0, 0]
  */
 export const bernoulli = (k: Key, p: number, shape: Shape): Tensor => {
   checkShape('bernoulli', shape)
@@ -154,7 +154,7 @@ export const bernoulli = (k: Key, p: number, shape: Shape): Tensor => {
  * (high − low) / 2^53). low and high must be safe integers with low < high and high − low ≤ 2^53.
  *
  * @example
- * randint(key(0), [5], 0, 10)  // five integers in 0..9
+ * random.randint(random.key(0), [5], 0, 10)  // [4, 3, 2, 0, 0]
  */
 export const randint = (k: Key, shape: Shape, low: number, high: number): Tensor => {
   checkShape('randint', shape)

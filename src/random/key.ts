@@ -32,8 +32,8 @@ export interface Key {
  * The words are the seed's high and low 32 bits, as `jax.random.key(seed)` derives them.
  *
  * @example
- * key(42).words            // [0, 42]
- * key(2 ** 32 + 7).words   // [1, 7]
+ * random.key(42).words            // [0, 42]
+ * random.key(2 ** 32 + 7).words   // [1, 7]
  */
 export const key = (seed: number): Key => {
   if (!Number.isSafeInteger(seed) || seed < 0) {
@@ -47,7 +47,7 @@ export const key = (seed: number): Key => {
  * Each word must be an integer in [0, 2^32), else an ArgumentError.
  *
  * @example
- * keyFromWords([0, 42])  // same key as key(42)
+ * random.keyFromWords([0, 42])  // { _tag: 'Key', words: [0, 42] }, the same key as random.key(42)
  */
 export const keyFromWords = (words: readonly [number, number]): Key => {
   for (const w of words) {
@@ -72,8 +72,8 @@ export const isKey = (u: unknown): u is Key =>
  * many keys are asked for: `split(k, 3)[1]` equals `split(k, 2)[1]`.
  *
  * @example
- * const [params, dropout] = split(key(0))
- * split(key(0)).map((k) => k.words)  // [[1797259609, 2579123966], [928981903, 3453687069]], as JAX
+ * const [paramsKey, dropoutKey] = random.split(random.key(0))
+ * random.split(random.key(0)).map((k) => k.words)  // [[1797259609, 2579123966], [928981903, 3453687069]], as JAX
  */
 export const split = (k: Key, n: number = 2): readonly Key[] => {
   if (!Number.isInteger(n) || n < 1 || n >= TWO_POW_32) {
@@ -93,7 +93,7 @@ export const split = (k: Key, n: number = 2): readonly Key[] => {
  * per-example keys without splitting: `foldIn(k, step)`.
  *
  * @example
- * foldIn(key(0), 1).words  // [928981903, 3453687069]
+ * random.foldIn(random.key(0), 1).words  // [928981903, 3453687069]
  */
 export const foldIn = (k: Key, data: number): Key => {
   if (!Number.isInteger(data) || data < 0 || data >= TWO_POW_32) {
@@ -110,7 +110,7 @@ export const foldIn = (k: Key, data: number): Key => {
  * block. `count` must be a non-negative safe integer, else an ArgumentError.
  *
  * @example
- * bits(key(0), 2)  // Uint32Array [0x6b200159, 0x99ba4efe]
+ * random.bits(random.key(0), 2)  // [0x6b200159, 0x99ba4efe] (a Uint32Array)
  */
 export const bits = (k: Key, count: number): Uint32Array => {
   if (!Number.isSafeInteger(count) || count < 0) {

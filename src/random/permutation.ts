@@ -27,7 +27,7 @@ export interface ChoiceOptions {
  * no larger than 2^32, else an ArgumentError.
  *
  * @example
- * permutation(key(0), 5)  // the numbers 0..4 in a random order
+ * random.permutation(random.key(0), 5)  // [4, 0, 3, 2, 1]
  */
 export const permutation = (k: Key, n: number): readonly number[] => {
   checkCount('permutation', 'n', n, MAX_N)
@@ -41,8 +41,8 @@ export const permutation = (k: Key, n: number): readonly number[] => {
  *
  * @param options.replace sample with replacement (default false)
  * @example
- * choice(key(0), 10, 3)                      // three distinct indices in 0..9
- * choice(key(0), 10, 3, { replace: true })   // three indices in 0..9, repeats allowed
+ * random.choice(random.key(0), 10, 3)                      // [4, 2, 1] (distinct)
+ * random.choice(random.key(0), 10, 3, { replace: true })   // [4, 3, 2] (repeats allowed)
  */
 export const choice = (k: Key, n: number, count: number, { replace = false }: ChoiceOptions = {}): readonly number[] => {
   checkCount('choice', 'n', n, MAX_N)

@@ -29,7 +29,7 @@ export type Words2x32 = readonly [number, number]
  * Every word must be an integer in [0, 2^32); otherwise an ArgumentError.
  *
  * @example
- * threefry2x32([0, 0], [0, 0])  // [0x6b200159, 0x99ba4efe]
+ * random.threefry2x32([0, 0], [0, 0])  // [0x6b200159, 0x99ba4efe]
  */
 export const threefry2x32 = (key: Words2x32, counter: Words2x32): Words2x32 => {
   checkWord('key[0]', key[0])

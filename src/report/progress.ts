@@ -79,7 +79,10 @@ export const formatRunningLine = (event: Extract<TrainEvent, { type: 'batchEnd' 
  * An `onEvent` observer for `fit` that prints the Keras-style display.
  *
  * @example
- * fit(model, data, { ...options, onEvent: terminalReporter(), clock })
+ * const lines = []
+ * const onEvent = report.terminalReporter({ sink: { write: (text) => lines.push(text) } })  // the default sink is process.stdout
+ * train.fit(nn.dense(1), data.gates.and, { loss: losses.mse, optimizer: optim.sgd({ learningRate: 0.1 }), epochs: 1, key: random.key(0), onEvent })
+ * lines  // ['Epoch 1/1\n', '4/4 [==============================] loss: 0.7174\n']
  */
 export const terminalReporter = ({ sink = process.stdout, width = 30, every = 1 }: ReporterOptions = {}): ((event: TrainEvent) => void) => {
   const tty = sink.isTTY === true

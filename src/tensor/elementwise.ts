@@ -19,7 +19,7 @@ import { unsafeTensor, type Tensor } from './Tensor.js'
  * Applies `f` to every element.
  *
  * @example
- * map(vector([1, 2]), (v) => 10 * v)  // [10, 20]
+ * T.map(vector([1, 2]), (v) => 10 * v)  // [10, 20]
  */
 export const map = (x: Tensor, f: (v: number) => number): Tensor => unsafeTensor(K.unary(x.data, f), x.shape)
 
@@ -27,7 +27,7 @@ export const map = (x: Tensor, f: (v: number) => number): Tensor => unsafeTensor
  * Applies `f` element-wise to two tensors broadcast together; `op` names the operation in errors.
  *
  * @example
- * map2('hypot', vector([3, 5]), scalar(4), Math.hypot)  // [5, 6.4031242374328485]
+ * T.map2('hypot', vector([3, 5]), scalar(4), Math.hypot)  // [5, 6.4031242374328485]
  */
 export const map2 = (op: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor =>
   K.binary(op, K.closureLoops(f), a, b)
@@ -37,7 +37,7 @@ export const map2 = (op: string, a: Tensor, b: Tensor, f: (x: number, y: number)
  * errors. Fused kernels such as g·f′(x, y) use it.
  *
  * @example
- * map3('fma', vector([1, 2]), scalar(10), vector([3, 4]), (x, y, z) => x * y + z)  // [13, 24]
+ * T.map3('fma', vector([1, 2]), scalar(10), vector([3, 4]), (x, y, z) => x * y + z)  // [13, 24]
  */
 export const map3 = (
   op: string,
@@ -87,7 +87,7 @@ export const tanh = (x: Tensor): Tensor => unsafeTensor(K.tanhLoop(x.data), x.sh
  * exp(−|x|), so sigmoid(−800) is 0 and sigmoid(1e300) is 1, never NaN.
  *
  * @example
- * sigmoid(vector([0, -800]))  // [0.5, 0]
+ * T.sigmoid(vector([0, -800]))  // [0.5, 0]
  */
 export const sigmoid = (x: Tensor): Tensor => unsafeTensor(K.sigmoidLoop(x.data), x.shape)
 
@@ -122,7 +122,7 @@ export const erf = (x: Tensor): Tensor => map(x, erfNumber)
  * through erfc so the negative tail keeps its relative accuracy.
  *
  * @example
- * gelu(vector([0, 1, -10]))  // ≈ [0, 0.841344746068543, -7.6198530241605e-23]
+ * T.gelu(vector([0, 1, -10]))  // ≈ [0, 0.841344746068543, -7.6198530241605e-23]
  */
 export const gelu = (x: Tensor): Tensor => map(x, (v) => v * normalCdfNumber(v))
 
@@ -136,7 +136,7 @@ export const cos = (x: Tensor): Tensor => map(x, Math.cos)
  * The Heaviside step: 1 for x > 0, 0 otherwise (0 at 0), NaN for NaN. The perceptron's activation.
  *
  * @example
- * step(vector([-1, 0, 2]))  // [0, 0, 1]
+ * T.step(vector([-1, 0, 2]))  // [0, 0, 1]
  */
 export const step = (x: Tensor): Tensor => unsafeTensor(K.stepLoop(x.data), x.shape)
 
@@ -156,7 +156,7 @@ export const powScalar = (x: Tensor, p: number): Tensor =>
  * a + b with broadcasting.
  *
  * @example
- * add(tensor([[1, 2], [3, 4]]), vector([10, 20]))  // [[11, 22], [13, 24]]
+ * T.add(tensor([[1, 2], [3, 4]]), vector([10, 20]))  // [[11, 22], [13, 24]]
  */
 export const add = (a: Tensor, b: Tensor): Tensor => K.binary('add', K.addLoops, a, b)
 
@@ -190,7 +190,7 @@ export const notEqual = (a: Tensor, b: Tensor): Tensor => K.binary('notEqual', n
  * 1 where a < b, else 0 (0 when either is NaN).
  *
  * @example
- * less(vector([1, 2, 3]), scalar(2))  // [1, 0, 0]
+ * T.less(vector([1, 2, 3]), scalar(2))  // [1, 0, 0]
  */
 export const less = (a: Tensor, b: Tensor): Tensor => K.binary('less', lessLoops, a, b)
 
@@ -210,7 +210,7 @@ export const greaterEqual = (a: Tensor, b: Tensor): Tensor => K.binary('greaterE
  * tensors broadcast together.
  *
  * @example
- * where(vector([1, 0]), vector([10, 20]), scalar(-1))  // [10, -1]
+ * T.where(vector([1, 0]), vector([10, 20]), scalar(-1))  // [10, -1]
  */
 export const where = (condition: Tensor, a: Tensor, b: Tensor): Tensor =>
   K.ternary('where', condition, a, b, (c, x, y) => (c !== 0 ? x : y))
@@ -220,7 +220,7 @@ export const where = (condition: Tensor, a: Tensor, b: Tensor): Tensor =>
  * NaN or min > max. Infinite bounds are allowed.
  *
  * @example
- * clip(vector([-5, 0.5, 5]), 0, 1)  // [0, 0.5, 1]
+ * T.clip(vector([-5, 0.5, 5]), 0, 1)  // [0, 0.5, 1]
  */
 export const clip = (x: Tensor, min: number, max: number): Tensor => {
   if (Number.isNaN(min) || Number.isNaN(max)) {

@@ -111,9 +111,8 @@ export const allClose = (a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equal
  * @param options.precision digits after the point (default 4)
  * @param options.threshold element count above which long axes are summarised (default 100)
  * @example
- * toString(tensor([[1, 2], [3, 4]]))
- * // tensor([[1.0000, 2.0000],
- * //         [3.0000, 4.0000]], shape [2,2])
+ * T.toString(vector([1, 2.5]))  // 'tensor([1.0000, 2.5000], shape [2])'
+ * T.toString(tensor([[1, 2], [3, 4]])).split('\n')  // ['tensor([[1.0000, 2.0000],', '        [3.0000, 4.0000]], shape [2,2])']
  */
 export const toString = (x: Tensor, { precision = 4, threshold = 100 }: ToStringOptions = {}): string => {
   if (!Number.isInteger(precision) || precision < 0 || precision > 20) {

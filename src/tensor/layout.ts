@@ -28,7 +28,7 @@ import { allocate } from './kernels/alloc.js'
  * inferred. Shares `x.data`.
  *
  * @example
- * reshape(arange(6), [2, -1]).shape  // [2, 3]
+ * T.reshape(arange(6), [2, -1]).shape  // [2, 3]
  */
 export const reshape = (x: Tensor, shape: Shape): Tensor => {
   const size = x.data.length
@@ -65,7 +65,7 @@ export const reshape = (x: Tensor, shape: Shape): Tensor => {
  * Inserts an axis of size 1 at `axis`, an integer in [-rank-1, rank]. Shares `x.data`.
  *
  * @example
- * expandDims(vector([1, 2]), 0).shape  // [1, 2]
+ * T.expandDims(vector([1, 2]), 0).shape  // [1, 2]
  */
 export const expandDims = (x: Tensor, axis: number): Tensor => {
   const rank = x.shape.length
@@ -78,7 +78,7 @@ export const expandDims = (x: Tensor, axis: number): Tensor => {
  * `axis` is undefined. Shares `x.data`.
  *
  * @example
- * squeeze(zeros([1, 3, 1])).shape  // [3]
+ * T.squeeze(zeros([1, 3, 1])).shape  // [3]
  */
 export const squeeze = (x: Tensor, axis?: number | readonly number[]): Tensor => {
   if (axis === undefined) return fromData(x.data, x.shape.filter((d) => d !== 1))
@@ -95,7 +95,7 @@ export const squeeze = (x: Tensor, axis?: number | readonly number[]): Tensor =>
  * A batch as a matrix: [n, ...rest] → [n, prod(rest)] (a 1-D [n] becomes [n, 1]). Shares `x.data`.
  *
  * @example
- * flatten2d(zeros([2, 3, 4])).shape  // [2, 12]
+ * T.flatten2d(zeros([2, 3, 4])).shape  // [2, 12]
  */
 export const flatten2d = (x: Tensor): Tensor => {
   const n = x.shape[0]
@@ -110,8 +110,8 @@ export const flatten2d = (x: Tensor): Tensor => {
  * (the matrix transpose in 2-D). Negative entries count from the end.
  *
  * @example
- * transpose(tensor([[1, 2, 3], [4, 5, 6]]))  // [[1, 4], [2, 5], [3, 6]]
- * transpose(zeros([2, 3, 4]), [1, 2, 0]).shape  // [3, 4, 2]
+ * T.transpose(tensor([[1, 2, 3], [4, 5, 6]]))  // [[1, 4], [2, 5], [3, 6]]
+ * T.transpose(zeros([2, 3, 4]), [1, 2, 0]).shape  // [3, 4, 2]
  */
 export const transpose = (x: Tensor, permutation?: readonly number[]): Tensor => {
   const rank = x.shape.length
@@ -133,8 +133,8 @@ export const transpose = (x: Tensor, permutation?: readonly number[]): Tensor =>
  * other axis.
  *
  * @example
- * concat([tensor([[1, 2]]), tensor([[3, 4]])])  // [[1, 2], [3, 4]]
- * concat([tensor([[1], [2]]), tensor([[3], [4]])], 1)  // [[1, 3], [2, 4]]
+ * T.concat([tensor([[1, 2]]), tensor([[3, 4]])])  // [[1, 2], [3, 4]]
+ * T.concat([tensor([[1], [2]]), tensor([[3], [4]])], 1)  // [[1, 3], [2, 4]]
  */
 export const concat = (xs: readonly Tensor[], axis = 0): Tensor => {
   const first = xs[0]
@@ -173,8 +173,8 @@ export const concat = (xs: readonly Tensor[], axis = 0): Tensor => {
  * Joins tensors of one shape along a new axis at `axis` (in [-rank-1, rank]).
  *
  * @example
- * stack([vector([1, 2]), vector([3, 4])])  // [[1, 2], [3, 4]]
- * stack([vector([1, 2]), vector([3, 4])], 1)  // [[1, 3], [2, 4]]
+ * T.stack([vector([1, 2]), vector([3, 4])])  // [[1, 2], [3, 4]]
+ * T.stack([vector([1, 2]), vector([3, 4])], 1)  // [[1, 3], [2, 4]]
  */
 export const stack = (xs: readonly Tensor[], axis = 0): Tensor => {
   const first = xs[0]
@@ -194,7 +194,7 @@ export const stack = (xs: readonly Tensor[], axis = 0): Tensor => {
  * of `stack`.
  *
  * @example
- * unstack(tensor([[1, 2], [3, 4]]), 1)  // [vector([1, 3]), vector([2, 4])]
+ * T.unstack(tensor([[1, 2], [3, 4]]), 1)  // [[1, 3], [2, 4]] (two vectors)
  */
 export const unstack = (x: Tensor, axis = 0): Tensor[] => {
   if (x.shape.length === 0) throw new ShapeError('unstack', [x.shape], 'cannot unstack a scalar (rank 0)')
@@ -217,7 +217,7 @@ export const unstack = (x: Tensor, axis = 0): Tensor[] => {
  * its axis. Begin and size must stay inside the tensor.
  *
  * @example
- * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1])  // [[2, 3], [5, 6]]
+ * T.slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1])  // [[2, 3], [5, 6]]
  */
 export const slice = (x: Tensor, begin: readonly number[], size: readonly number[]): Tensor => {
   const rank = x.shape.length
@@ -254,7 +254,7 @@ export const slice = (x: Tensor, begin: readonly number[], size: readonly number
  * The adjoint of `slice`: ⟨slice(x, b, s), y⟩ = ⟨x, pad(y, [[bᵢ, dᵢ − bᵢ − sᵢ], …])⟩.
  *
  * @example
- * pad(vector([1, 2]), [[1, 2]])  // [0, 1, 2, 0, 0]
+ * T.pad(vector([1, 2]), [[1, 2]])  // [0, 1, 2, 0, 0]
  */
 export const pad = (x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor => {
   const rank = x.shape.length
@@ -283,7 +283,7 @@ export const pad = (x: Tensor, paddings: readonly (readonly [number, number])[],
  * `indices.length` on that axis.
  *
  * @example
- * gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0])  // [[5, 6], [1, 2]]
+ * T.gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0])  // [[5, 6], [1, 2]]
  */
 export const gather = (x: Tensor, indices: readonly number[], axis = 0): Tensor => {
   if (x.shape.length === 0) throw new ShapeError('gather', [x.shape], 'cannot gather from a scalar (rank 0)')
@@ -310,7 +310,7 @@ export const gather = (x: Tensor, indices: readonly number[], axis = 0): Tensor 
  * `updates` has `shape` with `indices.length` on `axis`.
  *
  * @example
- * scatterAdd([3], [0, 2, 0], vector([1, 2, 3]))  // [4, 0, 2]
+ * T.scatterAdd([3], [0, 2, 0], vector([1, 2, 3]))  // [4, 0, 2]
  */
 export const scatterAdd = (shape: Shape, indices: readonly number[], updates: Tensor, axis = 0): Tensor => {
   checkShape('scatterAdd', shape)
@@ -342,7 +342,7 @@ export const scatterAdd = (shape: Shape, indices: readonly number[], updates: Te
  * right; each dimension equal or 1).
  *
  * @example
- * broadcastTo(vector([1, 2]), [2, 2])  // [[1, 2], [1, 2]]
+ * T.broadcastTo(vector([1, 2]), [2, 2])  // [[1, 2], [1, 2]]
  */
 export const broadcastTo = (x: Tensor, shape: Shape): Tensor => {
   checkShape('broadcastTo', shape)

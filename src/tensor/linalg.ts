@@ -21,8 +21,8 @@ import { allocate } from './kernels/alloc.js'
  * Each entry is summed in a fixed order (see `kernels/matmul.ts`), so results are deterministic.
  *
  * @example
- * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]))  // [[17], [39]]
- * matmul(zeros([2, 3]), zeros([4, 5]))  // throws "matmul: [2,3] x [4,5]: inner dimensions 3 and 4 differ"
+ * T.matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]))  // [[17], [39]]
+ * T.matmul(zeros([2, 3]), zeros([4, 5]))  // throws ShapeError "matmul: [2,3] x [4,5]: inner dimensions 3 and 4 differ"
  */
 export const matmul = (a: Tensor, b: Tensor): Tensor => product('matmul', a, b, false, false, matmulInto)
 
@@ -32,7 +32,7 @@ export const matmul = (a: Tensor, b: Tensor): Tensor => product('matmul', a, b, 
  * is promoted to a column as in `matmul`. Batched like `matmul`.
  *
  * @example
- * matmulTransA(tensor([[1, 2], [3, 4]]), eye(2))  // [[1, 3], [2, 4]]
+ * T.matmulTransA(tensor([[1, 2], [3, 4]]), eye(2))  // [[1, 3], [2, 4]]
  */
 export const matmulTransA = (a: Tensor, b: Tensor): Tensor =>
   product('matmulTransA', a, b, true, false, matmulTransAInto)
@@ -43,7 +43,7 @@ export const matmulTransA = (a: Tensor, b: Tensor): Tensor =>
  * is promoted to a row as in `matmul`. Batched like `matmul`.
  *
  * @example
- * matmulTransB(eye(2), tensor([[1, 2], [3, 4]]))  // [[1, 3], [2, 4]]
+ * T.matmulTransB(eye(2), tensor([[1, 2], [3, 4]]))  // [[1, 3], [2, 4]]
  */
 export const matmulTransB = (a: Tensor, b: Tensor): Tensor =>
   product('matmulTransB', a, b, false, true, matmulTransBInto)
@@ -52,7 +52,7 @@ export const matmulTransB = (a: Tensor, b: Tensor): Tensor =>
  * Inner product of two 1-D tensors of equal length, as a scalar tensor (summed left to right).
  *
  * @example
- * dot(vector([1, 2, 3]), vector([4, 5, 6]))  // scalar 32
+ * T.dot(vector([1, 2, 3]), vector([4, 5, 6]))  // 32 (a scalar tensor)
  */
 export const dot = (a: Tensor, b: Tensor): Tensor => {
   if (a.shape.length !== 1 || b.shape.length !== 1) {
@@ -73,7 +73,7 @@ export const dot = (a: Tensor, b: Tensor): Tensor => {
  * Outer product of two 1-D tensors: `outer(a, b)[i, j] = a[i] · b[j]`, shape [m, n].
  *
  * @example
- * outer(vector([1, 2]), vector([3, 4, 5]))  // [[3, 4, 5], [6, 8, 10]]
+ * T.outer(vector([1, 2]), vector([3, 4, 5]))  // [[3, 4, 5], [6, 8, 10]]
  */
 export const outer = (a: Tensor, b: Tensor): Tensor => {
   if (a.shape.length !== 1 || b.shape.length !== 1) {
@@ -97,7 +97,7 @@ export const outer = (a: Tensor, b: Tensor): Tensor => {
  * and the bias row added in place. x is [m, k], W is [k, n], b is [n].
  *
  * @example
- * affine(tensor([[1, 2]]), tensor([[1], [1]]), vector([10]))  // [[13]]
+ * T.affine(tensor([[1, 2]]), tensor([[1], [1]]), vector([10]))  // [[13]]
  */
 export const affine = (x: Tensor, w: Tensor, b: Tensor): Tensor => {
   const [m = 0, k = 0] = x.shape

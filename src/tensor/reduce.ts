@@ -53,7 +53,7 @@ export interface ArgReduceOptions {
  * Sum over the given axes; 0 over an empty axis.
  *
  * @example
- * sum(tensor([[1, 2], [3, 4]]), { axis: 0 })  // [4, 6]
+ * T.sum(tensor([[1, 2], [3, 4]]), { axis: 0 })  // [4, 6]
  */
 export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => {
   const { data, shape } = reduceWith('sum', x, options, sumReducer)
@@ -64,7 +64,7 @@ export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => {
  * Arithmetic mean over the given axes; NaN over an empty axis.
  *
  * @example
- * mean(tensor([[1, 2], [3, 4]]), { axis: -1, keepDims: true })  // [[1.5], [3.5]]
+ * T.mean(tensor([[1, 2], [3, 4]]), { axis: -1, keepDims: true })  // [[1.5], [3.5]]
  */
 export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor => {
   const { data, shape, count } = reduceWith('mean', x, options, sumReducer)
@@ -95,8 +95,8 @@ export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => {
  * accuracy. NaN when count − ddof ≤ 0. `ddof` must be a non-negative finite number.
  *
  * @example
- * variance(vector([1, 2, 3, 4]))  // 1.25
- * variance(vector([1, 2, 3, 4]), { ddof: 1 })  // 1.6666666666666667
+ * T.variance(vector([1, 2, 3, 4]))  // 1.25
+ * T.variance(vector([1, 2, 3, 4]), { ddof: 1 })  // 1.6666666666666667
  */
 export const variance = (x: Tensor, options: VarianceOptions = {}): Tensor => {
   const ddof = options.ddof ?? 0
@@ -117,7 +117,7 @@ export const variance = (x: Tensor, options: VarianceOptions = {}): Tensor => {
  * any +Infinity gives +Infinity, any NaN gives NaN, and an empty axis gives −Infinity.
  *
  * @example
- * logSumExp(vector([1000, 1000]))  // 1000.6931471805599
+ * T.logSumExp(vector([1000, 1000]))  // 1000.6931471805599
  */
 export const logSumExp = (x: Tensor, options: ReduceOptions = {}): Tensor => {
   const axes = normalizeAxes('logSumExp', x.shape, options.axis)
@@ -141,7 +141,7 @@ export const logSumExp = (x: Tensor, options: ReduceOptions = {}): Tensor => {
  * first NaN is returned. A ShapeError over an empty axis.
  *
  * @example
- * argmax(tensor([[1, 9, 9], [7, 2, 3]]), { axis: 1 })  // [1, 0]
+ * T.argmax(tensor([[1, 9, 9], [7, 2, 3]]), { axis: 1 })  // [1, 0]
  */
 export const argmax = (x: Tensor, options: ArgReduceOptions = {}): Tensor => argReduce('argmax', x, options, 1)
 
@@ -158,8 +158,8 @@ export const argmin = (x: Tensor, options: ArgReduceOptions = {}): Tensor => arg
  * Throws a ShapeError when `shape` does not broadcast to `x.shape`.
  *
  * @example
- * sumTo(tensor([[1, 2], [3, 4]]), [2])     // [4, 6]
- * sumTo(tensor([[1, 2], [3, 4]]), [2, 1])  // [[3], [7]]
+ * T.sumTo(tensor([[1, 2], [3, 4]]), [2])     // [4, 6]
+ * T.sumTo(tensor([[1, 2], [3, 4]]), [2, 1])  // [[3], [7]]
  */
 export const sumTo = (x: Tensor, shape: Shape): Tensor => {
   checkShape('sumTo', shape)

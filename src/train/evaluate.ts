@@ -31,7 +31,9 @@ export interface Evaluation {
  * The model's output for x, in inference mode (dropout off, batch norm on running statistics).
  *
  * @example
- * const probabilities = predict(model, params, state, x)
+ * const model = nn.dense(1, { kernelInitializer: nn.constant(0.5) })
+ * const { params, state } = model.init(random.key(0), [2])
+ * train.predict(model, params, state, tensor([[1, 2], [3, 4]]))  // [[1.5], [3.5]]
  */
 export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { batchSize }: PredictOptions = {}): Tensor => {
   const n = x.shape[0] ?? 0

@@ -127,7 +127,10 @@ const monitored = (log: EpochLog, monitor: string): number => {
  * parameters.
  *
  * @example
- * const { params, state, history } = fit(model, data, { loss: losses.mse, optimizer: optim.adam(), epochs: 10, key: random.key(0) })
+ * const model = nn.sequential(nn.dense(1), nn.sigmoid)
+ * const fitted = train.fit(model, data.gates.and, { loss: losses.binaryCrossEntropy, optimizer: optim.adam({ learningRate: 0.1 }), epochs: 100, key: random.key(0) })
+ * fitted.history[99]  // ≈ { epoch: 100, loss: 0.0849219, metrics: {} }
+ * train.evaluate(model, fitted.params, fitted.state, data.gates.and, [metrics.binaryAccuracy()])  // { metrics: { binaryAccuracy: 1 } }
  */
 export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): FitResult => {
   const { loss, optimizer, epochs, batchSize = 32, shuffle = true, metrics = [], onEvent, clock } = options

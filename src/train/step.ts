@@ -86,8 +86,10 @@ export const penalty = (params: ValueTree, { l1 = 0, l2 = 0 }: Regularization): 
  * The training step of a model: a pure `(trainState, batch) → trainState`.
  *
  * @example
- * const step = trainStep(model, { loss: losses.mse, optimizer: optim.sgd({ learningRate: 0.1 }) })
- * const next = step(state, { x, y })
+ * const model = nn.dense(1, { kernelInitializer: nn.zeros })
+ * const optimizer = optim.sgd({ learningRate: 0.1 })
+ * const start = train.initialTrainState(model.init(random.key(0), [1]).params, {}, optimizer, random.key(0))
+ * train.trainStep(model, { loss: losses.mse, optimizer })(start, data.dataset(tensor([[1]]), tensor([[2]]))).params  // { kernel: [[0.4]], bias: [0.4] }
  */
 export const trainStep =
   <O>(model: Layer, { loss, optimizer, regularization = {} }: StepOptions<O>) =>

@@ -25,7 +25,7 @@ import { isTensor, type Tensor } from '../tensor/Tensor.js'
  * signature, so an interface type is not assignable to `Tree`.
  *
  * @example
- * const params: Tree = { layers: [{ weight: zeros([2, 3]), bias: zeros([3]) }] }
+ * tree.isTree({ layers: [{ weight: zeros([2, 3]), bias: zeros([3]) }] })  // true
  */
 export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree }
 
@@ -49,8 +49,8 @@ export class TreeError extends Error {
  * True for a well-formed tree: tensors, arrays and plain records all the way down, with no cycle.
  *
  * @example
- * isTree({ w: zeros([2]) })  // true
- * isTree({ w: 3 })           // false
+ * tree.isTree({ w: zeros([2]) })  // true
+ * tree.isTree({ w: 3 })           // false
  */
 export const isTree = (u: unknown): u is Tree => {
   const ancestors = new Set<unknown>()

@@ -39,7 +39,7 @@ export interface TreeDef<T extends Tree = Tree> {
  * order. The order is the same for every tree of the same structure built the same way.
  *
  * @example
- * leaves({ layers: [{ weight: w, bias: b }] }).map((l) => l.path)  // ['layers[0].weight', 'layers[0].bias']
+ * tree.leaves({ layers: [{ weight: zeros([2]), bias: zeros([1]) }] }).map((l) => l.path)  // ['layers[0].weight', 'layers[0].bias']
  */
 export const leaves = (tree: Tree): readonly Leaf[] => {
   const out: Leaf[] = []
@@ -52,8 +52,9 @@ export const leaves = (tree: Tree): readonly Leaf[] => {
  * `unflatten(flatten(t).treedef, flatten(t).leaves)` is a tree equal to `t`.
  *
  * @example
- * const { leaves, treedef } = flatten(params)
- * unflatten(treedef, leaves.map((x) => T.scale(x, 2)))
+ * const { leaves, treedef } = tree.flatten({ w: vector([1, 2]), b: vector([3]) })
+ * leaves  // [[1, 2], [3]]
+ * tree.unflatten(treedef, leaves.map((x) => T.scale(x, 2)))  // { w: [2, 4], b: [6] }
  */
 export const flatten = <T extends Tree>(tree: T): { readonly leaves: readonly Tensor[]; readonly treedef: TreeDef<T> } => {
   const found: Tensor[] = []
@@ -78,7 +79,7 @@ export const flatten = <T extends Tree>(tree: T): { readonly leaves: readonly Te
  * recorded at its path.
  *
  * @example
- * unflatten(flatten({ w: vector([1]) }).treedef, [vector([5])])  // { w: [5] }
+ * tree.unflatten(tree.flatten({ w: vector([1]) }).treedef, [vector([5])])  // { w: [5] }
  */
 export function unflatten<T extends Tree>(treedef: TreeDef<T>, leaves: readonly Tensor[]): T
 export function unflatten(treedef: TreeDef, leaves: readonly Tensor[]): Tree {
@@ -112,7 +113,7 @@ export function unflatten(treedef: TreeDef, leaves: readonly Tensor[]): Tree {
  * Number of scalars in the tree: the sum of its leaves' sizes.
  *
  * @example
- * size({ w: zeros([2, 3]), b: zeros([3]) })  // 9
+ * tree.size({ w: zeros([2, 3]), b: zeros([3]) })  // 9
  */
 export const size = (tree: Tree): number => {
   let n = 0

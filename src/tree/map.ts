@@ -13,8 +13,8 @@ import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Tree } 
  * returns something other than a tensor.
  *
  * @example
- * map({ w: vector([1, 2]), b: vector([3]) }, (x) => T.scale(x, 2))  // { w: [2, 4], b: [6] }
- * map(params, (x, path) => (path.endsWith('bias') ? x : T.scale(x, 0.5)))
+ * tree.map({ w: vector([1, 2]), b: vector([3]) }, (x) => T.scale(x, 2))  // { w: [2, 4], b: [6] }
+ * tree.map({ kernel: vector([2]), bias: vector([2]) }, (x, path) => (path.endsWith('bias') ? x : T.scale(x, 0.5)))  // { kernel: [1], bias: [2] }
  */
 export function map<T extends Tree>(tree: T, f: (leaf: Tensor, path: string) => Tensor): T
 export function map(tree: Tree, f: (leaf: Tensor, path: string) => Tensor): Tree {

@@ -16,7 +16,7 @@ import { zipWith } from './zipWith.js'
  * A tree of the same structure with every leaf replaced by zeros of its shape.
  *
  * @example
- * zerosLike({ w: vector([1, 2]) })  // { w: [0, 0] }
+ * tree.zerosLike({ w: vector([1, 2]) })  // { w: [0, 0] }
  */
 export const zerosLike = <X extends Tree>(tree: X): X => map(tree, (leaf: Tensor) => zeros(leaf.shape))
 
@@ -25,7 +25,7 @@ export const zerosLike = <X extends Tree>(tree: X): X => map(tree, (leaf: Tensor
  * naming the path).
  *
  * @example
- * add({ w: vector([1]) }, { w: vector([2]) })  // { w: [3] }
+ * tree.add({ w: vector([1]) }, { w: vector([2]) })  // { w: [3] }
  */
 export const add = <X extends Tree>(a: X, b: X): X => zipWith(a, b, T.add)
 
@@ -33,7 +33,7 @@ export const add = <X extends Tree>(a: X, b: X): X => zipWith(a, b, T.add)
  * Leafwise a − b, with the same requirements as {@link add}.
  *
  * @example
- * sub({ w: vector([3]) }, { w: vector([1]) })  // { w: [2] }
+ * tree.sub({ w: vector([3]) }, { w: vector([1]) })  // { w: [2] }
  */
 export const sub = <X extends Tree>(a: X, b: X): X => zipWith(a, b, T.sub)
 
@@ -41,7 +41,7 @@ export const sub = <X extends Tree>(a: X, b: X): X => zipWith(a, b, T.sub)
  * Every leaf multiplied by the number s.
  *
  * @example
- * scale({ w: vector([1, 2]) }, 3)  // { w: [3, 6] }
+ * tree.scale({ w: vector([1, 2]) }, 3)  // { w: [3, 6] }
  */
 export const scale = <X extends Tree>(tree: X, s: number): X => map(tree, (leaf: Tensor) => T.scale(leaf, s))
 
@@ -55,8 +55,10 @@ export const scale = <X extends Tree>(tree: X, s: number): X => map(tree, (leaf:
  * (−0 + 0 = +0).
  *
  * @example
- * import { concatAll } from 'fp-ts/lib/Monoid.js'
- * concatAll(getSumMonoid(params))(perBatchGrads)  // the summed gradient, zeros for no batches
+ * const monoid = tree.getSumMonoid({ w: zeros([2]) })
+ * const perBatch = [{ w: vector([1, 2]) }, { w: vector([3, 4]) }]
+ * perBatch.reduce(monoid.concat, monoid.empty)  // { w: [4, 6] }, the summed gradient
+ * monoid.empty                                  // { w: [0, 0] }, the sum of no batches
  */
 export const getSumMonoid = <X extends Tree>(template: X): Monoid<X> => ({
   concat: (x, y) => add(x, y),

@@ -14,8 +14,8 @@ import { walk, type Tree } from './Tree.js'
  * an infinite value gives Infinity. An empty tree has norm 0.
  *
  * @example
- * globalNorm({ a: vector([3]), b: vector([4]) })  // 5
- * globalNorm([vector([1e200, 1e200])])             // ≈ 1.414213562373095e200 (naively Infinity)
+ * tree.globalNorm({ a: vector([3]), b: vector([4]) })  // 5
+ * tree.globalNorm([vector([1e200, 1e200])])             // ≈ 1.414213562373095e200 (naively Infinity)
  */
 export const globalNorm = (tree: Tree): number => {
   let largest = 0

@@ -17,7 +17,7 @@ import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Node, t
  * the right`). No broadcasting between leaves.
  *
  * @example
- * zipWith(params, grads, (p, g) => T.sub(p, T.scale(g, 0.1)))  // one SGD step
+ * tree.zipWith({ w: vector([1, 2]) }, { w: vector([1, 2]) }, (p, g) => T.sub(p, T.scale(g, 0.1)))  // { w: [0.9, 1.8] } (one SGD step)
  */
 export function zipWith<T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, path: string) => Tensor): T
 export function zipWith(a: Tree, b: Tree, f: (x: Tensor, y: Tensor, path: string) => Tensor): Tree {
@@ -29,7 +29,7 @@ export function zipWith(a: Tree, b: Tree, f: (x: Tensor, y: Tensor, path: string
  * tree that differs from the first (`structures differ at m.w: key missing in the third tree`).
  *
  * @example
- * zipWith3(params, m, v, (p, mi, vi) => T.sub(p, T.div(mi, T.addScalar(T.sqrt(vi), 1e-8))))
+ * tree.zipWith3({ w: vector([1]) }, { w: vector([0.5]) }, { w: vector([4]) }, (p, m, v) => T.sub(p, T.div(m, T.sqrt(v))))  // { w: [0.75] }
  */
 export function zipWith3<T extends Tree>(a: T, b: T, c: T, f: (x: Tensor, y: Tensor, z: Tensor, path: string) => Tensor): T
 export function zipWith3(a: Tree, b: Tree, c: Tree, f: (x: Tensor, y: Tensor, z: Tensor, path: string) => Tensor): Tree {

@@ -142,7 +142,13 @@ const none = (): void => undefined
 export const add = binaryOp(addPrimitive, T.add, none)
 /** a − b, element-wise with broadcasting. */
 export const sub = binaryOp(subPrimitive, T.sub, none)
-/** a · b, element-wise with broadcasting. */
+/**
+ * a · b, element-wise with broadcasting.
+ *
+ * @example
+ * mul(tensor([[1, 2], [3, 4]]), tensor([10, 100]))  // [[10, 200], [30, 400]]
+ * grad((x) => sum(mul(x, 3)))(tensor([1, 2]))         // [3, 3]
+ */
 export const mul = binaryOp(mulPrimitive, T.mul, none)
 /** a / b, element-wise with broadcasting. */
 export const div = binaryOp(divPrimitive, T.div, none)

@@ -128,7 +128,13 @@ const countOf = (x: Value, o: ReduceOptions | undefined): number => {
   return T.normalizeAxes('mean', shape, o?.axis).reduce((n, a) => n * (shape[a] ?? 1), 1)
 }
 
-/** Arithmetic mean over all elements or the given axes. */
+/**
+ * Arithmetic mean over all elements or the given axes.
+ *
+ * @example
+ * mean(tensor([[1, 2], [3, 4]]))               // 2.5
+ * mean(tensor([[1, 2], [3, 4]]), { axis: 1 })  // [1.5, 3.5]
+ */
 export const mean = ((x: Value, o?: ReduceOptions): Value => (isDual(x) ? div(sum(x, o), countOf(x, o)) : T.mean(x, o))) as UnaryOp<[ReduceOptions?]>
 
 /** Options of `variance`: the reduction, and the delta degrees of freedom (default 0: population). */

@@ -20,7 +20,7 @@ export type AddDecayedWeightsState = EmptyState
  * given the parameters (its third argument); without them it throws.
  *
  * @example
- * addDecayedWeights(0.1).update({ w: vector([1]) }, {}, { w: vector([5]) })[0]  // { w: [1.5] }
+ * optim.addDecayedWeights(0.1).update({ w: vector([1]) }, {}, { w: vector([5]) })[0]  // { w: [1.5] }
  */
 export const addDecayedWeights = (weightDecay: number): GradientTransformation<AddDecayedWeightsState> => {
   nonNegative('addDecayedWeights', 'weightDecay', weightDecay)

@@ -19,7 +19,7 @@ export type ClipByGlobalNormState = EmptyState
  * `maxNorm` must be a positive finite number.
  *
  * @example
- * clipByGlobalNorm(1).update({ a: vector([3]), b: vector([4]) }, {})[0]  // { a: [0.6], b: [0.8] }
+ * optim.clipByGlobalNorm(1).update({ a: vector([3]), b: vector([4]) }, {})[0]  // { a: [0.6], b: [0.8] }
  */
 export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<ClipByGlobalNormState> => {
   positive('clipByGlobalNorm', 'maxNorm', maxNorm)

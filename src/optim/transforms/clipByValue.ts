@@ -18,7 +18,7 @@ export type ClipByValueState = EmptyState
  * (Infinity allowed: no clipping).
  *
  * @example
- * clipByValue(1).update({ w: vector([-3, 0.5, 2]) }, {})[0]  // { w: [-1, 0.5, 1] }
+ * optim.clipByValue(1).update({ w: vector([-3, 0.5, 2]) }, {})[0]  // { w: [-1, 0.5, 1] }
  */
 export const clipByValue = (maxDelta: number): GradientTransformation<ClipByValueState> => {
   if (!(maxDelta > 0)) throw new T.ArgumentError('clipByValue', `maxDelta must be a positive number, got ${maxDelta}`)

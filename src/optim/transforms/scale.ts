@@ -17,7 +17,7 @@ export type ScaleState = EmptyState
  * descent with a fixed rate).
  *
  * @example
- * scale(-0.1).update({ w: vector([1, 2]) }, {})[0]  // { w: [-0.1, -0.2] }
+ * optim.scale(-0.1).update({ w: vector([1, 2]) }, {})[0]  // { w: [-0.1, -0.2] }
  */
 export const scale = (factor: number): GradientTransformation<ScaleState> => {
   finite('scale', 'factor', factor)

@@ -32,8 +32,8 @@ export interface ScaleByAdagradOptions {
  * inside the square root, as in Keras 3 and optax's `scale_by_rss`.
  *
  * @example
- * const t = scaleByAdagrad()
- * t.update({ w: vector([1]) }, t.init({ w: zeros([1]) }))[0]  // { w: ≈ [0.9535] } = 1 / √1.1
+ * const transform = optim.scaleByAdagrad()
+ * transform.update({ w: vector([1]) }, transform.init({ w: zeros([1]) }))[0]  // ≈ { w: [0.9534625] } = 1 / √(0.1 + 1 + ε)
  */
 export const scaleByAdagrad = ({ initialAccumulator = 0.1, eps = 1e-7 }: ScaleByAdagradOptions = {}): GradientTransformation<ScaleByAdagradState> => {
   nonNegative('scaleByAdagrad', 'initialAccumulator', initialAccumulator)

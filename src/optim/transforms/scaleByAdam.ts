@@ -41,8 +41,8 @@ export interface ScaleByAdamOptions {
  * = 1/101 here, against 1e-6 with ε inside the root.
  *
  * @example
- * const t = scaleByAdam()
- * t.update({ w: vector([0.5, -2]) }, t.init({ w: zeros([2]) }))[0]  // { w: ≈ [1, -1] } (first step: g / (|g| + ε))
+ * const transform = optim.scaleByAdam()
+ * transform.update({ w: vector([0.5, -2]) }, transform.init({ w: zeros([2]) }))[0]  // ≈ { w: [1, -1] } (first step: g / (|g| + ε))
  */
 export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> => {
   decayRate('scaleByAdam', 'beta1', beta1)

@@ -23,8 +23,8 @@ export interface ScaleByLearningRateState {
  * negative or non-finite one is an error naming the step.
  *
  * @example
- * const t = scaleByLearningRate(0.1)
- * t.update({ w: vector([1, 2]) }, t.init({ w: zeros([2]) }))  // [{ w: [-0.1, -0.2] }, { step: 1 }]
+ * const transform = optim.scaleByLearningRate(0.1)
+ * transform.update({ w: vector([1, 2]) }, transform.init({ w: zeros([2]) }))  // [{ w: [-0.1, -0.2] }, { step: 1 }]
  */
 export const scaleByLearningRate = (rate: number | Schedule): GradientTransformation<ScaleByLearningRateState> => {
   const checked = learningRate('scaleByLearningRate', rate)

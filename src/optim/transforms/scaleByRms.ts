@@ -31,8 +31,8 @@ export interface ScaleByRmsOptions {
  * update is g / (√(1 − ρ)·|g| + ε) ≈ 3.16·sign(g) for ρ = 0.9, as in Keras.
  *
  * @example
- * const t = scaleByRms()
- * t.update({ w: vector([2]) }, t.init({ w: zeros([1]) }))[0]  // { w: ≈ [3.1623] } = 2 / √0.4
+ * const transform = optim.scaleByRms()
+ * transform.update({ w: vector([2]) }, transform.init({ w: zeros([1]) }))[0]  // ≈ { w: [3.1622776] } = 2 / (√0.4 + ε)
  */
 export const scaleByRms = ({ decay = 0.9, eps = 1e-8 }: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> => {
   decayRate('scaleByRms', 'decay', decay)

@@ -30,10 +30,10 @@ export interface TraceMomentumOptions {
  * momentum: v_Keras = −η·v for a constant η.
  *
  * @example
- * const t = traceMomentum({ decay: 0.5 })
+ * const transform = optim.traceMomentum({ decay: 0.5 })
  * const g = { w: vector([2]) }
- * const [u1, s1] = t.update(g, t.init(g))  // u1 = { w: [2] }
- * t.update(g, s1)[0]                       // { w: [3] } = 0.5·2 + 2
+ * const [u1, s1] = transform.update(g, transform.init(g))  // [{ w: [2] }, { velocity: { w: [2] } }]
+ * transform.update(g, s1)[0]                               // { w: [3] } = 0.5·2 + 2
  */
 export const traceMomentum = ({ decay = 0.9, nesterov = false }: TraceMomentumOptions = {}): GradientTransformation<TraceMomentumState> => {
   decayRate('traceMomentum', 'decay', decay)

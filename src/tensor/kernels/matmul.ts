@@ -43,7 +43,8 @@ export type MatmulKernel = (
  *
  * @example
  * const c = new Float64Array(1)
- * matmulInto(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, c, 0, 1, 2, 1)  // c = [11]
+ * matmulInto(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, c, 0, 1, 2, 1)
+ * c  // [11]
  */
 export const matmulInto: MatmulKernel = (a, aOffset, b, bOffset, c, cOffset, m, k, n) => {
   if (k === 0) {
@@ -110,7 +111,8 @@ export const matmulInto: MatmulKernel = (a, aOffset, b, bOffset, c, cOffset, m, 
  *
  * @example
  * const c = new Float64Array(1)
- * matmulTransAInto(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, c, 0, 1, 2, 1)  // c = [11]
+ * matmulTransAInto(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, c, 0, 1, 2, 1)
+ * c  // [11]
  */
 export const matmulTransAInto: MatmulKernel = (a, aOffset, b, bOffset, c, cOffset, m, k, n) => {
   if (k === 0) {
@@ -174,7 +176,8 @@ export const matmulTransAInto: MatmulKernel = (a, aOffset, b, bOffset, c, cOffse
  *
  * @example
  * const c = new Float64Array(1)
- * matmulTransBInto(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, c, 0, 1, 2, 1)  // c = [11]
+ * matmulTransBInto(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, c, 0, 1, 2, 1)
+ * c  // [11]
  */
 export const matmulTransBInto: MatmulKernel = (a, aOffset, b, bOffset, c, cOffset, m, k, n) => {
   if (k === 0) {
