@@ -25,6 +25,18 @@ const isLeaf = (u: unknown): u is Value => isDual(u) || T.isTensor(u)
 
 /** Flattens a tree of Values; anything else than a Value, an array or a plain record is an error. */
 export const flattenValues = (op: string, tree: unknown): Flattened => {
+  if (Array.isArray(tree) && tree.every(isLeaf)) {
+    // A flat list of Values (fit's parameters): the list is its own leaves.
+    const leaves: readonly Value[] = tree
+    return {
+      leaves,
+      paths: leaves.map((_, i) => `[${i}]`),
+      rebuild: (next) => {
+        if (next.length !== leaves.length) throw new GradError(op, `expected ${leaves.length} leaves, got ${next.length}`)
+        return [...next]
+      },
+    }
+  }
   const leaves: Value[] = []
   const paths: string[] = []
   const walk = (u: unknown, path: string): ((next: () => Value) => ValueTree) => {

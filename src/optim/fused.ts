@@ -10,6 +10,7 @@ import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate } from '../tensor/kernels/alloc.js'
 import * as tree from '../tree/index.js'
+import { flatLists } from '../tree/flat.js'
 import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -22,6 +23,8 @@ export type LeafKernel = (inputs: readonly ReadonlyFloat64Array[], outputs: read
 
 /** Two or three trees of one structure. */
 export type Inputs = readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
+
+const EMPTY: Tensor = T.zeros([0])
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -50,6 +53,24 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
       if (i > 0) extra[i - 1]?.push(T.unsafeTensor(b, first.shape))
     })
     return T.unsafeTensor(buffers[0] ?? new Float64Array(n), first.shape)
+  }
+  const flat = flatLists(trees)
+  if (flat !== undefined) {
+    // Flat lists of tensors (as fit keeps them): one loop, outputs as lists.
+    const n = flat[0]?.length ?? 0
+    const results = Array.from({ length: outputs }, () => new Array<Tensor>(n))
+    for (let i = 0; i < n; i++) {
+      const xs = flat.map((l) => l[i] ?? EMPTY)
+      const shape = xs[0]?.shape ?? []
+      const size = xs[0]?.data.length ?? 0
+      const buffers = Array.from({ length: outputs }, () => allocate(size))
+      kernel(xs.map((x) => x.data), buffers)
+      buffers.forEach((b, k) => {
+        const list = results[k]
+        if (list !== undefined) list[i] = T.unsafeTensor(b, shape)
+      })
+    }
+    return results.map((r) => Object.freeze(r))
   }
   const main = trees.length === 2 ? tree.zipWith(trees[0], trees[1], (a, b) => leaf(a, b)) : tree.zipWith3(trees[0], trees[1], trees[2], (a, b, c) => leaf(a, b, c))
   if (outputs === 1) return [main]

@@ -2,6 +2,7 @@
  * `map`: a new tree of the same structure with every leaf transformed.
  */
 import { isTensor, type Tensor } from '../tensor/Tensor.js'
+import { flatLists } from './flat.js'
 import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Tree } from './Tree.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -18,10 +19,19 @@ import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Tree } 
  */
 export function map<T extends Tree>(tree: T, f: (leaf: Tensor, path: string) => Tensor): T
 export function map(tree: Tree, f: (leaf: Tensor, path: string) => Tensor): Tree {
+  if (flatLists([tree]) !== undefined && Array.isArray(tree)) {
+    // A flat list of tensors: one loop (see flat.ts).
+    return Object.freeze(tree.map((leaf: Tensor, i) => checked(f(leaf, `[${i}]`), `[${i}]`)))
+  }
   return mapAt(tree, '', f)
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const checked = (out: unknown, path: string): Tensor => {
+  if (!isTensor(out)) throw new TreeError('tree.map', path, `f returned ${describe(out)} at ${showPath(path)}, expected a tensor`)
+  return out
+}
 
 const mapAt = (u: unknown, path: string, f: (leaf: Tensor, path: string) => Tensor): Tree => {
   const node = nodeOf('tree.map', u, path)

@@ -4,6 +4,7 @@
 import { shapesEqual } from '../tensor/shape.js'
 import { formatShape } from '../tensor/errors.js'
 import { isTensor, type Tensor } from '../tensor/Tensor.js'
+import { flatLists } from './flat.js'
 import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Node, type Tree } from './Tree.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -21,6 +22,8 @@ import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Node, t
  */
 export function zipWith<T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, path: string) => Tensor): T
 export function zipWith(a: Tree, b: Tree, f: (x: Tensor, y: Tensor, path: string) => Tensor): Tree {
+  const flat = flatLists([a, b])
+  if (flat !== undefined) return flatZip('tree.zipWith', flat, (leaves, path) => f(leaves[0] ?? EMPTY, leaves[1] ?? EMPTY, path))
   return zipAt('tree.zipWith', [a, b], TWO_SIDES, '', ([x, y], path) => f(x ?? EMPTY, y ?? EMPTY, path))
 }
 
@@ -33,6 +36,8 @@ export function zipWith(a: Tree, b: Tree, f: (x: Tensor, y: Tensor, path: string
  */
 export function zipWith3<T extends Tree>(a: T, b: T, c: T, f: (x: Tensor, y: Tensor, z: Tensor, path: string) => Tensor): T
 export function zipWith3(a: Tree, b: Tree, c: Tree, f: (x: Tensor, y: Tensor, z: Tensor, path: string) => Tensor): Tree {
+  const flat = flatLists([a, b, c])
+  if (flat !== undefined) return flatZip('tree.zipWith3', flat, (leaves, path) => f(leaves[0] ?? EMPTY, leaves[1] ?? EMPTY, leaves[2] ?? EMPTY, path))
   return zipAt('tree.zipWith3', [a, b, c], THREE_SIDES, '', ([x, y, z], path) => f(x ?? EMPTY, y ?? EMPTY, z ?? EMPTY, path))
 }
 
@@ -43,6 +48,19 @@ const THREE_SIDES: readonly string[] = ['in the first tree', 'in the second tree
 
 /** Placeholder for the `?? …` reads of tuples whose length is fixed by construction. */
 const EMPTY: Tensor = { shape: [0], data: new Float64Array(0) }
+
+/** zipAt for flat lists of equal-shaped tensors (see flat.ts): one loop, no node classification. */
+const flatZip = (op: string, lists: readonly (readonly Tensor[])[], f: (leaves: readonly Tensor[], path: string) => Tensor): Tree => {
+  const n = lists[0]?.length ?? 0
+  const out = new Array<Tensor>(n)
+  for (let i = 0; i < n; i++) {
+    const path = `[${i}]`
+    const y: unknown = f(lists.map((l) => l[i] ?? EMPTY), path)
+    if (!isTensor(y)) throw new TreeError(op, path, `f returned ${describe(y)} at ${path}, expected a tensor`)
+    out[i] = y
+  }
+  return Object.freeze(out)
+}
 
 const zipAt = (
   op: string,

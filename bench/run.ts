@@ -1,0 +1,162 @@
+/**
+ * dualflow against TensorFlow.js (cpu and wasm backends), in one process.
+ *
+ *   npm run bench                      the full suite (node --expose-gc --import tsx bench/run.ts)
+ *   npm run bench -- --quick           the short version (under two minutes)
+ *   npm run bench -- --json            JSON lines on stdout (the table goes to stderr)
+ *   npm run bench -- --only W2,W6      some workloads
+ *   npm run bench -- --lib dualflow    some libraries (dualflow, tfjs-cpu, tfjs-wasm), e.g. for profiling
+ *
+ * Every figure is a median of at least five timed repeats after warm-up. dualflow computes in
+ * float64, tfjs in float32. Ratios are dualflow's speed-up (> 1: dualflow is faster).
+ */
+import os from 'node:os'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { tfVersion } from './tfjs.js'
+import {
+  allLibs,
+  now,
+  formatRatios,
+  formatTable,
+  measurementJson,
+  ratioJson,
+  ratiosOf,
+  type Lib,
+  type Measurement,
+  type Ratio,
+  type WorkloadResult,
+} from './stats.js'
+import type { Context } from './workloads/context.js'
+import { runW1 } from './workloads/w1-matmul.js'
+import { runW2 } from './workloads/w2-mnist.js'
+import { runW3 } from './workloads/w3-pima.js'
+import { runW4 } from './workloads/w4-xor.js'
+import { runW5 } from './workloads/w5-overhead.js'
+import { runW6 } from './workloads/w6-inference.js'
+
+// ─── command line ───────────────────────────────────────────────────────────────────────────────
+
+interface Options {
+  readonly quick: boolean
+  readonly json: boolean
+  readonly only: readonly string[] | undefined
+  readonly libs: readonly Lib[]
+}
+
+const isLib = (s: string): s is Lib => allLibs.some((l) => l === s)
+
+const parseArgs = (argv: readonly string[]): Options => {
+  let quick = false
+  let json = false
+  let only: string[] | undefined
+  let libs: Lib[] = [...allLibs]
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    const value = (): string => {
+      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
+      if (v === undefined) throw new Error(`${arg} needs a value`)
+      return v
+    }
+    if (arg === '--quick') quick = true
+    else if (arg === '--json') json = true
+    else if (arg.startsWith('--only')) only = value().split(',').map((s) => s.trim().toUpperCase())
+    else if (arg.startsWith('--lib')) {
+      const names = value().split(',').map((s) => s.trim())
+      const bad = names.filter((n) => !isLib(n))
+      if (bad.length > 0) throw new Error(`unknown library ${bad.join(', ')}: expected ${allLibs.join(', ')}`)
+      libs = names.filter(isLib)
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write('usage: npm run bench -- [--quick] [--json] [--only W1,W2,…] [--lib dualflow,tfjs-cpu,tfjs-wasm]\n')
+      process.exit(0)
+    } else throw new Error(`unknown argument ${arg}`)
+  }
+  return { quick, json, only, libs }
+}
+
+// ─── workloads ──────────────────────────────────────────────────────────────────────────────────
+
+const workloads: ReadonlyArray<readonly [string, string, (ctx: Context) => Promise<WorkloadResult>]> = [
+  ['W1', 'matmul N×N', runW1],
+  ['W2', 'MNIST MLP 784-128-10 training', runW2],
+  ['W3', 'Pima 8-12-8-1 training', runW3],
+  ['W4', 'XOR 2-3-1 training, several keys', runW4],
+  ['W5', 'per-call overhead', runW5],
+  ['W6', 'inference of the W2 network', runW6],
+]
+
+// ─── competing load ─────────────────────────────────────────────────────────────────────────────
+
+/** CPU seconds spent by all processes (busy time summed over the cores) since boot. */
+const systemBusySeconds = (): number =>
+  os.cpus().reduce((sum, { times }) => sum + (times.user + times.nice + times.sys + times.irq) / 1000, 0)
+
+/** CPU seconds spent by this process. */
+const ownSeconds = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1e6
+}
+
+/** Cores' worth of CPU that other processes used, on average, since the snapshot. */
+const otherLoad = (since: { readonly busy: number; readonly own: number; readonly at: number }): number =>
+  Math.max(0, systemBusySeconds() - since.busy - (ownSeconds() - since.own)) / Math.max(1e-9, now() - since.at)
+
+const snapshot = (): { readonly busy: number; readonly own: number; readonly at: number } => ({ busy: systemBusySeconds(), own: ownSeconds(), at: now() })
+
+// ─── main ───────────────────────────────────────────────────────────────────────────────────────
+
+const main = async (): Promise<void> => {
+  const options = parseArgs(process.argv.slice(2))
+  const log = (message: string): void => void process.stderr.write(`${message}\n`)
+  const out = (line: string): void => void (options.json ? process.stdout.write(`${line}\n`) : undefined)
+  const show = (text: string): void => void (options.json ? process.stderr : process.stdout).write(`${text}\n`)
+  const unknown = (options.only ?? []).filter((w) => !workloads.some(([id]) => id === w))
+  if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}: expected ${workloads.map(([id]) => id).join(', ')}`)
+
+  const started = performance.now()
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+  const pkg: unknown = JSON.parse(readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'))
+  const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : '?'
+  const header = `dualflow ${version} (float64) vs @tensorflow/tfjs ${tfVersion()} (float32) — node ${process.version}, ${cpu} ×${os.cpus().length}${options.quick ? ' — QUICK run' : ''}`
+  log(header)
+  const before = snapshot()
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const load = otherLoad(before)
+  if (load > 0.25) log(`warning: other processes are using ${load.toFixed(2)} cores of ${os.cpus().length}: figures will be noisy`)
+  const during = snapshot()
+  if (typeof globalThis.gc !== 'function') log('warning: run with node --expose-gc for the memory figures (npm run bench does)')
+  out(JSON.stringify({ header: { dualflow: version, tfjs: tfVersion(), node: process.version, cpu, cores: os.cpus().length, otherProcessesCores: load, quick: options.quick } }))
+
+  const measurements: Measurement[] = []
+  const extraRatios: Ratio[] = []
+  const notes: string[] = []
+  for (const [id, title, run] of workloads) {
+    if (options.only !== undefined && !options.only.includes(id)) continue
+    log(`── ${id} ${title}`)
+    const t0 = performance.now()
+    const result = await run({ quick: options.quick, libs: options.libs, log, earlier: measurements })
+    log(`   (${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+    measurements.push(...result.measurements)
+    for (const m of result.measurements) out(measurementJson(m))
+    for (const r of ratiosOf(result.measurements)) out(ratioJson(r))
+    for (const r of result.ratios ?? []) out(ratioJson(r))
+    for (const rec of result.records ?? []) out(JSON.stringify(rec))
+    extraRatios.push(...(result.ratios ?? []))
+    notes.push(...(result.notes ?? []).map((n) => `${id}: ${n}`))
+  }
+
+  show('')
+  show(header)
+  show(formatTable(measurements, ratiosOf(measurements)))
+  if (extraRatios.length > 0) show(`\n${formatRatios(extraRatios)}`)
+  if (notes.length > 0) show(`\n${notes.join('\n')}`)
+  show(`\nspeed-up = dualflow's figure over the other library's (> 1: dualflow faster); tfjs figures are float32, dualflow's float64.`)
+  const competing = otherLoad(during)
+  show(`total ${((performance.now() - started) / 1000).toFixed(1)} s; other processes used ${load.toFixed(2)} cores just before and ${competing.toFixed(2)} cores on average during the run (of ${os.cpus().length})`)
+  out(JSON.stringify({ footer: { seconds: (performance.now() - started) / 1000, otherProcessesCoresBefore: load, otherProcessesCoresDuring: competing } }))
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})
