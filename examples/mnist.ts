@@ -23,17 +23,20 @@ const testSet = digits.test
 console.log(`MNIST: ${trainSet.x.shape[0]} training digits, ${testSet.x.shape[0]} test digits, ${trainSet.x.shape[1]} pixels each`)
 
 // ─── model, optimizer, fit ──────────────────────────────────────────────────────────────────────
-const mlp = (hidden: number) => nn.sequential(nn.dense(hidden), nn.relu, nn.dense(10))
+// He initialisation suits ReLU units; dropout (30% of the hidden units silenced per step) and a
+// learning rate that decays along a cosine keep the network from memorising 8 000 digits.
+const batchSize = 32
+const mlp = (hidden: number) => nn.sequential(nn.dense(hidden, { kernelInitializer: nn.heUniform }), nn.relu, nn.dropout(0.3), nn.dense(10))
 
 const trainOne = (hidden: number, epochs: number, verbose: boolean) => {
   const model = mlp(hidden)
   if (verbose) console.log(`\n${nn.summary(model, [784]).text}`)
   const result = train.fit(model, trainSet, {
     loss: losses.softmaxCrossEntropy, // on logits; targets are one-hot rows
-    optimizer: optim.adam({ learningRate: 1e-3 }),
+    optimizer: optim.adam({ learningRate: optim.cosineDecay({ initial: 4e-3, decaySteps: epochs * Math.ceil((trainSet.x.shape[0] ?? 0) / batchSize) }) }),
     epochs,
-    batchSize: 32,
-    key: random.key(42),
+    batchSize,
+    key: random.key(7),
     metrics: [metrics.accuracy],
     ...(verbose ? { onEvent: report.terminalReporter(), clock: report.clock } : {}),
   })
@@ -42,7 +45,7 @@ const trainOne = (hidden: number, epochs: number, verbose: boolean) => {
   return { model, result, scores, accuracy }
 }
 
-console.log('\nTraining 784-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, batch 32)')
+console.log('\nTraining 784-128-10 (ReLU, dropout 0.3, softmax cross-entropy, Adam with cosine decay from 4e-3, batch 32)')
 const main = trainOne(128, quick ? 1 : 10, true)
 console.log(`\nTest accuracy of 784-128-10: ${(main.accuracy * 100).toFixed(2)}%`)
 
