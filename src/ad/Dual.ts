@@ -59,7 +59,9 @@ export interface Dual {
 
 /** True for a Dual. */
 export const isDual = (v: unknown): v is Dual =>
-  typeof v === 'object' && v !== null && '_tag' in v && v._tag === 'Dual'
+  // A property read, not `'_tag' in v`: tensors have no _tag, and a failed `in` lookup on the
+  // many object shapes that reach here was the single most expensive check of a training step.
+  typeof v === 'object' && v !== null && Reflect.get(v, '_tag') === 'Dual'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 

@@ -69,13 +69,17 @@ export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params:
   const n = args.length
   const inputs = new Array<Value>(n)
   const parents = new Array<number>(n)
+  // One level down the inputs are usually plain tensors: then the kernel runs directly.
+  const plain: Tensor[] = []
   for (let i = 0; i < n; i++) {
     const a = args[i] ?? T.scalar(0)
     const ours = isDual(a) && a.trace === trace
-    inputs[i] = ours ? a.primal : a
+    const x = ours ? a.primal : a
+    inputs[i] = x
     parents[i] = ours ? a.id : -1
+    if (!isDual(x)) plain.push(x)
   }
-  const output = bind(primitive, inputs, params)
+  const output = plain.length === n ? primitive.value(plain, params) : bind(primitive, inputs, params)
   if (trace.mode === 'forward') {
     const tangents = args.map((a) => (isDual(a) && a.trace === trace ? a.tangent : undefined))
     return { _tag: 'Dual', primal: output, trace, id: -1, tangent: primitive.jvp(tangents, inputs, output, params) }
