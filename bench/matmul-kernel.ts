@@ -8,6 +8,7 @@
  * last a few milliseconds. Inputs come from a fixed LCG, so every run sees the same numbers.
  */
 import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from '../src/tensor/kernels/matmul.js'
+import { lcg } from './workloads/w1-matmul.js'
 
 const naive: MatmulKernel = (a, aOffset, b, bOffset, c, cOffset, m, k, n) => {
   for (let i = 0; i < m; i++) {
@@ -19,15 +20,6 @@ const naive: MatmulKernel = (a, aOffset, b, bOffset, c, cOffset, m, k, n) => {
   }
 }
 
-const lcgFill = (length: number, seed: number): Float64Array => {
-  const out = new Float64Array(length)
-  let state = seed >>> 0
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    out[i] = state / 4294967296 - 0.5
-  }
-  return out
-}
 
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((x, y) => x - y)
@@ -35,8 +27,8 @@ const median = (xs: readonly number[]): number => {
 }
 
 const gflops = (kernel: MatmulKernel, n: number, runs = 7, warmup = 3): number => {
-  const a = lcgFill(n * n, 1)
-  const b = lcgFill(n * n, 2)
+  const a = lcg(n * n, 1)
+  const b = lcg(n * n, 2)
   const c = new Float64Array(n * n)
   const repeat = Math.max(1, Math.floor(2e7 / (n * n * n)))
   for (let w = 0; w < warmup; w++) kernel(a, 0, b, 0, c, 0, n, n, n)

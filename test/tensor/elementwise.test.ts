@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as arb from '../../laws/arbitraries.js'
 import { purityLaw } from '../../laws/purity.js'
+import { multiIndex } from './reference.js'
 import * as T from '../../src/tensor/elementwise.js'
 import { ArgumentError, ShapeError } from '../../src/tensor/errors.js'
 import { erfcNumber, erfNumber } from '../../src/tensor/kernels/special.js'
@@ -39,15 +40,6 @@ const sourceIndex = (shape: Shape, index: readonly number[]): number => {
   return flat
 }
 
-const multiIndex = (flat: number, shape: Shape): number[] => {
-  const index = new Array<number>(shape.length).fill(0)
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = shape[i] ?? 1
-    index[i] = flat % d
-    flat = Math.floor(flat / d)
-  }
-  return index
-}
 
 const referenceNary = (inputs: readonly Tensor[], f: (...vs: number[]) => number): { shape: number[]; data: number[] } => {
   const shape = referenceShape(inputs.map((t) => t.shape))

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as arb from '../../laws/arbitraries.js'
 import { purityLaw } from '../../laws/purity.js'
+import { multiIndex } from './reference.js'
 import { add } from '../../src/tensor/elementwise.js'
 import { ArgumentError, ShapeError } from '../../src/tensor/errors.js'
 import * as R from '../../src/tensor/reduce.js'
@@ -11,15 +12,6 @@ import { fromArray, tensor, vector, zeros, type Shape, type Tensor } from '../..
 
 const product = (shape: Shape): number => shape.reduce((p, d) => p * d, 1)
 
-const multiIndex = (flat: number, shape: Shape): number[] => {
-  const index = new Array<number>(shape.length).fill(0)
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = shape[i] ?? 1
-    index[i] = flat % d
-    flat = Math.floor(flat / d)
-  }
-  return index
-}
 
 const flatIndex = (index: readonly number[], shape: Shape): number =>
   index.reduce((flat, k, i) => flat * (shape[i] ?? 1) + k, 0)
