@@ -47,6 +47,26 @@ export interface BinaryOp<A extends unknown[] = []> {
   (a: Operand, b: Operand, ...rest: A): Value
 }
 
+/** A product of two tensors or Duals (no number promotion). */
+export interface ProductOp {
+  (a: Tensor, b: Tensor): Tensor
+  (a: Value, b: Value): Value
+}
+
+// ─── overloads ──────────────────────────────────────────────────────────────────────────────────
+// Every op is written once on Values and typed with the overloads above: a tensor in gives a
+// tensor out. These three functions are the one place that asserts it; each op keeps the promise
+// by returning its kernel's result when no argument is a Dual.
+
+/** Types a one-argument op with its overloads. */
+export const unaryOverloads = <A extends unknown[]>(op: (x: Value, ...rest: A) => Value): UnaryOp<A> => op as UnaryOp<A>
+
+/** Types a two-argument op (numbers promoted) with its overloads. */
+export const binaryOverloads = <A extends unknown[]>(op: (a: Operand, b: Operand, ...rest: A) => Value): BinaryOp<A> => op as BinaryOp<A>
+
+/** Types a product of two Values with its overloads. */
+export const productOverloads = (op: (a: Value, b: Value) => Value): ProductOp => op as ProductOp
+
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /** A number promoted to a scalar tensor; Values pass through. */
@@ -95,17 +115,13 @@ export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params:
   return { _tag: 'Dual', primal: output, trace, id: trace.nodes.length - 1, tangent: undefined }
 }
 
-/**
- * Builds the exported op of a one-input primitive: the kernel directly on a tensor, `bind` on a
- * Dual. The cast states what the overloads promise: a tensor in gives a tensor out.
- */
+/** Builds the exported op of a one-input primitive: the kernel directly on a tensor, `bind` on a Dual. */
 export const unaryOp = <P, A extends unknown[]>(
   primitive: Primitive<P>,
   kernel: (x: Tensor, ...rest: A) => Tensor,
   paramsOf: (...rest: A) => P,
 ): UnaryOp<A> => {
-  const op = (x: Value, ...rest: A): Value => (isDual(x) ? bind(primitive, [x], paramsOf(...rest)) : kernel(x, ...rest))
-  return op as UnaryOp<A>
+  return unaryOverloads((x: Value, ...rest: A): Value => (isDual(x) ? bind(primitive, [x], paramsOf(...rest)) : kernel(x, ...rest)))
 }
 
 /** Builds the exported op of a two-input primitive (numbers promoted to scalars). */
@@ -114,12 +130,11 @@ export const binaryOp = <P, A extends unknown[]>(
   kernel: (a: Tensor, b: Tensor, ...rest: A) => Tensor,
   paramsOf: (...rest: A) => P,
 ): BinaryOp<A> => {
-  const op = (a: Operand, b: Operand, ...rest: A): Value => {
+  return binaryOverloads((a: Operand, b: Operand, ...rest: A): Value => {
     const x = toValue(a)
     const y = toValue(b)
     return isDual(x) || isDual(y) ? bind(primitive, [x, y], paramsOf(...rest)) : kernel(x, y, ...rest)
-  }
-  return op as BinaryOp<A>
+  })
 }
 
 /** Input `i` of a primitive's plain inputs (always present by the primitive's arity). */

@@ -9,7 +9,7 @@
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
-import { bind, input, type Primitive, type UnaryOp } from '../primitive.js'
+import { bind, input, unaryOverloads, type Primitive } from '../primitive.js'
 import { mul, sub } from '../primitives/binary.js'
 import { logSumExp, sum } from '../primitives/reduce.js'
 
@@ -42,15 +42,15 @@ const softmaxPrimitive: Primitive<number> = {
  * @example
  * softmax(tensor([0, Math.log(3)]))  // [0.25, 0.75]
  */
-export const softmax = ((x: Value, axis = -1): Value => {
+export const softmax = unaryOverloads((x: Value, axis: number = -1): Value => {
   const a = T.normalizeAxis('softmax', shapeOf(x), axis)
   return isDual(x) ? bind(softmaxPrimitive, [x], a) : softmaxKernel(x, a)
-}) as UnaryOp<[number?]>
+})
 
 /** log softmax along an axis (default −1): x − logSumExp(x), stable for any logits. */
-export const logSoftmax = ((x: Value, axis = -1): Value => {
+export const logSoftmax = unaryOverloads((x: Value, axis: number = -1): Value => {
   const a = T.normalizeAxis('logSoftmax', shapeOf(x), axis)
   if (!isDual(x)) return T.sub(x, T.logSumExp(x, { axis: a, keepDims: true }))
   return sub(x, logSumExp(x, { axis: a, keepDims: true }))
-}) as UnaryOp<[number?]>
+})
 

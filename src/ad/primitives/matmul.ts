@@ -6,7 +6,7 @@
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
-import { arg, bind, input, type Primitive } from '../primitive.js'
+import { arg, bind, input, productOverloads, type Primitive, type ProductOp } from '../primitive.js'
 import { add, mul } from './binary.js'
 import { reshape, sumTo } from './shape.js'
 import { sum } from './reduce.js'
@@ -15,11 +15,6 @@ import { sum } from './reduce.js'
 
 type Product = (a: Value, b: Value) => Value
 
-/** A product of two tensors or Duals. */
-export interface ProductOp {
-  (a: Tensor, b: Tensor): Tensor
-  (a: Value, b: Value): Value
-}
 
 /**
  * A product primitive from its kernel and, for each input, the product that gives its cotangent
@@ -83,8 +78,7 @@ const matmulTransBPrimitive: Primitive<void> = productPrimitive(
 const none = (): void => undefined
 
 const productOp = (primitive: Primitive<void>, kernel: (a: Tensor, b: Tensor) => Tensor): ProductOp => {
-  const op = (a: Value, b: Value): Value => (isDual(a) || isDual(b) ? bind(primitive, [a, b], none()) : kernel(a, b))
-  return op as ProductOp
+  return productOverloads((a: Value, b: Value): Value => (isDual(a) || isDual(b) ? bind(primitive, [a, b], none()) : kernel(a, b)))
 }
 
 /** A·B for operands of rank ≥ 2 (the primitive itself). */
@@ -99,7 +93,7 @@ const matmul2 = productOp(matmulPrimitive, T.matmul)
  * @example
  * matmul(tensor([[1, 2]]), tensor([[3], [4]]))  // [[11]]
  */
-export const matmul = ((a: Value, b: Value): Value => {
+export const matmul = productOverloads((a: Value, b: Value): Value => {
   if (!isDual(a) && !isDual(b)) return T.matmul(a, b)
   const ra = shapeOf(a).length
   const rb = shapeOf(b).length
@@ -110,7 +104,7 @@ export const matmul = ((a: Value, b: Value): Value => {
   const y = matmul2(a2, b2)
   const outShape = T.matmul(T.zeros(shapeOf(a)), T.zeros(shapeOf(b))).shape
   return reshape(y, outShape)
-}) as ProductOp
+})
 
 /** Aᵀ·B over the last two axes, without forming Aᵀ. */
 export const matmulTransA = productOp(matmulTransAPrimitive, T.matmulTransA)
@@ -119,22 +113,22 @@ export const matmulTransA = productOp(matmulTransAPrimitive, T.matmulTransA)
 export const matmulTransB = productOp(matmulTransBPrimitive, T.matmulTransB)
 
 /** Inner product of two vectors. */
-export const dot = ((a: Value, b: Value): Value => {
+export const dot = productOverloads((a: Value, b: Value): Value => {
   if (!isDual(a) && !isDual(b)) return T.dot(a, b)
   const sa = shapeOf(a)
   const sb = shapeOf(b)
   if (sa.length !== 1 || sb.length !== 1 || sa[0] !== sb[0]) T.dot(T.zeros(sa), T.zeros(sb)) // throws the kernel's message
   return sum(mul(a, b))
-}) as ProductOp
+})
 
 /** Outer product of two vectors: [n] ⊗ [m] → [n, m]. */
-export const outer = ((a: Value, b: Value): Value => {
+export const outer = productOverloads((a: Value, b: Value): Value => {
   if (!isDual(a) && !isDual(b)) return T.outer(a, b)
   const sa = shapeOf(a)
   const sb = shapeOf(b)
   if (sa.length !== 1 || sb.length !== 1) T.outer(T.zeros(sa), T.zeros(sb)) // throws the kernel's message
   return mul(reshape(a, [sa[0] ?? 0, 1]), reshape(b, [1, sb[0] ?? 0]))
-}) as ProductOp
+})
 
 // x·W + b in one node: dx = G·Wᵀ, dW = xᵀ·G, db = column sums of G.
 const affinePrimitive: Primitive<void> = {

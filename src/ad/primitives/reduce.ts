@@ -5,7 +5,7 @@
 import * as T from '../../tensor/index.js'
 import type { ReduceOptions, Shape, Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
-import { arg, bind, input, type Primitive, type UnaryOp } from '../primitive.js'
+import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 import { div, mul, sub } from './binary.js'
 import { square } from './unary.js'
 import { broadcastTo, reshape, transpose } from './shape.js'
@@ -45,8 +45,7 @@ const reducePrimitive = (
 })
 
 const liftReduce = (primitive: Primitive<Reduction>, kernel: (x: Tensor, o?: ReduceOptions) => Tensor): UnaryOp<[ReduceOptions?]> => {
-  const op = (x: Value, o?: ReduceOptions): Value => (isDual(x) ? bind(primitive, [x], reductionOf(primitive.name, x, o)) : kernel(x, o))
-  return op as UnaryOp<[ReduceOptions?]>
+  return unaryOverloads((x: Value, o?: ReduceOptions): Value => (isDual(x) ? bind(primitive, [x], reductionOf(primitive.name, x, o)) : kernel(x, o)))
 }
 
 /** Where x attains the reduction's extreme value, each tie weighted 1/(number of ties). */
@@ -135,7 +134,7 @@ const countOf = (x: Value, o: ReduceOptions | undefined): number => {
  * mean(tensor([[1, 2], [3, 4]]))               // 2.5
  * mean(tensor([[1, 2], [3, 4]]), { axis: 1 })  // [1.5, 3.5]
  */
-export const mean = ((x: Value, o?: ReduceOptions): Value => (isDual(x) ? div(sum(x, o), countOf(x, o)) : T.mean(x, o))) as UnaryOp<[ReduceOptions?]>
+export const mean = unaryOverloads((x: Value, o?: ReduceOptions): Value => (isDual(x) ? div(sum(x, o), countOf(x, o)) : T.mean(x, o)))
 
 /** Options of `variance`: the reduction, and the delta degrees of freedom (default 0: population). */
 export interface VarianceOptions extends ReduceOptions {
@@ -143,12 +142,12 @@ export interface VarianceOptions extends ReduceOptions {
 }
 
 /** Variance, mean((x − mean x)²)·n/(n − ddof). */
-export const variance = ((x: Value, o?: VarianceOptions): Value => {
+export const variance = unaryOverloads((x: Value, o?: VarianceOptions): Value => {
   if (!isDual(x)) return T.variance(x, o)
   const n = countOf(x, o)
   const centred = sub(x, mean(x, { ...(o?.axis === undefined ? {} : { axis: o.axis }), keepDims: true }))
   return div(sum(square(centred), o), n - (o?.ddof ?? 0))
-}) as UnaryOp<[VarianceOptions?]>
+})
 
 /** Index of the maximum (first on ties) along an axis, or over all elements; a constant. */
 export const argmax = (x: Value, o?: { readonly axis?: number; readonly keepDims?: boolean }): Tensor => T.argmax(primalTensor(x), o)

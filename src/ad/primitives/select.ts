@@ -5,7 +5,7 @@
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Operand, type Value } from '../Dual.js'
-import { arg, bind, toValue, type Primitive, type UnaryOp } from '../primitive.js'
+import { arg, bind, toValue, unaryOverloads, type Primitive } from '../primitive.js'
 import { broadcastTo, sumTo } from './shape.js'
 import { mul } from './binary.js'
 
@@ -75,7 +75,7 @@ const clipOp = (x: Value, min: number, max: number): Value => {
 }
 
 /** Clamps x to [min, max]; the gradient is 1 inside the bounds (bounds included), 0 outside. */
-export const clip = clipOp as UnaryOp<[number, number]>
+export const clip = unaryOverloads(clipOp)
 
 const comparison =
   (kernel: (a: Tensor, b: Tensor) => Tensor) =>

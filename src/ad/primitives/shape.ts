@@ -6,7 +6,7 @@
 import * as T from '../../tensor/index.js'
 import type { Shape, Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
-import { arg, bind, input, type Primitive, type UnaryOp } from '../primitive.js'
+import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -23,8 +23,7 @@ const unaryShapePrimitive = <P>(
 })
 
 const lift = <P, A extends unknown[]>(primitive: Primitive<P>, kernel: (x: Tensor, ...rest: A) => Tensor, paramsOf: (x: Value, ...rest: A) => P): UnaryOp<A> => {
-  const op = (x: Value, ...rest: A): Value => (isDual(x) ? bind(primitive, [x], paramsOf(x, ...rest)) : kernel(x, ...rest))
-  return op as UnaryOp<A>
+  return unaryOverloads((x: Value, ...rest: A): Value => (isDual(x) ? bind(primitive, [x], paramsOf(x, ...rest)) : kernel(x, ...rest)))
 }
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────

@@ -6,7 +6,7 @@
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, type Value } from '../Dual.js'
-import { arg, bind, input, type Primitive, type UnaryOp } from '../primitive.js'
+import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 import { add, div, mul, sub } from './binary.js'
 import { where } from './select.js'
 
@@ -45,19 +45,17 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
 /** The exported op of an element-wise primitive without parameters. */
 const elementwise = (spec: ElementwiseSpec<void>): UnaryOp => {
   const primitive = elementwisePrimitive(spec)
-  const op = (x: Value): Value => (isDual(x) ? bind(primitive, [x], undefined) : spec.kernel(x, undefined))
-  return op as UnaryOp
+  return unaryOverloads((x: Value): Value => (isDual(x) ? bind(primitive, [x], undefined) : spec.kernel(x, undefined)))
 }
 
 /** The exported op of an element-wise primitive with one numeric parameter. */
 const elementwiseWith = (spec: ElementwiseSpec<number>, fallback?: number): UnaryOp<[number?]> => {
   const primitive = elementwisePrimitive(spec)
-  const op = (x: Value, p?: number): Value => {
+  return unaryOverloads((x: Value, p?: number): Value => {
     const param = p ?? fallback
     if (param === undefined) throw new T.ArgumentError(spec.name, 'a numeric parameter is required')
     return isDual(x) ? bind(primitive, [x], param) : spec.kernel(x, param)
-  }
-  return op as UnaryOp<[number?]>
+  })
 }
 
 /** A piecewise-constant op: its derivative is zero wherever it exists (sign, step). */
