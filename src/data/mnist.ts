@@ -23,6 +23,8 @@
 import { fromData } from '../tensor/index.js'
 import type { Dataset } from './Dataset.js'
 import { oneHot } from './encoding.js'
+import { defaultExport, loadOptional, PackageError } from './optional.js'
+export { PackageError } from './optional.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -40,17 +42,6 @@ export interface Mnist {
   readonly test: LabelledDataset
 }
 
-/** An optional package that is missing or does not have the expected contents. */
-export class PackageError extends Error {
-  readonly _tag = 'PackageError' as const
-  constructor(
-    readonly packageName: string,
-    readonly detail: string,
-  ) {
-    super(detail)
-    this.name = 'PackageError'
-  }
-}
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -73,14 +64,7 @@ export const mnist = (): Promise<Mnist> => mnistFrom(() => import(PACKAGE))
  * contents are not the package's ten digit sets of 784-pixel samples in [0, 1].
  */
 export const mnistFrom = async (importPackage: () => Promise<unknown>): Promise<Mnist> => {
-  let loaded: unknown
-  try {
-    loaded = await importPackage()
-  } catch (error) {
-    throw isNotFound(error)
-      ? new PackageError(PACKAGE, `the optional package "${PACKAGE}" is not installed: run npm install ${PACKAGE}`)
-      : new PackageError(PACKAGE, `could not load the optional package "${PACKAGE}": ${messageOf(error)}`)
-  }
+  const loaded = await loadOptional(PACKAGE, importPackage)
   const digits = digitsOf(loaded)
   const order = interleave(digits.map((digit) => digit.length))
   const trainRows = Math.round(order.length * TRAIN_FRACTION)
@@ -107,7 +91,7 @@ const isSampler = (u: unknown): u is (index: number) => unknown => typeof u === 
 
 /** The ten digit sets of the package, checked. */
 const digitsOf = (loaded: unknown): readonly Digit[] => {
-  const digitSets = typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : loaded
+  const digitSets = defaultExport(loaded)
   if (!Array.isArray(digitSets) || digitSets.length < DIGITS) {
     throw new PackageError(PACKAGE, `the package "${PACKAGE}" does not export the expected array of ${DIGITS} digit sets`)
   }
@@ -158,13 +142,3 @@ const rowsOf = (digits: readonly Digit[], pairs: ReadonlyArray<readonly [number,
   }
 }
 
-const isNotFound = (error: unknown): boolean => {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
-  return (
-    code === 'ERR_MODULE_NOT_FOUND' ||
-    code === 'MODULE_NOT_FOUND' ||
-    /cannot find (module|package)|failed to resolve module/i.test(messageOf(error))
-  )
-}
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
