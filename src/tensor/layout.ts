@@ -15,7 +15,6 @@ import {
   fromData,
   sizeOf,
   unsafeTensor,
-  type ReadonlyFloat64Array,
   type Shape,
   type Tensor,
 } from './Tensor.js'
