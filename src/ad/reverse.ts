@@ -12,7 +12,7 @@ import type { Shape, Tensor } from '../tensor/index.js'
 import { isDual, maxLevel, newTrace, primalTensor, reverseInput, shapeOf, type Node, type Trace, type Value } from './Dual.js'
 import { GradError } from './errors.js'
 import { add } from './primitives/binary.js'
-import { dualsIn, flattenValues, type ValueTree } from './valueTree.js'
+import { dualsIn, flattenValues, mapDuals, type ValueTree } from './valueTree.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -176,9 +176,8 @@ export const valueAndGradWithAux = <X extends ValueTree, A extends ValueTree, R 
     const pair = typeof output === 'object' && output !== null && 'value' in output && 'aux' in output ? output : undefined
     if (pair === undefined) throw new GradError('valueAndGradWithAux', 'the function must return [value, aux]')
     const y = scalarOutput('valueAndGradWithAux', { ...r, output: pair.value })
-    const auxFlat = flattenValues('valueAndGradWithAux', pair.aux)
-    // aux is rebuilt from its own flattening, so it keeps the structure of A.
-    const aux = auxFlat.rebuild(auxFlat.leaves.map((leaf) => primalAt(r.trace, leaf))) as A
+    // mapDuals keeps the structure of A (it only replaces this trace's Duals by their primals).
+    const aux = mapDuals(pair.aux, (d) => primalAt(r.trace, d)) as A
     return [[primalAt(r.trace, y), aux], gradientOf(r, y) as X]
   }
 

@@ -85,3 +85,32 @@ export const dualsIn = (args: readonly unknown[]): Dual[] => {
   }
   return found
 }
+
+/**
+ * The tree with every Dual replaced by `f(dual)`, sharing every subtree that holds no Dual (so a
+ * tree without Duals comes back as the same object, with no copy). Arrays and plain records are
+ * walked; anything else is kept.
+ */
+export const mapDuals = (u: unknown, f: (d: Dual) => Value): unknown => {
+  if (isDual(u)) return f(u)
+  if (T.isTensor(u) || typeof u !== 'object' || u === null) return u
+  if (Array.isArray(u)) {
+    let changed = false
+    const out = u.map((c: unknown) => {
+      const m = mapDuals(c, f)
+      if (m !== c) changed = true
+      return m
+    })
+    return changed ? out : u
+  }
+  if (Object.getPrototypeOf(u) !== Object.prototype) return u
+  const keys = Object.keys(u)
+  let changed = false
+  const values = keys.map((k) => {
+    const c: unknown = Reflect.get(u, k)
+    const m = mapDuals(c, f)
+    if (m !== c) changed = true
+    return m
+  })
+  return changed ? Object.fromEntries(keys.map((k, i) => [k, values[i]])) : u
+}

@@ -56,19 +56,23 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
   }
   const flat = flatLists(trees)
   if (flat !== undefined) {
-    // Flat lists of tensors (as fit keeps them): one loop, outputs as lists.
+    // Flat lists of tensors (as fit keeps them): plain loops, outputs as lists.
     const n = flat[0]?.length ?? 0
-    const results = Array.from({ length: outputs }, () => new Array<Tensor>(n))
+    const k = flat.length
+    const results: Tensor[][] = []
+    for (let o = 0; o < outputs; o++) results.push(new Array<Tensor>(n))
+    const inputs = new Array<ReadonlyFloat64Array>(k)
+    const buffers = new Array<Float64Array>(outputs)
     for (let i = 0; i < n; i++) {
-      const xs = flat.map((l) => l[i] ?? EMPTY)
-      const shape = xs[0]?.shape ?? []
-      const size = xs[0]?.data.length ?? 0
-      const buffers = Array.from({ length: outputs }, () => allocate(size))
-      kernel(xs.map((x) => x.data), buffers)
-      buffers.forEach((b, k) => {
-        const list = results[k]
-        if (list !== undefined) list[i] = T.unsafeTensor(b, shape)
-      })
+      const first = flat[0]?.[i] ?? EMPTY
+      for (let t = 0; t < k; t++) inputs[t] = (flat[t]?.[i] ?? EMPTY).data
+      for (let o = 0; o < outputs; o++) buffers[o] = allocate(first.data.length)
+      kernel(inputs, buffers)
+      for (let o = 0; o < outputs; o++) {
+        const list = results[o]
+        const b = buffers[o]
+        if (list !== undefined && b !== undefined) list[i] = T.unsafeTensor(b, first.shape)
+      }
     }
     return results.map((r) => Object.freeze(r))
   }

@@ -187,15 +187,17 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
   let best: { readonly value: number; readonly epoch: number; readonly params: Tree; readonly state: Tree } | undefined
   let stoppedEarly = false
 
+  const inOrder = rowRange(0, n)
   for (let epoch = 1; epoch <= epochs; epoch++) {
     onEvent?.({ type: 'epochStart', epoch, epochs })
     const started = clock?.()
-    const order = shuffle ? random.permutation(random.foldIn(shuffleKey, epoch), n) : rowRange(0, n)
+    const order = shuffle ? random.permutation(random.foldIn(shuffleKey, epoch), n) : inOrder
     let lossSum = 0
     const predictions: Tensor[] = []
     const targets: Tensor[] = []
     for (let b = 0; b < batches; b++) {
-      const batch = take(train, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize)))
+      // A batch of every row in order (full-batch training without shuffling) is the data itself.
+      const batch = order === inOrder && batches === 1 ? train : take(train, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize)))
       const next = step(ts, batch)
       if (!Number.isFinite(next.loss)) throw new DivergedError(epoch, b + 1, next.loss, nested(ts.params), ts.modelState)
       ts = next

@@ -16,7 +16,7 @@ import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
-import { flattenValues } from '../ad/valueTree.js'
+import { flattenValues, mapDuals } from '../ad/valueTree.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -118,7 +118,6 @@ export const trainStep =
 
 /** A tree of Values outside any trace is a tree of tensors; strips any Dual wrapper left. */
 const plain = (tree: ValueTree): Tree => {
-  const flat = flattenValues('trainStep', tree)
-  // Rebuilt from its own flattening with tensor leaves: a Tree of the same structure.
-  return flat.rebuild(flat.leaves.map(ad.primalTensor)) as Tree
+  // mapDuals keeps the structure and leaves no Dual: a Tree (and the same object when it held none).
+  return mapDuals(tree, ad.primalTensor) as Tree
 }
