@@ -25,3 +25,16 @@ describe('README', () => {
     expect(lines.slice(start, start + printed.length)).toEqual(printed)
   })
 })
+
+describe('README: data and model files', () => {
+  it('loads the Pima CSV through fromCsv with 768 rows of 8 features', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { data } = await import('../src/index.js')
+    const parsed = data.fromCsv(readFileSync(new URL('../data/pima-indians-diabetes.csv', import.meta.url), 'utf8'), { label: 'outcome' })
+    expect(parsed._tag).toBe('Right')
+    if (parsed._tag === 'Right') {
+      expect(parsed.right.x.shape).toEqual([768, 8])
+      expect(parsed.right.y.shape).toEqual([768, 1])
+    }
+  })
+})
