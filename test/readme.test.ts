@@ -38,3 +38,25 @@ describe('README: data and model files', () => {
     }
   })
 })
+
+describe('README: checking your own gradient', () => {
+  it('runs the three-line check as shown', async () => {
+    const { gradientLaws, arb } = await import('../laws/index.js')
+    const { sum, tanh, mul } = await import('../src/index.js')
+    expect(readme).toContain('gradientLaws(f, arb.tensorOf([3, 2]))')
+    const f = (x: import('../src/index.js').Value) => sum(tanh(mul(x, x)))
+    expect(() => gradientLaws(f, arb.tensorOf([3, 2]))).not.toThrow()
+    // and it would catch a wrong gradient: a primitive whose pullback is off by a factor 2
+    const { customVjp, T } = await import('../src/index.js')
+    const wrongSquare = customVjp({ name: 'wrongSquare', value: (x) => T.square(x), vjp: (g, [x]) => [mul(g, mul(x ?? 0, 4))], jvp: ([t], [x]) => mul(t ?? 0, mul(x ?? 0, 4)) })
+    let failure: unknown
+    try {
+      gradientLaws((x: import('../src/index.js').Value) => sum(wrongSquare(x)), arb.tensorOf([3, 2]))
+    } catch (e) {
+      failure = e
+    }
+    expect(failure).toBeInstanceOf(Error)
+    const cause = failure instanceof Error ? String(failure.cause) : ''
+    expect(cause).toMatch(/gradient = finite differences fails/)
+  })
+})
