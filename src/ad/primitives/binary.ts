@@ -103,15 +103,15 @@ const dPowDb = (a: Value, y: Value): Value => {
  * Share of the gradient that goes to `a` in maximum/minimum: 1 where a wins, 0 where b wins, and
  * ½ on ties (the gradient is split evenly; NaN inputs send it all to b).
  */
-const winnerShare = (a: Value, b: Value, better: (x: number, y: number) => boolean): T.Tensor =>
-  T.map2('maximum', primalTensor(a), primalTensor(b), (x, y) => (x === y ? 0.5 : better(x, y) ? 1 : 0))
+const winnerShare = (name: string, a: Value, b: Value, better: (x: number, y: number) => boolean): T.Tensor =>
+  T.map2(name, primalTensor(a), primalTensor(b), (x, y) => (x === y ? 0.5 : better(x, y) ? 1 : 0))
 
 const selectPrimitive = (name: string, kernel: typeof T.maximum, better: (x: number, y: number) => boolean): Primitive<void> =>
   binaryPrimitive(name, kernel, {
     vjp: (g, inputs, _y, _p, wanted) => {
       const a = arg(inputs, 0, name)
       const b = arg(inputs, 1, name)
-      const share = winnerShare(a, b, better)
+      const share = winnerShare(name, a, b, better)
       return [
         reduced(wanted[0], () => mul(g, share), shapeOf(a)),
         reduced(wanted[1], () => mul(g, T.sub(T.scalar(1), share)), shapeOf(b)),
@@ -119,7 +119,7 @@ const selectPrimitive = (name: string, kernel: typeof T.maximum, better: (x: num
     },
     jvp: ([ta, tb], [a, b], y) => {
       if (a === undefined || b === undefined) return tangentSum([], y)
-      const share = winnerShare(a, b, better)
+      const share = winnerShare(name, a, b, better)
       return tangentSum([ta === undefined ? undefined : mul(ta, share), tb === undefined ? undefined : mul(tb, T.sub(T.scalar(1), share))], y)
     },
   })
