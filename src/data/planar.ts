@@ -36,11 +36,11 @@ export const planarRadius = 3
  * data.xorQuadrants(random.key(0), { samples: 4 }).y  // [[0], [1], [0], [1]]
  */
 export const xorQuadrants = (key: Key, options: PlanarOptions = {}): Dataset =>
-  planar('xorQuadrants', key, options, (u, v, label) => {
-    // u, v in [0, 1): a coordinate's magnitude in [0.3, 3] and signs that give the label.
+  planar('xorQuadrants', key, options, (u, v, label, _i, w) => {
+    // u, v in [0, 1): the coordinates' magnitudes in [0.3, 3]; w: which of the label's two quadrants.
     const a = 0.3 + u * (planarRadius - 0.3)
     const b = 0.3 + v * (planarRadius - 0.3)
-    const flip = v < 0.5
+    const flip = w < 0.5
     return label === 1 ? (flip ? [-a, -b] : [a, b]) : flip ? [-a, b] : [a, -b]
   })
 
@@ -95,7 +95,8 @@ export const spiral = (key: Key, options: PlanarOptions = {}): Dataset => {
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-type Place = (u: number, v: number, label: 0 | 1, row: number) => readonly [number, number]
+/** Maps three independent uniform draws in [0, 1) (u, v, w) and the row's label to the noise-free point. */
+type Place = (u: number, v: number, label: 0 | 1, row: number, w: number) => readonly [number, number]
 
 function checkedSamples(op: string, { samples = 200, noise = 0 }: PlanarOptions): number {
   if (!Number.isInteger(samples) || samples < 2) {
@@ -107,18 +108,18 @@ function checkedSamples(op: string, { samples = 200, noise = 0 }: PlanarOptions)
   return samples
 }
 
-/** Rows alternate class 0 and 1; `place` maps two uniform draws to the noise-free point. */
+/** Rows alternate class 0 and 1; `place` maps three uniform draws to the noise-free point. */
 function planar(op: string, key: Key, options: PlanarOptions, place: Place): Dataset {
   const n = checkedSamples(op, options)
   const noise = options.noise ?? 0
   const [drawKey = key, noiseKey = key] = split(key, 2)
-  const draws = uniform(drawKey, [n, 2]).data
+  const draws = uniform(drawKey, [n, 3]).data
   const jitter = normal(noiseKey, [n, 2], { stddev: noise }).data
   const x = new Float64Array(2 * n)
   const y = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const label = i % 2 === 0 ? 0 : 1
-    const [p, q] = place(draws[2 * i] ?? 0, draws[2 * i + 1] ?? 0, label, i)
+    const [p, q] = place(draws[3 * i] ?? 0, draws[3 * i + 1] ?? 0, label, i, draws[3 * i + 2] ?? 0)
     x[2 * i] = p + (jitter[2 * i] ?? 0)
     x[2 * i + 1] = q + (jitter[2 * i + 1] ?? 0)
     y[i] = label

@@ -88,3 +88,18 @@ describe('the class regions (noise-free)', () => {
     }
   })
 })
+
+describe('xorQuadrants covers its quadrants evenly', () => {
+  it('each of the four quadrants holds about a quarter of the points, each spread over [0.3, 3]', () => {
+    const ps = points(xorQuadrants(key(11), { samples: 4000 }))
+    for (const [sa, sb] of [[1, 1], [-1, -1], [1, -1], [-1, 1]] as const) {
+      const q = ps.filter(([a, b]) => Math.sign(a) === sa && Math.sign(b) === sb)
+      expect(q.length).toBeGreaterThan(900)
+      expect(q.length).toBeLessThan(1100)
+      for (const j of [0, 1]) {
+        const m = q.reduce((s, p) => s + Math.abs(p[j] ?? 0), 0) / q.length
+        expect(Math.abs(m - 1.65)).toBeLessThan(0.1)
+      }
+    }
+  })
+})
