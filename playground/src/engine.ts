@@ -6,7 +6,7 @@
  *
  * Uses dualflow only through its public entry points.
  */
-import { ad, data, isTensor, item, losses, nn, optim, random, tensor, traceBackward, train, type Tensor, type tree } from 'dualflow'
+import { T, ad, data, isTensor, item, losses, nn, optim, random, tensor, traceBackward, train, type Tensor, type tree } from 'dualflow'
 import type { Dataset } from 'dualflow/data'
 import type { Layer } from 'dualflow/nn'
 import type { GradientTransformation } from 'dualflow/optim'
@@ -93,8 +93,26 @@ export const featurize = (x: Tensor, features: readonly FeatureName[]): Tensor =
   return n === 0 ? tensor([]) : tensor(rows)
 }
 
+/**
+ * tanh with a planted bug in its derivative: the pullback multiplies by 1 − y where the truth is
+ * 1 − y², and the forward rule makes the same mistake (so forward = reverse still holds: only the
+ * comparison with finite differences can tell). Built as a user would: customVjp and a Layer value.
+ */
+const wrongTanhOp = ad.customVjp({
+  name: 'wrongTanh',
+  value: (x) => T.tanh(x),
+  vjp: (g, _inputs, y) => [ad.mul(g, ad.sub(1, y))],
+  jvp: ([t], _inputs, y) => ad.mul(t ?? 0, ad.sub(1, y)),
+})
+const wrongTanh: Layer = {
+  name: 'wrongTanh',
+  spec: { kind: 'wrongTanh' },
+  init: (_key, inputShape) => ({ params: {}, state: {}, outputShape: inputShape }),
+  apply: (_params, state, x) => ({ y: wrongTanhOp(x), state }),
+}
+
 const activationLayer = (name: ActivationName): Layer =>
-  name === 'tanh' ? nn.tanh : name === 'relu' ? nn.relu : name === 'sigmoid' ? nn.sigmoid : nn.identity
+  name === 'tanh' ? nn.tanh : name === 'relu' ? nn.relu : name === 'sigmoid' ? nn.sigmoid : name === 'wrongTanh' ? wrongTanh : nn.identity
 
 const optimizerOf = (s: Settings): GradientTransformation<unknown> => {
   const learningRate = s.learningRate
@@ -279,7 +297,7 @@ export const backprop = (run: Run, point: readonly [number, number], label: numb
   const denseLayers = run.layers.length / 2
   let layer = denseLayers
   let inLoss = true
-  const activationOps = new Set(['tanh', 'relu', 'sigmoid'])
+  const activationOps = new Set(['tanh', 'relu', 'sigmoid', 'wrongTanh'])
   const steps = traced.steps.map((s): ShownStep => {
     const isAffine = s.op === 'affine' || s.op === 'matmul'
     if (inLoss && (isAffine || (activationOps.has(s.op) && s.op !== 'log'))) inLoss = false

@@ -60,7 +60,11 @@ export const proveGradients = (run: Run, runs: number): LawReport[] => {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e)
       const after = /failed after (\d+) tests?/.exec(message)
-      return { law, passed: after === null ? 0 : Number(after[1]) - 1, runs, holds: false, counterexample: message.slice(0, 2000) }
+      // fast-check keeps the law's own error (what was compared) as the cause.
+      const cause = e instanceof Error && e.cause instanceof Error ? `${e.cause.message}\n` : ''
+      const example = /Counterexample: .*/.exec(message)?.[0] ?? message
+      const counterexample = `${cause}${example.length > 1500 ? `${example.slice(0, 1500)}…` : example}`
+      return { law, passed: after === null ? 0 : Number(after[1]) - 1, runs, holds: false, counterexample }
     }
   })
 }

@@ -133,9 +133,11 @@ const paintMap = (canvas: HTMLCanvasElement, values: readonly number[], signed: 
 
 // ─── controls ───────────────────────────────────────────────────────────────────────────────────
 
+const optionLabels: Record<string, string> = { wrongTanh: 'tanh, wrong derivative (a planted bug)' }
+
 const fillSelect = (select: HTMLSelectElement, values: readonly (string | number)[], value: string | number): void => {
   const all = values.map(String).includes(String(value)) ? values : [...values, value]
-  select.replaceChildren(...all.map((v) => new Option(String(v), String(v), false, String(v) === String(value))))
+  select.replaceChildren(...all.map((v) => new Option(optionLabels[String(v)] ?? String(v), String(v), false, String(v) === String(value))))
 }
 
 const renderControls = (): void => {

@@ -23,7 +23,11 @@ export const featureLabels: Record<FeatureName, string> = {
   sinx2: 'sin x₂',
 }
 
-export const activationNames = ['tanh', 'relu', 'sigmoid', 'linear'] as const
+/**
+ * `wrongTanh` is tanh whose pullback uses 1 − y instead of 1 − y²: a planted bug, for "prove the
+ * gradients" to catch (with a counterexample) while training still seems to work.
+ */
+export const activationNames = ['tanh', 'relu', 'sigmoid', 'linear', 'wrongTanh'] as const
 export type ActivationName = (typeof activationNames)[number]
 
 export const optimizerNames = ['sgd', 'momentum', 'adam', 'rmsprop'] as const

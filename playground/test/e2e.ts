@@ -120,6 +120,7 @@ try {
     assert.equal((await page.textContent('#status')) ?? '', '')
     assert.deepEqual(consoleErrors, [])
     await page.screenshot({ path: join(shots, 'xor-trained.png'), fullPage: true })
+    await page.locator('main').screenshot({ path: join(shots, 'xor-main.png') })
     await page.locator('.plane').screenshot({ path: join(shots, 'xor-boundary.png') })
   })
 
@@ -173,6 +174,23 @@ try {
     await page.locator('#prove').screenshot({ path: join(shots, 'prove.png') })
   })
 
+  await check('"prove the gradients" catches a planted wrong derivative and shows the counterexample', async () => {
+    const broken = await browser.newPage()
+    await broken.goto(`${origin}${xorQuery.replace('activation=tanh', 'activation=wrongTanh').replace('steps=1000', 'steps=0')}`)
+    await broken.waitForFunction(() => document.body.dataset['state'] === 'paused')
+    await broken.click('#prove-button')
+    await broken.waitForSelector('#prove-result[data-holds]', { timeout: 60_000 })
+    const [passed, runs, holds] = await broken.$eval('#prove-result', (el) => [el.getAttribute('data-passed'), el.getAttribute('data-runs'), el.getAttribute('data-holds')])
+    const failure = (await broken.textContent('#prove-result .fail')) ?? ''
+    console.log(`     ${passed} of ${runs} cases passed; ${failure.slice(0, 120)}…`)
+    assert.equal(holds, 'false')
+    assert.ok(Number(passed) < Number(runs))
+    assert.match(failure, /reverse mode = finite differences: \d+\/100 cases passed/)
+    assert.match(failure, /gradient = finite differences fails: expected .* got .*Counterexample: /s)
+    await broken.locator('#prove').screenshot({ path: join(shots, 'prove-counterexample.png') })
+    await broken.close()
+  })
+
   await check('reloading the link reproduces the same losses to the last digit', async () => {
     assert.ok(page.url().includes('steps=1000'), page.url())
     await page.reload()
@@ -188,6 +206,7 @@ try {
     console.log(`     step 1500: training loss ${l.train}, test loss ${l.test}`)
     assert.ok(Number(l.train) < 0.3, `training loss ${l.train}`)
     await page.screenshot({ path: join(shots, 'spiral-trained.png'), fullPage: true })
+    await page.locator('main').screenshot({ path: join(shots, 'spiral-main.png') })
     await page.locator('.plane').screenshot({ path: join(shots, 'spiral-boundary.png') })
     assert.deepEqual(consoleErrors, [])
   })
