@@ -10,12 +10,11 @@ import { T, ad, data, isTensor, item, losses, nn, optim, random, tensor, traceBa
 import type { Dataset } from 'dualflow/data'
 import type { Layer } from 'dualflow/nn'
 import type { GradientTransformation } from 'dualflow/optim'
-import type { ActivationName, FeatureName, Settings } from './settings.js'
+import { extent, type ActivationName, type FeatureName, type Settings } from './settings.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Half-width of the plane drawn: the data's [-3, 3]² plus room for noise. */
-export const extent = 4
+export { extent }
 
 /** The points of a run before the features are computed (for drawing). */
 export interface Points {

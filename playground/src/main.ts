@@ -2,12 +2,13 @@
  * The page: controls that edit the settings (kept in the URL), and drawings of what the worker
  * sends back. All training happens in the worker; the page only draws.
  */
-import { extent, type Backprop, type DenseWeights, type ShownStep } from './engine.js'
+import type { Backprop, DenseWeights, ShownStep } from './engine.js'
 import type { LawReport } from './laws.js'
 import type { Request, Response } from './protocol.js'
 import {
   activationNames,
   datasetNames,
+  extent,
   featureLabels,
   featureNames,
   formatSettings,

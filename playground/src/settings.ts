@@ -4,6 +4,9 @@
  * browser engine.
  */
 
+/** Half-width of the plane drawn: the data's [-3, 3]² plus room for noise. */
+export const extent = 4
+
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
 export const datasetNames = ['xor', 'circles', 'gaussians', 'spiral'] as const

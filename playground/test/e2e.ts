@@ -14,7 +14,7 @@
  *   npm run test:browser        (CHROMIUM=/path/to/chromium to use another binary)
  */
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
@@ -101,6 +101,21 @@ const colourAt = (page: Page, a: number, b: number): Promise<[number, number, nu
     },
     [a, b] as const,
   )
+
+await check('the build holds no Pima table, CSV parser, io-ts or chart code (tree-shaken away)', async () => {
+  const built = ['assets'].flatMap((d) => readdirSync(join(dist, d)).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, d, f), 'utf8'))).join('\n')
+  // Each marker is checked against its package first, so a renamed marker cannot pass silently.
+  const markers = [
+    ['pregnancies,glucose', '../../src/data/bundled/pimaCsv.ts'],
+    ['BAD_DELIMITERS', '../../node_modules/papaparse/papaparse.js'],
+    ['┼', '../../node_modules/asciichart/asciichart.js'],
+    ['getFunctionName', '../../node_modules/io-ts/es6/index.js'],
+  ] as const
+  for (const [marker, source] of markers) {
+    assert.ok(readFileSync(new URL(source, import.meta.url), 'utf8').includes(marker), `${marker} not in ${source}`)
+    assert.ok(!built.includes(marker), `the build contains ${marker} (from ${source})`)
+  }
+})
 
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } })
