@@ -20,6 +20,8 @@ import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { losses, nn, tensor, traceBackward, vector } from 'dualflow'
+import { lossPoint, start, step } from '../src/engine.js'
+import { parseSettings } from '../src/settings.js'
 
 const started = performance.now()
 const dist = new URL('../dist/', import.meta.url).pathname
@@ -212,6 +214,34 @@ try {
     await trained(page, 1000)
     assert.deepEqual(await losses_(page), firstLosses)
     assert.deepEqual(consoleErrors, [])
+  })
+
+  await check('how this Chromium and this Node compare (printed, not asserted: a fact about engines)', async () => {
+    // Node replays the same link through the same engine module.
+    let run = start(parseSettings(xorQuery.replace('&steps=1000', '')))
+    for (let i = 0; i < 1000; i++) run = step(run)
+    const inNode = lossPoint(run)
+    const same = String(inNode.train) === firstLosses.train && String(inNode.test) === firstLosses.test
+    console.log(`     XOR link at step 1000 in Node ${process.versions.node}: training ${inNode.train}, test ${inNode.test} (${same ? 'the same bits as Chromium' : 'differs from Chromium'})`)
+    // As source text, so that Node and the page run the very same code (tsx would add helpers to a function).
+    const probe = `(() => {
+      const fns = { exp: Math.exp, log: Math.log, tanh: Math.tanh, sin: Math.sin, pow: (x) => Math.pow(x, 1.37) }
+      const out = {}
+      for (const [name, f] of Object.entries(fns)) {
+        const values = []
+        let x = 0.1234567
+        for (let i = 0; i < 100000; i++) {
+          x = (x * 1.0000123 + 0.37) % 20
+          values.push(f(name === 'log' || name === 'pow' ? x + 1e-3 : x - 10))
+        }
+        out[name] = values
+      }
+      return out
+    })()`
+    const chrome: Record<string, number[]> = await page.evaluate(probe)
+    const node: Record<string, number[]> = new Function(`return ${probe}`)()
+    const counts = Object.entries(node).map(([name, values]) => `${name} ${values.filter((v, i) => !Object.is(v, chrome[name]?.[i])).length}`)
+    console.log(`     Math results that differ in bits between the two engines, of 100000 inputs each: ${counts.join(', ')}`)
   })
 
   await check('trains the spiral (two hidden layers of 8, sin features) and draws its boundary', async () => {
