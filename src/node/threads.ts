@@ -11,8 +11,9 @@
  * threads. The workers are unref'd: they never keep the process alive.
  *
  * Memory: the shared memory grows to hold the largest product seen (operands, result, and each
- * thread's packing scratch) and is kept for later products; `useThreads({ threads: 1 })` stops
- * the workers and releases it.
+ * thread's packing scratch) and is kept for later products. `useThreads({ threads: 1 })` takes
+ * the executor out of the core; its workers stay parked (blocked in `Atomics.wait`, unref'd) so
+ * that switching back is immediate. Another thread count starts a new pool and ends the old one.
  */
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -47,12 +48,25 @@ export const useThreads = ({ threads = os.availableParallelism() }: ThreadOption
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new ArgumentError('useThreads', `threads must be an integer from 1 to 64, got ${threads}`)
   }
-  if (pool !== undefined && pool.workers.length + 1 === threads) return threads
-  stop()
-  if (threads === 1) return 1
-  pool = start(threads)
-  installParallelMatmul(pool.executor)
+  if (threads === 1) {
+    installParallelMatmul(undefined)
+    return 1
+  }
+  installParallelMatmul(threadPool(threads))
   return threads
+}
+
+/**
+ * The executor of a pool of `threads` threads (started on first use, kept for the next call with
+ * the same count), without installing it — for benchmarks that time it beside one thread.
+ * Not part of dualflow/node's public surface.
+ */
+export const threadPool = (threads: number): ParallelMatmul => {
+  if (pool === undefined || pool.workers.length + 1 !== threads) {
+    if (pool !== undefined) for (const worker of pool.workers) void worker.terminate()
+    pool = start(threads)
+  }
+  return pool.executor
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -104,13 +118,6 @@ for (;;) {
   Atomics.notify(ctl, base + ${DONE})
 }
 `
-
-const stop = (): void => {
-  if (pool === undefined) return
-  installParallelMatmul(undefined)
-  for (const worker of pool.workers) void worker.terminate()
-  pool = undefined
-}
 
 const start = (threads: number): Pool => {
   const scratchEnd = CONTROL_BYTES + threads * kernelScratchBytes

@@ -144,10 +144,12 @@ const wasmKernels: Readonly<Record<MatmulLayout, MatmulKernel>> = {
 
 /**
  * Under 'auto', products with fewer multiply–adds than this stay in JavaScript: below it the
- * copies in and out of WebAssembly memory and the call cost more than SIMD saves. Measured with
- * bench/kernel-threshold.ts (see bench/README.md).
+ * copies in and out of WebAssembly memory and the call (≈ 0.1 µs) cost more than SIMD saves.
+ * Measured with bench/kernel-threshold.ts (see bench/README.md): at 4³ WebAssembly runs at 0.55×
+ * the JavaScript kernel, at 256 multiply–adds 0.8–1.8× depending on the shape, from 8³ = 512 on
+ * 1.3× and more (2.3× at 10³, 4.5× at 64³).
  */
-export const WASM_MIN_WORK = 4096
+export const WASM_MIN_WORK = 512
 
 /**
  * Products with at least this many multiply–adds go to the parallel executor when one is
