@@ -153,8 +153,10 @@ export const WASM_MIN_WORK = 512
 
 /**
  * Products with at least this many multiply–adds go to the parallel executor when one is
- * installed: below it, waking the workers costs more than the second core saves. Measured with
- * bench/kernel-threshold.ts.
+ * installed: below it, waking the workers and splitting costs more than the second core saves.
+ * Bench K measured the split's CPU efficiency (CPU of one thread over CPU of all threads) at 83%
+ * for 128³ = 2²¹ and 95–100% from 256³ up; wall-clock gains need an idle second core, which the
+ * shared benchmark machine rarely had (see bench/README.md).
  */
 export const THREADS_MIN_WORK = 1 << 21
 
