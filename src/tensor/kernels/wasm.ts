@@ -61,7 +61,7 @@ export const layoutStrides = (layout: MatmulLayout, m: number, k: number, n: num
 export const wasmAvailable = (): boolean => loaded() !== undefined
 
 /** The kernel module's bytes, decoded from the embedded base64. */
-export const kernelBytes = (base64: string): Uint8Array => {
+export const kernelBytes = (base64: string): Uint8Array<ArrayBuffer> => {
   const text = atob(base64)
   const bytes = new Uint8Array(text.length)
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
