@@ -11,7 +11,7 @@
  * shared with other processes, time spent descheduled would otherwise swamp microsecond figures.
  */
 import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from '../src/tensor/kernels/matmul.js'
-import { kernelBytes, kernelExports, layoutStrides, wasmMatmul, type MatmulLayout } from '../src/tensor/kernels/wasm.js'
+import { kernelBytes, kernelExports, layoutStrides, wasmApi, wasmMatmul, type MatmulLayout } from '../src/tensor/kernels/wasm.js'
 import { kernelScratchBytes, kernelsBase64 } from '../src/tensor/kernels/wasm-module.js'
 import { lcg } from './workloads/w1-matmul.js'
 import { threadPool } from '../src/node/threads.js'
@@ -61,9 +61,11 @@ const interleaved = (fs: ReadonlyArray<() => void>): { readonly seconds: number[
 
 /** A private instance of the kernel module, for the no-copy figure. */
 const bare = (() => {
-  const memory = new WebAssembly.Memory({ initial: 2048 })
+  const api = wasmApi()
+  if (api === undefined) throw new Error('no WebAssembly')
+  const memory = new api.Memory({ initial: 2048 })
   const bytes = kernelBytes(kernelsBase64)
-  const exports = kernelExports(new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports)
+  const exports = kernelExports(new api.Instance(new api.Module(bytes), { env: { memory } }).exports)
   if (exports === undefined) throw new Error('kernel module has no matmul export')
   return { memory, exports }
 })()

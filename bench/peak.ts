@@ -20,6 +20,7 @@
  */
 import { readFileSync } from 'node:fs'
 import wabtFactory from 'wabt'
+import { wasmApi } from '../src/tensor/kernels/wasm.js'
 
 /** What the peak derivation found. */
 export interface Peak {
@@ -89,11 +90,13 @@ const best = (f: () => void, runs = 7): number => {
 export const measurePeak = async (): Promise<Peak> => {
   const wabt = await wabtFactory()
   const parsed = wabt.parseWat('peak.wat', wat, { simd: true })
-  const bytes = parsed.toBinary({}).buffer
+  const bytes = new Uint8Array(parsed.toBinary({}).buffer)
   parsed.destroy()
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports
-  const chain = exports['chain']
-  const flops = exports['flops']
+  const api = wasmApi()
+  if (api === undefined) throw new Error('no WebAssembly')
+  const exports = new api.Instance(new api.Module(bytes), {}).exports
+  const chain: unknown = Reflect.get(exports, 'chain')
+  const flops: unknown = Reflect.get(exports, 'flops')
   if (typeof chain !== 'function' || typeof flops !== 'function') throw new Error('peak module lacks its exports')
   const steps = 4_000_000
   chain(1000, 3n, 5n)

@@ -5,6 +5,7 @@
  */
 import wabtFactory from 'wabt'
 import { SCRATCH_BYTES, kernelsWat } from './matmul-wat.js'
+import { wasmApi } from '../../src/tensor/kernels/wasm.js'
 
 /** Where the generated module lives, relative to the repository root. */
 export const generatedPath = 'src/tensor/kernels/wasm-module.ts'
@@ -19,8 +20,8 @@ export const assemble = async (shared: boolean): Promise<Uint8Array> => {
     // wabt.js's validator rejects shared memories whatever the features (its binary writer does
     // not), so the plain variant is validated here and both by the engine below.
     if (!shared) module.validate()
-    const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer
-    if (!WebAssembly.validate(bytes)) throw new Error(`the assembled ${shared ? 'shared ' : ''}kernel module does not validate`)
+    const bytes = new Uint8Array(module.toBinary({ log: false, write_debug_names: false }).buffer)
+    if (wasmApi()?.validate(bytes) !== true) throw new Error(`the assembled ${shared ? 'shared ' : ''}kernel module does not validate`)
     return bytes
   } finally {
     module.destroy()

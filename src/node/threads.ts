@@ -19,7 +19,7 @@ import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { ArgumentError, type ReadonlyFloat64Array } from '../tensor/index.js'
 import { installParallelMatmul, type ParallelMatmul } from '../tensor/kernels/backend.js'
-import { kernelBytes, kernelExports, layoutStrides, type KernelExports, type MatmulLayout } from '../tensor/kernels/wasm.js'
+import { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from '../tensor/kernels/wasm.js'
 import { kernelScratchBytes, sharedKernelsBase64 } from '../tensor/kernels/wasm-module.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -121,9 +121,11 @@ for (;;) {
 
 const start = (threads: number): Pool => {
   const scratchEnd = CONTROL_BYTES + threads * kernelScratchBytes
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(scratchEnd / PAGE) + 16, maximum: MAX_PAGES, shared: true })
-  const module = new WebAssembly.Module(kernelBytes(sharedKernelsBase64))
-  const main = kernelExports(new WebAssembly.Instance(module, { env: { memory } }).exports)
+  const api = wasmApi()
+  if (api === undefined) throw new ArgumentError('useThreads', 'this engine has no WebAssembly')
+  const memory = new api.Memory({ initial: Math.ceil(scratchEnd / PAGE) + 16, maximum: MAX_PAGES, shared: true })
+  const module = new api.Module(kernelBytes(sharedKernelsBase64))
+  const main = kernelExports(new api.Instance(module, { env: { memory } }).exports)
   if (main === undefined) throw new ArgumentError('useThreads', 'the shared kernel module lacks its exports')
   const control = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4)
   const workers = Array.from({ length: threads - 1 }, (_, w) => {
@@ -203,7 +205,7 @@ const run = (
 
 const align = (bytes: number): number => Math.ceil(bytes / 16) * 16
 
-const grown = (memory: WebAssembly.Memory, bytes: number): Float64Array => {
+const grown = (memory: WasmMemory, bytes: number): Float64Array => {
   const have = memory.buffer.byteLength
   if (bytes > have) {
     const pages = Math.ceil((bytes - have) / PAGE)

@@ -35,6 +35,23 @@ export interface LayoutStrides {
   readonly bCol: number
 }
 
+/** A WebAssembly memory: its bytes (an ArrayBuffer, or a SharedArrayBuffer when shared) and growth. */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike
+  grow(pages: number): number
+}
+
+/**
+ * The part of the engine's `WebAssembly` object the kernels use, typed here rather than taken from
+ * TypeScript's DOM library (which this browser-and-Node project does not load).
+ */
+export interface WasmApi {
+  readonly Memory: new (descriptor: { readonly initial: number; readonly maximum?: number; readonly shared?: boolean }) => WasmMemory
+  readonly Module: new (bytes: Uint8Array<ArrayBuffer>) => object
+  readonly Instance: new (module: object, imports: Readonly<Record<string, Readonly<Record<string, unknown>>>>) => { readonly exports: object }
+  readonly validate: (bytes: Uint8Array<ArrayBuffer>) => boolean
+}
+
 /** The raw exports of an instance of the kernel module (pointers and strides as numbers). */
 export interface KernelExports {
   /** C = A·B through strides; see scripts/kernels/matmul-wat.ts. */
@@ -57,6 +74,12 @@ export const layoutStrides = (layout: MatmulLayout, m: number, k: number, n: num
       ? { aRow: 1, aDepth: m, bDepth: n, bCol: 1 }
       : { aRow: k, aDepth: 1, bDepth: 1, bCol: k }
 
+/** The engine's WebAssembly API, or undefined where there is none. */
+export const wasmApi = (): WasmApi | undefined => {
+  const api: unknown = Reflect.get(globalThis, 'WebAssembly')
+  return isWasmApi(api) ? api : undefined
+}
+
 /** Whether this engine runs the WebAssembly SIMD kernels (checked once). */
 export const wasmAvailable = (): boolean => loaded() !== undefined
 
@@ -69,9 +92,9 @@ export const kernelBytes = (base64: string): Uint8Array<ArrayBuffer> => {
 }
 
 /** The binding of `exports` to the two kernel functions, or undefined if they are missing. */
-export const kernelExports = (exports: Record<string, unknown>): KernelExports | undefined => {
-  const matmul = exports['matmul']
-  const addRow = exports['addRow']
+export const kernelExports = (exports: object): KernelExports | undefined => {
+  const matmul: unknown = Reflect.get(exports, 'matmul')
+  const addRow: unknown = Reflect.get(exports, 'addRow')
   if (typeof matmul !== 'function' || typeof addRow !== 'function') return undefined
   return {
     matmul: (a, aRow, aDepth, b, bDepth, bCol, c, ldc, m, k, n, scratch) => void matmul(a, aRow, aDepth, b, bDepth, bCol, c, ldc, m, k, n, scratch),
@@ -136,7 +159,7 @@ export const wasmAffine = (
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 interface Loaded {
-  readonly memory: WebAssembly.Memory
+  readonly memory: WasmMemory
   readonly kernels: KernelExports
 }
 
@@ -146,13 +169,22 @@ let instance: Loaded | null | undefined
 const PAGE = 65536
 
 const load = (): Loaded | null => {
-  if (typeof WebAssembly !== 'object') return null
+  const api = wasmApi()
+  if (api === undefined) return null
   const bytes = kernelBytes(kernelsBase64)
-  if (!WebAssembly.validate(bytes)) return null
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(kernelScratchBytes / PAGE) + 16 })
-  const kernels = kernelExports(new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports)
+  if (!api.validate(bytes)) return null
+  const memory = new api.Memory({ initial: Math.ceil(kernelScratchBytes / PAGE) + 16 })
+  const kernels = kernelExports(new api.Instance(new api.Module(bytes), { env: { memory } }).exports)
   return kernels === undefined ? null : { memory, kernels }
 }
+
+const isWasmApi = (api: unknown): api is WasmApi =>
+  typeof api === 'object' &&
+  api !== null &&
+  typeof Reflect.get(api, 'Memory') === 'function' &&
+  typeof Reflect.get(api, 'Module') === 'function' &&
+  typeof Reflect.get(api, 'Instance') === 'function' &&
+  typeof Reflect.get(api, 'validate') === 'function'
 
 const loaded = (): Loaded | undefined => {
   if (instance === undefined) instance = load()

@@ -24,6 +24,18 @@ const value = fc.oneof(
 
 const values = (length: number): fc.Arbitrary<Float64Array> => fc.array(value, { minLength: length, maxLength: length }).map((xs) => Float64Array.from(xs))
 
+/** Values of many magnitudes (≈ 1e-6 … 1e6, both signs, some exact zeros) from a seed, by an LCG. */
+const seeded = (length: number, seed: number): Float64Array => {
+  const out = new Float64Array(length)
+  let state = seed >>> 0
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    const u = state / 4294967296
+    out[i] = i % 17 === 0 ? 0 : (u - 0.5) * 10 ** ((state % 13) - 6)
+  }
+  return out
+}
+
 const dim = fc.oneof(fc.constantFrom(0, 1, 4, 5), fc.integer({ min: 0, max: 23 }))
 
 /** Runs one layout on both backends over the same operands (with offsets and guard entries) and compares every bit of C. */
@@ -49,9 +61,10 @@ describe.runIf(wasmAvailable())('WebAssembly SIMD kernels', () => {
       fc.assert(fc.property(problem(dim), ({ m, k, n, a, b, offsets }) => agree(layout, m, k, n, a, b, offsets)), { numRuns: 150 })
     })
     it(`${layout}: same bits across k-blocks (k > 256) and column panels (n > 256)`, () => {
-      // Fixed large shapes, random values: the WAT kernel blocks k by 256 and columns by 256.
+      // Fixed large shapes (the WAT kernel blocks k by 256 and columns by 256), values from a
+      // generated seed: drawing 10⁵ doubles one by one through fast-check would take seconds.
       for (const [m, k, n] of [[6, 517, 9], [9, 300, 263], [4, 256, 4], [13, 257, 514]] as const) {
-        fc.assert(fc.property(values(m * k + 2), values(k * n + 1), (a, b) => agree(layout, m, k, n, a, b, [2, 1, 3])), { numRuns: 3 })
+        fc.assert(fc.property(fc.integer(), (seed) => agree(layout, m, k, n, seeded(m * k + 2, seed), seeded(k * n + 1, seed + 1), [2, 1, 3])), { numRuns: 3 })
       }
     })
   }
