@@ -1,0 +1,18 @@
+/**
+ * ad — automatic differentiation: Dual values, primitives with their derivative rules, and
+ * grad / valueAndGrad / vjp / jvp. Re-exports only.
+ */
+export { isDual, primalTensor, shapeOf } from './Dual.js';
+export * from './errors.js';
+export { bind } from './primitive.js';
+export { elementwisePrimitive } from './primitives/unary.js';
+export * from './primitives/binary.js';
+export * from './primitives/unary.js';
+export * from './primitives/select.js';
+export * from './primitives/shape.js';
+export * from './primitives/reduce.js';
+export * from './primitives/matmul.js';
+export * from './composite/softmax.js';
+export * from './reverse.js';
+export * from './forward.js';
+export * from './custom.js';

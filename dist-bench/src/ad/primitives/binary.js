@@ -1,0 +1,136 @@
+/**
+ * Element-wise primitives of two inputs, with NumPy broadcasting. Every pullback sums the cotangent
+ * back over the broadcast axes (`sumTo`), so gradients always have their input's shape.
+ */
+import * as T from '../../tensor/index.js';
+import { primalTensor, shapeOf } from '../Dual.js';
+import { arg, binaryOp, input } from '../primitive.js';
+import { log, neg } from './unary.js';
+import { broadcastTo, sumTo } from './shape.js';
+import { where } from './select.js';
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+/** The cotangent of an input of shape `shape`, or undefined when that input is a constant. */
+const reduced = (wanted, g, shape) => wanted === true ? sumTo(g(), shape) : undefined;
+/** Sum of the defined tangents, broadcast to the output's shape. */
+const tangentSum = (terms, output) => {
+    let total;
+    for (const t of terms)
+        if (t !== undefined)
+            total = total === undefined ? t : add(total, t);
+    const shape = shapeOf(output);
+    if (total === undefined)
+        return T.zeros(shape);
+    return T.shapesEqual(shapeOf(total), shape) ? total : broadcastTo(total, shape);
+};
+const binaryPrimitive = (name, kernel, rules) => ({
+    name,
+    value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
+    ...rules,
+});
+// ─── primitives ─────────────────────────────────────────────────────────────────────────────────
+/** Addition with broadcasting. */
+export const addPrimitive = binaryPrimitive('add', T.add, {
+    vjp: (g, inputs, _y, _p, wanted) => [
+        reduced(wanted[0], () => g, shapeOf(arg(inputs, 0, 'add'))),
+        reduced(wanted[1], () => g, shapeOf(arg(inputs, 1, 'add'))),
+    ],
+    jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb], y),
+});
+/** Subtraction with broadcasting. */
+export const subPrimitive = binaryPrimitive('sub', T.sub, {
+    vjp: (g, inputs, _y, _p, wanted) => [
+        reduced(wanted[0], () => g, shapeOf(arg(inputs, 0, 'sub'))),
+        reduced(wanted[1], () => neg(g), shapeOf(arg(inputs, 1, 'sub'))),
+    ],
+    jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb === undefined ? undefined : neg(tb)], y),
+});
+/** Multiplication with broadcasting. */
+export const mulPrimitive = binaryPrimitive('mul', T.mul, {
+    vjp: (g, inputs, _y, _p, wanted) => {
+        const a = arg(inputs, 0, 'mul');
+        const b = arg(inputs, 1, 'mul');
+        return [reduced(wanted[0], () => mul(g, b), shapeOf(a)), reduced(wanted[1], () => mul(g, a), shapeOf(b))];
+    },
+    jvp: ([ta, tb], [a, b], y) => tangentSum([ta === undefined || b === undefined ? undefined : mul(ta, b), tb === undefined || a === undefined ? undefined : mul(a, tb)], y),
+});
+/** Division with broadcasting: d(a/b) = da/b − (a/b)·db/b. */
+export const divPrimitive = binaryPrimitive('div', T.div, {
+    vjp: (g, inputs, y, _p, wanted) => {
+        const a = arg(inputs, 0, 'div');
+        const b = arg(inputs, 1, 'div');
+        return [reduced(wanted[0], () => div(g, b), shapeOf(a)), reduced(wanted[1], () => neg(div(mul(g, y), b)), shapeOf(b))];
+    },
+    jvp: ([ta, tb], [, b], y) => b === undefined ? tangentSum([], y) : tangentSum([ta === undefined ? undefined : div(ta, b), tb === undefined ? undefined : neg(div(mul(y, tb), b))], y),
+});
+/**
+ * Power a^b with broadcasting. ∂/∂a = b·a^(b−1); ∂/∂b = a^b·ln a, taken as 0 where a ≤ 0 (where
+ * ln a is not real; for a = 0 and b > 0 this is the limit).
+ */
+export const powPrimitive = binaryPrimitive('pow', T.pow, {
+    vjp: (g, inputs, y, _p, wanted) => {
+        const a = arg(inputs, 0, 'pow');
+        const b = arg(inputs, 1, 'pow');
+        return [reduced(wanted[0], () => mul(g, dPowDa(a, b)), shapeOf(a)), reduced(wanted[1], () => mul(g, dPowDb(a, y)), shapeOf(b))];
+    },
+    jvp: ([ta, tb], [a, b], y) => a === undefined || b === undefined
+        ? tangentSum([], y)
+        : tangentSum([ta === undefined ? undefined : mul(ta, dPowDa(a, b)), tb === undefined ? undefined : mul(tb, dPowDb(a, y))], y),
+});
+const dPowDa = (a, b) => mul(b, pow(a, sub(b, 1)));
+const dPowDb = (a, y) => {
+    const positive = T.greater(primalTensor(a), T.scalar(0));
+    return where(positive, mul(y, log(where(positive, a, 1))), 0);
+};
+/**
+ * Share of the gradient that goes to `a` in maximum/minimum: 1 where a wins, 0 where b wins, and
+ * ½ on ties (the gradient is split evenly; NaN inputs send it all to b).
+ */
+const winnerShare = (name, a, b, better) => T.map2(name, primalTensor(a), primalTensor(b), (x, y) => (x === y ? 0.5 : better(x, y) ? 1 : 0));
+const selectPrimitive = (name, kernel, better) => binaryPrimitive(name, kernel, {
+    vjp: (g, inputs, _y, _p, wanted) => {
+        const a = arg(inputs, 0, name);
+        const b = arg(inputs, 1, name);
+        const share = winnerShare(name, a, b, better);
+        return [
+            reduced(wanted[0], () => mul(g, share), shapeOf(a)),
+            reduced(wanted[1], () => mul(g, T.sub(T.scalar(1), share)), shapeOf(b)),
+        ];
+    },
+    jvp: ([ta, tb], [a, b], y) => {
+        if (a === undefined || b === undefined)
+            return tangentSum([], y);
+        const share = winnerShare(name, a, b, better);
+        return tangentSum([ta === undefined ? undefined : mul(ta, share), tb === undefined ? undefined : mul(tb, T.sub(T.scalar(1), share))], y);
+    },
+});
+/** Element-wise maximum; ties split the gradient evenly. */
+export const maximumPrimitive = selectPrimitive('maximum', T.maximum, (x, y) => x > y);
+/** Element-wise minimum; ties split the gradient evenly. */
+export const minimumPrimitive = selectPrimitive('minimum', T.minimum, (x, y) => x < y);
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+const none = () => undefined;
+/**
+ * a + b, element-wise with broadcasting; tensors, Duals or numbers.
+ *
+ * @example
+ * add(tensor([1, 2]), 10)  // [11, 12]
+ */
+export const add = binaryOp(addPrimitive, T.add, none);
+/** a − b, element-wise with broadcasting. */
+export const sub = binaryOp(subPrimitive, T.sub, none);
+/**
+ * a · b, element-wise with broadcasting.
+ *
+ * @example
+ * mul(tensor([[1, 2], [3, 4]]), tensor([10, 100]))  // [[10, 200], [30, 400]]
+ * grad((x) => sum(mul(x, 3)))(tensor([1, 2]))         // [3, 3]
+ */
+export const mul = binaryOp(mulPrimitive, T.mul, none);
+/** a / b, element-wise with broadcasting. */
+export const div = binaryOp(divPrimitive, T.div, none);
+/** a ^ b, element-wise with broadcasting. */
+export const pow = binaryOp(powPrimitive, T.pow, none);
+/** Element-wise maximum (NaN wins); ties split the gradient evenly. */
+export const maximum = binaryOp(maximumPrimitive, T.maximum, none);
+/** Element-wise minimum (NaN wins); ties split the gradient evenly. */
+export const minimum = binaryOp(minimumPrimitive, T.minimum, none);

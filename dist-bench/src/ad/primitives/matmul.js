@@ -1,0 +1,128 @@
+/**
+ * Matrix products. Three primitives — A·B, Aᵀ·B and A·Bᵀ — whose pullbacks are each other, so a
+ * backward pass never materialises a transpose. Leading (batch) dimensions broadcast; the pullback
+ * sums a cotangent back over broadcast batch dimensions.
+ */
+import * as T from '../../tensor/index.js';
+import { isDual, shapeOf } from '../Dual.js';
+import { arg, bind, input, productOverloads } from '../primitive.js';
+import { add, mul } from './binary.js';
+import { reshape, sumTo } from './shape.js';
+import { sum } from './reduce.js';
+/**
+ * A product primitive from its kernel and, for each input, the product that gives its cotangent
+ * from (g, other input), with the argument order that product needs.
+ */
+const productPrimitive = (name, kernel, cotangentA, cotangentB, self) => ({
+    name,
+    value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
+    vjp: (g, inputs, _y, _p, wanted) => {
+        const a = arg(inputs, 0, name);
+        const b = arg(inputs, 1, name);
+        return [
+            wanted[0] === true ? sumTo(cotangentA(g, b), shapeOf(a)) : undefined,
+            wanted[1] === true ? sumTo(cotangentB(g, a), shapeOf(b)) : undefined,
+        ];
+    },
+    jvp: ([ta, tb], [a, b]) => {
+        const product = self();
+        const left = ta === undefined || b === undefined ? undefined : product(ta, b);
+        const right = tb === undefined || a === undefined ? undefined : product(a, tb);
+        if (left !== undefined && right !== undefined)
+            return add(left, right);
+        const only = left ?? right;
+        if (only === undefined)
+            throw new T.ArgumentError(name, 'no tangent');
+        return only;
+    },
+});
+// C = A·B: dA = G·Bᵀ, dB = Aᵀ·G.
+const matmulPrimitive = productPrimitive('matmul', T.matmul, (g, b) => matmulTransB(g, b), (g, a) => matmulTransA(a, g), () => matmul2);
+// C = Aᵀ·B (A is [k, m]): dA = B·Gᵀ, dB = A·G.
+const matmulTransAPrimitive = productPrimitive('matmulTransA', T.matmulTransA, (g, b) => matmulTransB(b, g), (g, a) => matmul2(a, g), () => matmulTransA);
+// C = A·Bᵀ (B is [n, k]): dA = G·B, dB = Gᵀ·A.
+const matmulTransBPrimitive = productPrimitive('matmulTransB', T.matmulTransB, (g, b) => matmul2(g, b), (g, a) => matmulTransA(g, a), () => matmulTransB);
+const none = () => undefined;
+const productOp = (primitive, kernel) => {
+    return productOverloads((a, b) => (isDual(a) || isDual(b) ? bind(primitive, [a, b], none()) : kernel(a, b)));
+};
+/** A·B for operands of rank ≥ 2 (the primitive itself). */
+const matmul2 = productOp(matmulPrimitive, T.matmul);
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+/**
+ * Matrix product, batched over leading dimensions (which broadcast); 1-D operands are promoted as
+ * NumPy does ([k]·[k, n] → [n], [m, k]·[k] → [m], [k]·[k] → []).
+ *
+ * @example
+ * matmul(tensor([[1, 2]]), tensor([[3], [4]]))  // [[11]]
+ */
+export const matmul = productOverloads((a, b) => {
+    if (!isDual(a) && !isDual(b))
+        return T.matmul(a, b);
+    const ra = shapeOf(a).length;
+    const rb = shapeOf(b).length;
+    if (ra >= 2 && rb >= 2)
+        return matmul2(a, b);
+    // Promote 1-D operands to matrices, multiply, and drop the promoted axes again.
+    const a2 = ra === 1 ? reshape(a, [1, shapeOf(a)[0] ?? 0]) : a;
+    const b2 = rb === 1 ? reshape(b, [shapeOf(b)[0] ?? 0, 1]) : b;
+    const y = matmul2(a2, b2);
+    const outShape = T.matmul(T.zeros(shapeOf(a)), T.zeros(shapeOf(b))).shape;
+    return reshape(y, outShape);
+});
+/** Aᵀ·B over the last two axes, without forming Aᵀ. */
+export const matmulTransA = productOp(matmulTransAPrimitive, T.matmulTransA);
+/** A·Bᵀ over the last two axes, without forming Bᵀ. */
+export const matmulTransB = productOp(matmulTransBPrimitive, T.matmulTransB);
+/** Inner product of two vectors. */
+export const dot = productOverloads((a, b) => {
+    if (!isDual(a) && !isDual(b))
+        return T.dot(a, b);
+    const sa = shapeOf(a);
+    const sb = shapeOf(b);
+    if (sa.length !== 1 || sb.length !== 1 || sa[0] !== sb[0])
+        T.dot(T.zeros(sa), T.zeros(sb)); // throws the kernel's message
+    return sum(mul(a, b));
+});
+/** Outer product of two vectors: [n] ⊗ [m] → [n, m]. */
+export const outer = productOverloads((a, b) => {
+    if (!isDual(a) && !isDual(b))
+        return T.outer(a, b);
+    const sa = shapeOf(a);
+    const sb = shapeOf(b);
+    if (sa.length !== 1 || sb.length !== 1)
+        T.outer(T.zeros(sa), T.zeros(sb)); // throws the kernel's message
+    return mul(reshape(a, [sa[0] ?? 0, 1]), reshape(b, [1, sb[0] ?? 0]));
+});
+// x·W + b in one node: dx = G·Wᵀ, dW = xᵀ·G, db = column sums of G.
+const affinePrimitive = {
+    name: 'affine',
+    value: (inputs) => T.affine(input(inputs, 0, 'affine'), input(inputs, 1, 'affine'), input(inputs, 2, 'affine')),
+    vjp: (g, inputs, _y, _p, wanted) => {
+        const x = arg(inputs, 0, 'affine');
+        const w = arg(inputs, 1, 'affine');
+        const b = arg(inputs, 2, 'affine');
+        return [
+            wanted[0] === true ? matmulTransB(g, w) : undefined,
+            wanted[1] === true ? matmulTransA(x, g) : undefined,
+            wanted[2] === true ? sumTo(g, shapeOf(b)) : undefined,
+        ];
+    },
+    jvp: ([tx, tw, tb], [x, w], y) => {
+        const terms = [
+            tx === undefined || w === undefined ? undefined : matmul2(tx, w),
+            tw === undefined || x === undefined ? undefined : matmul2(x, tw),
+            tb,
+        ];
+        let total;
+        for (const t of terms)
+            if (t !== undefined)
+                total = total === undefined ? t : add(total, t);
+        return total === undefined ? T.zeros(shapeOf(y)) : add(total, T.zeros(shapeOf(y)));
+    },
+};
+/**
+ * The affine map of a dense layer, x·W + b (x [m, k], W [k, n], b [n]), as one primitive: one
+ * recorded step and one output buffer instead of two.
+ */
+export const affine = (x, w, b) => isDual(x) || isDual(w) || isDual(b) ? bind(affinePrimitive, [x, w, b], undefined) : T.affine(x, w, b);

@@ -1,0 +1,145 @@
+/**
+ * Element-wise primitives of one input. Each states its derivative once, as a function of the input
+ * x and the output y written with the differentiable ops (so it can be differentiated again), and
+ * optionally as a plain scalar function used for a fused first-order kernel g·f'(x, y).
+ */
+import * as T from '../../tensor/index.js';
+import { isDual, primalTensor } from '../Dual.js';
+import { arg, bind, input, unaryOverloads } from '../primitive.js';
+import { add, div, mul, sub } from './binary.js';
+import { where } from './select.js';
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+/** An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x). */
+export const elementwisePrimitive = (spec) => {
+    const { name, kernel, derivative, scalarDerivative } = spec;
+    return {
+        name,
+        value: (inputs, params) => kernel(input(inputs, 0, name), params),
+        vjp: (g, inputs, y, params) => {
+            const x = arg(inputs, 0, name);
+            if (scalarDerivative !== undefined && T.isTensor(g) && T.isTensor(x) && T.isTensor(y)) {
+                return [T.map3(name, g, x, y, (gi, xi, yi) => gi * scalarDerivative(xi, yi, params))];
+            }
+            return [mul(g, derivative(x, y, params))];
+        },
+        jvp: ([t], inputs, y, params) => t === undefined ? T.zeros(primalTensor(y).shape) : mul(t, derivative(arg(inputs, 0, name), y, params)),
+    };
+};
+/** The exported op of an element-wise primitive without parameters. */
+const elementwise = (spec) => {
+    const primitive = elementwisePrimitive(spec);
+    return unaryOverloads((x) => (isDual(x) ? bind(primitive, [x], undefined) : spec.kernel(x, undefined)));
+};
+/** The exported op of an element-wise primitive with one numeric parameter. */
+const elementwiseWith = (spec, fallback) => {
+    const primitive = elementwisePrimitive(spec);
+    return unaryOverloads((x, p) => {
+        const param = p ?? fallback;
+        if (param === undefined)
+            throw new T.ArgumentError(spec.name, 'a numeric parameter is required');
+        return isDual(x) ? bind(primitive, [x], param) : spec.kernel(x, param);
+    });
+};
+/** A piecewise-constant op: its derivative is zero wherever it exists (sign, step). */
+const piecewiseConstant = (name, kernel) => elementwise({ name, kernel, derivative: (x) => T.zeros(primalTensor(x).shape), scalarDerivative: () => 0 });
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+/** −x. */
+export const neg = elementwise({ name: 'neg', kernel: T.neg, derivative: (x) => T.full(primalTensor(x).shape, -1), scalarDerivative: () => -1 });
+/** |x|; the subgradient at 0 is 0. */
+export const abs = elementwise({
+    name: 'abs',
+    kernel: T.abs,
+    derivative: (x) => T.sign(primalTensor(x)),
+    scalarDerivative: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+});
+/** Sign of x (−1, 0, 1); zero gradient. */
+export const sign = piecewiseConstant('sign', T.sign);
+/** Heaviside step: 1 for x > 0, else 0 (the perceptron's activation); zero gradient. */
+export const step = piecewiseConstant('step', T.step);
+/** eˣ. */
+export const exp = elementwise({ name: 'exp', kernel: T.exp, derivative: (_x, y) => y, scalarDerivative: (_x, y) => y });
+/** Natural logarithm. */
+export const log = elementwise({ name: 'log', kernel: T.log, derivative: (x) => reciprocal(x), scalarDerivative: (x) => 1 / x });
+/** ln(1 + x), accurate near 0. */
+export const log1p = elementwise({ name: 'log1p', kernel: T.log1p, derivative: (x) => reciprocal(add(x, 1)), scalarDerivative: (x) => 1 / (1 + x) });
+/** eˣ − 1, accurate near 0. */
+export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 });
+/** √x. */
+export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y });
+/** x². */
+export const square = elementwise({ name: 'square', kernel: T.square, derivative: (x) => mul(x, 2), scalarDerivative: (x) => 2 * x });
+/** 1 / x. */
+export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y });
+/** Hyperbolic tangent; tanh' = 1 − tanh², computed from the output. */
+export const tanh = elementwise({ name: 'tanh', kernel: T.tanh, derivative: (_x, y) => sub(1, mul(y, y)), scalarDerivative: (_x, y) => 1 - y * y });
+/** Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates. */
+export const sigmoid = elementwise({ name: 'sigmoid', kernel: T.sigmoid, derivative: (_x, y) => mul(y, sub(1, y)), scalarDerivative: (_x, y) => y * (1 - y) });
+/** softplus(x) = ln(1 + eˣ), stable for any magnitude; softplus' = σ(x). */
+export const softplus = elementwise({
+    name: 'softplus',
+    kernel: T.softplus,
+    derivative: (x) => sigmoid(x),
+    scalarDerivative: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+});
+/** max(x, 0); the subgradient at 0 is 0 (relu'(0) = 0). NaN stays NaN. */
+export const relu = elementwise({ name: 'relu', kernel: T.relu, derivative: (x) => T.step(primalTensor(x)), scalarDerivative: (x) => (x > 0 ? 1 : 0) });
+/** x for x > 0, α·x otherwise (default α = 0.01); the derivative at 0 is α. */
+export const leakyRelu = elementwiseWith({
+    name: 'leakyRelu',
+    kernel: (x, alpha) => T.leakyRelu(x, alpha),
+    derivative: (x, _y, alpha) => T.map(primalTensor(x), (v) => (v > 0 ? 1 : alpha)),
+    scalarDerivative: (x, _y, alpha) => (x > 0 ? 1 : alpha),
+}, 0.01);
+/** x for x > 0, α·(eˣ − 1) otherwise (default α = 1); the derivative at 0 is α. */
+export const elu = elementwiseWith({
+    name: 'elu',
+    kernel: (x, alpha) => T.elu(x, alpha),
+    derivative: (x, y, alpha) => where(T.greater(primalTensor(x), T.scalar(0)), 1, add(y, alpha)),
+    scalarDerivative: (x, y, alpha) => (x > 0 ? 1 : y + alpha),
+}, 1);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/** Error function. */
+export const erf = elementwise({
+    name: 'erf',
+    kernel: T.erf,
+    derivative: (x) => mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)),
+    scalarDerivative: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x),
+});
+/** GELU, exact form x·Φ(x); gelu' = Φ(x) + x·φ(x). */
+export const gelu = elementwise({
+    name: 'gelu',
+    kernel: T.gelu,
+    derivative: (x) => add(mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5), mul(x, mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI))),
+});
+/** Sine. */
+export const sin = elementwise({ name: 'sin', kernel: T.sin, derivative: (x) => cos(x), scalarDerivative: (x) => Math.cos(x) });
+/** Cosine. */
+export const cos = elementwise({ name: 'cos', kernel: T.cos, derivative: (x) => neg(sin(x)), scalarDerivative: (x) => -Math.sin(x) });
+/** s·x for a number s. */
+export const scale = elementwiseWith({
+    name: 'scale',
+    kernel: (x, s) => T.scale(x, s),
+    derivative: (x, _y, s) => T.full(primalTensor(x).shape, s),
+    scalarDerivative: (_x, _y, s) => s,
+});
+/** x + s for a number s. */
+export const addScalar = elementwiseWith({
+    name: 'addScalar',
+    kernel: (x, s) => T.addScalar(x, s),
+    derivative: (x) => T.ones(primalTensor(x).shape),
+    scalarDerivative: () => 1,
+});
+/** xᵖ for a number p; derivative p·xᵖ⁻¹. */
+export const powScalar = elementwiseWith({
+    name: 'powScalar',
+    kernel: (x, p) => T.powScalar(x, p),
+    derivative: (x, _y, p) => mul(powScalar(x, p - 1), p),
+    scalarDerivative: (x, _y, p) => p * Math.pow(x, p - 1),
+});
+/**
+ * The value of x with no derivative: every trace sees a constant.
+ *
+ * @example
+ * grad((x) => sum(mul(stopGradient(x), x)))(tensor([3]))  // [3], not [6]
+ */
+export const stopGradient = (x) => primalTensor(x);

@@ -1,0 +1,155 @@
+/**
+ * Reverse mode: `vjp`, `grad`, `valueAndGrad` and `traceBackward`.
+ *
+ * `vjp(f, x)` creates a trace owned by this call, wraps the leaves of x as its inputs, runs f (every
+ * primitive on the trace's Duals appends one node), and returns the output with a pullback. The
+ * pullback walks the nodes once, in reverse creation order — a plain loop over an array, no
+ * recursion — running each node's rule exactly once and summing cotangents where a value fans out.
+ * Cost is linear in the number of recorded steps; the pullback may be called any number of times.
+ */
+import * as T from '../tensor/index.js';
+import { isDual, maxLevel, newTrace, primalTensor, reverseInput, shapeOf } from './Dual.js';
+import { GradError } from './errors.js';
+import { add } from './primitives/binary.js';
+import { dualsIn, flattenValues, mapDuals } from './valueTree.js';
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+/**
+ * The backward pass: seeds cotangents at the given nodes and runs every reachable node's pullback
+ * once, newest first. Returns the cotangent of every node (undefined where none arrived).
+ */
+const backward = (nodes, seeds, steps) => {
+    const cotangents = new Array(nodes.length);
+    let start = -1;
+    for (const [id, seed] of seeds) {
+        const prior = cotangents[id];
+        cotangents[id] = prior === undefined ? seed : add(prior, seed);
+        if (id > start)
+            start = id;
+    }
+    for (let i = start; i >= 0; i--) {
+        const g = cotangents[i];
+        const node = nodes[i];
+        if (g === undefined || node === undefined || node.parents.length === 0)
+            continue;
+        const out = node.pullback(g);
+        const { parents } = node;
+        for (let j = 0; j < parents.length; j++) {
+            const p = parents[j] ?? -1;
+            const c = out[j];
+            if (p < 0 || c === undefined)
+                continue;
+            const prior = cotangents[p];
+            cotangents[p] = prior === undefined ? c : add(prior, c);
+        }
+        steps?.push({
+            op: node.name,
+            inputShapes: node.inputs.map(shapeOf),
+            outputShape: shapeOf(node.output),
+            cotangentIn: primalTensor(g),
+            cotangentsOut: parents.map((p, j) => {
+                const c = out[j];
+                return p < 0 || c === undefined ? undefined : primalTensor(c);
+            }),
+        });
+    }
+    return cotangents;
+};
+/** Runs f on x (wrapped as inputs of a new reverse trace) and the extra arguments. */
+const record = (op, f, x, rest) => {
+    const flat = flattenValues(op, x);
+    const level = 1 + Math.max(maxLevel(flat.leaves), maxLevel(dualsIn(rest)));
+    const trace = newTrace('reverse', level);
+    const inputs = flat.leaves.map((leaf) => reverseInput(trace, leaf));
+    const wrapped = flat.rebuild(inputs);
+    const output = Reflect.apply(f, undefined, [wrapped, ...rest]);
+    return { trace, inputIds: inputs.map((d) => d.id), inputShapes: flat.leaves.map(shapeOf), rebuildInput: flat.rebuild, output };
+};
+/** The output's primal at the caller's level (the trace's own Duals unwrapped once). */
+const primalAt = (trace, v) => (isDual(v) && v.trace === trace ? v.primal : v);
+/** Gradients of the inputs from a finished backward pass (zeros where no cotangent arrived). */
+const inputGradients = (r, cotangents) => r.rebuildInput(r.inputIds.map((id, i) => cotangents[id] ?? T.zeros(r.inputShapes[i] ?? [])));
+const scalarOutput = (op, r) => {
+    const y = r.output;
+    if (!isDual(y) && !T.isTensor(y))
+        throw new GradError(op, `the function must return a scalar tensor, got ${typeof y}`);
+    const shape = shapeOf(y);
+    if (shape.length !== 0) {
+        throw new GradError(op, `the function must return a scalar (shape []), got shape ${T.formatShape(shape)}; reduce it first, e.g. with sum or mean`);
+    }
+    return y;
+};
+/** Backward pass from a scalar output with seed 1. */
+const gradientOf = (r, y, steps) => {
+    if (!isDual(y) || y.trace !== r.trace)
+        return inputGradients(r, []);
+    return inputGradients(r, backward(r.trace.nodes, [[y.id, T.scalar(1)]], steps));
+};
+export function grad(f) {
+    return (x, ...rest) => {
+        const r = record('grad', f, x, rest);
+        return gradientOf(r, scalarOutput('grad', r));
+    };
+}
+export function valueAndGrad(f) {
+    return (x, ...rest) => {
+        const r = record('valueAndGrad', f, x, rest);
+        const y = scalarOutput('valueAndGrad', r);
+        return [primalAt(r.trace, y), gradientOf(r, y)];
+    };
+}
+/**
+ * Like `valueAndGrad` for a function that returns `[value, aux]`: the scalar value is
+ * differentiated, and `aux` (any tree of Values, such as a layer's updated state) is returned
+ * beside it as plain data, not differentiated.
+ */
+export const valueAndGradWithAux = (f) => (x, ...rest) => {
+    const r = record('valueAndGradWithAux', (...args) => {
+        const [value, aux] = Reflect.apply(f, undefined, args);
+        return { value, aux };
+    }, x, rest);
+    const output = r.output;
+    const pair = typeof output === 'object' && output !== null && 'value' in output && 'aux' in output ? output : undefined;
+    if (pair === undefined)
+        throw new GradError('valueAndGradWithAux', 'the function must return [value, aux]');
+    const y = scalarOutput('valueAndGradWithAux', { ...r, output: pair.value });
+    // mapDuals keeps the structure of A (it only replaces this trace's Duals by their primals).
+    const aux = mapDuals(pair.aux, (d) => primalAt(r.trace, d));
+    return [[primalAt(r.trace, y), aux], gradientOf(r, y)];
+};
+export function vjp(f, x, ...rest) {
+    const r = record('vjp', f, x, rest);
+    const out = flattenValues('vjp', r.output);
+    const primal = out.rebuild(out.leaves.map((leaf) => primalAt(r.trace, leaf)));
+    const pullback = (cotangent) => {
+        const ct = flattenValues('vjp', cotangent);
+        if (ct.leaves.length !== out.leaves.length) {
+            throw new GradError('vjp', `the cotangent has ${ct.leaves.length} leaves, the output ${out.leaves.length}`);
+        }
+        const seeds = [];
+        out.leaves.forEach((leaf, i) => {
+            const c = ct.leaves[i];
+            if (c === undefined)
+                return;
+            if (!T.shapesEqual(shapeOf(c), shapeOf(leaf))) {
+                throw new GradError('vjp', `cotangent ${ct.paths[i] || '(root)'} has shape ${T.formatShape(shapeOf(c))}, the output ${T.formatShape(shapeOf(leaf))}`);
+            }
+            if (isDual(leaf) && leaf.trace === r.trace)
+                seeds.push([leaf.id, c]);
+        });
+        return inputGradients(r, backward(r.trace.nodes, seeds));
+    };
+    return [primal, pullback];
+}
+/**
+ * The backward pass of a scalar function at x, step by step, as data: for each node in the order
+ * its pullback ran, the op, the shapes, the cotangent in and the cotangents out. The gradient is
+ * returned beside it.
+ */
+export const traceBackward = (f, x, ...rest) => {
+    const r = record('traceBackward', f, x, rest);
+    const y = scalarOutput('traceBackward', r);
+    const steps = [];
+    const gradient = gradientOf(r, y, steps);
+    // The gradient has the structure of x by construction (rebuilt from x's own flattening).
+    return { value: primalAt(r.trace, y), gradient: gradient, steps };
+};

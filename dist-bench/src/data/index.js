@@ -1,0 +1,15 @@
+/**
+ * data — datasets as `{ x, y }` tensors: batching, shuffling and splitting with keys, one-hot
+ * encoding, feature scaling, CSV decoding, and the bundled datasets (logic gates, Pima diabetes,
+ * MNIST through the optional `mnist` package). Re-exports only.
+ */
+export * from './Dataset.js';
+export * from './batches.js';
+export * from './split.js';
+export * from './encoding.js';
+export * from './scaling.js';
+export * from './csv.js';
+export * from './gates.js';
+export * from './pima.js';
+export * from './mnist.js';
+export * from './iris.js';

@@ -1,0 +1,25 @@
+/**
+ * dualflow — neural networks for functional TypeScript.
+ *
+ * The everyday vocabulary is flat: tensor constructors and the differentiable ops (which accept
+ * tensors and Duals alike), and grad / valueAndGrad / vjp / jvp. Everything else is reached through
+ * namespaces: `T` (plain tensor kernels), `random`, `tree`, `nn`, `losses`, `optim`, `metrics`,
+ * `train`, `data`, `io`, `report`. Re-exports only.
+ */
+// Tensor constructors and inspection (the ops come from ad, which accepts tensors and Duals).
+export { tensor, tensorEither, fromArray, scalar, vector, zeros, ones, full, eye, arange, linspace, isTensor, sizeOf, toArray, item, allClose, show, ShapeError, ArgumentError, } from './tensor/index.js';
+// The differentiable vocabulary and the AD API.
+export * from './ad/index.js';
+// Namespaces.
+export * as T from './tensor/index.js';
+export * as ad from './ad/index.js';
+export * as random from './random/index.js';
+export * as tree from './tree/index.js';
+export * as metrics from './metrics/index.js';
+export * as data from './data/index.js';
+export * as nn from './nn/index.js';
+export * as losses from './losses/index.js';
+export * as optim from './optim/index.js';
+export * as train from './train/index.js';
+export * as io from './io/index.js';
+export * as report from './report/index.js';

@@ -1,0 +1,49 @@
+/**
+ * `scaleByAdam`: Adam's rescaling of the gradient by bias-corrected estimates of its first and
+ * second moments (Kingma & Ba, 2015). The moments and the step count are the state.
+ */
+import * as tree from '../../tree/index.js';
+import { arityError, fusedLeaves } from '../fused.js';
+import { decayRate, positive } from '../validation.js';
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+/**
+ * With t = step + 1:
+ *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,
+ *   m̂ = m / (1 − β1^t),      v̂ = v / (1 − β2^t),
+ *   u = m̂ / (√v̂ + ε).
+ * ε sits OUTSIDE the square root and is added AFTER the bias correction, as in the paper's
+ * Algorithm 1 and in optax. (Keras adds its ε = 1e-7 to the square root of the uncorrected v and
+ * folds the corrections into the rate: the same up to where ε enters, which matters only when
+ * |g| is comparable to ε.) A gradient of 1e-10 on the first step gives u = 1e-10 / (1e-10 + 1e-8)
+ * = 1/101 here, against 1e-6 with ε inside the root.
+ *
+ * @example
+ * const transform = optim.scaleByAdam()
+ * transform.update({ w: vector([0.5, -2]) }, transform.init({ w: zeros([2]) }))[0]  // ≈ { w: [1, -1] } (first step: g / (|g| + ε))
+ */
+export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = {}) => {
+    decayRate('scaleByAdam', 'beta1', beta1);
+    decayRate('scaleByAdam', 'beta2', beta2);
+    positive('scaleByAdam', 'eps', eps);
+    return {
+        init: (params) => ({ step: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+        update: (grads, { step, mu, nu }) => {
+            const t = step + 1;
+            const correction1 = 1 - beta1 ** t;
+            const correction2 = 1 - beta2 ** t;
+            const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0], [u1, m1, v1]) => {
+                if (g === undefined || m0 === undefined || v0 === undefined || u1 === undefined || m1 === undefined || v1 === undefined)
+                    throw arityError('scaleByAdam');
+                for (let i = 0; i < g.length; i++) {
+                    const gi = g[i] ?? 0;
+                    const mi = beta1 * (m0[i] ?? 0) + (1 - beta1) * gi;
+                    const vi = beta2 * (v0[i] ?? 0) + (1 - beta2) * gi * gi;
+                    m1[i] = mi;
+                    v1[i] = vi;
+                    u1[i] = mi / correction1 / (Math.sqrt(vi / correction2) + eps);
+                }
+            });
+            return [u, { step: t, mu: m, nu: v }];
+        },
+    };
+};

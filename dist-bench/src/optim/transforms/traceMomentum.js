@@ -1,0 +1,49 @@
+/**
+ * `traceMomentum`: heavy-ball momentum, optionally Nesterov's. The running velocity is the state.
+ */
+import * as tree from '../../tree/index.js';
+import { arityError, fusedLeaves } from '../fused.js';
+import { decayRate } from '../validation.js';
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+/**
+ * v ← β·v + g; the update is v (heavy ball), or β·v + g with the new v (Nesterov, as optax and
+ * Keras's `nesterov=True`). Chained before `scaleByLearningRate(η)` this is Keras's SGD with
+ * momentum: v_Keras = −η·v for a constant η.
+ *
+ * @example
+ * const transform = optim.traceMomentum({ decay: 0.5 })
+ * const g = { w: vector([2]) }
+ * const [u1, s1] = transform.update(g, transform.init(g))  // [{ w: [2] }, { velocity: { w: [2] } }]
+ * transform.update(g, s1)[0]                               // { w: [3] } = 0.5·2 + 2
+ */
+export const traceMomentum = ({ decay = 0.9, nesterov = false } = {}) => {
+    decayRate('traceMomentum', 'decay', decay);
+    return {
+        init: (params) => ({ velocity: tree.zerosLike(params) }),
+        update: (grads, { velocity }) => {
+            // With β = 0 the velocity is the gradient and so is the update: plain SGD, no arithmetic.
+            if (decay === 0)
+                return [grads, { velocity: grads }];
+            if (!nesterov) {
+                const [v] = fusedLeaves([grads, velocity], 1, ([g, v0], [v1]) => {
+                    if (g === undefined || v0 === undefined || v1 === undefined)
+                        throw arityError('traceMomentum');
+                    for (let i = 0; i < g.length; i++)
+                        v1[i] = decay * (v0[i] ?? 0) + (g[i] ?? 0);
+                });
+                return [v, { velocity: v }];
+            }
+            const [u, v] = fusedLeaves([grads, velocity], 2, ([g, v0], [u1, v1]) => {
+                if (g === undefined || v0 === undefined || u1 === undefined || v1 === undefined)
+                    throw arityError('traceMomentum');
+                for (let i = 0; i < g.length; i++) {
+                    const gi = g[i] ?? 0;
+                    const vi = decay * (v0[i] ?? 0) + gi;
+                    v1[i] = vi;
+                    u1[i] = decay * vi + gi;
+                }
+            });
+            return [u, { velocity: v }];
+        },
+    };
+};

@@ -1,0 +1,90 @@
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+/** `[=========>....................]` for `seen` of `total`. */
+export const formatBar = (seen, total, width = 30) => {
+    const done = total === 0 ? width : Math.min(width, Math.floor((seen / total) * width));
+    const arrow = done < width ? '>' : '';
+    return `[${'='.repeat(done)}${arrow}${'.'.repeat(Math.max(0, width - done - arrow.length))}]`;
+};
+/** `1.2s`, `45ms`, `3m 05s`. */
+export const formatSeconds = (s) => {
+    if (s < 1)
+        return `${Math.round(s * 1000)}ms`;
+    if (s < 60)
+        return `${s.toFixed(1)}s`;
+    const m = Math.floor(s / 60);
+    return `${m}m ${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+};
+/** `loss: 0.4713 accuracy: 0.7786 val_loss: …` */
+export const formatValues = (log) => {
+    const parts = [`loss: ${log.loss.toFixed(4)}`, ...Object.entries(log.metrics).map(([k, v]) => `${k}: ${v.toFixed(4)}`)];
+    if (log.validation !== undefined) {
+        parts.push(`val_loss: ${log.validation.loss.toFixed(4)}`, ...Object.entries(log.validation.metrics).map(([k, v]) => `val_${k}: ${v.toFixed(4)}`));
+    }
+    return parts.join(' ');
+};
+/** The line of a finished epoch: `768/768 [====…] 0.2s loss: 0.4713 accuracy: 0.7786`. */
+export const formatEpochLine = (log, samples, width = 30) => [`${samples}/${samples}`, formatBar(samples, samples, width), log.seconds === undefined ? undefined : formatSeconds(log.seconds), formatValues(log)]
+    .filter((p) => p !== undefined)
+    .join(' ');
+/** The line of a running epoch, with an ETA when timing is known. */
+export const formatRunningLine = (event, width = 30) => {
+    const eta = event.elapsedSeconds === undefined || event.seen === 0 ? undefined : (event.elapsedSeconds / event.seen) * (event.samples - event.seen);
+    const digits = String(event.samples).length;
+    return [
+        `${String(event.seen).padStart(digits)}/${event.samples}`,
+        formatBar(event.seen, event.samples, width),
+        eta === undefined ? undefined : `ETA: ${formatSeconds(eta)}`,
+        `loss: ${event.loss.toFixed(4)}`,
+    ]
+        .filter((p) => p !== undefined)
+        .join(' ');
+};
+/**
+ * An `onEvent` observer for `fit` that prints the Keras-style display.
+ *
+ * @example
+ * const lines = []
+ * const onEvent = report.terminalReporter({ sink: { write: (text) => lines.push(text) } })  // the default sink is process.stdout
+ * train.fit(nn.dense(1), data.gates.and, { loss: losses.mse, optimizer: optim.sgd({ learningRate: 0.1 }), epochs: 1, key: random.key(0), onEvent })
+ * lines  // ['Epoch 1/1\n', '4/4 [==============================] loss: 0.7174\n']
+ */
+export const terminalReporter = ({ sink = process.stdout, width = 30, every = 1 } = {}) => {
+    const tty = sink.isTTY === true;
+    let samples = 0;
+    let lastDraw = -Infinity;
+    const shown = (epoch, epochs) => epoch === 1 || epoch === epochs || epoch % every === 0;
+    return (event) => {
+        switch (event.type) {
+            case 'trainStart':
+                samples = event.samples;
+                return;
+            case 'epochStart':
+                if (shown(event.epoch, event.epochs))
+                    sink.write(`Epoch ${event.epoch}/${event.epochs}\n`);
+                return;
+            case 'batchEnd': {
+                if (!tty || !shown(event.epoch, event.epochs))
+                    return;
+                const now = event.elapsedSeconds ?? 0;
+                // Redraw at most ~20 times a second.
+                if (event.batch !== event.batches && now - lastDraw < 0.05)
+                    return;
+                lastDraw = now;
+                sink.write(`\r${formatRunningLine(event, width)}`);
+                return;
+            }
+            case 'epochEnd':
+                if (!shown(event.log.epoch, event.epochs))
+                    return;
+                lastDraw = -Infinity;
+                sink.write(`${tty ? '\r\x1b[K' : ''}${formatEpochLine(event.log, samples, width)}\n`);
+                return;
+            case 'trainEnd':
+                if (event.stoppedEarly)
+                    sink.write(`Stopped early after epoch ${event.history.length}${event.bestEpoch === undefined ? '' : `; restored epoch ${event.bestEpoch}`}\n`);
+                return;
+        }
+    };
+};
+/** Seconds from an arbitrary origin, for `fit`'s `clock` option. */
+export const clock = () => performance.now() / 1000;

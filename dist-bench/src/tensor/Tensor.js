@@ -1,0 +1,165 @@
+/**
+ * The tensor: a readonly shape plus read-only, row-major, contiguous Float64Array data.
+ *
+ * A scalar has shape `[]` and one element. No function ever writes into a tensor it did not just
+ * allocate: the data type is read-only, and `laws/purity.ts` checks the contract at run time.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { ArgumentError, ShapeError } from './errors.js';
+import { allocate } from './kernels/alloc.js';
+// ─── guards ─────────────────────────────────────────────────────────────────────────────────────
+/** True for a value shaped like a tensor (a shape array and a Float64Array). */
+export const isTensor = (u) => typeof u === 'object' &&
+    u !== null &&
+    'data' in u &&
+    u.data instanceof Float64Array &&
+    'shape' in u &&
+    Array.isArray(u.shape);
+// ─── constructors ───────────────────────────────────────────────────────────────────────────────
+/** Number of elements of a shape (1 for a scalar). */
+export const sizeOf = (shape) => {
+    let n = 1;
+    for (const d of shape)
+        n *= d;
+    return n;
+};
+/** Throws unless every dimension is a non-negative integer. */
+export const checkShape = (op, shape) => {
+    for (let i = 0; i < shape.length; i++) {
+        const d = shape[i];
+        if (d === undefined || !Number.isInteger(d) || d < 0) {
+            throw new ShapeError(op, [], `dimension ${i} of shape [${shape.join(',')}] must be a non-negative integer, got ${String(d)}`);
+        }
+    }
+};
+/**
+ * Wraps data the caller has just allocated, without copying. Internal: the caller must never write
+ * into `data` afterwards. Checks the length.
+ */
+export const fromData = (data, shape) => {
+    checkShape('fromData', shape);
+    const n = sizeOf(shape);
+    if (data.length !== n) {
+        throw new ShapeError('fromData', [shape], `expected ${n} values for this shape, got ${data.length}`);
+    }
+    return { shape: Object.freeze([...shape]), data };
+};
+/** Internal fast constructor for kernels: no checks, no copies. */
+export const unsafeTensor = (data, shape) => ({ shape, data });
+/**
+ * A tensor from flat values and a shape; copies the values.
+ *
+ * @example
+ * fromArray([1, 2, 3, 4], [2, 2])  // [[1, 2], [3, 4]]
+ */
+export const fromArray = (values, shape) => {
+    checkShape('fromArray', shape);
+    const n = sizeOf(shape);
+    if (values.length !== n) {
+        throw new ShapeError('fromArray', [shape], `expected ${n} values for this shape, got ${values.length}`);
+    }
+    return fromData(Float64Array.from(values), shape);
+};
+/** A scalar (shape `[]`). */
+export const scalar = (value) => fromData(Float64Array.of(value), []);
+/** A 1-D tensor. */
+export const vector = (values) => fromArray(values, [values.length]);
+/** A tensor of the given shape filled with one value. */
+export const full = (shape, value) => {
+    checkShape('full', shape);
+    return fromData(allocate(sizeOf(shape)).fill(value), shape);
+};
+/** A tensor of zeros. */
+export const zeros = (shape) => {
+    checkShape('zeros', shape);
+    return fromData(allocate(sizeOf(shape)), shape);
+};
+/** A tensor of ones. */
+export const ones = (shape) => full(shape, 1);
+/** The n×m identity (m defaults to n). */
+export const eye = (n, m = n) => {
+    checkShape('eye', [n, m]);
+    const data = allocate(n * m);
+    for (let i = 0; i < Math.min(n, m); i++)
+        data[i * m + i] = 1;
+    return fromData(data, [n, m]);
+};
+/**
+ * Values start, start + step, … below stop (NumPy's arange). `arange(3)` is [0, 1, 2].
+ */
+export const arange = (startOrStop, stop, step = 1) => {
+    const [start, end] = stop === undefined ? [0, startOrStop] : [startOrStop, stop];
+    if (!Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step) || step === 0) {
+        throw new ArgumentError('arange', `start, stop and step must be finite and step non-zero, got ${start}, ${end}, ${step}`);
+    }
+    const n = Math.max(0, Math.ceil((end - start) / step));
+    const data = allocate(n);
+    for (let i = 0; i < n; i++)
+        data[i] = start + i * step;
+    return fromData(data, [n]);
+};
+/** `count` evenly spaced values from start to stop inclusive. */
+export const linspace = (start, stop, count) => {
+    if (!Number.isInteger(count) || count < 0) {
+        throw new ArgumentError('linspace', `count must be a non-negative integer, got ${count}`);
+    }
+    if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+        throw new ArgumentError('linspace', `start and stop must be finite, got ${start}, ${stop}`);
+    }
+    const data = allocate(count);
+    const step = count > 1 ? (stop - start) / (count - 1) : 0;
+    for (let i = 0; i < count; i++)
+        data[i] = i === count - 1 && count > 1 ? stop : start + i * step;
+    return fromData(data, [count]);
+};
+/**
+ * A tensor from untrusted nested arrays, as an Either: ragged input, non-numbers and empty inner
+ * arrays of mismatched depth are a Left naming the path (`[1][2]`) and what was expected.
+ */
+export const tensorEither = (nested) => {
+    const shape = [];
+    let probe = nested;
+    while (Array.isArray(probe)) {
+        shape.push(probe.length);
+        probe = probe[0];
+    }
+    const data = allocate(sizeOf(shape));
+    let offset = 0;
+    // An explicit stack instead of recursion: deep nesting cannot overflow.
+    const stack = [{ value: nested, depth: 0, path: '' }];
+    while (stack.length > 0) {
+        const top = stack.pop();
+        if (top === undefined)
+            break;
+        const { value, depth, path } = top;
+        if (depth === shape.length) {
+            if (typeof value !== 'number') {
+                const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+                return E.left(new ArgumentError('tensor', `at ${path || 'the root'}: expected a number, got ${got} (ragged or mixed nesting)`));
+            }
+            data[offset++] = value;
+            continue;
+        }
+        if (!Array.isArray(value)) {
+            return E.left(new ArgumentError('tensor', `at ${path || 'the root'}: expected an array of length ${shape[depth]}, got ${typeof value === 'number' ? `the number ${value}` : typeof value} (ragged input)`));
+        }
+        if (value.length !== shape[depth]) {
+            return E.left(new ArgumentError('tensor', `at ${path || 'the root'}: expected an array of length ${shape[depth]}, got length ${value.length} (ragged input)`));
+        }
+        for (let i = value.length - 1; i >= 0; i--)
+            stack.push({ value: value[i], depth: depth + 1, path: `${path}[${i}]` });
+    }
+    return E.right(fromData(data, shape));
+};
+/**
+ * A tensor from nested arrays; the shape is inferred and ragged input is rejected.
+ *
+ * @example
+ * tensor([[1, 2], [3, 4]]).shape  // [2, 2]
+ */
+export const tensor = (nested) => {
+    const result = tensorEither(nested);
+    if (E.isLeft(result))
+        throw result.left;
+    return result.right;
+};

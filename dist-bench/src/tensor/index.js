@@ -1,0 +1,13 @@
+/**
+ * tensor — immutable n-d arrays of float64 values and the plain kernels over them.
+ * Re-exports only.
+ */
+export * from './Tensor.js';
+export * from './errors.js';
+export * from './shape.js';
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './layout.js';
+export * from './linalg.js';
+export * from './format.js';
+export { useKernels, kernelsInUse } from './kernels/backend.js';

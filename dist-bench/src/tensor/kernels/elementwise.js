@@ -1,0 +1,423 @@
+/**
+ * Element-wise kernels: the hot loops behind `src/tensor/elementwise.ts`.
+ *
+ * Every kernel allocates exactly one output Float64Array, fills it, and never writes anywhere
+ * else. Unary kernels are one loop each. Binary kernels broadcast by NumPy's rules and take the
+ * fast paths first — both sides full size, one side a single value, one side a row repeated
+ * over the other — before the general strided loop: an odometer over the outer dimensions of the
+ * coalesced output (see `strided.ts`) that hands each contiguous innermost run to the op's
+ * inner loop. Named ops (add, sub, mul, div and the common unary functions) have their own loops,
+ * so the hot path calls no closure per element; the generic `unary`/`binary`/`ternary` take one.
+ */
+import { ShapeError } from '../errors.js';
+import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
+import { sizeOf, unsafeTensor } from '../Tensor.js';
+import { coalesce } from './strided.js';
+import { allocate } from './alloc.js';
+// ─── binary ─────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Applies a binary op with broadcasting; throws a ShapeError naming `op` and both shapes when
+ * they do not broadcast.
+ */
+export const binary = (op, loops, a, b) => {
+    const shape = broadcastShapes(op, a.shape, b.shape);
+    const n = sizeOf(shape);
+    const out = allocate(n);
+    if (n === 0)
+        return unsafeTensor(out, shape);
+    const x = a.data;
+    const y = b.data;
+    if (x.length === n && y.length === n) {
+        // Equal shapes, or equal up to leading 1s: the layouts coincide.
+        loops.vv(out, 0, x, 0, y, 0, n);
+    }
+    else if (y.length === 1) {
+        loops.vs(out, 0, x, 0, y[0] ?? 0, n);
+    }
+    else if (x.length === 1) {
+        loops.sv(out, 0, x[0] ?? 0, y, 0, n);
+    }
+    else if (isTrailing(b.shape, a.shape)) {
+        const m = y.length;
+        for (let o = 0; o < n; o += m)
+            loops.vv(out, o, x, o, y, 0, m);
+    }
+    else if (isTrailing(a.shape, b.shape)) {
+        const m = x.length;
+        for (let o = 0; o < n; o += m)
+            loops.vv(out, o, x, 0, y, o, m);
+    }
+    else {
+        stridedBinary(loops, out, shape, a, b);
+    }
+    return unsafeTensor(out, shape);
+};
+/** Inner loops that call `f` per element: the generic path behind `map2`. */
+export const closureLoops = (f) => ({
+    vv: (out, o, a, ao, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = f(a[ao + i] ?? 0, b[bo + i] ?? 0);
+    },
+    vs: (out, o, a, ao, s, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = f(a[ao + i] ?? 0, s);
+    },
+    sv: (out, o, s, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = f(s, b[bo + i] ?? 0);
+    },
+});
+/** a + b */
+export const addLoops = {
+    vv: (out, o, a, ao, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) + (b[bo + i] ?? 0);
+    },
+    vs: (out, o, a, ao, s, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) + s;
+    },
+    sv: (out, o, s, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = s + (b[bo + i] ?? 0);
+    },
+};
+/** a − b */
+export const subLoops = {
+    vv: (out, o, a, ao, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) - (b[bo + i] ?? 0);
+    },
+    vs: (out, o, a, ao, s, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) - s;
+    },
+    sv: (out, o, s, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = s - (b[bo + i] ?? 0);
+    },
+};
+/** a · b */
+export const mulLoops = {
+    vv: (out, o, a, ao, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) * (b[bo + i] ?? 0);
+    },
+    vs: (out, o, a, ao, s, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) * s;
+    },
+    sv: (out, o, s, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = s * (b[bo + i] ?? 0);
+    },
+};
+/** a / b */
+export const divLoops = {
+    vv: (out, o, a, ao, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) / (b[bo + i] ?? 0);
+    },
+    vs: (out, o, a, ao, s, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = (a[ao + i] ?? 0) / s;
+    },
+    sv: (out, o, s, b, bo, n) => {
+        for (let i = 0; i < n; i++)
+            out[o + i] = s / (b[bo + i] ?? 0);
+    },
+};
+// ─── ternary ────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Applies `f` element-wise to three tensors broadcast together; a ShapeError names `op` and the
+ * three shapes when they do not broadcast.
+ */
+export const ternary = (op, a, b, c, f) => {
+    const shape = broadcastThree(op, a.shape, b.shape, c.shape);
+    const n = sizeOf(shape);
+    const out = allocate(n);
+    if (n === 0)
+        return unsafeTensor(out, shape);
+    const x = a.data;
+    const y = b.data;
+    const z = c.data;
+    if (x.length === n && y.length === n && z.length === n) {
+        for (let i = 0; i < n; i++)
+            out[i] = f(x[i] ?? 0, y[i] ?? 0, z[i] ?? 0);
+        return unsafeTensor(out, shape);
+    }
+    const { dims, strides } = coalesce(shape, [
+        broadcastStrides(a.shape, shape),
+        broadcastStrides(b.shape, shape),
+        broadcastStrides(c.shape, shape),
+    ]);
+    const [sa = [], sb = [], sc = []] = strides;
+    // The innermost run is at least 1 long; with no dimension left the output is one element.
+    const run = dims[0] ?? 1;
+    const ra = sa[0] ?? 0;
+    const rb = sb[0] ?? 0;
+    const rc = sc[0] ?? 0;
+    const counter = new Array(dims.length).fill(0);
+    let ia = 0;
+    let ib = 0;
+    let ic = 0;
+    for (let o = 0; o < n; o += run) {
+        for (let i = 0; i < run; i++)
+            out[o + i] = f(x[ia + i * ra] ?? 0, y[ib + i * rb] ?? 0, z[ic + i * rc] ?? 0);
+        for (let g = 1; g < dims.length; g++) {
+            const size = dims[g] ?? 1;
+            const da = sa[g] ?? 0;
+            const db = sb[g] ?? 0;
+            const dc = sc[g] ?? 0;
+            const next = (counter[g] ?? 0) + 1;
+            if (next < size) {
+                counter[g] = next;
+                ia += da;
+                ib += db;
+                ic += dc;
+                break;
+            }
+            counter[g] = 0;
+            ia -= da * (size - 1);
+            ib -= db * (size - 1);
+            ic -= dc * (size - 1);
+        }
+    }
+    return unsafeTensor(out, shape);
+};
+// ─── unary ──────────────────────────────────────────────────────────────────────────────────────
+/** out[i] = f(x[i]): the generic path behind `map`. */
+export const unary = (x, f) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = f(x[i] ?? 0);
+    return out;
+};
+/** −x */
+export const negLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = -(x[i] ?? 0);
+    return out;
+};
+/** |x| */
+export const absLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = Math.abs(x[i] ?? 0);
+    return out;
+};
+/** eˣ */
+export const expLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = Math.exp(x[i] ?? 0);
+    return out;
+};
+/** ln x */
+export const logLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = Math.log(x[i] ?? 0);
+    return out;
+};
+/** √x */
+export const sqrtLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = Math.sqrt(x[i] ?? 0);
+    return out;
+};
+/** x² */
+export const squareLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++) {
+        const v = x[i] ?? 0;
+        out[i] = v * v;
+    }
+    return out;
+};
+/** 1/x */
+export const reciprocalLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = 1 / (x[i] ?? 0);
+    return out;
+};
+/** tanh x */
+export const tanhLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = Math.tanh(x[i] ?? 0);
+    return out;
+};
+/** 1/(1 + e⁻ˣ), evaluated through exp(−|x|) ≤ 1 so it never overflows. */
+export const sigmoidLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++) {
+        const v = x[i] ?? 0;
+        if (v >= 0) {
+            out[i] = 1 / (1 + Math.exp(-v));
+        }
+        else {
+            const e = Math.exp(v);
+            out[i] = e / (1 + e);
+        }
+    }
+    return out;
+};
+/** ln(1 + eˣ) = max(x, 0) + log1p(exp(−|x|)): no overflow, no cancellation. */
+export const softplusLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++) {
+        const v = x[i] ?? 0;
+        // A NaN v fails `v > 0`, and log1p(exp(NaN)) carries it through.
+        out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    }
+    return out;
+};
+/** max(x, 0), NaN kept as NaN. */
+export const reluLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++) {
+        const v = x[i] ?? 0;
+        out[i] = v > 0 || v !== v ? v : 0;
+    }
+    return out;
+};
+/** x for x > 0, αx otherwise (NaN stays NaN through αx). */
+export const leakyReluLoop = (x, alpha) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++) {
+        const v = x[i] ?? 0;
+        out[i] = v > 0 ? v : alpha * v;
+    }
+    return out;
+};
+/** Heaviside step: 1 for x > 0, 0 otherwise, NaN for NaN. */
+export const stepLoop = (x) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++) {
+        const v = x[i] ?? 0;
+        out[i] = v > 0 ? 1 : v !== v ? v : 0;
+    }
+    return out;
+};
+/** s·x */
+export const scaleLoop = (x, s) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = (x[i] ?? 0) * s;
+    return out;
+};
+/** x + s */
+export const addScalarLoop = (x, s) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = (x[i] ?? 0) + s;
+    return out;
+};
+/** xᵖ (Math.pow semantics) */
+export const powScalarLoop = (x, p) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++)
+        out[i] = Math.pow(x[i] ?? 0, p);
+    return out;
+};
+/** min(max(x, lo), hi), NaN kept as NaN. The caller checks lo ≤ hi. */
+export const clipLoop = (x, lo, hi) => {
+    const n = x.length;
+    const out = allocate(n);
+    for (let i = 0; i < n; i++) {
+        const v = x[i] ?? 0;
+        out[i] = v < lo ? lo : v > hi ? hi : v;
+    }
+    return out;
+};
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+/** True when `inner` equals the trailing dimensions of `outer`. */
+const isTrailing = (inner, outer) => {
+    const offset = outer.length - inner.length;
+    if (offset < 0)
+        return false;
+    for (let i = 0; i < inner.length; i++)
+        if (inner[i] !== outer[offset + i])
+            return false;
+    return true;
+};
+/**
+ * The general case: walk the coalesced output in runs. The innermost dimension of a coalesced
+ * space has size > 1, so an operand's stride there is 1 (it varies along it) or 0 (broadcast),
+ * and not both operands can be broadcast on it.
+ */
+const stridedBinary = (loops, out, shape, a, b) => {
+    const { dims, strides } = coalesce(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+    const [sa = [], sb = []] = strides;
+    const x = a.data;
+    const y = b.data;
+    const n = out.length;
+    const run = dims[0] ?? 1;
+    const aBroadcast = (sa[0] ?? 0) === 0 && dims.length > 0;
+    const bBroadcast = (sb[0] ?? 0) === 0 && dims.length > 0;
+    const counter = new Array(dims.length).fill(0);
+    let ia = 0;
+    let ib = 0;
+    for (let o = 0; o < n; o += run) {
+        if (aBroadcast)
+            loops.sv(out, o, x[ia] ?? 0, y, ib, run);
+        else if (bBroadcast)
+            loops.vs(out, o, x, ia, y[ib] ?? 0, run);
+        else
+            loops.vv(out, o, x, ia, y, ib, run);
+        for (let g = 1; g < dims.length; g++) {
+            const size = dims[g] ?? 1;
+            const da = sa[g] ?? 0;
+            const db = sb[g] ?? 0;
+            const next = (counter[g] ?? 0) + 1;
+            if (next < size) {
+                counter[g] = next;
+                ia += da;
+                ib += db;
+                break;
+            }
+            counter[g] = 0;
+            ia -= da * (size - 1);
+            ib -= db * (size - 1);
+        }
+    }
+};
+/** Broadcast shape of three shapes; the error names all three. */
+const broadcastThree = (op, a, b, c) => {
+    if (shapesEqual(a, b) && shapesEqual(a, c))
+        return a;
+    const rank = Math.max(a.length, b.length, c.length);
+    const out = new Array(rank);
+    for (let i = 0; i < rank; i++) {
+        const da = a[a.length - rank + i] ?? 1;
+        const db = b[b.length - rank + i] ?? 1;
+        const dc = c[c.length - rank + i] ?? 1;
+        const d = da !== 1 ? da : db !== 1 ? db : dc;
+        if ((da !== 1 && da !== d) || (db !== 1 && db !== d) || (dc !== 1 && dc !== d)) {
+            throw new ShapeError(op, [a, b, c], `cannot broadcast: dimensions ${da}, ${db} and ${dc} at axis ${i} of the result`);
+        }
+        out[i] = d;
+    }
+    return out;
+};

@@ -1,0 +1,210 @@
+/**
+ * `fit`: training as a fold. Options are checked before any work; then each epoch folds
+ * `trainStep` over the batches (shuffled by a key derived from the epoch), and the epochs fold
+ * into a history. Observers see events; early stopping reads the history.
+ */
+import { isDual } from '../ad/index.js';
+import { flattenValues } from '../ad/valueTree.js';
+import { take } from '../data/Dataset.js';
+import * as random from '../random/index.js';
+import * as T from '../tensor/index.js';
+import { isTree } from '../tree/index.js';
+import { DivergedError, TrainError } from './errors.js';
+import { evaluate, predict } from './evaluate.js';
+import { initialTrainState, trainStep } from './step.js';
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+const rowsOf = (t) => t.shape[0] ?? 0;
+const checkFinite = (name, t) => {
+    const columns = rowsOf(t) === 0 ? 1 : T.sizeOf(t.shape) / rowsOf(t);
+    const bad = t.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+        throw new TrainError(name, `row ${Math.floor(bad / columns)}, column ${bad % columns} holds ${t.data[bad]}; the data must be finite`);
+    }
+};
+const positiveInteger = (option, v) => {
+    if (!Number.isInteger(v) || v < 1)
+        throw new TrainError(option, `must be a positive integer, got ${v}`);
+};
+const checkDataset = (name, ds) => {
+    if (ds.x.shape.length === 0 || ds.y.shape.length === 0 || rowsOf(ds.x) !== rowsOf(ds.y)) {
+        throw new TrainError(name, `x ${T.formatShape(ds.x.shape)} and y ${T.formatShape(ds.y.shape)} must have the same number of rows`);
+    }
+    checkFinite(`${name}.x`, ds.x);
+    checkFinite(`${name}.y`, ds.y);
+};
+/** Integer labels (one target column) for a model with k > 1 outputs must lie in [0, k). */
+const checkLabels = (name, y, outputShape) => {
+    const k = outputShape[outputShape.length - 1] ?? 1;
+    const columns = rowsOf(y) === 0 ? 1 : T.sizeOf(y.shape) / rowsOf(y);
+    if (k <= 1 || columns !== 1)
+        return;
+    const bad = y.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= k);
+    if (bad >= 0)
+        throw new TrainError(name, `label ${y.data[bad]} in row ${bad} is not a class of the model's ${k} outputs (expected an integer in [0, ${k}))`);
+};
+const rowRange = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
+const split = (ds, fraction) => {
+    const n = rowsOf(ds.x);
+    const held = Math.floor(n * fraction);
+    if (held < 1 || held >= n)
+        throw new TrainError('validationSplit', `${fraction} of ${n} rows leaves an empty training or validation set`);
+    return [take(ds, rowRange(0, n - held)), take(ds, rowRange(n - held, n))];
+};
+const lowerIsBetter = (monitor) => /loss|mse|mae|error/i.test(monitor);
+const monitored = (log, monitor) => {
+    if (monitor === 'loss')
+        return log.loss;
+    if (monitor === 'val_loss')
+        return log.validation?.loss ?? Number.NaN;
+    if (monitor.startsWith('val_'))
+        return log.validation?.metrics[monitor.slice(4)] ?? Number.NaN;
+    return log.metrics[monitor] ?? Number.NaN;
+};
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+/**
+ * Trains a model: a fold of `trainStep` over batches and epochs. The same key gives bit-identical
+ * parameters.
+ *
+ * @example
+ * const model = nn.sequential(nn.dense(1), nn.sigmoid)
+ * const fitted = train.fit(model, data.gates.and, { loss: losses.binaryCrossEntropy, optimizer: optim.adam({ learningRate: 0.1 }), epochs: 100, key: random.key(0) })
+ * fitted.history[99]  // ≈ { epoch: 100, loss: 0.0849219, metrics: {} }
+ * train.evaluate(model, fitted.params, fitted.state, data.gates.and, [metrics.binaryAccuracy()])  // { metrics: { binaryAccuracy: 1 } }
+ */
+export const fit = (model, data, options) => {
+    const { loss, optimizer, epochs, batchSize = 32, shuffle = true, metrics = [], onEvent, clock } = options;
+    positiveInteger('epochs', epochs);
+    positiveInteger('batchSize', batchSize);
+    checkDataset('data', data);
+    if (options.validationSplit !== undefined && !(options.validationSplit > 0 && options.validationSplit < 1)) {
+        throw new TrainError('validationSplit', `must be in (0, 1), got ${options.validationSplit}`);
+    }
+    if (options.validationSplit !== undefined && options.validationData !== undefined) {
+        throw new TrainError('validationSplit', 'give validationData or validationSplit, not both');
+    }
+    const [train, validation] = options.validationSplit === undefined ? [data, options.validationData] : split(data, options.validationSplit);
+    if (validation !== undefined)
+        checkDataset('validationData', validation);
+    const [initKey, shuffleKey, stepKey] = random.split(options.key, 3);
+    if (initKey === undefined || shuffleKey === undefined || stepKey === undefined)
+        throw new TrainError('key', 'could not split the key');
+    const inputShape = train.x.shape.slice(1);
+    const initialized = options.initial ?? (() => {
+        const init = model.init(initKey, inputShape);
+        return { params: init.params, state: init.state };
+    })();
+    // The model's output must fit the loss and the targets: one forward pass on two rows, before any training.
+    const probe = take(train, rowRange(0, Math.min(2, rowsOf(train.x))));
+    const probeOut = predict(model, toTree(initialized.params), toTree(initialized.state), probe.x);
+    checkLabels('data.y', train.y, probeOut.shape.slice(1));
+    if (validation !== undefined)
+        checkLabels('validationData.y', validation.y, probeOut.shape.slice(1));
+    try {
+        loss(probeOut, probe.y);
+    }
+    catch (e) {
+        throw new TrainError('loss', `the model's output ${T.formatShape(probeOut.shape)} does not fit the targets ${T.formatShape(probe.y.shape)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const n = rowsOf(train.x);
+    const batches = Math.ceil(n / batchSize);
+    // The step and the optimizer work on the parameters as one flat list of leaves: walking a list
+    // at every step is much cheaper than walking nested records, and the model sees its own
+    // structure again through `rebuild`.
+    const structure = flattenValues('fit', initialized.params);
+    const flatModel = {
+        ...model,
+        apply: (leaves, state, x, ctx) => model.apply(structure.rebuild(leavesOf(leaves)), state, x, ctx),
+    };
+    const nested = (leaves) => toTree(structure.rebuild(leavesOf(leaves)));
+    const step = trainStep(flatModel, { loss, optimizer, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) });
+    const stopping = options.earlyStopping;
+    const monitor = stopping?.monitor ?? (validation === undefined ? 'loss' : 'val_loss');
+    const better = (a, b) => lowerIsBetter(monitor) ? a < b - (stopping?.minDelta ?? 0) : a > b + (stopping?.minDelta ?? 0);
+    onEvent?.({ type: 'trainStart', epochs, samples: n, batchesPerEpoch: batches });
+    let ts = initialTrainState(toTree(structure.leaves), toTree(initialized.state), optimizer, stepKey);
+    const history = [];
+    let best;
+    let stoppedEarly = false;
+    const inOrder = rowRange(0, n);
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+        onEvent?.({ type: 'epochStart', epoch, epochs });
+        const started = clock?.();
+        const order = shuffle ? random.permutation(random.foldIn(shuffleKey, epoch), n) : inOrder;
+        let lossSum = 0;
+        const predictions = [];
+        const targets = [];
+        for (let b = 0; b < batches; b++) {
+            // A batch of every row in order (full-batch training without shuffling) is the data itself.
+            const batch = order === inOrder && batches === 1 ? train : take(train, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize)));
+            const next = step(ts, batch);
+            if (!Number.isFinite(next.loss))
+                throw new DivergedError(epoch, b + 1, next.loss, nested(ts.params), ts.modelState);
+            ts = next;
+            const rows = rowsOf(batch.x);
+            lossSum += next.loss * rows;
+            if (metrics.length > 0 && next.predictions !== undefined) {
+                predictions.push(next.predictions);
+                targets.push(batch.y);
+            }
+            if (onEvent !== undefined) {
+                const seen = Math.min(n, (b + 1) * batchSize);
+                const elapsed = started === undefined || clock === undefined ? undefined : clock() - started;
+                onEvent({
+                    type: 'batchEnd',
+                    epoch,
+                    epochs,
+                    batch: b + 1,
+                    batches,
+                    seen,
+                    samples: n,
+                    loss: lossSum / seen,
+                    ...(elapsed === undefined ? {} : { elapsedSeconds: elapsed, samplesPerSecond: seen / Math.max(elapsed, 1e-9) }),
+                });
+            }
+        }
+        const seconds = started === undefined || clock === undefined ? undefined : clock() - started;
+        const trainMetrics = predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(predictions, 0), T.concat(targets, 0))]));
+        const validated = validation === undefined ? undefined : evaluate(flatModel, ts.params, ts.modelState, validation, metrics, { loss });
+        const log = {
+            epoch,
+            loss: lossSum / n,
+            metrics: trainMetrics,
+            ...(validated === undefined ? {} : { validation: { loss: validated.loss ?? Number.NaN, metrics: validated.metrics } }),
+            ...(seconds === undefined ? {} : { seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }),
+        };
+        history.push(log);
+        onEvent?.({ type: 'epochEnd', epochs, log });
+        if (stopping !== undefined) {
+            const value = monitored(log, monitor);
+            if (Number.isNaN(value))
+                throw new TrainError('earlyStopping.monitor', `"${monitor}" is not among the values fit records`);
+            if (best === undefined || better(value, best.value))
+                best = { value, epoch, params: ts.params, state: ts.modelState };
+            else if (epoch - best.epoch > (stopping.patience ?? 0)) {
+                stoppedEarly = true;
+                break;
+            }
+        }
+    }
+    const restore = stopping?.restoreBest === true && best !== undefined ? best : undefined;
+    onEvent?.({ type: 'trainEnd', history, stoppedEarly, ...(restore === undefined ? {} : { bestEpoch: restore.epoch }) });
+    return {
+        params: nested(restore?.params ?? ts.params),
+        state: restore?.state ?? ts.modelState,
+        history,
+        stoppedEarly,
+        ...(restore === undefined ? {} : { bestEpoch: restore.epoch }),
+    };
+};
+/** The leaves of a flattened parameter list (an array of Values by construction). */
+const leavesOf = (tree) => {
+    if (!Array.isArray(tree))
+        throw new TrainError('params', 'expected the flat list of parameter leaves');
+    return tree.filter((v) => isDual(v) || T.isTensor(v));
+};
+/** Parameters fresh from `init` are trees of tensors. */
+const toTree = (tree) => {
+    if (!isTree(tree))
+        throw new TrainError('initial', 'parameters and state must be trees of tensors');
+    return tree;
+};
