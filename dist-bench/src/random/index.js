@@ -1,8 +1,0 @@
-/**
- * random — explicit, splittable keys (Threefry-2x32) and the distributions drawn from them.
- * Re-exports only.
- */
-export * from './threefry.js';
-export * from './key.js';
-export * from './distributions.js';
-export * from './permutation.js';
