@@ -5,6 +5,8 @@
  * Re-exports only.
  */
 export { decodeModel } from './decode.js'
+export { restoreModel, type RestoredModel, type RestoreOptions } from './restore.js'
+export { layerFromSpec, layerKind, layers, type BuildChild, type LayerKind, type LayerRegistry, type LibraryLayerKind } from './registry.js'
 export { encodeModel, encodeModelObject } from './encode.js'
 export { ModelDecodeError, ModelEncodeError, type ModelDecodeReason } from './errors.js'
 export {

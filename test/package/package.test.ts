@@ -53,11 +53,52 @@ interface Printed {
   readonly caught: string
 }
 
-const runConsumer = (kind: 'esm' | 'cjs'): { readonly printed: Printed; readonly stderr: string } => {
+/** Saves a model with dualflow/node (the process that has the model's code), and prints its predictions. */
+const saveProgram = `import { nn, random, tensor, train, tree } from 'dualflow'
+import { saveModel } from 'dualflow/node'
+const model = nn.sequential(nn.dense(6), nn.batchNorm(), nn.relu, nn.residual(nn.dense(6)), nn.dense(2), nn.softmax())
+const { params, state } = model.init(random.key(42), [3])
+const written = await saveModel(process.argv[2] ?? '', model, { params, state, inputShape: [3] })
+if (written._tag === 'Left') throw written.left
+if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init made Duals')
+console.log(JSON.stringify({ name: model.name, y: Array.from(train.predict(model, params, state, tensor([[1, 2, 3], [-1, 0, 1]])).data) }))
+`
+
+/** Loads it in another process that imports only dualflow: the architecture comes from the file. */
+const loadProgram = `import { readFileSync } from 'node:fs'
+import { io, tensor, train, isLeft } from 'dualflow'
+const restored = io.restoreModel(readFileSync(process.argv[2] ?? '', 'utf8'))
+if (isLeft(restored)) throw restored.left
+const { model, params, state } = restored.right
+console.log(JSON.stringify({ name: model.name, y: Array.from(train.predict(model, params, state, tensor([[1, 2, 3], [-1, 0, 1]])).data) }))
+`
+
+const consumers = new Map<'esm' | 'cjs', string | Error>()
+/** The consumer project of a kind, made and compiled once (a failure is remembered and thrown again). */
+const consumerOf = (kind: 'esm' | 'cjs'): string => {
+  const made = consumers.get(kind) ?? makeConsumer(kind)
+  consumers.set(kind, made)
+  if (made instanceof Error) throw made
+  return made
+}
+
+const makeConsumer = (kind: 'esm' | 'cjs'): string | Error => {
   const dir = consumer(packedOrFail(), `consumer-${kind}`, { type: kind === 'esm' ? 'module' : 'commonjs', link: ['fast-check', '@types/node'] })
   writeFileSync(path.join(dir, 'src', 'main.ts'), program(kind))
-  expect(compile(dir)).toBe('')
-  const { stdout, stderr } = runNode(dir, 'main.js')
+  if (kind === 'esm') {
+    writeFileSync(path.join(dir, 'src', 'save.ts'), saveProgram)
+    writeFileSync(path.join(dir, 'src', 'load.ts'), loadProgram)
+  }
+  try {
+    const output = compile(dir)
+    return output === '' ? dir : new Error(`tsc printed:\n${output}`)
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e))
+  }
+}
+
+const runConsumer = (kind: 'esm' | 'cjs'): { readonly printed: Printed; readonly stderr: string } => {
+  const { stdout, stderr } = runNode(consumerOf(kind), 'main.js')
   return { printed: JSON.parse(stdout), stderr }
 }
 
@@ -124,5 +165,14 @@ describe('the packed package', { timeout: 120_000 }, () => {
     expect(printed.version).toBe(packageJson()['version'])
     expect(printed.exportNames).toEqual(await sourceExportNames())
     expect(stderr).toBe('')
+  })
+
+  it('loads a model saved by another process, importing only dualflow (the file rebuilds the architecture)', () => {
+    const dir = consumerOf('esm')
+    const file = path.join(packedOrFail().root, 'saved-model.json')
+    const saved: unknown = JSON.parse(runNode(dir, 'save.js', [file]).stdout)
+    const loaded: unknown = JSON.parse(runNode(dir, 'load.js', [file]).stdout)
+    expect(loaded).toEqual(saved)
+    expect(loaded).toMatchObject({ name: 'sequential' })
   })
 })
