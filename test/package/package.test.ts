@@ -88,6 +88,12 @@ const makeConsumer = (kind: 'esm' | 'cjs'): string | Error => {
   if (kind === 'esm') {
     writeFileSync(path.join(dir, 'src', 'save.ts'), saveProgram)
     writeFileSync(path.join(dir, 'src', 'load.ts'), loadProgram)
+    // The browser's own IndexedDB and fetch fit dualflow/web's structural types (this project has
+    // the DOM library; the CommonJS one has none, and its declarations must not need it).
+    writeFileSync(
+      path.join(dir, 'src', 'dom.ts'),
+      `/// <reference lib="dom" />\nimport type { FetchLike, IdbFactory } from 'dualflow/web'\nexport const factory: IdbFactory = indexedDB\nexport const fetcher: FetchLike = fetch\n`,
+    )
   }
   try {
     const output = compile(dir)
