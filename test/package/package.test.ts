@@ -73,6 +73,34 @@ const { model, params, state } = restored.right
 console.log(JSON.stringify({ name: model.name, y: Array.from(train.predict(model, params, state, tensor([[1, 2, 3], [-1, 0, 1]])).data) }))
 `
 
+/** A TypeScript block of README.md: its code and the output its comments claim. */
+interface ReadmeBlock {
+  readonly code: string
+  /** The first line, to name the block. */
+  readonly title: string
+  /** What stdout must be, line by line: each `console.log`'s trailing comment, or the comment lines right after it. */
+  readonly expected: readonly string[]
+}
+
+const readmeBlocks: readonly ReadmeBlock[] = [...readFileSync(path.join(repo, 'README.md'), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => {
+  const code = m[1] ?? ''
+  const lines = code.split('\n')
+  const expected: string[] = []
+  lines.forEach((line, i) => {
+    if (!/^\s*console\.log\(/.test(line)) return
+    const trailing = /\s\/\/ (.*)$/.exec(line)
+    if (trailing !== null) {
+      expected.push(trailing[1] ?? '')
+      return
+    }
+    const following: string[] = []
+    for (let j = i + 1; j < lines.length && /^\/\/ ?/.test(lines[j] ?? ''); j++) following.push((lines[j] ?? '').replace(/^\/\/ ?/, ''))
+    if (following.length === 0) throw new Error(`README: console.log without the output it prints (a trailing // comment or comment lines after it): ${line}`)
+    expected.push(...following)
+  })
+  return { code, title: lines.find((l) => l.trim() !== '' && !l.startsWith('import')) ?? lines[0] ?? '', expected }
+})
+
 const consumers = new Map<'esm' | 'cjs', string | Error>()
 /** The consumer project of a kind, made and compiled once (a failure is remembered and thrown again). */
 const consumerOf = (kind: 'esm' | 'cjs'): string => {
@@ -88,6 +116,7 @@ const makeConsumer = (kind: 'esm' | 'cjs'): string | Error => {
   if (kind === 'esm') {
     writeFileSync(path.join(dir, 'src', 'save.ts'), saveProgram)
     writeFileSync(path.join(dir, 'src', 'load.ts'), loadProgram)
+    readmeBlocks.forEach((block, i) => writeFileSync(path.join(dir, 'src', `readme-${i}.ts`), block.code))
     // The browser's own IndexedDB and fetch fit dualflow/web's structural types (this project has
     // the DOM library; the CommonJS one has none, and its declarations must not need it).
     writeFileSync(
@@ -171,6 +200,17 @@ describe('the packed package', { timeout: 120_000 }, () => {
     expect(printed.version).toBe(packageJson()['version'])
     expect(printed.exportNames).toEqual(await sourceExportNames())
     expect(stderr).toBe('')
+  })
+
+  it('finds the README blocks, each with imports of its own', () => {
+    expect(readmeBlocks.length).toBeGreaterThanOrEqual(4)
+    for (const block of readmeBlocks) expect(block.code).toMatch(/^import .* from 'dualflow'/m)
+  })
+
+  it.each(readmeBlocks.map((b, i) => [i, b.title, b] as const))('README block %i runs as written and prints what it shows (%s)', (i, _title, block) => {
+    const { stdout } = runNode(consumerOf('esm'), `readme-${i}.js`)
+    const printed = stdout.trimEnd() === '' ? [] : stdout.trimEnd().split('\n').map((l) => l.trimEnd())
+    expect(printed).toEqual(block.expected.map((l) => l.trimEnd()))
   })
 
   it('loads a model saved by another process, importing only dualflow (the file rebuilds the architecture)', () => {
