@@ -5,6 +5,8 @@
  * tensors and Duals alike), and grad / valueAndGrad / vjp / jvp. Everything else is reached through
  * namespaces: `T` (plain tensor kernels), `random`, `tree`, `nn`, `losses`, `optim`, `metrics`,
  * `train`, `data`, `io`, `report`. Re-exports only.
+ *
+ * @module dualflow
  */
 
 // Tensor constructors and inspection (the ops come from ad, which accepts tensors and Duals).

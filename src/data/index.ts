@@ -2,6 +2,8 @@
  * data — datasets as `{ x, y }` tensors: batching, shuffling and splitting with keys, one-hot
  * encoding, feature scaling, CSV decoding, and the bundled datasets (logic gates, Pima diabetes,
  * MNIST through the optional `mnist` package). Re-exports only.
+ *
+ * @module dualflow/data
  */
 export * from './Dataset.js'
 export * from './batches.js'

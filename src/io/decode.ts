@@ -66,6 +66,8 @@ export const readModelFile = (json: string): E.Either<ModelDecodeError, ModelFil
 /**
  * Stages 4 and 5 (see the module header): a decoded file's trees checked against `model`.
  * Throws an ArgumentError when `model.spec` is not JSON (a bug in the model, not in the file).
+ *
+ * @throws {ArgumentError} (from the tensor module) when `model.spec` is not JSON: a bug in the model, not in the file
  */
 export const savedFromFile = (file: ModelFile, model: SavableModel): E.Either<ModelDecodeError, SavedModel> => {
   const { inputShape, spec, tensors } = file

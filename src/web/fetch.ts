@@ -15,6 +15,7 @@ export interface FetchResponse {
   readonly ok: boolean
   readonly status: number
   readonly statusText: string
+  /** The body as text. */
   text(): Promise<string>
 }
 

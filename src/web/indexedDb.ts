@@ -32,41 +32,59 @@ import { messageOf, WebError, type WebOp } from './errors.js'
 export interface IdbRequest<T> {
   readonly result: T
   readonly error: unknown
+  /** Called when the request succeeds. */
   onsuccess: ((event: never) => unknown) | null
+  /** Called when the request fails. */
   onerror: ((event: never) => unknown) | null
 }
 
 /** The part of an IDBOpenDBRequest used here. */
 export interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
+  /** Called when the database is created or its version raised: the place to create stores. */
   onupgradeneeded: ((event: never) => unknown) | null
+  /** Called when older connections keep the database from upgrading. */
   onblocked: ((event: never) => unknown) | null
 }
 
 /** The part of an IDBObjectStore used here. */
 export interface IdbObjectStore {
+  /** Stores `value` under `key`, replacing what was there. */
   put(value: string, key: string): IdbRequest<unknown>
+  /** The value stored under `key` (`undefined` when none). */
   get(key: string): IdbRequest<unknown>
 }
 
 /** The part of an IDBTransaction used here. */
 export interface IdbTransaction {
+  /** The transaction's object store of that name. */
   objectStore(name: string): IdbObjectStore
   readonly error: unknown
+  /** Called when the transaction has committed. */
   oncomplete: ((event: never) => unknown) | null
+  /** Called when a request of the transaction fails. */
   onerror: ((event: never) => unknown) | null
+  /** Called when the transaction is aborted. */
   onabort: ((event: never) => unknown) | null
 }
 
 /** The part of an IDBDatabase used here. */
 export interface IdbDatabase {
-  readonly objectStoreNames: { contains(name: string): boolean }
+  /** The names of the database's object stores. */
+  readonly objectStoreNames: {
+    /** Whether a store of that name exists. */
+    contains(name: string): boolean
+  }
+  /** Creates an object store (during an upgrade). */
   createObjectStore(name: string): unknown
+  /** Starts a transaction on one store. */
   transaction(store: string, mode: 'readonly' | 'readwrite'): IdbTransaction
+  /** Closes the connection once its transactions complete. */
   close(): void
 }
 
 /** The part of an IDBFactory used here: the global `indexedDB` is one. */
 export interface IdbFactory {
+  /** Opens (creating or upgrading) a database. */
   open(name: string, version?: number): IdbOpenRequest
 }
 
