@@ -3,6 +3,8 @@
  * encoding, feature scaling, CSV decoding, the planar toy problems (XOR quadrants, circles, two
  * Gaussians, spiral), and the bundled datasets (logic gates, Pima diabetes,
  * MNIST through the optional `mnist` package). Re-exports only.
+ *
+ * @module dualflow/data
  */
 export * from './Dataset.js'
 export * from './batches.js'

@@ -30,6 +30,7 @@ import { tensorLayout, tensorPath, type SavableModel, type SavedModel, type Tree
  * does), when a tree lacks a tensor the model has, has one the model lacks, or has one of another
  * shape, and when a value is NaN or infinite. Record key order in the given trees does not matter.
  *
+ * @throws {ModelEncodeError} when the values do not fit the model (a missing, extra or misshapen tensor, a non-finite value) or the spec is not JSON
  * @example
  * const model = nn.dense(1)
  * const { params, state } = model.init(random.key(0), [3])

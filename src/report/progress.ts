@@ -14,6 +14,7 @@ import type { EpochLog, TrainEvent } from '../train/index.js'
 
 /** Where the reporter writes. `process.stdout` fits; {@link consoleSink} is the browser's. */
 export interface TextSink {
+  /** Writes text as is (no newline added). */
   readonly write: (text: string) => unknown
   readonly isTTY?: boolean
 }

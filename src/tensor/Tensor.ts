@@ -48,7 +48,11 @@ export const sizeOf = (shape: Shape): number => {
   return n
 }
 
-/** Throws unless every dimension is a non-negative integer. */
+/**
+ * Throws unless every dimension is a non-negative integer.
+ *
+ * @throws {ShapeError} for a dimension that is not a non-negative integer
+ */
 export const checkShape = (op: string, shape: Shape): void => {
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]
@@ -61,6 +65,8 @@ export const checkShape = (op: string, shape: Shape): void => {
 /**
  * Wraps data the caller has just allocated, without copying. Internal: the caller must never write
  * into `data` afterwards. Checks the length.
+ *
+ * @throws {ShapeError} for a bad shape, or a length that does not fit it
  */
 export const fromData = (data: Float64Array | ReadonlyFloat64Array, shape: Shape): Tensor => {
   checkShape('fromData', shape)
@@ -77,6 +83,7 @@ export const unsafeTensor = (data: Float64Array, shape: Shape): Tensor => new Te
 /**
  * A tensor from flat values and a shape; copies the values.
  *
+ * @throws {ShapeError} for a bad shape, or a number of values that does not fit it
  * @example
  * fromArray([1, 2, 3, 4], [2, 2])  // [[1, 2], [3, 4]]
  */
@@ -120,6 +127,8 @@ export const eye = (n: number, m: number = n): Tensor => {
 
 /**
  * Values start, start + step, … below stop (NumPy's arange). `arange(3)` is [0, 1, 2].
+ *
+ * @throws {ArgumentError} unless start, stop and step are finite and step is non-zero
  */
 export const arange = (startOrStop: number, stop?: number, step = 1): Tensor => {
   const [start, end] = stop === undefined ? [0, startOrStop] : [startOrStop, stop]
@@ -132,7 +141,11 @@ export const arange = (startOrStop: number, stop?: number, step = 1): Tensor => 
   return fromData(data, [n])
 }
 
-/** `count` evenly spaced values from start to stop inclusive. */
+/**
+ * `count` evenly spaced values from start to stop inclusive.
+ *
+ * @throws {ArgumentError} for a count that is not a non-negative integer, or bounds that are not finite
+ */
 export const linspace = (start: number, stop: number, count: number): Tensor => {
   if (!Number.isInteger(count) || count < 0) {
     throw new ArgumentError('linspace', `count must be a non-negative integer, got ${count}`)

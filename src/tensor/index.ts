@@ -1,6 +1,8 @@
 /**
  * tensor — immutable n-d arrays of float64 values and the plain kernels over them.
  * Re-exports only.
+ *
+ * @module dualflow/tensor
  */
 export * from './Tensor.js'
 export * from './errors.js'

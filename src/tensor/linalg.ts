@@ -54,6 +54,7 @@ export const matmulTransB = (a: Tensor, b: Tensor): Tensor =>
 /**
  * Inner product of two 1-D tensors of equal length, as a scalar tensor (summed left to right).
  *
+ * @throws {ShapeError} unless both are vectors of one length
  * @example
  * T.dot(vector([1, 2, 3]), vector([4, 5, 6]))  // 32 (a scalar tensor)
  */
@@ -75,6 +76,7 @@ export const dot = (a: Tensor, b: Tensor): Tensor => {
 /**
  * Outer product of two 1-D tensors: `outer(a, b)[i, j] = a[i] · b[j]`, shape [m, n].
  *
+ * @throws {ShapeError} unless both are vectors
  * @example
  * T.outer(vector([1, 2]), vector([3, 4, 5]))  // [[3, 4, 5], [6, 8, 10]]
  */
@@ -99,6 +101,7 @@ export const outer = (a: Tensor, b: Tensor): Tensor => {
  * The affine map of a dense layer, x·W + b, in one pass: the product is computed into the output
  * and the bias row added in place. x is [m, k], W is [k, n], b is [n].
  *
+ * @throws {ShapeError} unless x is [m, k], W [k, n] and b [n]
  * @example
  * T.affine(tensor([[1, 2]]), tensor([[1], [1]]), vector([10]))  // [[13]]
  */

@@ -1,6 +1,8 @@
 /**
  * train — a training step as a pure function, epochs and fit as folds, evaluate and predict.
  * Re-exports only.
+ *
+ * @module dualflow/train
  */
 export * from './step.js'
 export * from './fit.js'

@@ -124,8 +124,8 @@ export const compile = (dir: string): string => {
 }
 
 /** Runs a compiled file of a consumer project (`out/<name>.js`) with Node; returns stdout and stderr. Throws when it fails. */
-export const runNode = (dir: string, file: string): { readonly stdout: string; readonly stderr: string } => {
-  const result = spawnSync(process.execPath, [path.join(dir, 'out', file)], {
+export const runNode = (dir: string, file: string, args: readonly string[] = []): { readonly stdout: string; readonly stderr: string } => {
+  const result = spawnSync(process.execPath, [path.join(dir, 'out', file), ...args], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },

@@ -53,11 +53,87 @@ interface Printed {
   readonly caught: string
 }
 
-const runConsumer = (kind: 'esm' | 'cjs'): { readonly printed: Printed; readonly stderr: string } => {
+/** Saves a model with dualflow/node (the process that has the model's code), and prints its predictions. */
+const saveProgram = `import { nn, random, tensor, train, tree } from 'dualflow'
+import { saveModel } from 'dualflow/node'
+const model = nn.sequential(nn.dense(6), nn.batchNorm(), nn.relu, nn.residual(nn.dense(6)), nn.dense(2), nn.softmax())
+const { params, state } = model.init(random.key(42), [3])
+const written = await saveModel(process.argv[2] ?? '', model, { params, state, inputShape: [3] })
+if (written._tag === 'Left') throw written.left
+if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init made Duals')
+console.log(JSON.stringify({ name: model.name, y: Array.from(train.predict(model, params, state, tensor([[1, 2, 3], [-1, 0, 1]])).data) }))
+`
+
+/** Loads it in another process that imports only dualflow: the architecture comes from the file. */
+const loadProgram = `import { readFileSync } from 'node:fs'
+import { io, tensor, train, isLeft } from 'dualflow'
+const restored = io.restoreModel(readFileSync(process.argv[2] ?? '', 'utf8'))
+if (isLeft(restored)) throw restored.left
+const { model, params, state } = restored.right
+console.log(JSON.stringify({ name: model.name, y: Array.from(train.predict(model, params, state, tensor([[1, 2, 3], [-1, 0, 1]])).data) }))
+`
+
+/** A TypeScript block of README.md: its code and the output its comments claim. */
+interface ReadmeBlock {
+  readonly code: string
+  /** The first line, to name the block. */
+  readonly title: string
+  /** What stdout must be, line by line: each `console.log`'s trailing comment, or the comment lines right after it. */
+  readonly expected: readonly string[]
+}
+
+const readmeBlocks: readonly ReadmeBlock[] = [...readFileSync(path.join(repo, 'README.md'), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => {
+  const code = m[1] ?? ''
+  const lines = code.split('\n')
+  const expected: string[] = []
+  lines.forEach((line, i) => {
+    if (!/^\s*console\.log\(/.test(line)) return
+    const trailing = /\s\/\/ (.*)$/.exec(line)
+    if (trailing !== null) {
+      expected.push(trailing[1] ?? '')
+      return
+    }
+    const following: string[] = []
+    for (let j = i + 1; j < lines.length && /^\/\/ ?/.test(lines[j] ?? ''); j++) following.push((lines[j] ?? '').replace(/^\/\/ ?/, ''))
+    if (following.length === 0) throw new Error(`README: console.log without the output it prints (a trailing // comment or comment lines after it): ${line}`)
+    expected.push(...following)
+  })
+  return { code, title: lines.find((l) => l.trim() !== '' && !l.startsWith('import')) ?? lines[0] ?? '', expected }
+})
+
+const consumers = new Map<'esm' | 'cjs', string | Error>()
+/** The consumer project of a kind, made and compiled once (a failure is remembered and thrown again). */
+const consumerOf = (kind: 'esm' | 'cjs'): string => {
+  const made = consumers.get(kind) ?? makeConsumer(kind)
+  consumers.set(kind, made)
+  if (made instanceof Error) throw made
+  return made
+}
+
+const makeConsumer = (kind: 'esm' | 'cjs'): string | Error => {
   const dir = consumer(packedOrFail(), `consumer-${kind}`, { type: kind === 'esm' ? 'module' : 'commonjs', link: ['fast-check', '@types/node'] })
   writeFileSync(path.join(dir, 'src', 'main.ts'), program(kind))
-  expect(compile(dir)).toBe('')
-  const { stdout, stderr } = runNode(dir, 'main.js')
+  if (kind === 'esm') {
+    writeFileSync(path.join(dir, 'src', 'save.ts'), saveProgram)
+    writeFileSync(path.join(dir, 'src', 'load.ts'), loadProgram)
+    readmeBlocks.forEach((block, i) => writeFileSync(path.join(dir, 'src', `readme-${i}.ts`), block.code))
+    // The browser's own IndexedDB and fetch fit dualflow/web's structural types (this project has
+    // the DOM library; the CommonJS one has none, and its declarations must not need it).
+    writeFileSync(
+      path.join(dir, 'src', 'dom.ts'),
+      `/// <reference lib="dom" />\nimport type { FetchLike, IdbFactory } from 'dualflow/web'\nexport const factory: IdbFactory = indexedDB\nexport const fetcher: FetchLike = fetch\n`,
+    )
+  }
+  try {
+    const output = compile(dir)
+    return output === '' ? dir : new Error(`tsc printed:\n${output}`)
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e))
+  }
+}
+
+const runConsumer = (kind: 'esm' | 'cjs'): { readonly printed: Printed; readonly stderr: string } => {
+  const { stdout, stderr } = runNode(consumerOf(kind), 'main.js')
   return { printed: JSON.parse(stdout), stderr }
 }
 
@@ -124,5 +200,25 @@ describe('the packed package', { timeout: 120_000 }, () => {
     expect(printed.version).toBe(packageJson()['version'])
     expect(printed.exportNames).toEqual(await sourceExportNames())
     expect(stderr).toBe('')
+  })
+
+  it('finds the README blocks, each with imports of its own', () => {
+    expect(readmeBlocks.length).toBeGreaterThanOrEqual(4)
+    for (const block of readmeBlocks) expect(block.code).toMatch(/^import .* from 'dualflow'/m)
+  })
+
+  it.each(readmeBlocks.map((b, i) => [i, b.title, b] as const))('README block %i runs as written and prints what it shows (%s)', (i, _title, block) => {
+    const { stdout } = runNode(consumerOf('esm'), `readme-${i}.js`)
+    const printed = stdout.trimEnd() === '' ? [] : stdout.trimEnd().split('\n').map((l) => l.trimEnd())
+    expect(printed).toEqual(block.expected.map((l) => l.trimEnd()))
+  })
+
+  it('loads a model saved by another process, importing only dualflow (the file rebuilds the architecture)', () => {
+    const dir = consumerOf('esm')
+    const file = path.join(packedOrFail().root, 'saved-model.json')
+    const saved: unknown = JSON.parse(runNode(dir, 'save.js', [file]).stdout)
+    const loaded: unknown = JSON.parse(runNode(dir, 'load.js', [file]).stdout)
+    expect(loaded).toEqual(saved)
+    expect(loaded).toMatchObject({ name: 'sequential' })
   })
 })
