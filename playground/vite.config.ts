@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const { exports } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { import?: string } | string> }
+const { exports } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { import?: string; default?: string } | string> }
 
 const alias = Object.entries(exports).flatMap(([subpath, target]) => {
-  const file = typeof target === 'string' ? undefined : target.import
+  const file = typeof target === 'string' ? target : (target.import ?? target.default)
   if (file === undefined || !file.startsWith('./dist/')) return []
   const name = subpath === '.' ? 'dualflow' : `dualflow${subpath.slice(1)}`
   // Exact names only: 'dualflow/nn' must not match as a prefix of anything else.

@@ -7,6 +7,7 @@
 import { either as E } from 'fp-ts'
 import { ArgumentError, ShapeError, type TensorError } from './errors.js'
 import { allocate } from './kernels/alloc.js'
+import { toString } from './format.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -67,11 +68,11 @@ export const fromData = (data: Float64Array | ReadonlyFloat64Array, shape: Shape
   if (data.length !== n) {
     throw new ShapeError('fromData', [shape], `expected ${n} values for this shape, got ${data.length}`)
   }
-  return { shape: Object.freeze([...shape]), data }
+  return new TensorRecord(Object.freeze([...shape]), data)
 }
 
 /** Internal fast constructor for kernels: no checks, no copies. */
-export const unsafeTensor = (data: Float64Array, shape: Shape): Tensor => ({ shape, data })
+export const unsafeTensor = (data: Float64Array, shape: Shape): Tensor => new TensorRecord(shape, data)
 
 /**
  * A tensor from flat values and a shape; copies the values.
@@ -194,3 +195,35 @@ export const tensor = (nested: NestedArray): Tensor => {
   if (E.isLeft(result)) throw result.left
   return result.right
 }
+
+// ─── instances ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The key Node's `util.inspect` (and so `console.log`) looks up for a custom rendering. Taken with
+ * `Symbol.for`, not from `node:util`, so the core stays free of Node imports; browsers ignore it.
+ */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom')
+
+/**
+ * Internal: what the library's constructors build. A tensor is still the plain record
+ * `{ shape, data }` — those are its only own properties, so `JSON.stringify`, spreading,
+ * `Object.keys` and structural equality (`toEqual`) see exactly that, and a literal
+ * `{ shape, data }` from a user is a tensor too (`isTensor` is structural). The prototype adds one
+ * non-enumerable method, Node's inspect hook, so `console.log(t)` prints `show(t)`. A prototype
+ * rather than a per-object symbol property: the property would be copied by spreads, compared by
+ * equality tests, and would cost every allocation; objects made by one constructor also keep the
+ * kernels' property reads monomorphic. (Only prototype-strict comparisons, like
+ * `assert.deepStrictEqual(t, { shape, data })` or `toStrictEqual`, tell the two apart; compare
+ * `t.shape` and `t.data`, or use `allClose`.)
+ */
+class TensorRecord implements Tensor {
+  constructor(
+    readonly shape: Shape,
+    readonly data: ReadonlyFloat64Array,
+  ) {}
+
+  [inspectCustom](): string {
+    return toString(this)
+  }
+}
+

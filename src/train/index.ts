@@ -5,5 +5,6 @@
 export * from './step.js'
 export * from './fit.js'
 export * from './evaluate.js'
+export * from './predictOne.js'
 export * from './events.js'
 export * from './errors.js'

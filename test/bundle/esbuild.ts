@@ -9,14 +9,15 @@ import { build, type Metafile, type Plugin } from 'esbuild'
 
 const root = new URL('../../', import.meta.url).pathname
 
-const exportsMap: Record<string, { readonly import?: string }> = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).exports
+const exportsMap: Record<string, { readonly import?: string; readonly default?: string }> = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).exports
 
 /** `dualflow/nn` → <root>/src/nn/index.ts, through the package's `exports`; anything else fails. */
 export const publicEntryPoints: Plugin = {
   name: 'dualflow-public-entry-points',
   setup(b) {
     b.onResolve({ filter: /^dualflow(\/.*)?$/ }, ({ path }) => {
-      const target = exportsMap[path === 'dualflow' ? '.' : `.${path.slice('dualflow'.length)}`]?.import
+      const entry = exportsMap[path === 'dualflow' ? '.' : `.${path.slice('dualflow'.length)}`]
+      const target = entry?.import ?? entry?.default
       if (target === undefined) return { errors: [{ text: `${path} is not in dualflow's package.json exports` }] }
       return { path: `${root}${target.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')}` }
     })
