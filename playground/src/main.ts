@@ -80,6 +80,7 @@ let points: { train: [number, number, number][]; test: [number, number, number][
 let lastWeights: DenseWeights[] = []
 let lastNeurons: number[][][] = []
 let trace: Backprop | undefined
+let traceStep = 0
 let current = -1
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
@@ -397,7 +398,7 @@ const renderBackprop = (): void => {
   const f = t.forward
   ui.bpForward.innerHTML = ''
   const lines = [
-    `point (${fmt(t.point[0])}, ${fmt(t.point[1])}), class ${t.label}`,
+    `point (${fmt(t.point[0])}, ${fmt(t.point[1])}), class ${t.label}, with the weights of step ${traceStep}`,
     `forward: features ${fmtArray(f[0] ?? [])}`,
     ...f.slice(1, -1).map((h, i) => `  → hidden ${i + 1} ${fmtArray(h)}`),
     `  → probability of class 1 ${fmtArray(f[f.length - 1] ?? [])}`,
@@ -510,6 +511,7 @@ worker.onmessage = (event: MessageEvent<Response>) => {
     }
     case 'backprop':
       trace = m.result
+      traceStep = m.step
       current = -1
       expose()
       renderBackprop()

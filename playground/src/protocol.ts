@@ -24,6 +24,6 @@ export type Response =
       readonly neurons: number[][][]
       readonly weights: DenseWeights[]
     }
-  | { readonly type: 'backprop'; readonly result: Backprop }
+  | { readonly type: 'backprop'; readonly step: number; readonly result: Backprop }
   | { readonly type: 'prove'; readonly step: number; readonly reports: LawReport[] }
   | { readonly type: 'error'; readonly message: string }

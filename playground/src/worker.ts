@@ -80,7 +80,7 @@ onmessage = (event: MessageEvent<Request>) => {
         return
       case 'backprop':
         if (run === undefined) return
-        post({ type: 'backprop', result: backprop(run, m.point, m.label) })
+        post({ type: 'backprop', step: run.state.step, result: backprop(run, m.point, m.label) })
         return
       case 'prove':
         if (run === undefined) return

@@ -21,7 +21,7 @@ import { extname, join, normalize } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { losses, nn, tensor, traceBackward, vector } from 'dualflow'
 import { lossPoint, start, step } from '../src/engine.js'
-import { parseSettings } from '../src/settings.js'
+import { defaults, formatSettings, parseSettings } from '../src/settings.js'
 
 const started = performance.now()
 const dist = new URL('../dist/', import.meta.url).pathname
@@ -65,6 +65,7 @@ const browser = await chromium.launch({
 })
 
 const problems: string[] = []
+const xorQuery = '?dataset=xor&noise=0&test=0.5&samples=400&features=x1,x2&hidden=4&activation=tanh&optimizer=adam&lr=0.03&l1=0&l2=0&batch=10&key=7&steps=1000'
 const check = async (name: string, body: () => Promise<void>): Promise<void> => {
   const t = performance.now()
   try {
@@ -76,7 +77,6 @@ const check = async (name: string, body: () => Promise<void>): Promise<void> => 
   }
 }
 
-const xorQuery = '?dataset=xor&noise=0&test=0.5&samples=400&features=x1,x2&hidden=4&activation=tanh&optimizer=adam&lr=0.03&l1=0&l2=0&batch=10&key=7&steps=1000'
 
 const trained = async (page: Page, steps: number): Promise<void> => {
   await page.waitForFunction((n) => document.getElementById('step-count')?.textContent === String(n) && document.body.dataset['state'] === 'paused', steps, {
@@ -103,6 +103,12 @@ const colourAt = (page: Page, a: number, b: number): Promise<[number, number, nu
     },
     [a, b] as const,
   )
+
+await check('a link round-trips every setting, and bad values fall back to the defaults', async () => {
+  assert.equal(formatSettings(parseSettings(xorQuery)), xorQuery.replaceAll(',', '%2C'))
+  const odd = parseSettings('?dataset=moons&noise=-1&hidden=4,99&lr=abc&batch=2.5&features=x9&steps=-3&key=12')
+  assert.deepEqual(odd, { ...defaults, key: 12 })
+})
 
 await check('the build holds no Pima table, CSV parser, io-ts or chart code (tree-shaken away)', async () => {
   const built = ['assets'].flatMap((d) => readdirSync(join(dist, d)).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, d, f), 'utf8'))).join('\n')
