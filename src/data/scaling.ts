@@ -14,7 +14,8 @@
  * [n, features] table). A constant column has no spread to divide by: both scalers divide such a
  * column by 1 instead of by 0, so it becomes all zeros (not NaN), and `inverse` still restores it.
  */
-import { ArgumentError, fromData, shapesEqual, ShapeError, sizeOf, type Tensor } from '../tensor/index.js'
+import { ArgumentError, shapesEqual, ShapeError, sizeOf, type Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/Tensor.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -16,6 +16,7 @@ import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/Tensor.js'
 import { checkSameShape, reduce, reductionOf, type LossOptions } from './Loss.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -139,7 +140,7 @@ const oneHot = (op: string, labels: Tensor, n: number, classes: number): Tensor 
   }
   const out = new Float64Array(n * classes)
   for (let i = 0; i < n; i++) out[i * classes + (labelData[i] ?? 0)] = 1
-  return T.fromData(out, [n, classes])
+  return fromData(out, [n, classes])
 }
 
 /** Labels in {−1, 1}, or all in {0, 1} (mapped to {−1, 1}); anything else is an error. */
