@@ -7,7 +7,7 @@ import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
-import { add, div, mul, sub } from './binary.js'
+import { add, div, mul, mulStrongZero, sub } from './binary.js'
 import { where } from './select.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -24,7 +24,11 @@ export interface ElementwiseSpec<P> {
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
-/** An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x). */
+/**
+ * An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x), each a strong-zero
+ * product (`mulStrongZero`): a zero cotangent or tangent gives exactly 0 even where f' is ±∞ or
+ * NaN, and a zero derivative gives exactly 0 whatever the cotangent.
+ */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
   const { name, kernel, derivative, scalarDerivative } = spec
   return {
@@ -33,12 +37,19 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
     vjp: (g, inputs, y, params) => {
       const x = arg(inputs, 0, name)
       if (scalarDerivative !== undefined && T.isTensor(g) && T.isTensor(x) && T.isTensor(y)) {
-        return [T.map3(name, g, x, y, (gi, xi, yi) => gi * scalarDerivative(xi, yi, params))]
+        return [
+          T.map3(name, g, x, y, (gi, xi, yi) => {
+            const d = scalarDerivative(xi, yi, params)
+            const p = gi * d
+            // The strong zero of mulStrongZero, inlined: only a NaN product is looked at again.
+            return p === p || (gi !== 0 && d !== 0) ? p : 0
+          }),
+        ]
       }
-      return [mul(g, derivative(x, y, params))]
+      return [mulStrongZero(g, derivative(x, y, params))]
     },
     jvp: ([t], inputs, y, params) =>
-      t === undefined ? T.zeros(primalTensor(y).shape) : mul(t, derivative(arg(inputs, 0, name), y, params)),
+      t === undefined ? T.zeros(primalTensor(y).shape) : mulStrongZero(t, derivative(arg(inputs, 0, name), y, params)),
   }
 }
 
