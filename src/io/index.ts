@@ -4,7 +4,7 @@
  * of the first problem (`decodeModel`). Browser-safe: file helpers live in `dualflow/node`.
  * Re-exports only.
  */
-export { decodeModel } from './decode.js'
+export { decodeModel, DEFAULT_MAX_ELEMENTS, type DecodeOptions } from './decode.js'
 export { encodeModel, encodeModelObject } from './encode.js'
 export { ModelDecodeError, ModelEncodeError, type ModelDecodeReason } from './errors.js'
 export {
