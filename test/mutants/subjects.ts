@@ -135,6 +135,7 @@ export const primitives: readonly MutationSubject[] = [
     kinds: ['transposed'],
   },
   binary('binaryCrossEntropy', (p, t) => losses.binaryCrossEntropy(p, t), probabilities),
+  binary('binaryCrossEntropy(sigmoid(z)) (on the logits)', (z, t) => losses.binaryCrossEntropy(ad.sigmoid(z), t), probabilities.map(([p, t]) => [T.scale(p, 8), t] as const)),
   binary('binaryCrossEntropyWithLogits', (z, t) => losses.binaryCrossEntropyWithLogits(z, t), probabilities.map(([p, t]) => [T.scale(p, 8), t] as const)),
   binary('mse', (p, t) => losses.mse(p, t), probabilities),
 ]
