@@ -95,7 +95,7 @@ describe('the sealing law holds for every op', () => {
   for (const [name, f] of unary) it(name, () => sealedLaw(name, one(f), name === 'concat' || name === 'ad.softmax' ? ranked : single, { numRuns: 30 }))
 
   const binary: ReadonlyArray<readonly [string, (a: Tensor, b: Tensor) => unknown]> = [
-    ['add', T.add], ['sub', T.sub], ['mul', T.mul], ['div', T.div], ['pow', T.pow], ['maximum', T.maximum], ['minimum', T.minimum],
+    ['add', T.add], ['sub', T.sub], ['mul', T.mul], ['mulStrongZero', T.mulStrongZero], ['div', T.div], ['pow', T.pow], ['maximum', T.maximum], ['minimum', T.minimum],
     ['equal', T.equal], ['less', T.less], ['where', (a, b) => T.where(T.greater(a, T.scalar(0)), a, b)],
     ['map2', (a, b) => T.map2('f', a, b, (x, y) => x + y)], ['ad.add', (a, b) => ad.add(a, b)],
     ['grad of a pair', (a, b) => ad.grad(([x, y]: readonly [ad.Value, ad.Value]) => ad.sum(ad.add(x, y)))([a, b])],
