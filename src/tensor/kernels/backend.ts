@@ -62,6 +62,9 @@ export interface KernelStatus {
 /**
  * Chooses the kernels for every later product (see `KernelChoice`). Results do not depend on it.
  *
+ * @throws {ArgumentError} for a choice other than 'auto', 'js' or 'wasm', and for 'wasm' on an
+ * engine without WebAssembly SIMD.
+ *
  * @example
  * const before = T.kernelsInUse().choice
  * T.useKernels('js')
