@@ -46,9 +46,6 @@ export interface ThreadOptions {
  * @example
  * useThreads()              // e.g. 2 on a two-core machine
  * useThreads({ threads: 1 })  // back to the calling thread only
- *
- * @throws {ArgumentError} when `threads` is not an integer from 1 to 64, the engine has no
- * WebAssembly, or a worker does not start within 10 s
  */
 export const useThreads = ({ threads = os.availableParallelism() }: ThreadOptions = {}): number => {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {

@@ -70,9 +70,6 @@ export interface KernelStatus {
  * T.useKernels('js')
  * T.matmul(T.tensor([[1, 2]]), T.tensor([[3], [4]]))  // [[11]]
  * T.useKernels(before)
- *
- * @throws {ArgumentError} when the choice is not 'auto', 'js' or 'wasm', or 'wasm' is asked of an
- * engine without WebAssembly SIMD
  */
 export const useKernels = (choice: KernelChoice): void => {
   if (choice !== 'auto' && choice !== 'js' && choice !== 'wasm') {
