@@ -20,7 +20,8 @@ const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
 const affineRow = (x: readonly number[], w: Matrix, b?: readonly number[]): number[] =>
   (w[0] ?? []).map((_, j) => x.reduce((s, xi, i) => s + xi * (w[i]?.[j] ?? 0), b?.[j] ?? 0))
 
-interface Weights {
+// A type alias (not an interface) so that it is a ValueTree.
+type Weights = {
   readonly kernel: T.Tensor
   readonly recurrentKernel: T.Tensor
   readonly bias: T.Tensor
