@@ -39,6 +39,7 @@ export {
   type PoolLayerOptions,
 } from './pool.js'
 export { embedding, type EmbeddingOptions } from './embedding.js'
+export { randomShift } from './augment.js'
 export {
   bidirectional,
   gru,
