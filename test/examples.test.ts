@@ -75,3 +75,14 @@ describe('examples that train (--quick)', { timeout: 300_000 }, () => {
     for (const r of Object.values(results)) expect(r.test).toBeGreaterThan(0.5)
   })
 })
+
+describe('convolutional and recurrent examples (--quick)', { timeout: 300_000 }, () => {
+  it('rnn-binary-addition: every held-out 8-bit sum right after two epochs', () => {
+    const s = run('rnn-binary-addition')
+    expect(s['heldOutAccuracy']).toBe(1)
+  })
+  it('cnn-mnist: above 60% test accuracy after one epoch on 1 500 digits', () => {
+    const s = run('cnn-mnist')
+    expect(s['testAccuracy']).toBeGreaterThan(0.6)
+  })
+})

@@ -67,19 +67,6 @@ interface ScanParams {
   readonly reverse: boolean
 }
 
-/** Step t of a stacked tensor: a fresh copy of its slice along axis 0. */
-const stepOf = (x: Tensor, t: number): Tensor => {
-  const inner = T.sizeOf(x.shape.slice(1))
-  return T.fromData(x.data.slice(t * inner, (t + 1) * inner), x.shape.slice(1))
-}
-
-/** Step t of a stacked Value (a slice and a reshape when it is a Dual). */
-const stepOfValue = (x: Value, t: number): Value => {
-  if (!isDual(x)) return stepOf(x, t)
-  const shape = shapeOf(x)
-  return reshape(slice(x, shape.map((_, i) => (i === 0 ? t : 0)), shape.map((d, i) => (i === 0 ? 1 : d))), shape.slice(1))
-}
-
 const plainLeaves = (leaves: Leaves): Tensor[] | undefined => {
   const out: Tensor[] = []
   for (const v of leaves) {
@@ -94,11 +81,12 @@ const closedOverError = (): GradError =>
 
 /** The loop on plain tensors: the final carry and the stacked ys. */
 const loopPlain = (body: FlatBody, init: readonly Tensor[], xs: readonly Tensor[], consts: readonly Tensor[], length: number, reverse: boolean): [Tensor[], Tensor[]] => {
+  const steps = xs.map((x) => T.unstack(x, 0))
   let carry: readonly Tensor[] = init
   const outputs: (readonly Tensor[])[] = new Array<readonly Tensor[]>(length)
   for (let k = 0; k < length; k++) {
     const t = reverse ? length - 1 - k : k
-    const [next, y] = body(carry, xs.map((x) => stepOf(x, t)), consts)
+    const [next, y] = body(carry, steps.map((s) => s[t] ?? T.scalar(0)), consts)
     const nextPlain = plainLeaves(next)
     const yPlain = plainLeaves(y)
     if (nextPlain === undefined || yPlain === undefined) throw closedOverError()
@@ -107,18 +95,18 @@ const loopPlain = (body: FlatBody, init: readonly Tensor[], xs: readonly Tensor[
     outputs[t] = yPlain
   }
   const first = outputs[0] ?? []
-  const ys = first.map((y0, j) => {
-    const inner = y0.data.length
-    const data = new Float64Array(length * inner)
-    outputs.forEach((ys, t) => {
-      const y = ys[j]
-      if (y === undefined || !T.shapesEqual(y.shape, y0.shape)) {
-        throw new GradError('scan', `output ${j} of the body has shape ${T.formatShape(y?.shape ?? [])} at step ${t}, ${T.formatShape(y0.shape)} at step 0`)
-      }
-      data.set(y.data, t * inner)
-    })
-    return T.fromData(data, [length, ...y0.shape])
-  })
+  const ys = first.map((y0, j) =>
+    T.stack(
+      outputs.map((ys, t) => {
+        const y = ys[j]
+        if (y === undefined || !T.shapesEqual(y.shape, y0.shape)) {
+          throw new GradError('scan', `output ${j} of the body has shape ${T.formatShape(y?.shape ?? [])} at step ${t}, ${T.formatShape(y0.shape)} at step 0`)
+        }
+        return y
+      }),
+      0,
+    ),
+  )
   return [[...carry], ys]
 }
 
@@ -197,15 +185,7 @@ const scanPrimitive: Primitive<ScanParams> = {
 }
 
 /** Leaves flattened and joined into one vector. */
-const pack = (leaves: readonly Tensor[]): Tensor => {
-  const data = new Float64Array(leaves.reduce((n, t) => n + t.data.length, 0))
-  let offset = 0
-  for (const t of leaves) {
-    data.set(t.data, offset)
-    offset += t.data.length
-  }
-  return T.fromData(data, [data.length])
-}
+const pack = (leaves: readonly Tensor[]): Tensor => T.concat(leaves.map((t) => T.reshape(t, [-1])), 0)
 
 const packValues = (leaves: Leaves): Value => (leaves.some(isDual) ? concat(leaves.map((v) => reshape(v, [-1])), 0) : pack(leaves.filter(T.isTensor)))
 
@@ -223,7 +203,7 @@ const unpack = (packed: Value, shapes: readonly Shape[]): Value[] => {
 /** Shapes of a step's carry and outputs, from running the body once on plain values. */
 const probe = (body: FlatBody, init: Leaves, xs: Leaves, consts: Leaves, reverse: boolean, length: number): { carry: Shape[]; ys: Shape[] } => {
   const t = reverse ? length - 1 : 0
-  const [carry, ys] = body(init.map(primalTensor), xs.map((x) => stepOf(primalTensor(x), t)), consts.map(primalTensor))
+  const [carry, ys] = body(init.map(primalTensor), xs.map((x) => T.unstack(primalTensor(x), 0)[t] ?? T.scalar(0)), consts.map(primalTensor))
   return { carry: carry.map(shapeOf), ys: ys.map(shapeOf) }
 }
 

@@ -145,7 +145,7 @@ export const orthogonal =
         else out[j * cols + i] = v
       }
     }
-    return T.fromData(out, shape)
+    return T.fromArray(out, shape)
   }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
