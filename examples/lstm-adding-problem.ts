@@ -13,6 +13,7 @@
  *
  *   npx tsx examples/lstm-adding-problem.ts           (the full run)
  *   npx tsx examples/lstm-adding-problem.ts --quick   (a short run: sequences of 10 steps, 5 epochs)
+ *   npx tsx examples/lstm-adding-problem.ts --only gru (one of simpleRnn, lstm, gru)
  */
 import { data, losses, nn, optim, random, report, train, T } from '../src/index.js'
 
@@ -59,10 +60,15 @@ const networks = {
   gru: () => nn.sequential(nn.gru(units), nn.dense(1)),
 } as const
 type Name = keyof typeof networks
+const isName = (s: string | undefined): s is Name => s === 'simpleRnn' || s === 'lstm' || s === 'gru'
+const onlyArgument = process.argv.indexOf('--only')
+const only = onlyArgument >= 0 ? process.argv[onlyArgument + 1] : undefined
+if (only !== undefined && !isName(only)) throw new Error(`--only takes simpleRnn, lstm or gru, got ${only}`)
+const chosen: readonly Name[] = only === undefined ? ['simpleRnn', 'lstm', 'gru'] : [only]
 
 const testMse: Record<string, number> = {}
 const seconds: Record<string, number> = {}
-for (const name of Object.keys(networks) as Name[]) {
+for (const name of chosen) {
   const model = networks[name]()
   console.log(`\n${name}: ${nn.summary(model, [steps, 2]).totalParams} parameters`)
   const start = report.clock()
