@@ -3,7 +3,7 @@
  * examples/cnn-mnist.ts and of LSTM(32) on sequences of 50 steps, dualflow against TensorFlow.js
  * (cpu and wasm) in the same process, from the same initial weights, on the same batches.
  *
- *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/conv-rnn.js [--steps N]
+ *   npm run -s bench:install && rm -rf bench/dist && tsc -p bench && node bench/dist/bench/conv-rnn.js [--steps N]
  *
  * - W7: conv2d(16, 3×3)-relu-maxPool-conv2d(32, 3×3)-relu-maxPool-dense(128)-relu-dense(10),
  *   softmax cross-entropy, Adam 1e-3, batch 32 of 28×28×1 images: training samples/s.

@@ -21,6 +21,8 @@ import type { Layer } from './Layer.js'
  * const x = T.ones([1, 3, 3, 1])
  * layer.apply({}, {}, x, { training: false }).y === x  // true
  * T.sum(ad.primalTensor(layer.apply({}, {}, x, { training: true, key: random.key(3) }).y)).data[0] <= 9  // true
+ * @throws {ArgumentError} (from the tensor module) for a maxShift that is not a non-negative integer
+ * @throws {LayerError} at init for an input that is not an image [height, width, channels]; in training without a key, or on a Dual
  */
 export const randomShift = (maxShift: number): Layer => {
   if (!Number.isInteger(maxShift) || maxShift < 0) throw new T.ArgumentError('randomShift', `maxShift must be a non-negative integer, got ${maxShift}`)

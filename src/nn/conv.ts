@@ -47,7 +47,7 @@ export interface ConvLayerOptions {
  * nn.conv1d(8, 3, { padding: 'same', strides: 2 }).init(random.key(0), [10, 2]).outputShape  // [5, 8]
  */
 export const conv1d = (filters: number, kernelSize: number | readonly [number], options: ConvLayerOptions = {}): Layer =>
-  convLayer(1, filters, typeof kernelSize === 'number' ? [kernelSize] : kernelSize, options)
+  convLayer({ kind: 'conv1d' }, 1, filters, typeof kernelSize === 'number' ? [kernelSize] : kernelSize, options)
 
 /**
  * A 2-D convolution of `filters` outputs over inputs `[height, width, channels]`; params
@@ -57,19 +57,21 @@ export const conv1d = (filters: number, kernelSize: number | readonly [number], 
  * nn.conv2d(32, 3).init(random.key(0), [28, 28, 1]).outputShape  // [26, 26, 32]
  * nn.summary(nn.conv2d(32, 3), [28, 28, 1]).totalParams           // 320
  * nn.conv2d(4, 5).init(random.key(0), [3, 3, 1])  // throws LayerError "conv2d(4, 5×5): window 5×5 does not fit the input 3×3 with padding 'valid' (input [3,3,1])"
+ * @throws {ArgumentError} (from the tensor module) for bad filters, kernel size or padding
+ * @throws {LayerError} at init for an input of the wrong rank or a window that does not fit; at apply for a wrong channel count or kernel
  */
 export const conv2d = (filters: number, kernelSize: number | readonly [number, number], options: ConvLayerOptions = {}): Layer =>
-  convLayer(2, filters, typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize, options)
+  convLayer({ kind: 'conv2d' }, 2, filters, typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize, options)
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 const convLayer = (
+  { kind: op }: { readonly kind: 'conv1d' | 'conv2d' },
   spatial: 1 | 2,
   filters: number,
   window: readonly number[],
   { strides = 1, padding = 'valid', dilationRate = 1, useBias = true, kernelInitializer = glorotUniform, biasInitializer = zeros }: ConvLayerOptions,
 ): Layer => {
-  const op = `conv${spatial}d`
   if (!Number.isInteger(filters) || filters < 1) throw new T.ArgumentError(op, `filters must be a positive integer, got ${filters}`)
   if (window.length !== spatial || window.some((k) => !Number.isInteger(k) || k < 1)) {
     throw new T.ArgumentError(op, `kernelSize must be a positive integer or ${spatial} of them, got ${JSON.stringify(window)}`)

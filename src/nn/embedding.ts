@@ -31,6 +31,8 @@ export interface EmbeddingOptions {
  * const table = { embeddings: tensor([[0, 0], [1, 10], [2, 20]]) }
  * layer.apply(table, {}, tensor([[2, 1]]), { training: false }).y  // [[[2, 20], [1, 10]]]
  * layer.apply(table, {}, tensor([[2, 3]]), { training: false })    // throws LayerError "embedding(3, 2): id 3 at [0,1] is out of range [0, 3)"
+ * @throws {ArgumentError} (from the tensor module) for dimensions that are not positive integers
+ * @throws {LayerError} at apply for an id that is not an integer or out of range (naming its position), or a table of the wrong shape
  */
 export const embedding = (inputDim: number, outputDim: number, { embeddingsInitializer = uniform() }: EmbeddingOptions = {}): Layer => {
   for (const [what, v] of [['inputDim', inputDim], ['outputDim', outputDim]] as const) {

@@ -31,7 +31,7 @@ export interface PoolLayerOptions {
  * @example
  * nn.maxPool1d().init(random.key(0), [10, 3]).outputShape  // [5, 3]
  */
-export const maxPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer => poolLayer('max', 1, [poolSize], options)
+export const maxPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer => poolLayer({ kind: 'maxPool1d' }, 'max', 1, [poolSize], options)
 
 /**
  * Max pooling over `[height, width, channels]` inputs.
@@ -39,16 +39,18 @@ export const maxPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}):
  * @example
  * nn.maxPool2d().init(random.key(0), [26, 26, 32]).outputShape  // [13, 13, 32]
  * nn.maxPool2d(3).init(random.key(0), [2, 2, 1])  // throws LayerError "maxPool2d(3×3): window 3×3 does not fit the input 2×2 with padding 'valid' (input [2,2,1])"
+ * @throws {ArgumentError} (from the tensor module) for a bad pool size or padding
+ * @throws {LayerError} at init for an input of the wrong rank or a window that does not fit
  */
 export const maxPool2d = (poolSize: number | readonly [number, number] = 2, options: PoolLayerOptions = {}): Layer =>
-  poolLayer('max', 2, typeof poolSize === 'number' ? [poolSize, poolSize] : poolSize, options)
+  poolLayer({ kind: 'maxPool2d' }, 'max', 2, typeof poolSize === 'number' ? [poolSize, poolSize] : poolSize, options)
 
 /** Average pooling over `[steps, channels]` inputs. */
-export const avgPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer => poolLayer('avg', 1, [poolSize], options)
+export const avgPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer => poolLayer({ kind: 'avgPool1d' }, 'avg', 1, [poolSize], options)
 
 /** Average pooling over `[height, width, channels]` inputs. */
 export const avgPool2d = (poolSize: number | readonly [number, number] = 2, options: PoolLayerOptions = {}): Layer =>
-  poolLayer('avg', 2, typeof poolSize === 'number' ? [poolSize, poolSize] : poolSize, options)
+  poolLayer({ kind: 'avgPool2d' }, 'avg', 2, typeof poolSize === 'number' ? [poolSize, poolSize] : poolSize, options)
 
 /**
  * The per-channel maximum over all steps: `[steps, channels] → [channels]`.
@@ -56,13 +58,13 @@ export const avgPool2d = (poolSize: number | readonly [number, number] = 2, opti
  * @example
  * nn.globalMaxPool1d().apply({}, {}, tensor([[[1, 5], [3, 2]]]), { training: false }).y  // [[3, 5]]
  */
-export const globalMaxPool1d = (): Layer => globalLayer('max', 1)
+export const globalMaxPool1d = (): Layer => globalLayer({ kind: 'globalMaxPool1d' }, 'max', 1)
 
 /** The per-channel maximum over all positions: `[height, width, channels] → [channels]`. */
-export const globalMaxPool2d = (): Layer => globalLayer('max', 2)
+export const globalMaxPool2d = (): Layer => globalLayer({ kind: 'globalMaxPool2d' }, 'max', 2)
 
 /** The per-channel mean over all steps: `[steps, channels] → [channels]`. */
-export const globalAvgPool1d = (): Layer => globalLayer('avg', 1)
+export const globalAvgPool1d = (): Layer => globalLayer({ kind: 'globalAvgPool1d' }, 'avg', 1)
 
 /**
  * The per-channel mean over all positions: `[height, width, channels] → [channels]`.
@@ -70,7 +72,7 @@ export const globalAvgPool1d = (): Layer => globalLayer('avg', 1)
  * @example
  * nn.globalAvgPool2d().init(random.key(0), [7, 7, 64]).outputShape  // [64]
  */
-export const globalAvgPool2d = (): Layer => globalLayer('avg', 2)
+export const globalAvgPool2d = (): Layer => globalLayer({ kind: 'globalAvgPool2d' }, 'avg', 2)
 
 /**
  * Zeros around the height and width of `[height, width, channels]` inputs: `padding` is one
@@ -80,6 +82,8 @@ export const globalAvgPool2d = (): Layer => globalLayer('avg', 2)
  * @example
  * nn.zeroPadding2d().init(random.key(0), [28, 28, 1]).outputShape                 // [30, 30, 1]
  * nn.zeroPadding2d([[1, 0], [2, 3]]).init(random.key(0), [4, 4, 2]).outputShape   // [5, 9, 2]
+ * @throws {ArgumentError} (from the tensor module) for padding that is not non-negative integers
+ * @throws {LayerError} for an input that is not [height, width, channels]
  */
 export const zeroPadding2d = (padding: number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]] = 1): Layer => {
   const pads = normalizePadding(padding)
@@ -103,8 +107,7 @@ export const zeroPadding2d = (padding: number | readonly [number, number] | read
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const poolLayer = (kind: 'max' | 'avg', spatial: 1 | 2, window: readonly number[], { strides, padding = 'valid' }: PoolLayerOptions): Layer => {
-  const op = `${kind}Pool${spatial}d`
+const poolLayer = ({ kind: op }: { readonly kind: string }, kind: 'max' | 'avg', spatial: 1 | 2, window: readonly number[], { strides, padding = 'valid' }: PoolLayerOptions): Layer => {
   if (window.length !== spatial || window.some((k) => !Number.isInteger(k) || k < 1)) {
     throw new T.ArgumentError(op, `poolSize must be a positive integer or ${spatial} of them, got ${JSON.stringify(window)}`)
   }
@@ -138,8 +141,7 @@ const pooledShape = (name: string, kind: 'max' | 'avg', inputShape: Shape, windo
   }
 }
 
-const globalLayer = (kind: 'max' | 'avg', spatial: 1 | 2): Layer => {
-  const name = `global${kind === 'max' ? 'Max' : 'Avg'}Pool${spatial}d`
+const globalLayer = ({ kind: name }: { readonly kind: string }, kind: 'max' | 'avg', spatial: 1 | 2): Layer => {
   const axes = spatial === 1 ? [1] : [1, 2]
   const expected = spatial === 1 ? '[steps, channels]' : '[height, width, channels]'
   return {

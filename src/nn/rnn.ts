@@ -93,8 +93,10 @@ export type BidirectionalMerge = 'concat' | 'sum' | 'mul' | 'ave'
  * nn.simpleRnn(8).init(random.key(0), [5, 3]).outputShape                              // [8]
  * nn.simpleRnn(8, { returnSequences: true }).init(random.key(0), [5, 3]).outputShape   // [5, 8]
  * nn.simpleRnn(8).init(random.key(0), [3])  // throws LayerError "simpleRnn(8): expects input [time, features] (a batch of sequences [batch, time, features]), got [3]"
+ * @throws {ArgumentError} (from the tensor module) for units that are not a positive integer
+ * @throws {LayerError} at init for an input that is not [time, features]; at apply for an input that is not [batch, time, features], or bad initial states
  */
-export const simpleRnn = (units: number, options: RecurrentOptions = {}): RecurrentLayer => recurrent(simpleCell, units, options)
+export const simpleRnn = (units: number, options: RecurrentOptions = {}): RecurrentLayer => recurrent({ kind: 'simpleRnn' }, simpleCell, units, options)
 
 /**
  * A long short-term memory layer of `units` (Keras gate order i, f, c, o; sigmoid gates, tanh
@@ -103,7 +105,7 @@ export const simpleRnn = (units: number, options: RecurrentOptions = {}): Recurr
  * @example
  * nn.summary(nn.lstm(32), [50, 1]).totalParams  // 4352
  */
-export const lstm = (units: number, options: LstmOptions = {}): RecurrentLayer => recurrent(lstmCell(options.unitForgetBias ?? true), units, options)
+export const lstm = (units: number, options: LstmOptions = {}): RecurrentLayer => recurrent({ kind: 'lstm' }, lstmCell(options.unitForgetBias ?? true), units, options)
 
 /**
  * A gated recurrent unit layer of `units` (Keras gate order z, r, h; `resetAfter` true by default,
@@ -113,7 +115,7 @@ export const lstm = (units: number, options: LstmOptions = {}): RecurrentLayer =
  * nn.summary(nn.gru(32), [50, 1]).totalParams                          // 3360
  * nn.summary(nn.gru(32, { resetAfter: false }), [50, 1]).totalParams  // 3264
  */
-export const gru = (units: number, options: GruOptions = {}): RecurrentLayer => recurrent(gruCell(options.resetAfter ?? true), units, options)
+export const gru = (units: number, options: GruOptions = {}): RecurrentLayer => recurrent({ kind: 'gru' }, gruCell(options.resetAfter ?? true), units, options)
 
 /**
  * Runs a recurrent layer forwards and a copy of it backwards over the same input and merges the
@@ -151,6 +153,16 @@ export const bidirectional = (layer: RecurrentLayer, merge: BidirectionalMerge =
     },
   }
 }
+
+/**
+ * True for the recurrent layers of this module (what `bidirectional` takes).
+ *
+ * @example
+ * nn.isRecurrent(nn.lstm(4))   // true
+ * nn.isRecurrent(nn.dense(4))  // false
+ */
+export const isRecurrent = (layer: Layer): layer is RecurrentLayer =>
+  'call' in layer && 'reversed' in layer && typeof Reflect.get(layer, 'call') === 'function' && typeof Reflect.get(layer, 'reversed') === 'function'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -250,7 +262,7 @@ const gruCell = (resetAfter: boolean): Cell => ({
   spec: { resetAfter },
 })
 
-const recurrent = (cell: Cell, units: number, options: RecurrentOptions): RecurrentLayer => {
+const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units: number, options: RecurrentOptions): RecurrentLayer => {
   const {
     returnSequences = false,
     goBackwards = false,
@@ -259,8 +271,8 @@ const recurrent = (cell: Cell, units: number, options: RecurrentOptions): Recurr
     recurrentInitializer = orthogonal(),
     biasInitializer = zeros,
   } = options
-  if (!Number.isInteger(units) || units < 1) throw new T.ArgumentError(cell.kind, `units must be a positive integer, got ${units}`)
-  const name = `${cell.kind}(${units})`
+  if (!Number.isInteger(units) || units < 1) throw new T.ArgumentError(kind, `units must be a positive integer, got ${units}`)
+  const name = `${kind}(${units})`
   const width = cell.gates * units
   const expected = (shape: Shape): string => expectsInput('[time, features] (a batch of sequences [batch, time, features])', shape)
 
@@ -306,7 +318,7 @@ const recurrent = (cell: Cell, units: number, options: RecurrentOptions): Recurr
     name,
     units,
     stateCount: cell.stateCount,
-    spec: { kind: cell.kind, units, returnSequences, goBackwards, useBias, ...cell.spec },
+    spec: { kind: kind, units, returnSequences, goBackwards, useBias, ...cell.spec },
     init: (key, inputShape) => {
       if (inputShape.length !== 2) throw new LayerError(name, expected(inputShape))
       const [time = 0, features = 0] = inputShape
@@ -321,7 +333,7 @@ const recurrent = (cell: Cell, units: number, options: RecurrentOptions): Recurr
     },
     apply: (params, state, x) => ({ y: call(params, x).output, state }),
     call,
-    reversed: () => recurrent(cell, units, { ...options, goBackwards: !goBackwards }),
+    reversed: () => recurrent({ kind }, cell, units, { ...options, goBackwards: !goBackwards }),
   }
 }
 

@@ -28,6 +28,7 @@ import { windowGeometry, windowOutputShape, type ConvOptions, type WindowGeometr
  * @example
  * T.conv(T.tensor([[[1], [2], [3]]]), T.tensor([[[1]], [[10]]]))  // [[[21], [32]]]
  * T.conv(T.zeros([1, 2, 1]), T.zeros([3, 1, 1]))  // throws ShapeError "conv1d: [1,2,1] x [3,1,1]: window 3 does not fit the input 2 with padding 'valid'"
+ * @throws {ShapeError} for mismatched shapes or a window that does not fit (see convGeometry)
  */
 export const conv = (x: Tensor, kernel: Tensor, options: ConvOptions = {}): Tensor => {
   const g = convGeometry(x.shape, kernel.shape, options)
@@ -94,6 +95,8 @@ export const convBackpropFilter = (x: Tensor, g: Tensor, kernelShape: Shape, opt
 /**
  * The geometry of a convolution of an input of `inputShape` with a kernel of `kernelShape`;
  * throws a `ShapeError` naming `conv1d`/`conv2d` (or `op`) and both shapes when they do not fit.
+ * @throws {ShapeError} for an input that is not [n, (h,) w, c], a kernel of the wrong rank or channel count, or a window that does not fit
+ * @throws {ArgumentError} for strides, dilation or padding that are not positive (non-negative for pads) integers
  */
 export const convGeometry = (inputShape: Shape, kernelShape: Shape, { strides = 1, dilation = 1, padding = 'valid' }: ConvOptions = {}, op?: string): WindowGeometry => {
   const spatial = inputShape.length - 2

@@ -1,6 +1,8 @@
 /**
  * tensor — immutable n-d arrays of float64 values and the plain kernels over them.
  * Re-exports only.
+ *
+ * @module dualflow/tensor
  */
 export * from './Tensor.js'
 export * from './errors.js'
@@ -14,3 +16,4 @@ export * from './window.js'
 export * from './conv.js'
 export * from './pool.js'
 export * from './translate.js'
+export { useKernels, kernelsInUse, type KernelChoice, type KernelStatus } from './kernels/backend.js'

@@ -21,6 +21,7 @@ import { windowGeometry, windowOutputShape, type PerAxis, type PoolOptions, type
  *
  * @example
  * T.maxPool(T.tensor([[[1], [3], [2], [2]]]), 2)  // [[[3], [2]]]
+ * @throws {ShapeError} for an input of the wrong rank or a window that does not fit
  */
 export const maxPool = (x: Tensor, poolSize: PerAxis, options: PoolOptions = {}): Tensor => {
   const g = poolGeometry('maxPool', x.shape, poolSize, options)
@@ -58,6 +59,7 @@ export const avgPool = (x: Tensor, poolSize: PerAxis, options: PoolOptions = {})
 /**
  * The adjoint of `avgPool`: an output cotangent g spread evenly over each window's non-padded
  * entries of an input of `inputShape` (overlapping windows add up).
+ * @throws {ShapeError} for a cotangent that does not have the pooled shape of inputShape
  */
 export const avgPoolTranspose = (g: Tensor, inputShape: Shape, poolSize: PerAxis, options: PoolOptions = {}): Tensor => {
   const geometry = poolGeometry('avgPoolTranspose', inputShape, poolSize, options)
@@ -72,6 +74,8 @@ export const avgPoolTranspose = (g: Tensor, inputShape: Shape, poolSize: PerAxis
  * The geometry of a pooling window over `inputShape`; throws a `ShapeError` naming
  * `maxPool1d`/`avgPool2d`… and the shapes when it does not fit, or when padding on some side is as
  * large as the window (a window could then lie wholly in the padding).
+ * @throws {ShapeError} for an input that is not [n, (h,) w, c] or a window that does not fit
+ * @throws {ArgumentError} for explicit padding as large as the window, or bad sizes or strides
  */
 export const poolGeometry = (op: string, inputShape: Shape, poolSize: PerAxis, { strides, padding = 'valid' }: PoolOptions = {}): WindowGeometry => {
   const spatial = inputShape.length - 2

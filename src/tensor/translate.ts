@@ -14,6 +14,8 @@ import { unsafeTensor, type Tensor } from './Tensor.js'
  *
  * @example
  * T.toArray(T.translate(T.tensor([[[[1], [2]], [[3], [4]]]]), [[1, -1]]))  // [[[[0], [0]], [[2], [0]]]]
+ * @throws {ShapeError} for images that are not [n, height, width, channels]
+ * @throws {ArgumentError} for a missing offset or an offset that is not an integer
  */
 export const translate = (images: Tensor, offsets: readonly (readonly [number, number])[]): Tensor => {
   if (images.shape.length !== 4) throw new ShapeError('translate', [images.shape], 'expects images [n, height, width, channels]')

@@ -84,6 +84,8 @@ export const samePadding = (size: number, window: number, stride: number, dilati
  * Resolves a window over the spatial axes of `inputShape` (`[n, w, c]` or `[n, h, w, c]`); throws
  * a `ShapeError` naming `op` and the shapes when the input has the wrong rank or the window does
  * not fit. `shapes` are the shapes the message shows (the input and, for a convolution, the kernel).
+ * @throws {ShapeError} for an input without 1 or 2 spatial axes, or a window that does not fit
+ * @throws {ArgumentError} for window sizes, strides, dilation or padding that are not positive (pads: non-negative) integers
  */
 export const windowGeometry = (
   op: string,
