@@ -92,3 +92,22 @@ describe('examples that train (--quick)', { timeout: 300_000 }, () => {
     for (const r of Object.values(results)) expect(r.test).toBeGreaterThan(0.5)
   })
 })
+
+describe('convolutional and recurrent examples (--quick)', { timeout: 300_000 }, () => {
+  it('rnn-binary-addition: every held-out 8-bit sum right after two epochs', () => {
+    const s = run('rnn-binary-addition')
+    expect(s['heldOutAccuracy']).toBe(1)
+  })
+  it('lstm-adding-problem: on 10-step sequences the LSTM and the GRU beat a quarter of the baseline, and both beat the SimpleRNN', () => {
+    const s = run('lstm-adding-problem')
+    const mse = s['testMse'] as Record<string, number>
+    const quarter = (s['baseline'] as number) / 4
+    expect(mse['lstm']).toBeLessThan(quarter)
+    expect(mse['gru']).toBeLessThan(quarter)
+    expect(mse['simpleRnn']).toBeGreaterThan(Math.max(mse['lstm'] ?? 0, mse['gru'] ?? 0))
+  })
+  it('cnn-mnist: above 60% test accuracy after one epoch on 1 500 digits', () => {
+    const s = run('cnn-mnist')
+    expect(s['testAccuracy']).toBeGreaterThan(0.6)
+  })
+})

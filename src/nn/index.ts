@@ -27,6 +27,34 @@ export { dropout } from './dropout.js'
 export { batchNorm, type BatchNormOptions } from './batchNorm.js'
 export { layerNorm, type LayerNormOptions } from './layerNorm.js'
 export { flatten } from './flatten.js'
+export { conv1d, conv2d, type ConvLayerOptions } from './conv.js'
+export {
+  avgPool1d,
+  avgPool2d,
+  globalAvgPool1d,
+  globalAvgPool2d,
+  globalMaxPool1d,
+  globalMaxPool2d,
+  maxPool1d,
+  maxPool2d,
+  zeroPadding2d,
+  type PoolLayerOptions,
+} from './pool.js'
+export { embedding, type EmbeddingOptions } from './embedding.js'
+export { randomShift } from './augment.js'
+export {
+  bidirectional,
+  gru,
+  isRecurrent,
+  lstm,
+  simpleRnn,
+  type BidirectionalMerge,
+  type GruOptions,
+  type LstmOptions,
+  type RecurrentLayer,
+  type RecurrentOptions,
+  type RecurrentResult,
+} from './rnn.js'
 export { countOf, summary, type Summary, type SummaryRow } from './summary.js'
 export {
   constant,
@@ -39,10 +67,12 @@ export {
   lecunUniform,
   normal,
   ones,
+  orthogonal,
   uniform,
   zeros,
   type Fans,
   type Initializer,
   type NormalInitializerOptions,
+  type OrthogonalInitializerOptions,
   type UniformInitializerOptions,
 } from './init.js'
