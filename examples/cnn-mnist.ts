@@ -18,6 +18,9 @@ import { data, losses, metrics, nn, optim, random, report, train, T } from '../s
 import { saveHistoryCharts } from '../src/node/index.js'
 
 const quick = process.argv.includes('--quick')
+const outArgument = process.argv.indexOf('--out')
+// Charts go to --out DIR (default ./out); the test suite passes a temporary directory.
+const outDir = outArgument >= 0 ? (process.argv[outArgument + 1] ?? 'out') : 'out'
 const epochs = quick ? 1 : 15
 const batchSize = 32
 
@@ -69,6 +72,6 @@ const seconds = report.clock() - start
 const scores = train.predict(model, result.params, result.state, testSet.x)
 const testAccuracy = metrics.accuracy.compute(scores, testSet.y)
 console.log(`\nTest accuracy: ${(testAccuracy * 100).toFixed(2)}% after ${epochs} epoch${epochs > 1 ? 's' : ''} in ${seconds.toFixed(0)} s (the MLP of mnist.ts: 95.15%)`)
-const paths = await saveHistoryCharts('out', 'cnn-mnist', result.history)
+const paths = await saveHistoryCharts(outDir, 'cnn-mnist', result.history)
 console.log(`Loss and accuracy charts (training and test) written to ${paths.join(' and ')}`)
 console.log(JSON.stringify({ example: 'cnn-mnist', epochs, trainCount: trainSet.x.shape[0], testAccuracy, seconds, quick }))
