@@ -50,3 +50,12 @@ describe('README: checking your own gradient', () => {
     expect(cause).toMatch(/gradient = finite differences fails/)
   })
 })
+
+describe('README: images', () => {
+  it('every image it shows is in the repository', async () => {
+    const { existsSync } = await import('node:fs')
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1] ?? '')
+    expect(images.length).toBeGreaterThanOrEqual(3)
+    expect(images.filter((path) => !existsSync(new URL(`../${path}`, import.meta.url)))).toEqual([])
+  })
+})

@@ -20,7 +20,7 @@
  * so a key such as `__proto__` in the file can only be reported, never reach a prototype. Values are
  * the file's bytes read as little-endian float64, so they are bit-identical to what was saved.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import type * as t from 'io-ts'
 import { fromData, type Shape, type Tensor } from '../tensor/Tensor.js'
 import { ArgumentError } from '../tensor/errors.js'

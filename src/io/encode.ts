@@ -6,7 +6,7 @@
  * the decoder uses (`model.init(key(0), inputShape)`), so every file it writes loads back into the
  * same model. Values that do not fit the model are misuse and are thrown as a ModelEncodeError.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import { formatShape } from '../tensor/errors.js'
 import { shapesEqual } from '../tensor/shape.js'
 import { sizeOf, type Shape, type Tensor } from '../tensor/Tensor.js'

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto'
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import type { ValueTree } from '../ad/index.js'
 import { decodeModel } from '../io/decode.js'
 import { restoreModel, type RestoredModel, type RestoreOptions } from '../io/restore.js'

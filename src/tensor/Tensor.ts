@@ -4,7 +4,7 @@
  * A scalar has shape `[]` and one element. No function ever writes into a tensor it did not just
  * allocate: the data type is read-only, and `laws/purity.ts` checks the contract at run time.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import { ArgumentError, ShapeError, type TensorError } from './errors.js'
 import { allocate } from './kernels/alloc.js'
 import { toString } from './format.js'
