@@ -9,6 +9,7 @@
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate } from '../tensor/kernels/alloc.js'
+import { unsafeTensor } from '../tensor/Tensor.js'
 import * as tree from '../tree/index.js'
 import { flatLists } from '../tree/flat.js'
 import type { Tree } from '../tree/index.js'
@@ -50,9 +51,9 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
     const buffers = Array.from({ length: outputs }, () => allocate(n))
     kernel(xs.map((x) => x.data), buffers)
     buffers.forEach((b, i) => {
-      if (i > 0) extra[i - 1]?.push(T.unsafeTensor(b, first.shape))
+      if (i > 0) extra[i - 1]?.push(unsafeTensor(b, first.shape))
     })
-    return T.unsafeTensor(buffers[0] ?? new Float64Array(n), first.shape)
+    return unsafeTensor(buffers[0] ?? new Float64Array(n), first.shape)
   }
   const flat = flatLists(trees)
   if (flat !== undefined) {
@@ -71,7 +72,7 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
       for (let o = 0; o < outputs; o++) {
         const list = results[o]
         const b = buffers[o]
-        if (list !== undefined && b !== undefined) list[i] = T.unsafeTensor(b, first.shape)
+        if (list !== undefined && b !== undefined) list[i] = unsafeTensor(b, first.shape)
       }
     }
     return results.map((r) => Object.freeze(r))

@@ -89,6 +89,7 @@ const checkDataset = (name: string, ds: Dataset): void => {
   if (ds.x.shape.length === 0 || ds.y.shape.length === 0 || rowsOf(ds.x) !== rowsOf(ds.y)) {
     throw new TrainError(name, `x ${T.formatShape(ds.x.shape)} and y ${T.formatShape(ds.y.shape)} must have the same number of rows`)
   }
+  if (rowsOf(ds.x) === 0) throw new TrainError(name, `the data is empty (x ${T.formatShape(ds.x.shape)}, y ${T.formatShape(ds.y.shape)}): there is nothing to train on`)
   checkFinite(`${name}.x`, ds.x)
   checkFinite(`${name}.y`, ds.y)
 }
