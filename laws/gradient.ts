@@ -19,7 +19,7 @@ import * as ad from '../src/ad/index.js'
 import type { Value, ValueTree } from '../src/ad/index.js'
 import * as T from '../src/tensor/index.js'
 import type { Tensor } from '../src/tensor/index.js'
-import { flattenValues } from '../src/ad/valueTree.js'
+import * as tree from '../src/tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -54,12 +54,12 @@ export type Differentiable<X> = (x: X) => Value
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const leavesOf = (tree: unknown): Tensor[] => flattenValues('law', tree).leaves.map(ad.primalTensor)
+const leavesOf = (t: unknown): Tensor[] => tree.flatten(tree.asTree('law', t, ad.valueLeaf), ad.valueLeaf).leaves.map(ad.primalTensor)
 
-const rebuildLike = <X>(template: X, leaves: readonly Tensor[]): X => {
-  const flat = flattenValues('law', template)
+const rebuildLike = <X extends ValueTree>(template: X, leaves: readonly Tensor[]): X => {
+  const flat = tree.flatten(template, ad.valueLeaf)
   // The tree is rebuilt from the template's own flattening: same structure as X.
-  return flat.rebuild(leaves) as X
+  return tree.unflatten(flat.treedef, leaves) as X
 }
 
 const inner = (a: readonly Tensor[], b: readonly Tensor[]): number => {

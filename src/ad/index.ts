@@ -2,7 +2,7 @@
  * ad — automatic differentiation: Dual values, primitives with their derivative rules, and
  * grad / valueAndGrad / vjp / jvp. Re-exports only.
  */
-export { isDual, primalTensor, shapeOf, type Dual, type Operand, type Trace, type Value } from './Dual.js'
+export { isDual, isValue, primalTensor, shapeOf, valueLeaf, type Dual, type Operand, type Trace, type Value, type ValueTree } from './Dual.js'
 export * from './errors.js'
 export { bind, type BinaryOp, type Primitive, type UnaryOp } from './primitive.js'
 export { elementwisePrimitive, type ElementwiseSpec } from './primitives/unary.js'
@@ -16,4 +16,3 @@ export * from './composite/softmax.js'
 export * from './reverse.js'
 export * from './forward.js'
 export * from './custom.js'
-export type { ValueTree } from './valueTree.js'

@@ -22,9 +22,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
-import { fromData, type Shape, type Tensor } from '../tensor/Tensor.js'
-import { ArgumentError } from '../tensor/errors.js'
-import { shapesEqual } from '../tensor/shape.js'
+import { fromData, type Shape, type Tensor } from '../tensor/index.js'
+import { ArgumentError } from '../tensor/index.js'
+import { shapesEqual } from '../tensor/index.js'
 import { unflatten } from '../tree/index.js'
 import { key } from '../random/index.js'
 import { ModelDecodeError, type ModelDecodeReason } from './errors.js'

@@ -7,9 +7,9 @@
  * same model. Values that do not fit the model are misuse and are thrown as a ModelEncodeError.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { formatShape } from '../tensor/errors.js'
-import { shapesEqual } from '../tensor/shape.js'
-import { sizeOf, type Shape, type Tensor } from '../tensor/Tensor.js'
+import { formatShape } from '../tensor/index.js'
+import { shapesEqual } from '../tensor/index.js'
+import { sizeOf, type Shape, type Tensor } from '../tensor/index.js'
 import type { ValueTree } from '../ad/index.js'
 import { isTree, leaves } from '../tree/index.js'
 import { ModelEncodeError } from './errors.js'

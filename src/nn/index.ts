@@ -4,12 +4,8 @@
  * Re-exports only.
  */
 export {
+  checkBatched,
   childContext,
-  identity,
-  input,
-  parallel,
-  residual,
-  sequential,
   type Applied,
   type ApplyContext,
   type Initialized,
@@ -17,12 +13,21 @@ export {
   type Layer,
   type LayerSpec,
   type Merge,
+  type NoParams,
+  type NoState,
+  type Params,
+  type ParamsOf,
+  type ParamsOfAll,
+  type PlainParams,
+  type StateOf,
+  type StatesOfAll,
 } from './Layer.js'
+export { identity, input, parallel, residual, sequential } from './combinators.js'
 export { LayerError } from './errors.js'
-export { dense, type DenseOptions } from './dense.js'
-export { elu, gelu, leakyRelu, relu, sigmoid, softmax, softplus, step, stepStraightThrough, tanh } from './activations.js'
+export { dense, type DenseKernelOnly, type DenseMaybeBias, type DenseOptions, type DenseParams } from './dense.js'
+export { elu, gelu, leakyRelu, relu, sigmoid, softmax, softplus, step, stepStraightThrough, tanh, type Activation } from './activations.js'
 export { dropout } from './dropout.js'
-export { batchNorm, type BatchNormOptions } from './batchNorm.js'
+export { batchNorm, type BatchNormOptions, type BatchNormState, type NormParams } from './batchNorm.js'
 export { layerNorm, type LayerNormOptions } from './layerNorm.js'
 export { flatten } from './flatten.js'
 export { countOf, summary, type Summary, type SummaryRow } from './summary.js'

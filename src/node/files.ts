@@ -16,10 +16,10 @@ import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type { ValueTree } from '../ad/index.js'
-import { decodeModel } from '../io/decode.js'
-import { encodeModel } from '../io/encode.js'
-import { ModelDecodeError } from '../io/errors.js'
-import type { SavableModel, SavedModel } from '../io/SavedModel.js'
+import { decodeModel } from '../io/index.js'
+import { encodeModel } from '../io/index.js'
+import { ModelDecodeError } from '../io/index.js'
+import type { SavableModel, SavedModel } from '../io/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -3,13 +3,12 @@
  * is created: the ops take the plain-kernel path, so prediction pays nothing for differentiation.
  */
 import * as ad from '../ad/index.js'
-import type { Dataset } from '../data/Dataset.js'
+import type { Dataset } from '../data/index.js'
+import type { Loss } from '../losses/index.js'
 import type { Metric } from '../metrics/index.js'
-import type { Layer } from '../nn/index.js'
+import type { Layer, Params } from '../nn/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
-import type { Tree } from '../tree/index.js'
-import type { Loss } from './step.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -35,7 +34,7 @@ export interface Evaluation {
  * const { params, state } = model.init(random.key(0), [2])
  * train.predict(model, params, state, tensor([[1, 2], [3, 4]]))  // [[1.5], [3.5]]
  */
-export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { batchSize }: PredictOptions = {}): Tensor => {
+export const predict = <P, S>(model: Layer<P, S>, params: Params<P>, state: S, x: Tensor, { batchSize }: PredictOptions = {}): Tensor => {
   const n = x.shape[0] ?? 0
   const size = batchSize ?? n
   if (!Number.isInteger(size) || size <= 0) throw new T.ArgumentError('predict', `batchSize must be a positive integer, got ${size}`)
@@ -53,10 +52,10 @@ export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { ba
 }
 
 /** Loss and metrics of the model on a dataset, in inference mode. */
-export const evaluate = (
-  model: Layer,
-  params: Tree,
-  state: Tree,
+export const evaluate = <P, S>(
+  model: Layer<P, S>,
+  params: Params<P>,
+  state: S,
   data: Dataset,
   metrics: readonly Metric[],
   options: PredictOptions & { readonly loss?: Loss } = {},

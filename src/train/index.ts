@@ -4,6 +4,7 @@
  */
 export * from './step.js'
 export * from './fit.js'
+export * from './epoch.js'
 export * from './evaluate.js'
 export * from './events.js'
 export * from './errors.js'

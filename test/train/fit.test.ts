@@ -130,10 +130,10 @@ describe('evaluate and predict', () => {
     }
     const model = nn.sequential(nn.dense(2), spy, nn.dense(1))
     const { params, state } = model.init(random.key(0), [2])
-    const y = train.predict(model, params as tree.Tree, state as tree.Tree, data.gates.xor.x)
+    const y = train.predict(model, params, state, data.gates.xor.x)
     expect(ad.isDual(y)).toBe(false)
     expect(sawDual).toBe(false)
-    expect(train.predict(model, params as tree.Tree, state as tree.Tree, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
+    expect(train.predict(model, params, state, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
   })
   it('evaluate gives the loss and metrics', () => {
     const { params, state } = train.fit(xorModel, data.gates.xor, xorOptions(3, 5))
