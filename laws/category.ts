@@ -22,6 +22,7 @@ import * as nn from '../src/nn/index.js'
 import type { ApplyContext, Layer } from '../src/nn/index.js'
 import type { ValueTree } from '../src/ad/index.js'
 import * as ad from '../src/ad/index.js'
+import { valueLeaf } from '../src/ad/extend.js'
 import * as random from '../src/random/index.js'
 import type { Key } from '../src/random/index.js'
 import * as T from '../src/tensor/index.js'
@@ -65,7 +66,7 @@ const run = (layer: Layer, params: ValueTree, state: Tree, x: Tensor, ctx: Apply
   return { y: ad.primalTensor(out.y), state: leavesOf(out.state) }
 }
 
-const leavesOf = (t: ValueTree): Tensor[] => tree.flatten(t, ad.valueLeaf).leaves.map(ad.primalTensor)
+const leavesOf = (t: ValueTree): Tensor[] => tree.flatten(t, valueLeaf).leaves.map(ad.primalTensor)
 
 /** Indices of the first differing element, or '' when both are bit-identical (NaN equals NaN). */
 const firstDifference = (a: readonly Tensor[], b: readonly Tensor[]): string => {

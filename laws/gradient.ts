@@ -16,6 +16,7 @@
  */
 import fc from 'fast-check'
 import * as ad from '../src/ad/index.js'
+import { valueLeaf } from '../src/ad/extend.js'
 import type { Value, ValueTree } from '../src/ad/index.js'
 import * as T from '../src/tensor/index.js'
 import type { Tensor } from '../src/tensor/index.js'
@@ -54,10 +55,10 @@ export type Differentiable<X> = (x: X) => Value
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const leavesOf = (t: unknown): Tensor[] => tree.flatten(tree.asTree('law', t, ad.valueLeaf), ad.valueLeaf).leaves.map(ad.primalTensor)
+const leavesOf = (t: unknown): Tensor[] => tree.flatten(tree.asTree('law', t, valueLeaf), valueLeaf).leaves.map(ad.primalTensor)
 
 const rebuildLike = <X extends ValueTree>(template: X, leaves: readonly Tensor[]): X => {
-  const flat = tree.flatten(template, ad.valueLeaf)
+  const flat = tree.flatten(template, valueLeaf)
   // The tree is rebuilt from the template's own flattening: same structure as X.
   return tree.unflatten(flat.treedef, leaves) as X
 }

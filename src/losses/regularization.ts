@@ -11,6 +11,7 @@
  */
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
+import { valueLeaf } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import * as tree from '../tree/index.js'
 
@@ -40,7 +41,7 @@ export const l2 = (params: ValueTree, weight: number): Value => penalty('l2', pa
 const penalty = (op: string, params: ValueTree, weight: number, term: (x: Value) => Value): Value => {
   if (!(Number.isFinite(weight) && weight >= 0)) throw new T.ArgumentError(op, `weight must be a finite number >= 0, got ${weight}`)
   let total: Value | undefined
-  for (const leaf of tree.flatten(tree.asTree(op, params, ad.valueLeaf), ad.valueLeaf).leaves) {
+  for (const leaf of tree.flatten(tree.asTree(op, params, valueLeaf), valueLeaf).leaves) {
     if (ad.shapeOf(leaf).length < 2) continue
     const s = ad.sum(term(leaf))
     total = total === undefined ? s : ad.add(total, s)

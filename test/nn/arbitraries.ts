@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check'
 import * as arb from '../../laws/arbitraries.js'
-import { isDual, primalTensor, valueLeaf, type Value, type ValueTree } from '../../src/ad/index.js'
+import { isDual, primalTensor, type Value, type ValueTree } from '../../src/ad/index.js'
+import { valueLeaf } from '../../src/ad/extend.js'
 import * as tree from '../../src/tree/index.js'
 import type { ApplyContext, Layer } from '../../src/nn/index.js'
 import * as random from '../../src/random/index.js'
