@@ -36,7 +36,7 @@ export function jvp(f: (...args: never[]) => unknown, x: ValueTree, v: ValueTree
   const trace = newTrace('forward', level)
   const inputs = primal.leaves.map((leaf, i) => forwardInput(trace, leaf, tangent.leaves[i] ?? T.zeros(shapeOf(leaf))))
   const output: unknown = Reflect.apply(f, undefined, [tree.unflatten(primal.treedef, inputs), ...rest])
-  const out = tree.flatten(tree.asTree('jvp', output, valueLeaf), valueLeaf)
+  const out = tree.flatten(output, valueLeaf)
   const ours = (leaf: Value): boolean => isDual(leaf) && leaf.trace === trace
   const values = out.leaves.map((leaf) => (isDual(leaf) && ours(leaf) ? leaf.primal : leaf))
   const tangents = out.leaves.map((leaf) => (isDual(leaf) && ours(leaf) ? (leaf.tangent ?? T.zeros(shapeOf(leaf))) : T.zeros(shapeOf(leaf))))

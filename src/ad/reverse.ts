@@ -83,6 +83,9 @@ interface Recorded {
   readonly output: unknown
 }
 
+/** The trees ad builds live for one call (the function's argument) or are handed back as results, as before: not frozen. */
+const UNFROZEN = { freeze: false } as const
+
 /** The leaves (Values) and structure of a tree the AD API was given; a TreeError names the path of anything else. */
 const flattenValues = (x: ValueTree): tree.Flattened<Value, ValueTree> => tree.flatten(x, valueLeaf)
 
@@ -105,7 +108,7 @@ const record = (f: (...args: never[]) => unknown, x: ValueTree, rest: readonly u
     inputIds[i] = d.id
     inputShapes[i] = shapeOf(leaf)
   }
-  const output = Reflect.apply(f, undefined, [tree.unflatten(flat.treedef, inputs), ...rest])
+  const output = Reflect.apply(f, undefined, [tree.unflatten(flat.treedef, inputs, UNFROZEN), ...rest])
   return { trace, inputIds, inputShapes, treedef: flat.treedef, output }
 }
 
@@ -114,7 +117,7 @@ const primalAt = (trace: Trace, v: Value): Value => (isDual(v) && v.trace === tr
 
 /** Gradients of the inputs from a finished backward pass (zeros where no cotangent arrived). */
 const inputGradients = (r: Recorded, cotangents: readonly (Value | undefined)[]): ValueTree =>
-  tree.unflatten(r.treedef, r.inputIds.map((id, i) => cotangents[id] ?? T.zeros(r.inputShapes[i] ?? [])))
+  tree.unflatten(r.treedef, r.inputIds.map((id, i) => cotangents[id] ?? T.zeros(r.inputShapes[i] ?? [])), UNFROZEN)
 
 const scalarOutput = (op: string, r: Recorded): Value => {
   const y = r.output
@@ -195,8 +198,11 @@ export function valueAndGradWithAux(f: (...args: never[]) => readonly [Value, Va
     if (pair === undefined) throw new GradError('valueAndGradWithAux', 'the function must return [value, aux]')
     const y = scalarOutput('valueAndGradWithAux', { ...r, output: pair.value })
     // The aux tree keeps its structure; only this trace's Duals are replaced by their primals.
-    const aux = tree.map(tree.asTree('valueAndGradWithAux', pair.aux, valueLeaf), (v: Value) => primalAt(r.trace, v), valueLeaf)
-    return [[primalAt(r.trace, y), aux], gradientOf(r, y)]
+    const aux = tree.flatten(pair.aux, valueLeaf)
+    const primals = aux.leaves.map((v) => primalAt(r.trace, v))
+    // Rebuilt only when it held this trace's Duals; otherwise the aux is returned as it came.
+    const plainAux = primals.every((v, i) => v === aux.leaves[i]) ? pair.aux : tree.unflatten(aux.treedef, primals)
+    return [[primalAt(r.trace, y), plainAux], gradientOf(r, y)]
   }
 }
 
@@ -217,7 +223,7 @@ export function vjp<X extends ValueTree, Y extends ValueTree, R extends unknown[
 ): readonly [Y, (cotangent: Y) => X]
 export function vjp(f: (...args: never[]) => unknown, x: ValueTree, ...rest: unknown[]): readonly [ValueTree, (cotangent: never) => ValueTree] {
   const r = record(f, x, rest)
-  const out = flattenValues(tree.asTree('vjp', r.output, valueLeaf))
+  const out = tree.flatten(r.output, valueLeaf)
   const primal = tree.unflatten(out.treedef, out.leaves.map((leaf) => primalAt(r.trace, leaf)))
   const pullback = (cotangent: ValueTree): ValueTree => {
     const ct = flattenValues(cotangent)

@@ -45,11 +45,12 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
   const results: Tensor[][] = []
   for (let o = 0; o < outputs; o++) results.push(new Array<Tensor>(n))
   const inputs = new Array<ReadonlyFloat64Array>(lists.length)
+  const write = (buffers: readonly Float64Array[]): void => kernel(inputs, buffers)
   for (let i = 0; i < n; i++) {
     const first = lists[0]?.[i]
     if (first === undefined) throw arityError('fusedLeaves')
     for (let t = 0; t < lists.length; t++) inputs[t] = (lists[t]?.[i] ?? first).data
-    const made = fromKernel(first.shape, outputs, (buffers) => kernel(inputs, buffers))
+    const made = fromKernel(first.shape, outputs, write)
     for (let o = 0; o < outputs; o++) {
       const list = results[o]
       const t = made[o]

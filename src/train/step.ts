@@ -90,6 +90,7 @@ export const initialTrainState = <O, P extends Tree, S>(params: P, modelState: S
  * both weights are 0.
  */
 export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regularization): Value | undefined => {
+  if (w1 === 0 && w2 === 0) return undefined
   const terms = [w1 === 0 ? undefined : l1(params, w1), w2 === 0 ? undefined : l2(params, w2)].filter((t): t is Value => t !== undefined)
   return terms.reduce<Value | undefined>((total, t) => (total === undefined ? t : ad.add(total, t)), undefined)
 }
@@ -111,7 +112,7 @@ export const flatStep =
   (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
     const out = lossAndGradient(model, treedef, options, ts, batch)
     const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
-    return { ...next(ts, out, optimizerState), params: applyUpdates(ts.params, updates) }
+    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
 
 /**
@@ -130,10 +131,13 @@ export const trainStep =
     const { leaves, treedef } = tree.flatten(ts.params)
     const out = lossAndGradient(model, treedef, options, { ...ts, params: leaves }, batch)
     const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
-    return { ...next(ts, out, optimizerState), params: applyUpdates(ts.params, updates) }
+    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** The model's parameters are rebuilt for one forward pass: not frozen (freezing costs time per step). */
+const UNFROZEN = { freeze: false } as const
 
 interface StepOutcome<S> {
   readonly loss: number
@@ -154,22 +158,26 @@ const lossAndGradient = <O, P, S extends Tree>(
   batch: Dataset,
 ): StepOutcome<S> => {
   const ctx = { training: true, key: random.foldIn(ts.key, ts.step % 0x100000000) }
-  const objective = (leaves: readonly Value[]): readonly [Value, { readonly state: S; readonly predictions: Value }] => {
-    const { y, state } = model.apply(tree.unflatten(treedef, leaves), ts.modelState, batch.x, ctx)
+  // The model's output, kept from the one forward pass for metrics (the objective runs once).
+  let predictions: Value = batch.y
+  const objective = (leaves: readonly Value[]): readonly [Value, S] => {
+    const { y, state } = model.apply(tree.unflatten(treedef, leaves, UNFROZEN), ts.modelState, batch.x, ctx)
+    predictions = y
     const data = loss(y, batch.y)
     const reg = penalty(leaves, regularization)
-    return [reg === undefined ? data : ad.add(data, reg), { state, predictions: y }]
+    return [reg === undefined ? data : ad.add(data, reg), state]
   }
-  const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(ts.params)
+  const [[value, modelState], grads] = ad.valueAndGradWithAux(objective)(ts.params)
   return {
     loss: ad.primalTensor(value).data[0] ?? Number.NaN,
     grads: grads.map(ad.primalTensor),
-    modelState: aux.state,
-    predictions: ad.primalTensor(aux.predictions),
+    modelState,
+    predictions: ad.primalTensor(predictions),
   }
 }
 
-const next = <O, P, S>(ts: TrainState<O, P, S>, out: StepOutcome<S>, optimizerState: O): Omit<TrainState<O, P, S>, 'params'> => ({
+const next = <O, P, S>(ts: TrainState<O, P, S>, params: P, out: StepOutcome<S>, optimizerState: O): TrainState<O, P, S> => ({
+  params,
   modelState: out.modelState,
   optimizerState,
   step: ts.step + 1,

@@ -18,6 +18,7 @@ export {
   type Leaf,
   type TreeDef,
   type TreeDefNode,
+  type UnflattenOptions,
 } from './leaves.js'
 export { globalNorm } from './norm.js'
 export { add, getSumMonoid, scale, sub, zerosLike } from './monoid.js'

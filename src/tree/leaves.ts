@@ -36,6 +36,15 @@ export interface TreeDef<T = Tree> {
   readonly _tree?: T
 }
 
+/** Options of `unflatten`. */
+export interface UnflattenOptions {
+  /**
+   * Freeze the containers built (default true). `ad` builds the trees it hands to a function under
+   * differentiation without freezing: they live for one call, and freezing costs time per step.
+   */
+  readonly freeze?: boolean
+}
+
 /** What `flatten` gives: the leaves in tree order and the structure. */
 export interface Flattened<L, T> {
   readonly leaves: readonly L[]
@@ -48,7 +57,9 @@ export interface Flattened<L, T> {
  * The leaves in order (depth first: array elements in order, record keys in `Object.keys` order)
  * and the structure to rebuild the tree from them. `unflatten(flatten(t).treedef, flatten(t).leaves)`
  * is a tree equal to `t`. Leaves are tensors, or of the `kind` given. A node that is neither a
- * leaf, an array nor a plain record is a TreeError naming its path.
+ * leaf, an array nor a plain record is a TreeError naming its path (so `flatten` also checks a
+ * value from outside the type system: JSON, a function's result). The structure and the leaf list
+ * are typed readonly and never written to.
  *
  * @example
  * const { leaves, treedef } = tree.flatten({ w: vector([1, 2]), b: vector([3]) })
@@ -57,10 +68,11 @@ export interface Flattened<L, T> {
  */
 export function flatten<T extends Tree>(tree: T): Flattened<Tensor, T>
 export function flatten<L, T extends Tree<L>>(tree: T, kind: LeafKind<L>): Flattened<L, T>
+export function flatten<L>(tree: unknown, kind: LeafKind<L>): Flattened<L, Tree<L>>
 export function flatten(tree: unknown, kind: LeafKind<unknown> = tensorLeaf): Flattened<unknown, unknown> {
   const found: unknown[] = []
-  const root = flattenNode('tree.flatten', tree, kind, found, [])
-  return Object.freeze({ leaves: Object.freeze(found), treedef: Object.freeze({ _tag: 'TreeDef', root, leafCount: found.length }) })
+  const root = flattenNode('tree.flatten', tree, kind, found)
+  return { leaves: found, treedef: { _tag: 'TreeDef', root, leafCount: found.length } }
 }
 
 /**
@@ -72,9 +84,9 @@ export function flatten(tree: unknown, kind: LeafKind<unknown> = tensorLeaf): Fl
  * @example
  * tree.unflatten(tree.flatten({ w: vector([1]) }).treedef, [vector([5])])  // { w: [5] }
  */
-export function unflatten<T>(treedef: TreeDef<T>, leaves: readonly Tensor[]): T
-export function unflatten<T, L>(treedef: TreeDef<T>, leaves: readonly L[]): WithLeaves<T, L>
-export function unflatten(treedef: TreeDef<unknown>, leaves: readonly unknown[]): unknown {
+export function unflatten<T>(treedef: TreeDef<T>, leaves: readonly Tensor[], options?: UnflattenOptions): T
+export function unflatten<T, L>(treedef: TreeDef<T>, leaves: readonly L[], options?: UnflattenOptions): WithLeaves<T, L>
+export function unflatten(treedef: TreeDef<unknown>, leaves: readonly unknown[], { freeze = true }: UnflattenOptions = {}): unknown {
   if (leaves.length !== treedef.leafCount) {
     throw new TreeError('tree.unflatten', '', `expected ${treedef.leafCount} leaves for this structure, got ${leaves.length}`)
   }
@@ -86,11 +98,17 @@ export function unflatten(treedef: TreeDef<unknown>, leaves: readonly unknown[])
     if (def.kind === 'array') {
       const out = new Array<unknown>(n)
       for (let i = 0; i < n; i++) out[i] = build(children[i] ?? LEAF)
-      return Object.freeze(out)
+      return freeze ? Object.freeze(out) : out
     }
-    const entries = new Array<readonly [string, unknown]>(n)
-    for (let i = 0; i < n; i++) entries[i] = [def.keys[i] ?? '', build(children[i] ?? LEAF)]
-    return Object.freeze(Object.fromEntries(entries))
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < n; i++) {
+      const key = def.keys[i] ?? ''
+      const value = build(children[i] ?? LEAF)
+      // An own data property for every key: `__proto__` must not reach the prototype setter.
+      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+      else out[key] = value
+    }
+    return freeze ? Object.freeze(out) : out
   }
   return build(treedef.root)
 }
@@ -121,7 +139,7 @@ export const paths = (treedef: TreeDef<unknown>): readonly string[] => {
     else def.children.forEach((c, i) => visit(c, joinPath(path, def.keys[i] ?? '')))
   }
   visit(treedef.root, '')
-  return Object.freeze(out)
+  return out
 }
 
 /**
@@ -135,7 +153,7 @@ export function leaves(tree: Tree): readonly Leaf[]
 export function leaves<L>(tree: Tree<L>, kind: LeafKind<L>): readonly Leaf<L>[]
 export function leaves(tree: unknown, kind: LeafKind<unknown> = tensorLeaf): readonly Leaf<unknown>[] {
   const found: unknown[] = []
-  const treedef: TreeDef<unknown> = { _tag: 'TreeDef', root: flattenNode('tree.leaves', tree, kind, found, []), leafCount: found.length }
+  const treedef: TreeDef<unknown> = { _tag: 'TreeDef', root: flattenNode('tree.leaves', tree, kind, found), leafCount: found.length }
   const at = paths(treedef)
   return Object.freeze(found.map((value, i) => Object.freeze({ path: at[i] ?? '', value })))
 }
@@ -153,7 +171,7 @@ export function asTree(op: string, u: unknown): Tree
 export function asTree<L>(op: string, u: unknown, kind: LeafKind<L>): Tree<L>
 export function asTree(op: string, u: unknown, kind: LeafKind<unknown> = tensorLeaf): unknown {
   if (isTree(u, kind)) return u
-  flattenNode(op, u, kind, [], [])
+  flattenNode(op, u, kind, [])
   throw new TreeError(op, '', 'not a tree: it contains a cycle')
 }
 
@@ -165,7 +183,7 @@ export function asTree(op: string, u: unknown, kind: LeafKind<unknown> = tensorL
  */
 export const size = (tree: Tree): number => {
   const found: Tensor[] = []
-  flattenNode('tree.size', tree, tensorLeaf, found, [])
+  flattenNode('tree.size', tree, tensorLeaf, found)
   let n = 0
   for (const leaf of found) n += sizeOf(leaf.shape)
   return n
@@ -177,10 +195,49 @@ export const size = (tree: Tree): number => {
 export const LEAF: TreeDefNode = Object.freeze({ kind: 'leaf' })
 
 /**
- * The walker behind every flatten: appends the leaves of `u` to `out` and returns its structure.
- * `keys` is the path so far as a stack (a string is built only for an error).
+ * The walker behind every flatten: appends the leaves of `u` to `out` and returns its structure,
+ * or throws a TreeError naming `op` and the path of the first node that is not a tree node (found
+ * by a second walk, so that the common case builds no path).
  */
-export const flattenNode = <L>(op: string, u: unknown, kind: LeafKind<L>, out: L[], keys: (string | number)[]): TreeDefNode => {
+export const flattenNode = <L>(op: string, u: unknown, kind: LeafKind<L>, out: L[]): TreeDefNode => {
+  const root = walkNode(u, kind, out)
+  if (root !== undefined) return root
+  const path = firstNonTree(u, kind, '') ?? ''
+  const bad = nodeAt(u, path, kind)
+  throw new TreeError(op, path, `not a tree at ${showPath(path)}: expected ${kind.name}, an array or a plain record, got ${describe(bad)}`)
+}
+
+/**
+ * Appends the leaves of `u` to `out` when `u` has exactly the structure `def` (kinds, array
+ * lengths, record keys in the same order) and returns true; returns false at the first difference
+ * (what was appended is then meaningless). One walk, nothing built: how a second tree is read along
+ * the structure of a first.
+ */
+export const leavesAlong = <L>(def: TreeDefNode, u: unknown, kind: LeafKind<L>, out: L[]): boolean => {
+  if (def.kind === 'leaf') {
+    if (!kind.is(u)) return false
+    out.push(u)
+    return true
+  }
+  const { children } = def
+  if (def.kind === 'array') {
+    if (!Array.isArray(u) || u.length !== children.length) return false
+    for (let i = 0; i < children.length; i++) if (!leavesAlong(children[i] ?? LEAF, u[i], kind, out)) return false
+    return true
+  }
+  if (!isPlainRecord(u)) return false
+  const keys = Object.keys(u)
+  if (keys.length !== def.keys.length) return false
+  for (let i = 0; i < keys.length; i++) {
+    const k = def.keys[i] ?? ''
+    if (keys[i] !== k || !leavesAlong(children[i] ?? LEAF, Reflect.get(u, k), kind, out)) return false
+  }
+  return true
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const walkNode = <L>(u: unknown, kind: LeafKind<L>, out: L[]): TreeDefNode | undefined => {
   if (kind.is(u)) {
     out.push(u)
     return LEAF
@@ -189,31 +246,67 @@ export const flattenNode = <L>(op: string, u: unknown, kind: LeafKind<L>, out: L
     const n = u.length
     const children = new Array<TreeDefNode>(n)
     for (let i = 0; i < n; i++) {
-      keys.push(i)
       // Index by index rather than `map`, so that holes show up as `undefined` and fail.
-      children[i] = flattenNode(op, u[i], kind, out, keys)
-      keys.pop()
+      const child = walkNode(u[i], kind, out)
+      if (child === undefined) return undefined
+      children[i] = child
     }
-    return Object.freeze({ kind: 'array', children: Object.freeze(children) })
+    return { kind: 'array', children }
   }
   if (isPlainRecord(u)) {
-    const recordKeys = Object.keys(u)
-    const n = recordKeys.length
+    const keys = Object.keys(u)
+    const n = keys.length
     const children = new Array<TreeDefNode>(n)
     for (let i = 0; i < n; i++) {
-      const k = recordKeys[i] ?? ''
-      keys.push(k)
       // An own key (Object.keys listed it), so even `__proto__` reads the own entry, not the prototype.
-      children[i] = flattenNode(op, Reflect.get(u, k), kind, out, keys)
-      keys.pop()
+      const child = walkNode(Reflect.get(u, keys[i] ?? ''), kind, out)
+      if (child === undefined) return undefined
+      children[i] = child
     }
-    return Object.freeze({ kind: 'record', keys: Object.freeze(recordKeys), children: Object.freeze(children) })
+    return { kind: 'record', keys, children }
   }
-  const path = keys.reduce<string>((p, k) => joinPath(p, k), '')
-  throw new TreeError(op, path, `not a tree at ${showPath(path)}: expected ${kind.name}, an array or a plain record, got ${describe(u)}`)
+  return undefined
 }
 
-// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+/** The path of the first node (in flatten order) that is neither a leaf, an array nor a plain record. */
+const firstNonTree = (u: unknown, kind: LeafKind<unknown>, path: string): string | undefined => {
+  const leaf: boolean = kind.is(u)
+  if (leaf) return undefined
+  if (Array.isArray(u)) {
+    for (let i = 0; i < u.length; i++) {
+      const found = firstNonTree(u[i], kind, joinPath(path, i))
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  if (isPlainRecord(u)) {
+    for (const k of Object.keys(u)) {
+      const found = firstNonTree(Reflect.get(u, k), kind, joinPath(path, k))
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  return path
+}
+
+/** The node at a path found by `firstNonTree` (re-walked in the same order). */
+const nodeAt = (u: unknown, path: string, kind: LeafKind<unknown>): unknown => {
+  if (path === '') return u
+  let found: unknown
+  const visit = (v: unknown, p: string): boolean => {
+    if (p === path) {
+      found = v
+      return true
+    }
+    const leaf: boolean = kind.is(v)
+    if (leaf) return false
+    if (Array.isArray(v)) return v.some((c: unknown, i) => visit(c, joinPath(p, i)))
+    if (isPlainRecord(v)) return Object.keys(v).some((k) => visit(Reflect.get(v, k), joinPath(p, k)))
+    return false
+  }
+  visit(u, '')
+  return found
+}
 
 const nodesEqual = (a: TreeDefNode, b: TreeDefNode): boolean => {
   if (a === b) return true

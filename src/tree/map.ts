@@ -22,7 +22,7 @@ export function map<T extends Tree>(tree: T, f: (leaf: Tensor, path: string) => 
 export function map<L, M, T extends Tree<L>>(tree: T, f: (leaf: L, path: string) => M, kind: LeafKind<L>): WithLeaves<T, M>
 export function map(tree: unknown, f: (leaf: never, path: string) => unknown, kind?: LeafKind<unknown>): unknown {
   const found: unknown[] = []
-  const root = flattenNode('tree.map', tree, kind ?? tensorLeaf, found, [])
+  const root = flattenNode('tree.map', tree, kind ?? tensorLeaf, found)
   const treedef: TreeDef<unknown> = { _tag: 'TreeDef', root, leafCount: found.length }
   // Paths are built only for an `f` that reads them (or for an error message).
   const at = f.length > 1 ? paths(treedef) : undefined

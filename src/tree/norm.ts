@@ -21,7 +21,7 @@ import { tensorLeaf, type Tree } from './Tree.js'
  */
 export const globalNorm = (tree: Tree): number => {
   const found: Tensor[] = []
-  flattenNode('tree.globalNorm', tree, tensorLeaf, found, [])
+  flattenNode('tree.globalNorm', tree, tensorLeaf, found)
   let largest = 0
   let nan = false
   for (const leaf of found) {

@@ -6,7 +6,7 @@
  * reports the first path where the structures differ.
  */
 import { formatShape, isTensor, shapesEqual, type Tensor } from '../tensor/index.js'
-import { flatten, paths, treedefEquals, unflatten, type TreeDef } from './leaves.js'
+import { flatten, leavesAlong, paths, unflatten, type TreeDef } from './leaves.js'
 import { describe, joinPath, showPath, tensorLeaf, TreeError, type Node, nodeOf, type Tree } from './Tree.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -53,39 +53,46 @@ export const alignedLeaves = (op: string, trees: readonly Tree[]): { readonly li
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const aligned = (op: string, trees: readonly Tree[], sides: readonly string[]): { readonly lists: readonly (readonly Tensor[])[]; readonly treedef: TreeDef } => {
-  const flat = trees.map((t) => flatten(t))
-  const first = flat[0]
-  if (first === undefined) throw new TreeError(op, '', 'no trees to zip')
-  if (flat.every((x) => treedefEquals(x.treedef, first.treedef))) {
-    const lists = flat.map((x) => x.leaves)
-    for (let t = 1; t < lists.length; t++) {
-      const list = lists[t] ?? []
-      for (let i = 0; i < first.leaves.length; i++) {
-        const x = first.leaves[i] ?? EMPTY
-        const y = list[i] ?? EMPTY
-        if (x.shape !== y.shape && !shapesEqual(x.shape, y.shape)) {
-          const path = paths(first.treedef)[i] ?? ''
-          throw new TreeError(op, path, `leaf shapes differ at ${showPath(path)}: ${formatShape(x.shape)} ${sides[0] ?? ''}, ${formatShape(y.shape)} ${sides[t] ?? ''}`)
-        }
-      }
-    }
-    return { lists, treedef: first.treedef }
-  }
-  // Different treedefs: align by key (and report the first difference) with the walker.
-  const lists: Tensor[][] = trees.map(() => [])
-  zipAt(op, trees, sides, '', (leaves) => {
-    leaves.forEach((leaf, t) => lists[t]?.push(leaf))
-    return leaves[0] ?? EMPTY
-  })
-  return { lists, treedef: first.treedef }
-}
-
 const TWO_SIDES: readonly string[] = ['on the left', 'on the right']
 const THREE_SIDES: readonly string[] = ['in the first tree', 'in the second tree', 'in the third tree']
 
 /** Placeholder for the `?? …` reads of tuples whose length is fixed by construction. */
 const EMPTY: Tensor = { shape: [0], data: new Float64Array(0) }
+
+const aligned = (op: string, trees: readonly Tree[], sides: readonly string[]): { readonly lists: readonly (readonly Tensor[])[]; readonly treedef: TreeDef } => {
+  const first = trees[0]
+  if (first === undefined) throw new TreeError(op, '', 'no trees to zip')
+  const { leaves, treedef } = flatten(first)
+  const lists: (readonly Tensor[])[] = [leaves]
+  let sameStructure = true
+  for (let t = 1; t < trees.length && sameStructure; t++) {
+    const list: Tensor[] = []
+    sameStructure = leavesAlong(treedef.root, trees[t], tensorLeaf, list)
+    lists.push(list)
+  }
+  if (sameStructure) {
+    for (let t = 1; t < lists.length; t++) {
+      const list = lists[t] ?? []
+      for (let i = 0; i < leaves.length; i++) {
+        const x = leaves[i] ?? EMPTY
+        const y = list[i] ?? EMPTY
+        if (x.shape !== y.shape && !shapesEqual(x.shape, y.shape)) {
+          const path = paths(treedef)[i] ?? ''
+          throw new TreeError(op, path, `leaf shapes differ at ${showPath(path)}: ${formatShape(x.shape)} ${sides[0] ?? ''}, ${formatShape(y.shape)} ${sides[t] ?? ''}`)
+        }
+      }
+    }
+    return { lists, treedef }
+  }
+  // Another structure (or records with the same keys in another order): align by key, and report
+  // the first difference, with the walker.
+  const byKey: Tensor[][] = trees.map(() => [])
+  zipAt(op, trees, sides, '', (row) => {
+    row.forEach((leaf, t) => byKey[t]?.push(leaf))
+    return row[0] ?? EMPTY
+  })
+  return { lists: byKey, treedef }
+}
 
 const zipTrees = (
   op: string,
