@@ -39,7 +39,7 @@ const faces = ['index.ts', 'extend.ts']
 describe('architecture', () => {
   it('every module imports only the modules below it', () => {
     const violations = files.flatMap(({ module, path, text }) =>
-      module === 'index.ts'
+      module === 'index.ts' || module === 'extend.ts'
         ? []
         : importsOf(text)
             .map((spec) => relative(root, join(path, '..', spec)).split('/')[0] ?? '')
