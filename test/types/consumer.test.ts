@@ -1,5 +1,5 @@
 /**
- * Types as a user's project sees them: the README's code blocks, and the typed-layer tests, are
+ * Types as a user's project sees them: the README's code blocks, docs/EXTENDING.md's, and the typed-layer tests, are
  * compiled by `tsc` in a strict consumer project (a temporary directory whose `dualflow` imports
  * resolve, through `paths`, to this package's sources as its `exports` map lays them out). No cast
  * appears in the README; the compile must give no error. A wrong parameter key must be an error.
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { moduleOfBlocks } from './codeBlocks.js'
 
 const repo = new URL('../../', import.meta.url).pathname
 const readme = readFileSync(join(repo, 'README.md'), 'utf8')
@@ -28,25 +29,7 @@ const paths = (): Record<string, string[]> => {
   return out
 }
 
-/** The README's TypeScript blocks as one module: imports merged (a name imported twice is imported once). */
-const readmeModule = (): string => {
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
-  const imports = new Map<string, Set<string>>()
-  const namespaceImports: string[] = []
-  const body: string[] = []
-  for (const line of blocks.join('\n').split('\n')) {
-    const named = /^import \{ (.*) \} from '([^']+)'$/.exec(line)
-    const star = /^import \* as \w+ from '[^']+'$/.exec(line)
-    if (named !== null) {
-      const set = imports.get(named[2] ?? '') ?? new Set<string>()
-      for (const n of (named[1] ?? '').split(',')) set.add(n.trim())
-      imports.set(named[2] ?? '', set)
-    } else if (star !== null) namespaceImports.push(line)
-    else body.push(line)
-  }
-  const head = [...imports].map(([from, names]) => `import { ${[...names].join(', ')} } from '${from}'`)
-  return [...head, ...namespaceImports, ...body, 'export {}'].join('\n')
-}
+const readmeModule = (): string => moduleOfBlocks(readme, ['export {}'])
 
 const compile = (files: Record<string, string>): readonly ts.Diagnostic[] => {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
@@ -81,11 +64,12 @@ describe('a strict consumer project', () => {
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'))
   mkdirSync(join(dir, 'out'), { recursive: true })
   const code = readmeModule()
+  const extending = moduleOfBlocks(readFileSync(join(repo, 'docs/EXTENDING.md'), 'utf8'), ['export {}'])
   const typeTests = readFileSync(join(repo, 'test/nn/types.test.ts'), 'utf8').replaceAll("'../../src/", `'${join(repo, 'src')}/`)
   // One program for the three files (a compile of the sources takes seconds).
   let diagnostics: readonly string[] = []
   beforeAll(() => {
-    diagnostics = show(compile({ 'readme.ts': code, 'types.test.ts': typeTests, 'wrong.ts': wrongKey }))
+    diagnostics = show(compile({ 'readme.ts': code, 'types.test.ts': typeTests, 'wrong.ts': wrongKey, 'extending.ts': extending }))
   }, 120_000)
   const of = (file: string): readonly string[] => diagnostics.filter((d) => d.startsWith(`/${file}:`) || !d.startsWith('/'))
 
@@ -93,6 +77,10 @@ describe('a strict consumer project', () => {
     const body = code.split('\n').filter((line) => !line.startsWith('import '))
     expect(body.filter((line) => /\bas\s+(?!const\b)[A-Za-z]|primalTensor|<[A-Z]\w*>\s*\(/.test(line))).toEqual([])
     expect(of('readme.ts')).toEqual([])
+  })
+
+  it('compiles docs/EXTENDING.md (a new op through dualflow/extend)', () => {
+    expect(of('extending.ts')).toEqual([])
   })
 
   it('compiles the typed-layer tests (so each @ts-expect-error there is still an error)', () => {
