@@ -87,14 +87,14 @@ interface Recorded {
 const UNFROZEN = { freeze: false } as const
 
 /** The leaves (Values) and structure of a tree the AD API was given; a TreeError names the path of anything else. */
-const flattenValues = (x: ValueTree): tree.Flattened<Value, ValueTree> => tree.flatten(x, valueLeaf)
+const flattenArgument = (x: ValueTree): tree.Flattened<Value, ValueTree> => tree.flatten(x, valueLeaf)
 
 /**
  * Runs f on x (its leaves wrapped as inputs of a new reverse trace, in x's structure) and the
  * extra arguments.
  */
 const record = (f: (...args: never[]) => unknown, x: ValueTree, rest: readonly unknown[]): Recorded => {
-  const flat = flattenValues(x)
+  const flat = flattenArgument(x)
   const level = 1 + Math.max(maxLevel(flat.leaves), rest.length === 0 ? 0 : maxLevel(dualsIn(rest)))
   const trace = newTrace('reverse', level)
   const n = flat.leaves.length
@@ -226,7 +226,7 @@ export function vjp(f: (...args: never[]) => unknown, x: ValueTree, ...rest: unk
   const out = tree.flatten(r.output, valueLeaf)
   const primal = tree.unflatten(out.treedef, out.leaves.map((leaf) => primalAt(r.trace, leaf)))
   const pullback = (cotangent: ValueTree): ValueTree => {
-    const ct = flattenValues(cotangent)
+    const ct = flattenArgument(cotangent)
     if (ct.leaves.length !== out.leaves.length) {
       throw new GradError('vjp', `the cotangent has ${ct.leaves.length} leaves, the output ${out.leaves.length}`)
     }
