@@ -19,7 +19,7 @@ const toArray = (t: unknown): unknown => (typeof t === 'object' && t !== null &&
 
 describe('docs/EXTENDING.md', () => {
   it('runs: the new ops give the values shown and obey the laws', async () => {
-    const code = moduleOfBlocks(page, ['export { y, g, h, l, s }'])
+    const code = moduleOfBlocks(page, ['export { y, g, h, l, s, scaleShape }'])
       .replaceAll("from 'dualflow/extend'", `from '${join(repo, 'src/extend.ts')}'`)
       .replaceAll("from 'dualflow/laws'", `from '${join(repo, 'laws/index.ts')}'`)
       .replaceAll("from 'dualflow'", `from '${join(repo, 'src/index.ts')}'`)
@@ -31,5 +31,6 @@ describe('docs/EXTENDING.md', () => {
     expect(toArray(m.h)).toEqual([5, 13])
     expect(toArray(m.l)).toEqual([0.25, -2])
     expect(toArray(m.s)).toEqual([0.25, 4])
+    expect(m.scaleShape).toEqual([2])
   }, 120_000)
 })

@@ -108,9 +108,6 @@ export type ParamsOfAll<Ls extends readonly Layer[]> = { readonly [K in keyof Ls
 /** The tuple of the states of a tuple of layers. */
 export type StatesOfAll<Ls extends readonly Layer[]> = { readonly [K in keyof Ls]: StateOf<Ls[K]> }
 
-/** Plain (inference) parameters of `P`: the trees `init` and `fit` give. */
-export type PlainParams<P> = WithLeaves<P, Tensor>
-
 /** How `parallel` merges its branches: concatenation along the last axis, or element-wise sum. */
 export type Merge = 'concat' | 'add'
 

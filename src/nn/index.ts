@@ -18,7 +18,6 @@ export {
   type Params,
   type ParamsOf,
   type ParamsOfAll,
-  type PlainParams,
   type StateOf,
   type StatesOfAll,
 } from './Layer.js'
