@@ -28,7 +28,7 @@ import type { Value } from '../ad/index.js'
 import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
 import * as T from '../tensor/index.js'
-import type { Shape, Tensor } from '../tensor/index.js'
+import type { Shape } from '../tensor/index.js'
 import type { Tree, WithLeaves } from '../tree/index.js'
 import { expectsInput, LayerError } from './errors.js'
 
