@@ -69,6 +69,7 @@ export const input = (shape: Shape): Layer<NoParams, NoState> => {
  * @example
  * const model = nn.sequential(nn.dense(3, { kernelInitializer: nn.constant(0.5) }), nn.relu, nn.dense(1, { kernelInitializer: nn.ones }))
  * const { params, state } = model.init(random.key(0), [2])  // params: [{ kernel, bias }, {}, { kernel, bias }]
+ * params[2].bias  // [0] (typed: the tuple of the children's params)
  * model.apply(params, state, tensor([[1, 2], [-1, -2]]), { training: false }).y  // [[4.5], [0]]
  */
 export const sequential = <Ls extends readonly Layer[]>(...layers: Ls): Layer<ParamsOfAll<Ls>, StatesOfAll<Ls>> =>
