@@ -48,7 +48,7 @@ export interface BatchProgress {
 
 /** Options of `epoch`. */
 export interface EpochOptions {
-  /** Keep the model's outputs of every batch, in order (for metrics; default false). */
+  /** Keep the model's outputs and the targets of every batch, in order (for metrics; default false). */
   readonly keepPredictions?: boolean
   /** Called after each batch; it observes, it cannot change the fold. */
   readonly onBatch?: (progress: BatchProgress) => void
@@ -60,12 +60,13 @@ export interface StepResult {
   readonly predictions: Tensor | undefined
 }
 
-/** What an epoch gives: the last state, the mean loss per row, and the outputs when kept. */
+/** What an epoch gives: the last state, the mean loss per row, and the outputs and targets when kept. */
 export interface EpochResult<St> {
   readonly state: St
   readonly loss: number
   readonly rows: number
   readonly predictions: readonly Tensor[]
+  readonly targets: readonly Tensor[]
   /** Set when a step's loss was NaN or infinite: the fold stopped before that step, `state` is the last finite one. */
   readonly diverged?: { readonly batch: number; readonly loss: number }
 }
@@ -126,18 +127,22 @@ export const epoch = <St extends StepResult>(
   let lossSum = 0
   let seen = 0
   const predictions: Tensor[] = []
+  const targets: Tensor[] = []
   for (let b = 0; b < batches.count; b++) {
     const batch = batches.get(b)
     const next = step(current, batch)
     if (!Number.isFinite(next.loss)) {
-      return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, diverged: { batch: b + 1, loss: next.loss } }
+      return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss: next.loss } }
     }
     current = next
     const rows = rowCount(batch)
     lossSum += next.loss * rows
     seen += rows
-    if (keepPredictions && next.predictions !== undefined) predictions.push(next.predictions)
+    if (keepPredictions && next.predictions !== undefined) {
+      predictions.push(next.predictions)
+      targets.push(batch.y)
+    }
     onBatch?.({ batch: b + 1, batches: batches.count, seen, loss: lossSum / seen })
   }
-  return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions }
+  return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
 }

@@ -143,9 +143,8 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
     if (done.diverged !== undefined) throw new DivergedError(e, done.diverged.batch, done.diverged.loss, nested(done.state.params), done.state.modelState)
     ts = done.state
     const seconds = started === undefined || clock === undefined ? undefined : clock() - started
-    const targets = metrics.length === 0 ? undefined : T.concat(Array.from({ length: batches.count }, (_, b) => batches.get(b).y), 0)
     const trainMetrics =
-      targets === undefined || done.predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(done.predictions, 0), targets)]))
+      done.predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(done.predictions, 0), T.concat(done.targets, 0))]))
     const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, ts.params), ts.modelState, validation, metrics, { loss })
     const log: EpochLog = {
       epoch: e,
