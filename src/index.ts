@@ -7,6 +7,8 @@
  * through namespaces: `T` (plain tensor kernels), `ad`, `random`, `tree`, `nn`, `losses`, `optim`,
  * `metrics`, `train`, `data`, `io`, `report`. What extends the library (primitives, `bind`,
  * kernels, allocation) is `dualflow/extend`. Re-exports only.
+ *
+ * @module dualflow
  */
 
 // Tensor constructors and inspection (the ops come from ad, which accepts tensors and Duals).
@@ -35,6 +37,11 @@ export {
   type NestedArray,
   type ReduceOptions,
 } from './tensor/index.js'
+
+// The Either of fp-ts that loading and parsing return (`io.restoreModel`, `data.fromCsv`, …): its
+// guards and types, so that using a result needs no import of fp-ts (installed with dualflow, but
+// not importable under strict installs such as pnpm's unless the user adds it).
+export { isLeft, isRight, left, right, type Either, type Left, type Right } from 'fp-ts/lib/Either.js'
 
 // The differentiable vocabulary and the AD API (ad's user face: no primitives or bind).
 export * from './ad/index.js'

@@ -3,6 +3,10 @@
  * one JSON line that summarises it; these tests read that line.
  */
 import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll } from 'vitest'
 import { describe, expect, it } from 'vitest'
 
 interface Summary {
@@ -10,8 +14,17 @@ interface Summary {
   readonly [key: string]: unknown
 }
 
+/** Charts of the examples go here, never into the working tree's ./out. */
+const outDir = mkdtempSync(path.join(tmpdir(), 'dualflow-examples-'))
+afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+
+/** Modification times of the working tree's ./out, to check that the examples leave it alone. */
+const outTimes = (): string =>
+  existsSync('out') ? readdirSync('out').map((f) => `${f}:${statSync(path.join('out', f)).mtimeMs}`).join(',') : ''
+const before = outTimes()
+
 const run = (name: string): Summary => {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--quick'], {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--quick', '--out', outDir], {
     encoding: 'utf8',
     timeout: 240_000,
     env: { ...process.env, FORCE_COLOR: '0' },
@@ -67,6 +80,10 @@ describe('examples that train (--quick)', { timeout: 300_000 }, () => {
   it('optimizers: every optimizer lowers the loss below the ln 2 of a coin flip', () => {
     const s = run('optimizers')
     for (const loss of Object.values(s['finalLoss'] as Record<string, number>)) expect(loss).toBeLessThan(Math.LN2)
+  })
+  it('the examples write their charts under a temporary directory, not into ./out', () => {
+    expect(readdirSync(outDir).sort()).toEqual(expect.arrayContaining(['optimizers-loss.svg', 'pima-loss.svg']))
+    expect(outTimes()).toBe(before)
   })
   it('regularization: reports train and test accuracy for all four variants', () => {
     const s = run('regularization')

@@ -19,5 +19,5 @@ export {
   type UnaryOp,
 } from './primitive.js'
 export { elementwisePrimitive, type ElementwiseSpec } from './primitives/unary.js'
-export { addPrimitive, divPrimitive, maximumPrimitive, minimumPrimitive, mulPrimitive, powPrimitive, subPrimitive } from './primitives/binary.js'
+export { addPrimitive, divPrimitive, maximumPrimitive, minimumPrimitive, mulPrimitive, mulStrongZeroPrimitive, powPrimitive, subPrimitive } from './primitives/binary.js'
 export { softmaxKernel } from './composite/softmax.js'

@@ -3,10 +3,12 @@
  * differentiable ops, and grad / valueAndGrad / vjp / jvp / customVjp. How primitives are built
  * and applied (`bind`, `Primitive`, the primitives themselves) is in ./extend.ts, published as
  * `dualflow/extend`. Re-exports only.
+ *
+ * @module dualflow/ad
  */
 export { isDual, isValue, primalTensor, shapeOf, type Dual, type Operand, type Value, type ValueTree } from './Dual.js'
 export * from './errors.js'
-export { add, div, maximum, minimum, mul, pow, sub } from './primitives/binary.js'
+export { add, div, maximum, minimum, mul, mulStrongZero, pow, sub } from './primitives/binary.js'
 export {
   abs,
   addScalar,
@@ -19,6 +21,7 @@ export {
   leakyRelu,
   log,
   log1p,
+  logitsOf,
   neg,
   powScalar,
   reciprocal,

@@ -129,6 +129,8 @@ export const layerOverloads = <P, S>(layer: Layer): Layer<P, S> =>
 /**
  * Throws a `LayerError` unless x has shape [batch, ...shape] (any batch size): the check a layer
  * makes at apply.
+ *
+ * @throws {LayerError} when x is not [batch, ...shape]
  */
 export const checkBatched = (layer: string, x: Value, shape: Shape): void => {
   const actual = ad.shapeOf(x)

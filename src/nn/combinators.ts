@@ -38,6 +38,8 @@ export const identity: Layer<NoParams, NoState> = {
  * and at apply; otherwise it passes the input through. Put it first in a model to state the input
  * shape where it is read.
  *
+ * @throws {ShapeError} (from the tensor module) for a shape that is not a shape
+ * @throws {LayerError} at init or apply when the input has another shape
  * @example
  * nn.sequential(nn.input([8]), nn.dense(12)).init(random.key(0), [10])  // throws LayerError "sequential: layer 1 input([8]) expects input [8], got [10]"
  */
@@ -118,6 +120,7 @@ const sequentialOf = (layers: readonly Layer[]): Layer => {
  * agree). The merge is a closed union rather than a function so that the model can be saved as
  * JSON. Params and state are arrays of the branches'; keys as in `sequential`.
  *
+ * @throws {LayerError} with no layers, or at init when the branches' outputs cannot be merged
  * @example
  * nn.parallel('concat', nn.dense(4), nn.dense(2)).init(random.key(0), [3]).outputShape  // [6]
  */
@@ -152,6 +155,7 @@ const parallelOf = (merge: Merge, layers: readonly Layer[]): Layer => {
  * A residual connection: x + layer(x). The layer must keep the shape (checked at init). Params and
  * state are the layer's own (not wrapped); it receives the same key and context.
  *
+ * @throws {LayerError} at init when the layer does not keep the shape
  * @example
  * nn.residual(nn.sequential(nn.dense(8), nn.relu)).init(random.key(0), [8]).outputShape  // [8]
  */

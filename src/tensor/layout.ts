@@ -1,8 +1,10 @@
 /**
  * Shape ops: how the elements of a tensor are arranged, never what they are.
  *
- * Views that keep the row-major order (`reshape`, `expandDims`, `squeeze`, `flatten2d`) share the
- * input's data — safe because tensors are immutable. Everything else copies into one new buffer:
+ * Ops that keep the row-major order (`reshape`, `expandDims`, `squeeze`, `flatten2d`) copy the data
+ * into a buffer of the result's own (or return the input itself when the shape is unchanged): two
+ * tensors never share memory, so nothing done to one tensor's buffer can reach another (see
+ * kernels/alloc.ts). Everything else copies into one new buffer:
  * permutations (`transpose`), joins and splits (`concat`, `stack`, `unstack`), windows (`slice`,
  * `pad`), selections (`gather`, `scatterAdd`) and `broadcastTo`. Several come in adjoint pairs that
  * reverse-mode AD uses as each other's pullback: slice/pad, gather/scatterAdd, concat/slice,
@@ -12,21 +14,21 @@ import { ArgumentError, ShapeError, formatShape } from './errors.js'
 import { broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, stridesOf } from './shape.js'
 import {
   checkShape,
-  fromData,
   sizeOf,
   unsafeTensor,
   type Shape,
   type Tensor,
 } from './Tensor.js'
-import { allocate } from './kernels/alloc.js'
+import { allocate, copyOf } from './kernels/alloc.js'
 import { copyRun, stridedCopy, transpose2d } from './kernels/copy.js'
 
-// ─── operations: views ──────────────────────────────────────────────────────────────────────────
+// ─── operations: same order ──────────────────────────────────────────────────────────────────────────
 
 /**
  * The same elements in row-major order under a new shape. One dimension may be -1 and is
- * inferred. Shares `x.data`.
+ * inferred. Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
+ * @throws {ShapeError} when the new shape does not hold the same number of elements (or has more than one −1)
  * @example
  * T.reshape(arange(6), [2, -1]).shape  // [2, 3]
  */
@@ -53,16 +55,16 @@ export const reshape = (x: Tensor, shape: Shape): Tensor => {
     }
     const out = [...shape]
     out[inferred] = size / known
-    return fromData(x.data, out)
+    return withShape(x, out)
   }
   if (known !== size) {
     throw new ShapeError('reshape', [x.shape, shape], `size mismatch: ${size} elements cannot take a shape of ${known}`)
   }
-  return fromData(x.data, shape)
+  return withShape(x, shape)
 }
 
 /**
- * Inserts an axis of size 1 at `axis`, an integer in [-rank-1, rank]. Shares `x.data`.
+ * Inserts an axis of size 1 at `axis`, an integer in [-rank-1, rank]. Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
  * @example
  * T.expandDims(vector([1, 2]), 0).shape  // [1, 2]
@@ -70,37 +72,39 @@ export const reshape = (x: Tensor, shape: Shape): Tensor => {
 export const expandDims = (x: Tensor, axis: number): Tensor => {
   const rank = x.shape.length
   const at = normalizeAxis('expandDims', x.shape, axis, rank + 1)
-  return fromData(x.data, [...x.shape.slice(0, at), 1, ...x.shape.slice(at)])
+  return withShape(x, [...x.shape.slice(0, at), 1, ...x.shape.slice(at)])
 }
 
 /**
  * Removes axes of size 1: the given axis or axes (each must have size 1), or every size-1 axis when
- * `axis` is undefined. Shares `x.data`.
+ * `axis` is undefined. Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
+ * @throws {ShapeError} when the axis does not have size 1
  * @example
  * T.squeeze(zeros([1, 3, 1])).shape  // [3]
  */
 export const squeeze = (x: Tensor, axis?: number | readonly number[]): Tensor => {
-  if (axis === undefined) return fromData(x.data, x.shape.filter((d) => d !== 1))
+  if (axis === undefined) return withShape(x, x.shape.filter((d) => d !== 1))
   const axes = normalizeAxes('squeeze', x.shape, axis)
   for (const a of axes) {
     if (x.shape[a] !== 1) {
       throw new ShapeError('squeeze', [x.shape], `axis ${a} has size ${x.shape[a] ?? 0}, not 1`)
     }
   }
-  return fromData(x.data, x.shape.filter((_, i) => !axes.includes(i)))
+  return withShape(x, x.shape.filter((_, i) => !axes.includes(i)))
 }
 
 /**
- * A batch as a matrix: [n, ...rest] → [n, prod(rest)] (a 1-D [n] becomes [n, 1]). Shares `x.data`.
+ * A batch as a matrix: [n, ...rest] → [n, prod(rest)] (a 1-D [n] becomes [n, 1]). Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
+ * @throws {ShapeError} for a scalar
  * @example
  * T.flatten2d(zeros([2, 3, 4])).shape  // [2, 12]
  */
 export const flatten2d = (x: Tensor): Tensor => {
   const n = x.shape[0]
   if (n === undefined) throw new ShapeError('flatten2d', [x.shape], 'expected rank at least 1, got a scalar')
-  return fromData(x.data, [n, sizeOf(x.shape.slice(1))])
+  return withShape(x, [n, sizeOf(x.shape.slice(1))])
 }
 
 // ─── operations: copies ─────────────────────────────────────────────────────────────────────────
@@ -117,7 +121,7 @@ export const transpose = (x: Tensor, permutation?: readonly number[]): Tensor =>
   const rank = x.shape.length
   const perm = permutation === undefined ? x.shape.map((_, i) => rank - 1 - i) : checkPermutation(x.shape, permutation)
   const outShape = perm.map((p) => x.shape[p] ?? 0)
-  if (perm.every((p, i) => p === i)) return fromData(x.data, outShape)
+  if (perm.every((p, i) => p === i)) return x
   const out = allocate(x.data.length)
   if (rank === 2) {
     transpose2d(x.data, out, x.shape[0] ?? 0, x.shape[1] ?? 0)
@@ -132,6 +136,8 @@ export const transpose = (x: Tensor, permutation?: readonly number[]): Tensor =>
  * Joins tensors along an existing axis. All must have the same rank (≥ 1) and agree on every
  * other axis.
  *
+ * @throws {ArgumentError} for an empty list
+ * @throws {ShapeError} for scalars, or tensors whose ranks or other dimensions differ
  * @example
  * T.concat([tensor([[1, 2]]), tensor([[3, 4]])])  // [[1, 2], [3, 4]]
  * T.concat([tensor([[1], [2]]), tensor([[3], [4]])], 1)  // [[1, 3], [2, 4]]
@@ -172,6 +178,8 @@ export const concat = (xs: readonly Tensor[], axis = 0): Tensor => {
 /**
  * Joins tensors of one shape along a new axis at `axis` (in [-rank-1, rank]).
  *
+ * @throws {ArgumentError} for an empty list
+ * @throws {ShapeError} for tensors of different shapes
  * @example
  * T.stack([vector([1, 2]), vector([3, 4])])  // [[1, 2], [3, 4]]
  * T.stack([vector([1, 2]), vector([3, 4])], 1)  // [[1, 3], [2, 4]]
@@ -193,6 +201,7 @@ export const stack = (xs: readonly Tensor[], axis = 0): Tensor => {
  * Splits a tensor along `axis` into `shape[axis]` tensors with that axis removed; the inverse
  * of `stack`.
  *
+ * @throws {ShapeError} for a scalar
  * @example
  * T.unstack(tensor([[1, 2], [3, 4]]), 1)  // [[1, 3], [2, 4]] (two vectors)
  */
@@ -216,6 +225,7 @@ export const unstack = (x: Tensor, axis = 0): Tensor[] => {
  * The box of `size` elements starting at `begin` on every axis. A size of -1 runs to the end of
  * its axis. Begin and size must stay inside the tensor.
  *
+ * @throws {ShapeError} when begin and size do not have one entry per axis, or reach outside the tensor
  * @example
  * T.slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1])  // [[2, 3], [5, 6]]
  */
@@ -253,6 +263,7 @@ export const slice = (x: Tensor, begin: readonly number[], size: readonly number
  * Surrounds the tensor with `value`: `paddings[i] = [before, after]` elements on axis i.
  * The adjoint of `slice`: ⟨slice(x, b, s), y⟩ = ⟨x, pad(y, [[bᵢ, dᵢ − bᵢ − sᵢ], …])⟩.
  *
+ * @throws {ShapeError} when the paddings do not have one pair of non-negative integers per axis
  * @example
  * T.pad(vector([1, 2]), [[1, 2]])  // [0, 1, 2, 0, 0]
  */
@@ -282,6 +293,7 @@ export const pad = (x: Tensor, paddings: readonly (readonly [number, number])[],
  * Selects entries along `axis` at the given integer indices (repeats allowed); the result has
  * `indices.length` on that axis.
  *
+ * @throws {ShapeError} for a scalar, or indices out of range
  * @example
  * T.gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0])  // [[5, 6], [1, 2]]
  */
@@ -309,6 +321,7 @@ export const gather = (x: Tensor, indices: readonly number[], axis = 0): Tensor 
  * ⟨gather(x, idx, axis), y⟩ = ⟨x, scatterAdd(x.shape, idx, y, axis)⟩.
  * `updates` has `shape` with `indices.length` on `axis`.
  *
+ * @throws {ShapeError} for a scalar, or updates whose shape does not fit the indices
  * @example
  * T.scatterAdd([3], [0, 2, 0], vector([1, 2, 3]))  // [4, 0, 2]
  */
@@ -341,6 +354,7 @@ export const scatterAdd = (shape: Shape, indices: readonly number[], updates: Te
  * The tensor repeated along broadcast axes to `shape`, by NumPy's rules (x's shape aligned on the
  * right; each dimension equal or 1).
  *
+ * @throws {ShapeError} when the tensor does not broadcast to the shape
  * @example
  * T.broadcastTo(vector([1, 2]), [2, 2])  // [[1, 2], [1, 2]]
  */
@@ -350,13 +364,17 @@ export const broadcastTo = (x: Tensor, shape: Shape): Tensor => {
   if (!shapesEqual(target, shape)) {
     throw new ShapeError('broadcastTo', [x.shape, shape], `cannot broadcast to ${formatShape(shape)}: the result would be ${formatShape(target)}`)
   }
-  if (shapesEqual(x.shape, shape)) return fromData(x.data, shape)
+  if (shapesEqual(x.shape, shape)) return x
   const out = allocate(sizeOf(shape))
   stridedCopy(x.data, 0, broadcastStrides(x.shape, shape), out, 0, stridesOf(shape), shape)
   return unsafeTensor(out, [...shape])
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** x under a new shape of the same size: x itself for an equal shape, else a copy (no shared memory). */
+const withShape = (x: Tensor, shape: Shape): Tensor =>
+  shapesEqual(x.shape, shape) ? x : unsafeTensor(copyOf(x.data), Object.freeze([...shape]))
 
 /** A permutation with negative entries resolved; throws unless it permutes 0..rank-1. */
 const checkPermutation = (shape: Shape, permutation: readonly number[]): number[] => {

@@ -93,6 +93,7 @@ export const epochBatches = (data: Dataset, { batchSize, key, epoch = 1 }: Epoch
 /**
  * Batches given as a list.
  *
+ * @throws {RangeError} when asked for a batch past the end of the list
  * @example
  * train.batchList([data.gates.and, data.gates.or]).count  // 2
  */

@@ -83,6 +83,8 @@ export interface FitResult<P = Tree, S = Tree> {
  * bit-identical parameters. The parameters come back with the model's type: for
  * `nn.sequential(nn.dense(1), nn.sigmoid)`, `params[0].kernel` is a `Tensor`.
  *
+ * @throws {TrainError} for options that contradict each other or are out of range, or a model whose output does not fit the targets
+ * @throws {DivergedError} when the loss becomes NaN or infinite (with the epoch and step)
  * @example
  * const model = nn.sequential(nn.dense(1), nn.sigmoid)
  * const fitted = train.fit(model, data.gates.and, { loss: losses.binaryCrossEntropy, optimizer: optim.adam({ learningRate: 0.1 }), epochs: 100, key: random.key(0) })

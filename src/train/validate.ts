@@ -11,21 +11,35 @@ import { TrainError } from './errors.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
-/** A positive integer, or a TrainError naming the option. */
+/**
+ * A positive integer, or a TrainError naming the option.
+ *
+ * @throws {TrainError} for anything else
+ */
 export const positiveInteger = (option: string, v: number): void => {
   if (!Number.isInteger(v) || v < 1) throw new TrainError(option, `must be a positive integer, got ${v}`)
 }
 
-/** x and y have rows, the same number of them, and only finite values. */
+/**
+ * x and y have rows, the same number of them, and only finite values.
+ *
+ * @throws {TrainError} naming the dataset and the first problem (shapes, empty data, the row and column of a non-finite value)
+ */
 export const checkDataset = (name: string, ds: Dataset): void => {
   if (ds.x.shape.length === 0 || ds.y.shape.length === 0 || rowsOf(ds.x) !== rowsOf(ds.y)) {
     throw new TrainError(name, `x ${T.formatShape(ds.x.shape)} and y ${T.formatShape(ds.y.shape)} must have the same number of rows`)
   }
+  if (rowsOf(ds.x) === 0) throw new TrainError(name, `the data is empty (x ${T.formatShape(ds.x.shape)}, y ${T.formatShape(ds.y.shape)}): there is nothing to train on`)
   checkFinite(`${name}.x`, ds.x)
   checkFinite(`${name}.y`, ds.y)
 }
 
-/** The training and validation sets: `data` and `validationData`, or `data` split as Keras's `validationSplit` (the last rows held out). */
+/**
+ * The training and validation sets: `data` and `validationData`, or `data` split as Keras's
+ * `validationSplit` (the last rows held out).
+ *
+ * @throws {TrainError} for a bad dataset, a split out of (0, 1) or leaving a set empty, or both options given
+ */
 export const trainAndValidation = (
   data: Dataset,
   options: { readonly validationSplit?: number; readonly validationData?: Dataset },
@@ -42,6 +56,8 @@ export const trainAndValidation = (
 /**
  * The probe: `predict` on the first two rows must give outputs whose classes the labels fit and
  * that the loss accepts with the targets.
+ *
+ * @throws {TrainError} naming the labels out of the model's classes, or the output the loss refuses
  */
 export const checkModelFits = (predict: (x: Tensor) => Tensor, loss: Loss, train: Dataset, validation: Dataset | undefined): void => {
   const probe = take(train, Array.from({ length: Math.min(2, rowCount(train)) }, (_, i) => i))

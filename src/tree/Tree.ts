@@ -38,6 +38,7 @@ export type Tree<L = Tensor> = L | readonly Tree<L>[] | { readonly [key: string]
 export interface LeafKind<L> {
   /** How a leaf is called in messages: `a tensor`, `a tensor or a Dual`. */
   readonly name: string
+  /** True for a leaf (checked before arrays and records: a tensor is a plain object, yet a leaf). */
   readonly is: (u: unknown) => u is L
 }
 
@@ -117,6 +118,8 @@ export type Node =
 /**
  * Classifies a node, or throws a TreeError naming the op and the path when it is not a tree node.
  * Takes `unknown` so that values from outside the type system (JSON, `any`) are checked as well.
+ *
+ * @throws {TreeError} at a node that is not a tensor, an array or a plain record (naming the path)
  */
 export const nodeOf = (op: string, u: unknown, path: string, kind: LeafKind<unknown>): Node => {
   const node = nodeOrUndefined(u, kind)

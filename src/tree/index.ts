@@ -2,6 +2,8 @@
  * tree — trees generic over their leaf type (parameters, gradients, optimizer state; Duals under
  * `grad`): the one flatten / treedef / unflatten, map, zipWith, leaves, the sum monoid and the
  * global norm. Re-exports only.
+ *
+ * @module dualflow/tree
  */
 export { isContainer, isTree, tensorLeaf, TreeError, type LeafKind, type Tree, type WithLeaves } from './Tree.js'
 export { map } from './map.js'

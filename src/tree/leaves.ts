@@ -81,6 +81,7 @@ export function flatten(tree: unknown, kind: LeafKind<unknown> = tensorLeaf): Fl
  * the type the structure was flattened from). Throws a TreeError when the
  * number of leaves differs from the structure's.
  *
+ * @throws {TreeError} when the number of leaves does not fit the structure, or a leaf is not a tensor
  * @example
  * tree.unflatten(tree.flatten({ w: vector([1]) }).treedef, [vector([5])])  // { w: [5] }
  */
@@ -163,6 +164,7 @@ export function leaves(tree: unknown, kind: LeafKind<unknown> = tensorLeaf): rea
  * of the first node that is neither a leaf, an array nor a plain record (or saying that `u` has a
  * cycle). For values from outside the type system: JSON, a function's result.
  *
+ * @throws {TreeError} when `u` is not a tree
  * @example
  * tree.asTree('load', { w: vector([1]) })  // { w: [1] }
  * tree.asTree('load', { w: [1] })          // throws TreeError "load: not a tree at w[0]: expected a tensor, an array or a plain record, got a number"
@@ -198,6 +200,8 @@ export const LEAF: TreeDefNode = Object.freeze({ kind: 'leaf' })
  * The walker behind every flatten: appends the leaves of `u` to `out` and returns its structure,
  * or throws a TreeError naming `op` and the path of the first node that is not a tree node (found
  * by a second walk, so that the common case builds no path).
+ *
+ * @throws {TreeError} at a node that is neither a leaf, an array nor a plain record
  */
 export const flattenNode = <L>(op: string, u: unknown, kind: LeafKind<L>, out: L[]): TreeDefNode => {
   const root = walkNode(u, kind, out)

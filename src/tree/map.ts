@@ -14,6 +14,7 @@ import { describe, showPath, tensorLeaf, TreeError, type LeafKind, type Tree, ty
  * something other than a tensor. With a leaf `kind`, the leaves are of that kind and `f` may return
  * anything (the result is a tree of what it returns).
  *
+ * @throws {TreeError} naming the path of a node that is not a tree, or of a result that is not a tensor
  * @example
  * tree.map({ w: vector([1, 2]), b: vector([3]) }, (x) => T.scale(x, 2))  // { w: [2, 4], b: [6] }
  * tree.map({ kernel: vector([2]), bias: vector([2]) }, (x, path) => (path.endsWith('bias') ? x : T.scale(x, 0.5)))  // { kernel: [1], bias: [2] }

@@ -29,7 +29,8 @@ const paths = (): Record<string, string[]> => {
   return out
 }
 
-const readmeModule = (): string => moduleOfBlocks(readme, ['export {}'])
+/** The README's TypeScript blocks, each a module of its own (each has its own imports). */
+const readmeBlocks = (): readonly string[] => [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => `${m[1] ?? ''}\nexport {}\n`)
 
 const compile = (files: Record<string, string>): readonly ts.Diagnostic[] => {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
@@ -63,20 +64,22 @@ describe('a strict consumer project', () => {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'))
   mkdirSync(join(dir, 'out'), { recursive: true })
-  const code = readmeModule()
+  const blocks = readmeBlocks()
+  const readmeFiles = Object.fromEntries(blocks.map((code, i) => [`readme-${i}.ts`, code]))
   const extending = moduleOfBlocks(readFileSync(join(repo, 'docs/EXTENDING.md'), 'utf8'), ['export {}'])
   const typeTests = readFileSync(join(repo, 'test/nn/types.test.ts'), 'utf8').replaceAll("'../../src/", `'${join(repo, 'src')}/`)
   // One program for the three files (a compile of the sources takes seconds).
   let diagnostics: readonly string[] = []
   beforeAll(() => {
-    diagnostics = show(compile({ 'readme.ts': code, 'types.test.ts': typeTests, 'wrong.ts': wrongKey, 'extending.ts': extending }))
+    diagnostics = show(compile({ ...readmeFiles, 'types.test.ts': typeTests, 'wrong.ts': wrongKey, 'extending.ts': extending }))
   }, 120_000)
   const of = (file: string): readonly string[] => diagnostics.filter((d) => d.startsWith(`/${file}:`) || !d.startsWith('/'))
 
   it('compiles the README examples without a cast or an error', () => {
-    const body = code.split('\n').filter((line) => !line.startsWith('import '))
+    expect(blocks.length).toBeGreaterThanOrEqual(4)
+    const body = blocks.flatMap((code) => code.split('\n')).filter((line) => !line.startsWith('import '))
     expect(body.filter((line) => /\bas\s+(?!const\b)[A-Za-z]|primalTensor|<[A-Z]\w*>\s*\(/.test(line))).toEqual([])
-    expect(of('readme.ts')).toEqual([])
+    expect(blocks.flatMap((_, i) => of(`readme-${i}.ts`))).toEqual([])
   })
 
   it('compiles docs/EXTENDING.md (a new op through dualflow/extend)', () => {

@@ -5,9 +5,9 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
-import { isDual, primalTensor, type Value } from '../Dual.js'
+import { isDual, primalTensor, type Dual, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
-import { add, div, mul, sub } from './binary.js'
+import { add, div, mul, mulStrongZero, sub } from './binary.js'
 import { where } from './select.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -15,6 +15,7 @@ import { where } from './select.js'
 /** What an element-wise primitive states: its kernel and its derivative. */
 export interface ElementwiseSpec<P> {
   readonly name: string
+  /** The plain-tensor kernel: f applied element-wise. */
   readonly kernel: (x: Tensor, params: P) => Tensor
   /** f'(x) from x and y = f(x), with differentiable ops. */
   readonly derivative: (x: Value, y: Value, params: P) => Value
@@ -24,7 +25,11 @@ export interface ElementwiseSpec<P> {
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
-/** An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x). */
+/**
+ * An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x), each a strong-zero
+ * product (`mulStrongZero`): a zero cotangent or tangent gives exactly 0 even where f' is ±∞ or
+ * NaN, and a zero derivative gives exactly 0 whatever the cotangent.
+ */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
   const { name, kernel, derivative, scalarDerivative } = spec
   return {
@@ -33,12 +38,19 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
     vjp: (g, inputs, y, params) => {
       const x = arg(inputs, 0, name)
       if (scalarDerivative !== undefined && T.isTensor(g) && T.isTensor(x) && T.isTensor(y)) {
-        return [T.map3(name, g, x, y, (gi, xi, yi) => gi * scalarDerivative(xi, yi, params))]
+        return [
+          T.map3(name, g, x, y, (gi, xi, yi) => {
+            const d = scalarDerivative(xi, yi, params)
+            const p = gi * d
+            // The strong zero of mulStrongZero, inlined: only a NaN product is looked at again.
+            return p === p || (gi !== 0 && d !== 0) ? p : 0
+          }),
+        ]
       }
-      return [mul(g, derivative(x, y, params))]
+      return [mulStrongZero(g, derivative(x, y, params))]
     },
     jvp: ([t], inputs, y, params) =>
-      t === undefined ? T.zeros(primalTensor(y).shape) : mul(t, derivative(arg(inputs, 0, name), y, params)),
+      t === undefined ? T.zeros(primalTensor(y).shape) : mulStrongZero(t, derivative(arg(inputs, 0, name), y, params)),
   }
 }
 
@@ -105,8 +117,44 @@ export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal
 /** Hyperbolic tangent; tanh' = 1 − tanh², computed from the output. */
 export const tanh = elementwise({ name: 'tanh', kernel: T.tanh, derivative: (_x, y) => sub(1, mul(y, y)), scalarDerivative: (_x, y) => 1 - y * y })
 
-/** Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates. */
-export const sigmoid = elementwise({ name: 'sigmoid', kernel: T.sigmoid, derivative: (_x, y) => mul(y, sub(1, y)), scalarDerivative: (_x, y) => y * (1 - y) })
+const sigmoidOp = elementwise({ name: 'sigmoid', kernel: T.sigmoid, derivative: (_x, y) => mul(y, sub(1, y)), scalarDerivative: (_x, y) => y * (1 - y) })
+
+/**
+ * Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates.
+ *
+ * The output remembers its input, the logits (`logitsOf`), as Keras's sigmoid does: a loss on
+ * probabilities that come straight from a sigmoid (`losses.binaryCrossEntropy`) works on the
+ * logits instead, so that saturated rows keep their gradient. The remembered logits are a value
+ * field of the output (a copy for plain tensors, so the output reaches no other tensor's memory);
+ * any op applied to the output drops it.
+ *
+ * @example
+ * sigmoid(tensor([0]))             // [0.5]
+ * logitsOf(sigmoid(tensor([0])))   // [0]
+ */
+export const sigmoid = unaryOverloads((x: Value): Value => {
+  const p = sigmoidOp(x)
+  if (isDual(p)) {
+    const tagged: Dual & { readonly logits: Value } = { ...p, logits: x }
+    return tagged
+  }
+  const tagged: Tensor & { readonly logits: Tensor } = { shape: p.shape, data: p.data, logits: T.map(primalTensor(x), (v) => v) }
+  return tagged
+})
+
+/**
+ * The logits a probability tensor was computed from, when it is the direct output of `sigmoid`
+ * (undefined otherwise).
+ *
+ * @example
+ * logitsOf(sigmoid(tensor([2])))  // [2]
+ */
+export function logitsOf(p: Tensor): Tensor | undefined
+export function logitsOf(p: Value): Value | undefined
+export function logitsOf(p: Value): Value | undefined {
+  const logits: unknown = Reflect.get(p, 'logits')
+  return T.isTensor(logits) || isDual(logits) ? logits : undefined
+}
 
 /** softplus(x) = ln(1 + eˣ), stable for any magnitude; softplus' = σ(x). */
 export const softplus = elementwise({
