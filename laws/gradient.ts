@@ -16,10 +16,11 @@
  */
 import fc from 'fast-check'
 import * as ad from '../src/ad/index.js'
+import { valueLeaf } from '../src/ad/extend.js'
 import type { Value, ValueTree } from '../src/ad/index.js'
 import * as T from '../src/tensor/index.js'
 import type { Tensor } from '../src/tensor/index.js'
-import { flattenValues } from '../src/ad/valueTree.js'
+import * as tree from '../src/tree/index.js'
 import { directionOf, number } from './arbitraries.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -79,12 +80,12 @@ export type Differentiable<X> = (x: X) => Value
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const leavesOf = (tree: unknown): Tensor[] => flattenValues('law', tree).leaves.map(ad.primalTensor)
+const leavesOf = (t: unknown): Tensor[] => tree.flatten(tree.asTree('law', t, valueLeaf), valueLeaf).leaves.map(ad.primalTensor)
 
-const rebuildLike = <X>(template: X, leaves: readonly Tensor[]): X => {
-  const flat = flattenValues('law', template)
+const rebuildLike = <X extends ValueTree>(template: X, leaves: readonly Tensor[]): X => {
+  const flat = tree.flatten(template, valueLeaf)
   // The tree is rebuilt from the template's own flattening: same structure as X.
-  return flat.rebuild(leaves) as X
+  return tree.unflatten(flat.treedef, leaves) as X
 }
 
 const inner = (a: readonly Tensor[], b: readonly Tensor[]): number => {

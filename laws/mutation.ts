@@ -17,7 +17,8 @@
 import fc from 'fast-check'
 import * as ad from '../src/ad/index.js'
 import type { Value, ValueTree } from '../src/ad/index.js'
-import { flattenValues } from '../src/ad/valueTree.js'
+import { valueLeaf } from '../src/ad/extend.js'
+import * as tree from '../src/tree/index.js'
 import * as T from '../src/tensor/index.js'
 import { gradientLaws, type Differentiable } from './gradient.js'
 
@@ -99,14 +100,14 @@ export const standardKinds: readonly MutantKind[] = [
  * f's own (by `vjp` and `jvp` of f) distorted by `kind`. First-order only.
  */
 export const mutate = <X extends ValueTree>(f: Differentiable<X>, kind: MutantKind): Differentiable<X> => (x: X): Value => {
-  const flat = flattenValues('mutant', x)
-  const rebuild = (leaves: readonly Value[]): X => flat.rebuild(leaves) as X
+  const flat = tree.flatten(x, valueLeaf)
+  const rebuild = (leaves: readonly Value[]): X => tree.unflatten(flat.treedef, leaves) as X
   const op = ad.customVjp({
     name: `${kind.name} mutant`,
     value: (...leaves) => ad.primalTensor(f(rebuild(leaves))),
     vjp: (g, inputs) => {
       const [, pullback] = ad.vjp(f, rebuild(inputs))
-      const correct = flattenValues('mutant', pullback(g)).leaves
+      const correct = tree.flatten(pullback(g), valueLeaf).leaves
       return kind.vjp === undefined ? correct : kind.vjp(correct)
     },
     jvp: (tangents, inputs) => {
@@ -126,7 +127,7 @@ export const control: MutantKind = { name: 'control', description: "f's own rule
 /** The kinds that apply to a subject (by its number of input leaves and its opt-ins). */
 export const kindsFor = <X extends ValueTree>(subject: MutationSubject<X>, kinds: readonly MutantKind[] = standardKinds): readonly MutantKind[] => {
   const sample = fc.sample(subject.input, { numRuns: 1, seed: 0 })[0]
-  const leaves = sample === undefined ? 1 : flattenValues('mutant', sample).leaves.length
+  const leaves = sample === undefined ? 1 : tree.flatten(sample, valueLeaf).leaves.length
   return kinds.filter((k) => leaves >= (k.minLeaves ?? 1) && (k.optIn !== true || (subject.kinds ?? []).includes(k.name)))
 }
 

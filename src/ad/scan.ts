@@ -30,7 +30,8 @@ import { add } from './primitives/binary.js'
 import { concat, reshape, slice } from './primitives/shape.js'
 import { jvp } from './forward.js'
 import { vjp } from './reverse.js'
-import { flattenValues, type ValueTree } from './valueTree.js'
+import * as tree from '../tree/index.js'
+import { valueLeaf, type ValueTree } from './Dual.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -258,22 +259,25 @@ export const scan = <C extends ValueTree, X extends ValueTree, P extends ValueTr
   consts: P,
   { reverse = false, length }: ScanOptions = {},
 ): readonly [C, Y] => {
-  const initFlat = flattenValues('scan', init)
-  const xsFlat = flattenValues('scan', xs)
-  const constsFlat = flattenValues('scan', consts)
+  const initFlat = tree.flatten<Value, C>(init, valueLeaf)
+  const xsFlat = tree.flatten<Value, X>(xs, valueLeaf)
+  const constsFlat = tree.flatten<Value, P>(consts, valueLeaf)
   const steps = stepsOf(xsFlat.leaves, length)
   // The structure of the ys is learnt from the body's first output; every step must agree.
-  let yStructure: ((leaves: readonly Value[]) => ValueTree) | undefined
+  let yStructure: tree.TreeDef<Y> | undefined
   const flatBody: FlatBody = (carry, x, k) => {
-    // Each rebuild has the structure of the tree it was flattened from: C, X and P.
-    const [next, y] = body(initFlat.rebuild(carry) as C, xsFlat.rebuild(x) as X, constsFlat.rebuild(k) as P)
-    const nextFlat = flattenValues('scan', next)
-    const yFlat = flattenValues('scan', y)
-    yStructure ??= yFlat.rebuild
+    // Each unflatten has the structure of the tree it was flattened from: C, X and P.
+    const [next, y] = body(tree.unflatten(initFlat.treedef, carry) as C, tree.unflatten(xsFlat.treedef, x) as X, tree.unflatten(constsFlat.treedef, k) as P)
+    const nextFlat = tree.flatten<Value, C>(next, valueLeaf)
+    if (!tree.treedefEquals(nextFlat.treedef, initFlat.treedef)) throw new GradError('scan', 'the body must return a carry of the same structure as init')
+    const yFlat = tree.flatten<Value, Y>(y, valueLeaf)
+    if (yStructure === undefined) yStructure = yFlat.treedef
+    else if (!tree.treedefEquals(yFlat.treedef, yStructure)) throw new GradError('scan', 'the body must return outputs of the same structure at every step')
     return [nextFlat.leaves, yFlat.leaves]
   }
   const [carry, ys] = scanFlat(flatBody, initFlat.leaves, xsFlat.leaves, constsFlat.leaves, steps, reverse)
-  const rebuildYs = yStructure ?? ((leaves: readonly Value[]) => [...leaves])
-  // The carry is rebuilt from init's flattening (structure C); the ys from the body's output (Y).
-  return [initFlat.rebuild(carry) as C, rebuildYs(ys) as Y]
+  // The carry is rebuilt with init's structure (C); the ys with the body's output's (Y), or as the
+  // plain list of leaves when the body never ran.
+  const rebuiltYs = yStructure === undefined ? [...ys] : tree.unflatten(yStructure, ys)
+  return [tree.unflatten(initFlat.treedef, carry) as C, rebuiltYs as Y]
 }

@@ -6,7 +6,7 @@
  * selects rows, and the others are built on it.
  */
 import { ShapeError, ArgumentError, sizeOf, type Tensor } from '../tensor/index.js'
-import { fromData } from '../tensor/Tensor.js'
+import { fromData } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -6,7 +6,7 @@
  * decodes a model's scores or probabilities into predicted classes.
  */
 import { ArgumentError, isTensor, ShapeError, type Tensor } from '../tensor/index.js'
-import { fromData } from '../tensor/Tensor.js'
+import { fromData } from '../tensor/internal.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 

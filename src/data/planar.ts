@@ -11,7 +11,7 @@
  */
 import { normal, split, uniform, type Key } from '../random/index.js'
 import { ArgumentError } from '../tensor/index.js'
-import { fromData } from '../tensor/Tensor.js'
+import { fromData } from '../tensor/internal.js'
 import { dataset, type Dataset } from './Dataset.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────

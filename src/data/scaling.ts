@@ -15,7 +15,7 @@
  * column by 1 instead of by 0, so it becomes all zeros (not NaN), and `inverse` still restores it.
  */
 import { ArgumentError, shapesEqual, ShapeError, sizeOf, type Tensor } from '../tensor/index.js'
-import { fromData } from '../tensor/Tensor.js'
+import { fromData } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -26,9 +26,10 @@
  */
 import { either as E } from 'fp-ts'
 import type * as t from 'io-ts'
-import { fromData, type Shape, type Tensor } from '../tensor/Tensor.js'
-import { ArgumentError } from '../tensor/errors.js'
-import { shapesEqual } from '../tensor/shape.js'
+import { type Shape, type Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
+import { ArgumentError } from '../tensor/index.js'
+import { shapesEqual } from '../tensor/index.js'
 import { unflatten } from '../tree/index.js'
 import { key } from '../random/index.js'
 import { ModelDecodeError, type ModelDecodeReason } from './errors.js'

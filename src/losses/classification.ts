@@ -16,7 +16,7 @@ import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
-import { fromData } from '../tensor/Tensor.js'
+import { fromData } from '../tensor/internal.js'
 import { checkSameShape, reduce, reductionOf, type LossOptions } from './Loss.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────

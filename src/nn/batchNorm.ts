@@ -25,6 +25,12 @@ export interface BatchNormOptions {
   readonly epsilon?: number
 }
 
+/** The parameters of a normalisation layer: scale γ and shift β, vectors [features]. */
+export type NormParams = { readonly gamma: Tensor; readonly beta: Tensor }
+
+/** The state of batch normalisation: the running mean and variance, vectors [features]. */
+export type BatchNormState = { readonly movingMean: Tensor; readonly movingVariance: Tensor }
+
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -46,7 +52,7 @@ export interface BatchNormOptions {
  * bn.apply(params, state, tensor([[1, 10], [3, 30]]), { training: true }).y      // ≈ [[-0.9995004, -0.999995], [0.9995004, 0.999995]]
  * bn.apply(params, state, tensor([[1, 10], [3, 30]]), { training: true }).state  // ≈ { movingMean: [0.02, 0.2], movingVariance: [1, 1.99] }
  */
-export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions = {}): Layer => {
+export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions = {}): Layer<NormParams, BatchNormState> => {
   if (!(momentum >= 0 && momentum <= 1)) throw new T.ArgumentError('batchNorm', `momentum must be in [0, 1], got ${momentum}`)
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new T.ArgumentError('batchNorm', `epsilon must be a positive number, got ${epsilon}`)
   const name = 'batchNorm'

@@ -22,14 +22,14 @@
  * the final ones beside the output.
  */
 import * as ad from '../ad/index.js'
-import type { Value, ValueTree } from '../ad/index.js'
+import { isValue, type Value, type ValueTree } from '../ad/index.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import { glorotUniform, orthogonal, zeros, type Initializer } from './init.js'
 import type { Layer } from './Layer.js'
-import { describe, isList, isValue, leafOf, leafWithShape } from './params.js'
+import { describe, isList, leafOf, leafWithShape } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -18,9 +18,9 @@
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { ArgumentError, type ReadonlyFloat64Array } from '../tensor/index.js'
-import { installParallelMatmul, type ParallelMatmul } from '../tensor/kernels/backend.js'
-import { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from '../tensor/kernels/wasm.js'
-import { kernelScratchBytes, sharedKernelsBase64 } from '../tensor/kernels/wasm-module.js'
+import { installParallelMatmul, type ParallelMatmul } from '../tensor/internal.js'
+import { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from '../tensor/internal.js'
+import { kernelScratchBytes, sharedKernelsBase64 } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

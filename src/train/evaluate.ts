@@ -3,13 +3,12 @@
  * is created: the ops take the plain-kernel path, so prediction pays nothing for differentiation.
  */
 import * as ad from '../ad/index.js'
-import type { Dataset } from '../data/Dataset.js'
+import type { Dataset } from '../data/index.js'
+import type { Loss } from '../losses/index.js'
 import type { Metric } from '../metrics/index.js'
-import type { Layer } from '../nn/index.js'
+import type { Layer, Params } from '../nn/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
-import type { Tree } from '../tree/index.js'
-import type { Loss } from './step.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -36,7 +35,7 @@ export interface Evaluation {
  * const { params, state } = model.init(random.key(0), [2])
  * train.predict(model, params, state, tensor([[1, 2], [3, 4]]))  // [[1.5], [3.5]]
  */
-export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { batchSize }: PredictOptions = {}): Tensor => {
+export const predict = <P, S>(model: Layer<P, S>, params: Params<P>, state: S, x: Tensor, { batchSize }: PredictOptions = {}): Tensor => {
   const n = x.shape[0] ?? 0
   if (x.shape.length === 0) throw new T.ShapeError('predict', [x.shape], 'expected a batch of rows (rank at least 1), got a scalar')
   if (n === 0) throw new T.ArgumentError('predict', `the input x ${T.formatShape(x.shape)} is empty (0 rows)`)
@@ -69,10 +68,10 @@ export const checkLabels = (op: string, y: Tensor, outputShape: readonly number[
 }
 
 /** Loss and metrics of the model on a dataset, in inference mode; labels are checked against the model's outputs. */
-export const evaluate = (
-  model: Layer,
-  params: Tree,
-  state: Tree,
+export const evaluate = <P, S>(
+  model: Layer<P, S>,
+  params: Params<P>,
+  state: S,
   data: Dataset,
   metrics: readonly Metric[],
   options: PredictOptions & { readonly loss?: Loss } = {},

@@ -1,38 +1,51 @@
 /**
  * One training step as a pure function: `(trainState, batch) → trainState`.
  *
- * The loss of the model's output (plus any L1/L2 penalty) is differentiated with respect to the
- * parameters; the optimizer turns the gradient into updates; the model's own state (batch-norm
- * statistics) comes back from the forward pass as plain data. An epoch is a fold of this function
- * over batches; `fit` is a fold over epochs.
+ * The loss of the model's output (plus any L1/L2 penalty on its kernels) is differentiated with
+ * respect to the parameters; the optimizer turns the gradient into updates; the model's own state
+ * (batch-norm statistics) comes back from the forward pass as plain data.
+ *
+ * Two forms of the same step. `flatStep` works on the **flat form**: the parameters as the leaf
+ * list of the model's structure (`tree.flatten(params)`, kept apart as a treedef), so that the
+ * gradient, the optimizer's moments and the update are lists too and no tree is walked per step;
+ * this is the form an epoch folds (`fit` flattens once) and an ordinary pure function of (leaves,
+ * state, batch). `trainStep` works on the parameters as the model makes them, for a loop of one's
+ * own.
  */
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
-import type { Dataset } from '../data/Dataset.js'
+import type { Dataset } from '../data/index.js'
+import { l1, l2, type Loss } from '../losses/index.js'
 import type { Layer } from '../nn/index.js'
 import type { GradientTransformation } from '../optim/index.js'
 import { applyUpdates } from '../optim/index.js'
 import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
-import type { Tree } from '../tree/index.js'
-import { flattenValues, mapDuals } from '../ad/valueTree.js'
+import * as tree from '../tree/index.js'
+import type { Tree, TreeDef } from '../tree/index.js'
+
+export type { Loss } from '../losses/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** A loss: predictions and targets to a scalar. */
-export type Loss = (predictions: Value, targets: Value) => Value
-
-/** Weights of the L1 and L2 penalties on the model's weight matrices (default 0: none). */
+/**
+ * Weights of the L1 and L2 penalties (default 0: none), with the meaning of `losses.l1` and
+ * `losses.l2`: over the model's kernels (parameters of rank ≥ 2), as Keras's `kernel_regularizer`;
+ * biases and normalisation parameters are not penalised.
+ */
 export interface Regularization {
   readonly l1?: number
   readonly l2?: number
 }
 
-/** Everything a training step reads and returns. Plain data: it can be printed or saved. */
-export interface TrainState<O = unknown> {
-  readonly params: Tree
-  readonly modelState: Tree
+/**
+ * Everything a training step reads and returns, with the parameters `P` (the model's tree, or its
+ * leaf list in the flat form) and the model state `S`. Plain data: it can be printed or saved.
+ */
+export interface TrainState<O = unknown, P = Tree, S = Tree> {
+  readonly params: P
+  readonly modelState: S
   readonly optimizerState: O
   /** Steps taken so far. */
   readonly step: number
@@ -44,6 +57,9 @@ export interface TrainState<O = unknown> {
   readonly predictions: Tensor | undefined
 }
 
+/** The flat form of a train state: the parameters as the leaf list of the model's structure. */
+export type FlatTrainState<O = unknown, S = Tree> = TrainState<O, readonly Tensor[], S>
+
 /** What a training step needs besides the state and the batch. */
 export interface StepOptions<O> {
   readonly loss: Loss
@@ -53,8 +69,11 @@ export interface StepOptions<O> {
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
-/** The state before the first step: the given parameters and the optimizer's initial state. */
-export const initialTrainState = <O>(params: Tree, modelState: Tree, optimizer: GradientTransformation<O>, key: Key): TrainState<O> => ({
+/**
+ * The state before the first step: the given parameters (a tree, or a leaf list for `flatStep`)
+ * and the optimizer's initial state for them.
+ */
+export const initialTrainState = <O, P extends Tree, S>(params: P, modelState: S, optimizer: GradientTransformation<O>, key: Key): TrainState<O, P, S> => ({
   params,
   modelState,
   optimizerState: optimizer.init(params),
@@ -67,23 +86,38 @@ export const initialTrainState = <O>(params: Tree, modelState: Tree, optimizer: 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The penalty Σ l1·|w| + l2·w² over the parameters of rank ≥ 2 (weight matrices and kernels, not
- * biases or normalisation scales — what Keras users attach `kernel_regularizer` to). No ½ factor,
- * as in Keras.
+ * The penalty `losses.l1(params, l1) + losses.l2(params, l2)` (on the kernels), or undefined when
+ * both weights are 0.
  */
-export const penalty = (params: ValueTree, { l1 = 0, l2 = 0 }: Regularization): Value | undefined => {
-  if (l1 === 0 && l2 === 0) return undefined
-  let total: Value | undefined
-  for (const w of flattenValues('penalty', params).leaves) {
-    if (ad.shapeOf(w).length < 2) continue
-    const terms = [l1 === 0 ? undefined : ad.mul(ad.sum(ad.abs(w)), l1), l2 === 0 ? undefined : ad.mul(ad.sum(ad.square(w)), l2)]
-    for (const t of terms) if (t !== undefined) total = total === undefined ? t : ad.add(total, t)
-  }
-  return total
+export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regularization): Value | undefined => {
+  if (w1 === 0 && w2 === 0) return undefined
+  const terms = [w1 === 0 ? undefined : l1(params, w1), w2 === 0 ? undefined : l2(params, w2)].filter((t): t is Value => t !== undefined)
+  return terms.reduce<Value | undefined>((total, t) => (total === undefined ? t : ad.add(total, t)), undefined)
 }
 
 /**
- * The training step of a model: a pure `(trainState, batch) → trainState`.
+ * The training step on the flat form, for a model whose parameters have the structure `treedef`:
+ * a pure `(flatTrainState, batch) → flatTrainState`. The optimizer sees leaf lists (its state was
+ * made by `initialTrainState` from the leaf list).
+ *
+ * @example
+ * const model = nn.dense(1, { kernelInitializer: nn.zeros })
+ * const optimizer = optim.sgd({ learningRate: 0.1 })
+ * const { leaves, treedef } = tree.flatten(model.init(random.key(0), [1]).params)
+ * const sgdStep = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
+ * sgdStep(train.initialTrainState(leaves, {}, optimizer, random.key(0)), data.dataset(tensor([[1]]), tensor([[2]]))).params  // [[[0.4]], [0.4]]
+ */
+export const flatStep =
+  <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) =>
+  (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
+    const out = lossAndGradient(model, treedef, options, ts, batch)
+    const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
+    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
+  }
+
+/**
+ * The training step of a model on its parameters as `init` makes them: a pure
+ * `(trainState, batch) → trainState`.
  *
  * @example
  * const model = nn.dense(1, { kernelInitializer: nn.zeros })
@@ -92,32 +126,62 @@ export const penalty = (params: ValueTree, { l1 = 0, l2 = 0 }: Regularization): 
  * train.trainStep(model, { loss: losses.mse, optimizer })(start, data.dataset(tensor([[1]]), tensor([[2]]))).params  // { kernel: [[0.4]], bias: [0.4] }
  */
 export const trainStep =
-  <O>(model: Layer, { loss, optimizer, regularization = {} }: StepOptions<O>) =>
-  (ts: TrainState<O>, batch: Dataset): TrainState<O> => {
-    const ctx = { training: true, key: random.foldIn(ts.key, ts.step % 0x100000000) }
-    const objective = (params: ValueTree): readonly [Value, { readonly state: ValueTree; readonly predictions: Value }] => {
-      const { y, state } = model.apply(params, ts.modelState, batch.x, ctx)
-      const data = loss(y, batch.y)
-      const reg = penalty(params, regularization)
-      return [reg === undefined ? data : ad.add(data, reg), { state, predictions: y }]
-    }
-    const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(ts.params)
-    const [updates, optimizerState] = optimizer.update(plain(grads), ts.optimizerState, ts.params)
-    return {
-      params: applyUpdates(ts.params, updates),
-      modelState: plain(aux.state),
-      optimizerState,
-      step: ts.step + 1,
-      key: ts.key,
-      loss: ad.primalTensor(value).data[0] ?? Number.NaN,
-      predictions: ad.primalTensor(aux.predictions),
-    }
+  <O, P extends Tree, S extends Tree>(model: Layer<P, S>, options: StepOptions<O>) =>
+  (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
+    const { leaves, treedef } = tree.flatten(ts.params)
+    const out = lossAndGradient(model, treedef, options, { ...ts, params: leaves }, batch)
+    const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
+    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-/** A tree of Values outside any trace is a tree of tensors; strips any Dual wrapper left. */
-const plain = (tree: ValueTree): Tree => {
-  // mapDuals keeps the structure and leaves no Dual: a Tree (and the same object when it held none).
-  return mapDuals(tree, ad.primalTensor) as Tree
+/** The model's parameters are rebuilt for one forward pass: not frozen (freezing costs time per step). */
+const UNFROZEN = { freeze: false } as const
+
+interface StepOutcome<S> {
+  readonly loss: number
+  readonly grads: readonly Tensor[]
+  readonly modelState: S
+  readonly predictions: Tensor
 }
+
+/**
+ * Forward pass, loss and backward pass on the parameter leaves: the model sees its own structure
+ * (one unflatten of the leaves, as Duals); the penalty reads the leaves directly.
+ */
+const lossAndGradient = <O, P, S extends Tree>(
+  model: Layer<P, S>,
+  treedef: TreeDef<P>,
+  { loss, regularization = {} }: StepOptions<O>,
+  ts: FlatTrainState<O, S>,
+  batch: Dataset,
+): StepOutcome<S> => {
+  const ctx = { training: true, key: random.foldIn(ts.key, ts.step % 0x100000000) }
+  // The model's output, kept from the one forward pass for metrics (the objective runs once).
+  let predictions: Value = batch.y
+  const objective = (leaves: readonly Value[]): readonly [Value, S] => {
+    const { y, state } = model.apply(tree.unflatten(treedef, leaves, UNFROZEN), ts.modelState, batch.x, ctx)
+    predictions = y
+    const data = loss(y, batch.y)
+    const reg = penalty(leaves, regularization)
+    return [reg === undefined ? data : ad.add(data, reg), state]
+  }
+  const [[value, modelState], grads] = ad.valueAndGradWithAux(objective)(ts.params)
+  return {
+    loss: ad.primalTensor(value).data[0] ?? Number.NaN,
+    grads: grads.map(ad.primalTensor),
+    modelState,
+    predictions: ad.primalTensor(predictions),
+  }
+}
+
+const next = <O, P, S>(ts: TrainState<O, P, S>, params: P, out: StepOutcome<S>, optimizerState: O): TrainState<O, P, S> => ({
+  params,
+  modelState: out.modelState,
+  optimizerState,
+  step: ts.step + 1,
+  key: ts.key,
+  loss: out.loss,
+  predictions: out.predictions,
+})

@@ -130,10 +130,10 @@ describe('evaluate and predict', () => {
     }
     const model = nn.sequential(nn.dense(2), spy, nn.dense(1))
     const { params, state } = model.init(random.key(0), [2])
-    const y = train.predict(model, params as tree.Tree, state as tree.Tree, data.gates.xor.x)
+    const y = train.predict(model, params, state, data.gates.xor.x)
     expect(ad.isDual(y)).toBe(false)
     expect(sawDual).toBe(false)
-    expect(train.predict(model, params as tree.Tree, state as tree.Tree, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
+    expect(train.predict(model, params, state, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
   })
   it('evaluate gives the loss and metrics', () => {
     const { params, state } = train.fit(xorModel, data.gates.xor, xorOptions(3, 5))
@@ -146,8 +146,7 @@ describe('evaluate and predict', () => {
 describe('empty data and bad labels get errors that say so', () => {
   const model = nn.sequential(nn.dense(3), nn.softmax())
   const init = model.init(random.key(0), [2])
-  const params = init.params as tree.Tree
-  const state = init.state as tree.Tree
+  const { params, state } = init
   const empty = data.dataset(T.zeros([0, 2]), T.zeros([0, 1]))
   it('fit on an empty dataset says the data is empty (not that a batch size is 0)', () => {
     expect(() => train.fit(model, empty, { loss: losses.softmaxCrossEntropy, optimizer: optim.sgd({ learningRate: 0.1 }), epochs: 1, key: random.key(0) })).toThrow(
