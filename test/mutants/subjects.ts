@@ -170,5 +170,41 @@ export const layers: readonly MutationSubject[] = [
   layer('sequential(dense(4), tanh, dense(2))', nn.sequential(nn.dense(4), nn.tanh, nn.dense(2)), [3], {}, { training: false }, { kinds: ['transposed'] }),
 ]
 
+
+/** Values 0.1 apart, all distinct: no pooling window has a tie, so max pooling is differentiable there. */
+const distinctOf = (shape: Shape): fc.Arbitrary<T.Tensor> => {
+  const n = T.sizeOf(shape)
+  return fc.shuffledSubarray(Array.from({ length: 2 * n + 4 }, (_, i) => i), { minLength: n, maxLength: n }).map((picks) => T.fromArray(picks.map((p) => (p - n) * 0.1), shape))
+}
+const ordinary = { min: -2, max: 2 }
+
+/** Convolution, pooling and recurrent primitives (issue 15), options fixed per entry. */
+export const windowed: readonly MutationSubject[] = [
+  binary('conv1d (dilation 2)', (x, w) => ad.conv(x, w, { dilation: 2 }), fc.tuple(arb.tensorOf([2, 7, 2], ordinary), arb.tensorOf([3, 2, 3], ordinary))),
+  binary('conv2d (same, stride 2)', (x, w) => ad.conv(x, w, { padding: 'same', strides: 2 }), fc.tuple(arb.tensorOf([2, 5, 4, 2], ordinary), arb.tensorOf([3, 3, 2, 3], ordinary))),
+  binary('convBackpropInput', (g, w) => ad.convBackpropInput(g, w, [2, 5, 4, 2], { padding: 'same', strides: 2 }), fc.tuple(arb.tensorOf([2, 3, 2, 3], ordinary), arb.tensorOf([3, 3, 2, 3], ordinary))),
+  binary('convBackpropFilter', (x, g) => ad.convBackpropFilter(x, g, [3, 3, 2, 3], { padding: 'same', strides: 2 }), fc.tuple(arb.tensorOf([2, 5, 4, 2], ordinary), arb.tensorOf([2, 3, 2, 3], ordinary))),
+  unary('maxPool2d 2×2 (no ties)', (x) => ad.maxPool(x, 2), distinctOf([2, 4, 4, 2])),
+  unary('maxPool1d 3, stride 1, same (no ties)', (x) => ad.maxPool(x, 3, { strides: 1, padding: 'same' }), distinctOf([2, 6, 2])),
+  unary('avgPool2d same', (x) => ad.avgPool(x, 2, { padding: 'same' }), arb.tensorOf([2, 3, 5, 2], ordinary)),
+  unary('avgPoolTranspose', (g) => ad.avgPoolTranspose(g, [2, 3, 5, 2], 2, { padding: 'same' }), arb.tensorOf([2, 2, 3, 2], ordinary)),
+]
+
+/** Convolutional, pooling and recurrent layers (issue 15). */
+export const windowedLayers: readonly MutationSubject[] = [
+  layer('conv2d(2, 3×3, same) layer', nn.conv2d(2, 3, { padding: 'same' }), [4, 4, 2]),
+  layer('conv1d(2, 2, stride 2) layer', nn.conv1d(2, 2, { strides: 2 }), [5, 2]),
+  layer('maxPool2d layer (no ties)', nn.maxPool2d(), [4, 4, 2], { x: distinctOf }),
+  layer('avgPool1d(3, stride 2) layer', nn.avgPool1d(3, { strides: 2 }), [7, 2]),
+  layer('globalMaxPool2d layer (no ties)', nn.globalMaxPool2d(), [3, 3, 2], { x: distinctOf }),
+  layer('globalAvgPool1d layer', nn.globalAvgPool1d(), [4, 3]),
+  layer('zeroPadding2d layer', nn.zeroPadding2d(1), [2, 3, 2]),
+  layer('simpleRnn(3, sequences) layer', nn.simpleRnn(3, { returnSequences: true }), [4, 2], {}, { training: false }, { kinds: ['transposed'] }),
+  layer('lstm(2) layer', nn.lstm(2), [4, 2], {}, { training: false }, { kinds: ['transposed'] }),
+  layer('gru(2) layer', nn.gru(2), [4, 2]),
+  layer('gru(2, resetAfter false, backwards) layer', nn.gru(2, { resetAfter: false, goBackwards: true }), [4, 2]),
+  layer('bidirectional(lstm(2)) layer', nn.bidirectional(nn.lstm(2, { returnSequences: true })), [3, 2]),
+]
+
 /** The whole table. */
-export const subjects: readonly MutationSubject[] = [...primitives, ...layers]
+export const subjects: readonly MutationSubject[] = [...primitives, ...layers, ...windowed, ...windowedLayers]
