@@ -2,9 +2,9 @@
  * ad — automatic differentiation: Dual values, primitives with their derivative rules, and
  * grad / valueAndGrad / vjp / jvp. Re-exports only.
  */
-export { isDual, primalTensor, shapeOf, type Dual, type Operand, type Trace, type Value } from './Dual.js'
+export { belowDifferentiation, isDual, isUndifferentiated, primalTensor, shapeOf, type Dual, type JitRecorder, type Operand, type Trace, type Value } from './Dual.js'
 export * from './errors.js'
-export { bind, type BinaryOp, type Primitive, type UnaryOp } from './primitive.js'
+export { bind, constantOp, type BinaryOp, type Primitive, type UnaryOp } from './primitive.js'
 export { elementwisePrimitive, type ElementwiseSpec } from './primitives/unary.js'
 export * from './primitives/binary.js'
 export * from './primitives/unary.js'

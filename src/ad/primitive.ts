@@ -10,7 +10,7 @@
  */
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
-import { isDual, type Dual, type Operand, type Trace, type Value } from './Dual.js'
+import { belowDifferentiation, isDual, shapeOf, type Dual, type Operand, type Trace, type Value } from './Dual.js'
 import { PerturbationError } from './errors.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -85,6 +85,8 @@ export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params:
     else if (a.trace !== top && a.trace.level === top.level) throw new PerturbationError(primitive.name)
   }
   if (top === undefined) return primitive.value(args.filter(T.isTensor), params)
+  // jit (issue 14): a tracing trace records the application instead of differentiating it.
+  if (top.record !== undefined) return top.record(primitive, args, params)
   const trace = top
   const n = args.length
   const inputs = new Array<Value>(n)
@@ -113,6 +115,26 @@ export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params:
     pullback: (cotangent) => primitive.vjp(cotangent, inputs, output, params, wanted),
   })
   return { _tag: 'Dual', primal: output, trace, id: trace.nodes.length - 1, tangent: undefined }
+}
+
+/**
+ * A kernel whose result is a constant of every differentiation (a mask, a tie share, a fused
+ * first-order pullback), applied to Values: their differentiating Duals are stripped; on plain
+ * tensors the kernel runs directly, and under `jit` it is recorded as a node of the graph (so it
+ * is recomputed on every replay, never frozen at its traced value). Rules must compute from the
+ * values of their inputs only through such ops or through primitives.
+ */
+export const constantOp = <P>(name: string, kernel: (inputs: readonly Tensor[], params: P) => Tensor): ((inputs: readonly Value[], params: P) => Value) => {
+  const primitive: Primitive<P> = {
+    name,
+    value: kernel,
+    vjp: (_g, inputs) => inputs.map(() => undefined),
+    jvp: (_t, _inputs, y) => T.zeros(shapeOf(y)),
+  }
+  return (inputs, params) => {
+    const xs = inputs.map(belowDifferentiation)
+    return xs.some(isDual) ? bind(primitive, xs, params) : kernel(xs.filter(T.isTensor), params)
+  }
 }
 
 /** Builds the exported op of a one-input primitive: the kernel directly on a tensor, `bind` on a Dual. */

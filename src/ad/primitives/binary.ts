@@ -4,8 +4,8 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Shape } from '../../tensor/index.js'
-import { primalTensor, shapeOf, type Value } from '../Dual.js'
-import { arg, binaryOp, input, type Primitive } from '../primitive.js'
+import { shapeOf, type Value } from '../Dual.js'
+import { arg, binaryOp, constantOp, input, type Primitive } from '../primitive.js'
 import { log, neg } from './unary.js'
 import { broadcastTo, sumTo } from './shape.js'
 import { where } from './select.js'
@@ -94,8 +94,9 @@ export const powPrimitive: Primitive<void> = binaryPrimitive('pow', T.pow, {
 })
 
 const dPowDa = (a: Value, b: Value): Value => mul(b, pow(a, sub(b, 1)))
+const positiveBase = constantOp('pow.positive', (xs: readonly T.Tensor[]) => T.greater(input(xs, 0, 'pow'), T.scalar(0)))
 const dPowDb = (a: Value, y: Value): Value => {
-  const positive = T.greater(primalTensor(a), T.scalar(0))
+  const positive = positiveBase([a], undefined)
   return where(positive, mul(y, log(where(positive, a, 1))), 0)
 }
 
@@ -103,26 +104,33 @@ const dPowDb = (a: Value, y: Value): Value => {
  * Share of the gradient that goes to `a` in maximum/minimum: 1 where a wins, 0 where b wins, and
  * ½ on ties (the gradient is split evenly; NaN inputs send it all to b).
  */
-const winnerShare = (name: string, a: Value, b: Value, better: (x: number, y: number) => boolean): T.Tensor =>
-  T.map2(name, primalTensor(a), primalTensor(b), (x, y) => (x === y ? 0.5 : better(x, y) ? 1 : 0))
+const winnerShareOp = (name: string, better: (x: number, y: number) => boolean): ((a: Value, b: Value) => Value) => {
+  const op = constantOp(`${name}.share`, (ab: readonly T.Tensor[]) =>
+    T.map2(name, input(ab, 0, name), input(ab, 1, name), (x, y) => (x === y ? 0.5 : better(x, y) ? 1 : 0)),
+  )
+  return (a, b) => op([a, b], undefined)
+}
+const loserShare = constantOp('share.complement', (xs: readonly T.Tensor[]) => T.sub(T.scalar(1), input(xs, 0, 'share')))
 
-const selectPrimitive = (name: string, kernel: typeof T.maximum, better: (x: number, y: number) => boolean): Primitive<void> =>
-  binaryPrimitive(name, kernel, {
+const selectPrimitive = (name: string, kernel: typeof T.maximum, better: (x: number, y: number) => boolean): Primitive<void> => {
+  const shareOf = winnerShareOp(name, better)
+  return binaryPrimitive(name, kernel, {
     vjp: (g, inputs, _y, _p, wanted) => {
       const a = arg(inputs, 0, name)
       const b = arg(inputs, 1, name)
-      const share = winnerShare(name, a, b, better)
+      const share = shareOf(a, b)
       return [
         reduced(wanted[0], () => mul(g, share), shapeOf(a)),
-        reduced(wanted[1], () => mul(g, T.sub(T.scalar(1), share)), shapeOf(b)),
+        reduced(wanted[1], () => mul(g, loserShare([share], undefined)), shapeOf(b)),
       ]
     },
     jvp: ([ta, tb], [a, b], y) => {
       if (a === undefined || b === undefined) return tangentSum([], y)
-      const share = winnerShare(name, a, b, better)
-      return tangentSum([ta === undefined ? undefined : mul(ta, share), tb === undefined ? undefined : mul(tb, T.sub(T.scalar(1), share))], y)
+      const share = shareOf(a, b)
+      return tangentSum([ta === undefined ? undefined : mul(ta, share), tb === undefined ? undefined : mul(tb, loserShare([share], undefined))], y)
     },
   })
+}
 
 /** Element-wise maximum; ties split the gradient evenly. */
 export const maximumPrimitive = selectPrimitive('maximum', T.maximum, (x, y) => x > y)

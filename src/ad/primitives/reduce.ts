@@ -5,7 +5,7 @@
 import * as T from '../../tensor/index.js'
 import type { ReduceOptions, Shape, Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
-import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
+import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 import { div, mul, sub } from './binary.js'
 import { square } from './unary.js'
 import { broadcastTo, reshape, transpose } from './shape.js'
@@ -49,12 +49,13 @@ const liftReduce = (primitive: Primitive<Reduction>, kernel: (x: Tensor, o?: Red
 }
 
 /** Where x attains the reduction's extreme value, each tie weighted 1/(number of ties). */
-const tieShares = (x: Value, y: Value, r: Reduction): Tensor => {
-  const px = primalTensor(x)
-  const py = primalTensor(y)
+const tieSharesOp = constantOp('extreme.ties', (xy: readonly Tensor[], r: Reduction) => {
+  const px = input(xy, 0, 'max')
+  const py = input(xy, 1, 'max')
   const hits = T.equal(px, r.keepDims ? py : T.reshape(py, keptShape(px.shape, r.axes)))
   return T.div(hits, T.maximum(T.sum(hits, { axis: r.axes, keepDims: true }), T.scalar(1)))
-}
+})
+const tieShares = (x: Value, y: Value, r: Reduction): Value => tieSharesOp([x, y], r)
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
 

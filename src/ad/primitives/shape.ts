@@ -5,7 +5,7 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Shape, Tensor } from '../../tensor/index.js'
-import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
+import { belowDifferentiation, isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -21,6 +21,12 @@ const unaryShapePrimitive = <P>(
   vjp: (g, inputs, y, params) => [vjp(g, arg(inputs, 0, name), y, params)],
   jvp: ([t], inputs, y, params) => (t === undefined ? T.zeros(shapeOf(y)) : jvp(t, arg(inputs, 0, name), y, params)),
 })
+
+/**
+ * A tensor to compute a shape with: the primal, or zeros of its shape under `jit` (where the
+ * traced value cannot be read).
+ */
+const shapeProbe = (x: Value): Tensor => (isDual(belowDifferentiation(x)) ? T.zeros(shapeOf(x)) : primalTensor(x))
 
 const lift = <P, A extends unknown[]>(primitive: Primitive<P>, kernel: (x: Tensor, ...rest: A) => Tensor, paramsOf: (x: Value, ...rest: A) => P): UnaryOp<A> => {
   return unaryOverloads((x: Value, ...rest: A): Value => (isDual(x) ? bind(primitive, [x], paramsOf(x, ...rest)) : kernel(x, ...rest)))
@@ -140,7 +146,7 @@ export const sumTo = lift(sumToPrimitive, T.sumTo, (_x, shape: Shape) => shape)
 
 /** A box of x from `begin` with `size` (−1: to the end). */
 export const slice = lift(slicePrimitive, T.slice, (x, begin: readonly number[], size: readonly number[]) => {
-  const shape = T.slice(primalTensor(x), begin, size).shape
+  const shape = T.slice(shapeProbe(x), begin, size).shape
   return { begin, size: shape }
 })
 
@@ -173,13 +179,13 @@ export function concat(xs: readonly Value[], axis = 0): Value {
 }
 
 /** Inserts an axis of size 1. */
-export const expandDims = lift(reshapePrimitive, T.expandDims, (x, axis: number) => T.expandDims(primalTensor(x), axis).shape)
+export const expandDims = lift(reshapePrimitive, T.expandDims, (x, axis: number) => T.expandDims(shapeProbe(x), axis).shape)
 
 /** Removes size-1 axes (all of them, or the one given). */
-export const squeeze = lift(reshapePrimitive, T.squeeze, (x, axis?: number) => T.squeeze(primalTensor(x), axis).shape)
+export const squeeze = lift(reshapePrimitive, T.squeeze, (x, axis?: number) => T.squeeze(shapeProbe(x), axis).shape)
 
 /** [n, …] → [n, product of the rest]. */
-export const flatten2d = lift(reshapePrimitive, T.flatten2d, (x) => T.flatten2d(primalTensor(x)).shape)
+export const flatten2d = lift(reshapePrimitive, T.flatten2d, (x) => T.flatten2d(shapeProbe(x)).shape)
 
 /** Stacks equal-shaped tensors along a new axis (default 0). */
 export function stack(xs: readonly Tensor[], axis?: number): Tensor

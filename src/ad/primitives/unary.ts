@@ -5,8 +5,8 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
-import { isDual, primalTensor, type Value } from '../Dual.js'
-import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
+import { belowDifferentiation, isDual, isUndifferentiated, primalTensor, type Value } from '../Dual.js'
+import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 import { add, div, mul, sub } from './binary.js'
 import { where } from './select.js'
 
@@ -27,13 +27,20 @@ export interface ElementwiseSpec<P> {
 /** An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x). */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
   const { name, kernel, derivative, scalarDerivative } = spec
+  const fused =
+    scalarDerivative === undefined
+      ? undefined
+      : constantOp(`${name}.vjp`, (gxy: readonly Tensor[], params: P) =>
+          T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), (gi, xi, yi) => gi * scalarDerivative(xi, yi, params)),
+        )
   return {
     name,
     value: (inputs, params) => kernel(input(inputs, 0, name), params),
     vjp: (g, inputs, y, params) => {
       const x = arg(inputs, 0, name)
-      if (scalarDerivative !== undefined && T.isTensor(g) && T.isTensor(x) && T.isTensor(y)) {
-        return [T.map3(name, g, x, y, (gi, xi, yi) => gi * scalarDerivative(xi, yi, params))]
+      // First order (nothing differentiates the pullback): one fused kernel, a plain tensor or a jit node.
+      if (fused !== undefined && isUndifferentiated(g) && isUndifferentiated(x) && isUndifferentiated(y)) {
+        return [fused([g, x, y], params)]
       }
       return [mul(g, derivative(x, y, params))]
     },
@@ -58,6 +65,11 @@ const elementwiseWith = (spec: ElementwiseSpec<number>, fallback?: number): Unar
   })
 }
 
+const signOf = constantOp('abs.derivative', (xs: readonly Tensor[]) => T.sign(input(xs, 0, 'abs')))
+const stepOf = constantOp('relu.derivative', (xs: readonly Tensor[]) => T.step(input(xs, 0, 'relu')))
+const leakySlope = constantOp('leakyRelu.derivative', (xs: readonly Tensor[], alpha: number) => T.map(input(xs, 0, 'leakyRelu'), (v) => (v > 0 ? 1 : alpha)))
+const positive = constantOp('elu.derivative', (xs: readonly Tensor[]) => T.greater(input(xs, 0, 'elu'), T.scalar(0)))
+
 /** A piecewise-constant op: its derivative is zero wherever it exists (sign, step). */
 const piecewiseConstant = (name: string, kernel: (x: Tensor) => Tensor): UnaryOp =>
   elementwise({ name, kernel, derivative: (x) => T.zeros(primalTensor(x).shape), scalarDerivative: () => 0 })
@@ -71,7 +83,7 @@ export const neg = elementwise({ name: 'neg', kernel: T.neg, derivative: (x) => 
 export const abs = elementwise({
   name: 'abs',
   kernel: T.abs,
-  derivative: (x) => T.sign(primalTensor(x)),
+  derivative: (x) => signOf([x], undefined),
   scalarDerivative: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
 })
 
@@ -117,14 +129,14 @@ export const softplus = elementwise({
 })
 
 /** max(x, 0); the subgradient at 0 is 0 (relu'(0) = 0). NaN stays NaN. */
-export const relu = elementwise({ name: 'relu', kernel: T.relu, derivative: (x) => T.step(primalTensor(x)), scalarDerivative: (x) => (x > 0 ? 1 : 0) })
+export const relu = elementwise({ name: 'relu', kernel: T.relu, derivative: (x) => stepOf([x], undefined), scalarDerivative: (x) => (x > 0 ? 1 : 0) })
 
 /** x for x > 0, α·x otherwise (default α = 0.01); the derivative at 0 is α. */
 export const leakyRelu = elementwiseWith(
   {
     name: 'leakyRelu',
     kernel: (x, alpha) => T.leakyRelu(x, alpha),
-    derivative: (x, _y, alpha) => T.map(primalTensor(x), (v) => (v > 0 ? 1 : alpha)),
+    derivative: (x, _y, alpha) => leakySlope([x], alpha),
     scalarDerivative: (x, _y, alpha) => (x > 0 ? 1 : alpha),
   },
   0.01,
@@ -135,7 +147,7 @@ export const elu = elementwiseWith(
   {
     name: 'elu',
     kernel: (x, alpha) => T.elu(x, alpha),
-    derivative: (x, y, alpha) => where(T.greater(primalTensor(x), T.scalar(0)), 1, add(y, alpha)),
+    derivative: (x, y, alpha) => where(positive([x], undefined), 1, add(y, alpha)),
     scalarDerivative: (x, y, alpha) => (x > 0 ? 1 : y + alpha),
   },
   1,
@@ -189,9 +201,13 @@ export const powScalar = elementwiseWith({
 })
 
 /**
- * The value of x with no derivative: every trace sees a constant.
+ * The value of x with no derivative: every trace sees a constant. (Under `jit`, a traced value
+ * stays traced: its value is still recomputed on every replay.)
  *
  * @example
  * grad((x) => sum(mul(stopGradient(x), x)))(tensor([3]))  // [3], not [6]
  */
-export const stopGradient = (x: Value): Tensor => primalTensor(x)
+export const stopGradient: {
+  (x: Tensor): Tensor
+  (x: Value): Value
+} = unaryOverloads(belowDifferentiation)

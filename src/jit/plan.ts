@@ -1,0 +1,95 @@
+/**
+ * Planning: which nodes run, and which buffer each kernel allocation gets.
+ *
+ * Dead nodes (whose output no output leaf needs) are dropped. Liveness: a slot lives from the node
+ * that fills it to its last reader; a node whose output is not one of its own allocations (a view,
+ * an input passed through) may alias its inputs and its allocations, so those live as long as its
+ * output does. Buffers are then assigned greedily in node order from a pool of free buffers of the
+ * same length: a node takes its buffers before any buffer it reads is released, so a kernel never
+ * writes over its own inputs; a buffer returns to the pool after the last node that may read it.
+ * Output leaves live to the end (they are copied out into fresh tensors).
+ */
+import type { Graph, GraphNode } from './graph.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A node as it replays: its buffers, one per allocation of its kernel, in order. */
+export interface PlannedNode {
+  readonly node: GraphNode
+  readonly buffers: readonly Float64Array[]
+}
+
+/** A replayable plan. */
+export interface Plan {
+  readonly graph: Graph
+  readonly steps: readonly PlannedNode[]
+  /** Bytes of the buffers the plan owns. */
+  readonly bytes: number
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/** Plans a graph. */
+export const planGraph = (graph: Graph): Plan => {
+  const { nodes, slotCount } = graph
+  const END = Number.POSITIVE_INFINITY
+  const needed = new Array<boolean>(slotCount).fill(false)
+  const lastUse = new Array<number>(slotCount).fill(-1)
+  for (const leaf of graph.outputLeaves) {
+    if (leaf.kind === 'slot') {
+      needed[leaf.slot] = true
+      lastUse[leaf.slot] = END
+    }
+  }
+  const live: boolean[] = new Array<boolean>(nodes.length).fill(false)
+  for (let j = nodes.length - 1; j >= 0; j--) {
+    const node = nodes[j]
+    if (node === undefined || needed[node.output] !== true) continue
+    live[j] = true
+    const aliasing = node.outputAllocation < 0
+    const outLast = lastUse[node.output] ?? j
+    for (const s of node.inputs) {
+      needed[s] = true
+      const until = aliasing ? Math.max(j, outLast) : j
+      if ((lastUse[s] ?? -1) < until) lastUse[s] = until
+    }
+  }
+
+  // Buffers free for reuse, by length; buffers to free after a node, by node index.
+  const free = new Map<number, Float64Array[]>()
+  const releases = new Map<number, Float64Array[]>()
+  let bytes = 0
+  const release = (at: number, b: Float64Array): void => {
+    if (at === END) return
+    const list = releases.get(at)
+    if (list === undefined) releases.set(at, [b])
+    else list.push(b)
+  }
+  const acquire = (n: number): Float64Array => {
+    const pool = free.get(n)
+    const reused = pool?.pop()
+    if (reused !== undefined) return reused
+    bytes += n * 8
+    return new Float64Array(n)
+  }
+  const steps: PlannedNode[] = []
+  nodes.forEach((node, j) => {
+    if (live[j] !== true) return
+    const outLast = lastUse[node.output] ?? j
+    const buffers = node.allocations.map((n, a) => {
+      const b = acquire(n)
+      const aliasing = node.outputAllocation < 0
+      // The output's buffer lives as long as the output; so does every buffer an aliasing output may view.
+      release(a === node.outputAllocation || aliasing ? Math.max(j, outLast) : j, b)
+      return b
+    })
+    steps.push({ node, buffers })
+    for (const b of releases.get(j) ?? []) {
+      const pool = free.get(b.length)
+      if (pool === undefined) free.set(b.length, [b])
+      else pool.push(b)
+    }
+    releases.delete(j)
+  })
+  return { graph, steps, bytes }
+}

@@ -1,0 +1,124 @@
+/**
+ * Replay: runs a plan on new input leaves. Each node's kernel runs on the tensors in its input
+ * slots while the allocation hook hands it the node's planned buffers (zero-filled, exactly as a
+ * fresh allocation), so the kernel — the very function the interpreter calls — computes the same
+ * bits into reused memory. The output leaves are copied into fresh tensors and put back into the
+ * output's structure: the caller never sees a plan's buffer.
+ */
+import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
+import { allocate, installAllocationHook, type AllocationHook } from '../tensor/kernels/alloc.js'
+import { JitError } from './errors.js'
+import type { OutputTemplate } from './graph.js'
+import type { Plan } from './plan.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A plan with its replay state (slots and per-node input lists), reused across calls. */
+export interface Replayer {
+  readonly plan: Plan
+  readonly run: (leaves: readonly Tensor[]) => unknown
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const EMPTY: readonly Float64Array[] = []
+
+/** The hook of one replay: the current node's buffers, taken in order while the lengths match. */
+class PlannedBuffers implements AllocationHook {
+  buffers: readonly Float64Array[] = EMPTY
+  next = 0
+  readonly take = (n: number): Float64Array | undefined => {
+    const b = this.buffers[this.next]
+    if (b === undefined || b.length !== n) {
+      // A kernel asked for something the trace did not see: fresh memory from here on (safe).
+      this.next = Number.POSITIVE_INFINITY
+      return undefined
+    }
+    this.next++
+    b.fill(0)
+    return b
+  }
+}
+
+const sameShape = (a: T.Shape, b: T.Shape): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+const fresh = (t: Tensor): Tensor => {
+  const data = allocate(t.data.length)
+  data.set(t.data)
+  return T.unsafeTensor(data, t.shape)
+}
+
+const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
+  switch (template.kind) {
+    case 'leaf':
+      return leaves[template.index]
+    case 'array':
+      return template.items.map((t) => build(t, leaves))
+    case 'record': {
+      const out: { [key: string]: unknown } = {}
+      template.keys.forEach((k, i) => {
+        const t = template.items[i]
+        if (t !== undefined) out[k] = build(t, leaves)
+      })
+      return out
+    }
+  }
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/** The replayer of a plan. */
+export const replayer = (plan: Plan): Replayer => {
+  const { graph, steps } = plan
+  const placeholder = T.scalar(0)
+  const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
+  for (const [slot, t] of graph.constants) slots[slot] = t
+  const inputLists = steps.map((s) => new Array<Tensor>(s.node.inputs.length).fill(placeholder))
+  const hook = new PlannedBuffers()
+  const outputs = new Array<unknown>(graph.outputLeaves.length)
+
+  const run = (leaves: readonly Tensor[]): unknown => {
+    for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
+    const previous = installAllocationHook(hook)
+    try {
+      for (let k = 0; k < steps.length; k++) {
+        const step = steps[k]
+        const ins = inputLists[k]
+        if (step === undefined || ins === undefined) continue
+        const { node, buffers } = step
+        const refs = node.inputs
+        for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
+        hook.buffers = buffers
+        hook.next = 0
+        let out = node.run(ins)
+        if (!sameShape(out.shape, node.shape)) {
+          throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
+        }
+        // The output landed in one of this node's buffers other than the planned one: that buffer
+        // may be reused too early, so the value moves to fresh memory (never observed in practice).
+        if (node.outputAllocation >= 0 && out.data !== buffers[node.outputAllocation] && buffers.some((b) => b === out.data)) {
+          hook.next = Number.POSITIVE_INFINITY
+          out = fresh(out)
+        }
+        slots[node.output] = out
+      }
+    } finally {
+      hook.buffers = EMPTY
+      installAllocationHook(previous)
+    }
+    for (let i = 0; i < outputs.length; i++) {
+      const leaf = graph.outputLeaves[i]
+      if (leaf === undefined) continue
+      outputs[i] = leaf.kind === 'static' ? leaf.value : fresh(slots[leaf.slot] ?? placeholder)
+    }
+    // Let go of the caller's tensors (the plan keeps only its own buffers).
+    for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
+    return build(graph.outputTemplate, outputs)
+  }
+  return { plan, run }
+}
