@@ -4,7 +4,7 @@
  */
 export { belowDifferentiation, isDual, isUndifferentiated, primalTensor, shapeOf, type Dual, type JitRecorder, type Operand, type Trace, type Value } from './Dual.js'
 export * from './errors.js'
-export { bind, constantOp, type BinaryOp, type Primitive, type UnaryOp } from './primitive.js'
+export { bind, constantOp, type BinaryOp, type Primitive, type SpecializedKernel, type UnaryOp } from './primitive.js'
 export { elementwisePrimitive, type ElementwiseSpec } from './primitives/unary.js'
 export * from './primitives/binary.js'
 export * from './primitives/unary.js'

@@ -76,14 +76,25 @@ export const flattenArgs = (args: readonly unknown[]): FlatArgs => {
   let hasDual = false
   let signature = ''
   const walk = (u: unknown): void => {
-    if (isDual(u)) {
-      hasDual = true
+    if (typeof u !== 'object' || u === null) {
+      signature += staticPart(u)
       return
     }
     if (Array.isArray(u)) {
       signature += '['
-      for (const item of u) walk(item)
+      for (let i = 0; i < u.length; i++) walk(u[i])
       signature += ']'
+      return
+    }
+    if (isDual(u)) {
+      hasDual = true
+      return
+    }
+    if (T.isTensor(u)) {
+      const shape = u.shape
+      signature += 'T'
+      for (let i = 0; i < shape.length; i++) signature += `${shape[i]},`
+      leaves.push(u)
       return
     }
     if (isKeyLike(u)) {
@@ -91,15 +102,11 @@ export const flattenArgs = (args: readonly unknown[]): FlatArgs => {
       keys.push(u)
       return
     }
-    if (T.isTensor(u)) {
-      signature += `T${u.shape.join(',')};`
-      leaves.push(u)
-      return
-    }
     if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
       signature += '{'
-      for (const k of Object.keys(u)) {
-        signature += `${JSON.stringify(k)}:`
+      for (const k in u) {
+        if (!Object.hasOwn(u, k)) continue
+        signature += `${k.length}:${k}`
         walk(u[k])
       }
       signature += '}'

@@ -3,6 +3,7 @@
  * primitive application) and the nodes that fill them, in creation order — which is a topological
  * order, since a node can only use slots that existed when it was recorded.
  */
+import type { SpecializedKernel } from '../ad/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -13,6 +14,8 @@ export interface GraphNode {
   readonly name: string
   /** Runs the primitive's kernel on plain inputs, with the params it was recorded with. */
   readonly run: (inputs: readonly Tensor[]) => Tensor
+  /** The primitive's kernel specialised to the given input shapes, when it offers one. */
+  readonly specialize?: (shapes: readonly Shape[]) => SpecializedKernel | undefined
   /** Slots of the inputs. */
   readonly inputs: readonly number[]
   /** The slot this node fills. */
@@ -43,6 +46,8 @@ export type OutputTemplate =
 export interface Graph {
   /** Number of input leaves: slots 0 … inputCount − 1. */
   readonly inputCount: number
+  /** Shapes of the input leaves. */
+  readonly inputShapes: readonly Shape[]
   /** Slot count (inputs, constants, nodes). */
   readonly slotCount: number
   /** Constants by slot. */

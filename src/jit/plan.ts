@@ -9,6 +9,9 @@
  * writes over its own inputs; a buffer returns to the pool after the last node that may read it.
  * Output leaves live to the end (they are copied out into fresh tensors).
  */
+import type { SpecializedKernel } from '../ad/index.js'
+import * as T from '../tensor/index.js'
+import type { Shape, Tensor } from '../tensor/index.js'
 import type { Graph, GraphNode } from './graph.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -17,6 +20,11 @@ import type { Graph, GraphNode } from './graph.js'
 export interface PlannedNode {
   readonly node: GraphNode
   readonly buffers: readonly Float64Array[]
+  /**
+   * The primitive's kernel specialised to this node's shapes, writing into the output buffer,
+   * with the tensor that wraps that buffer (made once): replay then allocates nothing for the node.
+   */
+  readonly specialized?: { readonly kernel: SpecializedKernel; readonly output: Tensor }
 }
 
 /** A replayable plan. */
@@ -72,6 +80,10 @@ export const planGraph = (graph: Graph): Plan => {
     bytes += n * 8
     return new Float64Array(n)
   }
+  const shapes = new Map<number, Shape>()
+  graph.inputShapes.forEach((s, i) => shapes.set(i, s))
+  for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
+  for (const node of nodes) shapes.set(node.output, node.shape)
   const steps: PlannedNode[] = []
   nodes.forEach((node, j) => {
     if (live[j] !== true) return
@@ -83,7 +95,10 @@ export const planGraph = (graph: Graph): Plan => {
       release(a === node.outputAllocation || aliasing ? Math.max(j, outLast) : j, b)
       return b
     })
-    steps.push({ node, buffers })
+    const out = buffers[node.outputAllocation]
+    const inputShapes = node.inputs.map((s) => shapes.get(s) ?? [])
+    const kernel = out !== undefined && out.length === T.sizeOf(node.shape) ? node.specialize?.(inputShapes) : undefined
+    steps.push(kernel === undefined || out === undefined ? { node, buffers } : { node, buffers, specialized: { kernel, output: T.unsafeTensor(out, node.shape) } })
     for (const b of releases.get(j) ?? []) {
       const pool = free.get(b.length)
       if (pool === undefined) free.set(b.length, [b])

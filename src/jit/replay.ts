@@ -6,7 +6,7 @@
  * output's structure: the caller never sees a plan's buffer.
  */
 import * as T from '../tensor/index.js'
-import type { Tensor } from '../tensor/index.js'
+import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, type AllocationHook } from '../tensor/kernels/alloc.js'
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
@@ -23,6 +23,7 @@ export interface Replayer {
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 const EMPTY: readonly Float64Array[] = []
+const EMPTY_BUFFER = new Float64Array(0)
 
 /** The hook of one replay: the current node's buffers, taken in order while the lengths match. */
 class PlannedBuffers implements AllocationHook {
@@ -79,6 +80,7 @@ export const replayer = (plan: Plan): Replayer => {
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
   for (const [slot, t] of graph.constants) slots[slot] = t
   const inputLists = steps.map((s) => new Array<Tensor>(s.node.inputs.length).fill(placeholder))
+  const dataLists = steps.map((s) => new Array<ReadonlyFloat64Array>(s.node.inputs.length).fill(placeholder.data))
   const hook = new PlannedBuffers()
   const outputs = new Array<unknown>(graph.outputLeaves.length)
 
@@ -90,8 +92,15 @@ export const replayer = (plan: Plan): Replayer => {
         const step = steps[k]
         const ins = inputLists[k]
         if (step === undefined || ins === undefined) continue
-        const { node, buffers } = step
+        const { node, buffers, specialized } = step
         const refs = node.inputs
+        const data = dataLists[k]
+        if (specialized !== undefined && data !== undefined) {
+          for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+          specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
+          slots[node.output] = specialized.output
+          continue
+        }
         for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
         hook.buffers = buffers
         hook.next = 0

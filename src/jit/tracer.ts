@@ -125,9 +125,11 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
     }
     const slot = values.length
     values.push(out)
+    const { specialize } = primitive
     nodes.push({
       name: primitive.name,
       run,
+      ...(specialize === undefined ? {} : { specialize: (shapes: readonly Shape[]) => specialize(shapes, params) }),
       inputs,
       output: slot,
       shape: out.shape,
@@ -178,7 +180,7 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
   }
   const outputTemplate = template(result)
   return {
-    graph: { inputCount: leaves.length, slotCount: values.length, constants, nodes, outputLeaves, outputTemplate },
+    graph: { inputCount: leaves.length, inputShapes: leaves.map((t) => t.shape), slotCount: values.length, constants, nodes, outputLeaves, outputTemplate },
     keysRead,
   }
 }

@@ -79,8 +79,8 @@ export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions 
       return {
         y,
         state: {
-          movingMean: update(movingMean, ad.primalTensor(mean), momentum),
-          movingVariance: update(movingVariance, ad.primalTensor(variance), momentum),
+          movingMean: update(movingMean, ad.stopGradient(mean), momentum),
+          movingVariance: update(movingVariance, ad.stopGradient(variance), momentum),
         },
       }
     },
@@ -95,5 +95,5 @@ const normalise = (x: Value, mean: Value, variance: Value, epsilon: number): Val
 /** γ·x̂ + β. */
 const affine = (xHat: Value, gamma: Value, beta: Value): Value => ad.add(ad.mul(xHat, gamma), beta)
 
-/** momentum·moving + (1 − momentum)·batch, on plain tensors. */
-const update = (moving: Tensor, batch: Tensor, momentum: number): Tensor => T.add(T.scale(moving, momentum), T.scale(batch, 1 - momentum))
+/** momentum·moving + (1 − momentum)·batch, on values without derivatives (plain tensors, or traced under `jit`). */
+const update = (moving: Value, batch: Value, momentum: number): Value => ad.add(ad.scale(moving, momentum), ad.scale(batch, 1 - momentum))

@@ -4,7 +4,7 @@
  * use); these helpers take out the pieces it made at `init`, and throw a `LayerError` naming the
  * layer and the missing piece when the tree has another structure (hand-built or loaded params).
  */
-import { isDual, primalTensor, type Value, type ValueTree } from '../ad/index.js'
+import { belowDifferentiation, isDual, primalTensor, type Value, type ValueTree } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import { LayerError } from './errors.js'
@@ -50,9 +50,12 @@ export const featureVector = (layer: string, tree: ValueTree, key: string): Valu
   return v
 }
 
-/** The plain tensor `key` of a state record (state never carries derivatives). */
-export const stateTensor = (layer: string, tree: ValueTree, key: string, shape: Shape): Tensor =>
-  primalTensor(leafWithShape(layer, 'state', tree, key, shape))
+/**
+ * The leaf `key` of a state record without derivatives (state never carries any): a plain tensor,
+ * or under `jit` a traced value.
+ */
+export const stateTensor = (layer: string, tree: ValueTree, key: string, shape: Shape): Value =>
+  belowDifferentiation(leafWithShape(layer, 'state', tree, key, shape))
 
 /** The `length` children of an array node (a combinator's params or state). */
 export const childrenOf = (layer: string, what: string, tree: ValueTree, length: number): readonly ValueTree[] => {

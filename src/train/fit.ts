@@ -57,6 +57,11 @@ export interface FitOptions<O> {
   readonly clock?: () => number
   /** Start from these parameters and state instead of initialising the model. */
   readonly initial?: { readonly params: ValueTree; readonly state: ValueTree }
+  /**
+   * Compile each training step's forward and backward pass with `jit` (default true; the same
+   * bits either way, as the jit law states). False runs the interpreter.
+   */
+  readonly jit?: boolean
 }
 
 /** What `fit` returns. */
@@ -175,7 +180,7 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
     apply: (leaves, state, x, ctx) => model.apply(structure.rebuild(leavesOf(leaves)), state, x, ctx),
   }
   const nested = (leaves: Tree): Tree => toTree(structure.rebuild(leavesOf(leaves)))
-  const step = trainStep(flatModel, { loss, optimizer, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
+  const step = trainStep(flatModel, { loss, optimizer, jit: options.jit ?? true, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
   const stopping = options.earlyStopping
   const monitor = stopping?.monitor ?? (validation === undefined ? 'loss' : 'val_loss')
   const better = (a: number, b: number): boolean =>

@@ -9,6 +9,7 @@
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
 import type { Dataset } from '../data/Dataset.js'
+import { jit, JitError } from '../jit/index.js'
 import type { Layer } from '../nn/index.js'
 import type { GradientTransformation } from '../optim/index.js'
 import { applyUpdates } from '../optim/index.js'
@@ -49,6 +50,15 @@ export interface StepOptions<O> {
   readonly loss: Loss
   readonly optimizer: GradientTransformation<O>
   readonly regularization?: Regularization
+  /**
+   * Compile the forward and backward pass with `jit` (default true): traced once per batch shape,
+   * then replayed into reused buffers; the results are bit for bit those of the interpreter. A
+   * model that reads its key in JavaScript (dropout draws its mask from the step's key) would
+   * retrace every step, so the step notices and runs it interpreted instead; so does a step that
+   * cannot be traced (a loss that branches on tensor values in JavaScript). False: always
+   * interpreted.
+   */
+  readonly jit?: boolean
 }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
@@ -91,28 +101,50 @@ export const penalty = (params: ValueTree, { l1 = 0, l2 = 0 }: Regularization): 
  * const start = train.initialTrainState(model.init(random.key(0), [1]).params, {}, optimizer, random.key(0))
  * train.trainStep(model, { loss: losses.mse, optimizer })(start, data.dataset(tensor([[1]]), tensor([[2]]))).params  // { kernel: [[0.4]], bias: [0.4] }
  */
-export const trainStep =
-  <O>(model: Layer, { loss, optimizer, regularization = {} }: StepOptions<O>) =>
-  (ts: TrainState<O>, batch: Dataset): TrainState<O> => {
-    const ctx = { training: true, key: random.foldIn(ts.key, ts.step % 0x100000000) }
-    const objective = (params: ValueTree): readonly [Value, { readonly state: ValueTree; readonly predictions: Value }] => {
-      const { y, state } = model.apply(params, ts.modelState, batch.x, ctx)
-      const data = loss(y, batch.y)
-      const reg = penalty(params, regularization)
-      return [reg === undefined ? data : ad.add(data, reg), { state, predictions: y }]
+export const trainStep = <O>(model: Layer, { loss, optimizer, regularization = {}, jit: compile = true }: StepOptions<O>) => {
+  /** Loss, gradient, new model state and predictions: the part of a step `jit` compiles. */
+  const gradients = (params: Tree, modelState: Tree, x: Tensor, y: Tensor, key: Key) => {
+    const ctx = { training: true, key }
+    const objective = (p: ValueTree): readonly [Value, { readonly state: ValueTree; readonly predictions: Value }] => {
+      const out = model.apply(p, modelState, x, ctx)
+      const data = loss(out.y, y)
+      const reg = penalty(p, regularization)
+      return [reg === undefined ? data : ad.add(data, reg), { state: out.state, predictions: out.y }]
     }
-    const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(ts.params)
+    const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(params)
+    return { value, state: aux.state, predictions: aux.predictions, grads }
+  }
+  const compiled = compile ? jit(gradients) : undefined
+  // The one piece of state of a step function: whether its compiled form still pays (it does not
+  // when the model reads its key, as dropout does). Results are the same either way.
+  let interpret = compiled === undefined
+  return (ts: TrainState<O>, batch: Dataset): TrainState<O> => {
+    const key = random.foldIn(ts.key, ts.step % 0x100000000)
+    const run = (): ReturnType<typeof gradients> => {
+      if (interpret || compiled === undefined) return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
+      try {
+        const out = compiled(ts.params, ts.modelState, batch.x, batch.y, key)
+        if (compiled.stats().readsKeys) interpret = true
+        return out
+      } catch (e) {
+        if (!(e instanceof JitError)) throw e
+        interpret = true
+        return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
+      }
+    }
+    const { value, state, predictions, grads } = run()
     const [updates, optimizerState] = optimizer.update(plain(grads), ts.optimizerState, ts.params)
     return {
       params: applyUpdates(ts.params, updates),
-      modelState: plain(aux.state),
+      modelState: plain(state),
       optimizerState,
       step: ts.step + 1,
       key: ts.key,
       loss: ad.primalTensor(value).data[0] ?? Number.NaN,
-      predictions: ad.primalTensor(aux.predictions),
+      predictions: ad.primalTensor(predictions),
     }
   }
+}
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 

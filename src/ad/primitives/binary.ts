@@ -5,7 +5,8 @@
 import * as T from '../../tensor/index.js'
 import type { Shape } from '../../tensor/index.js'
 import { shapeOf, type Value } from '../Dual.js'
-import { arg, binaryOp, constantOp, input, type Primitive } from '../primitive.js'
+import * as K from '../../tensor/kernels/elementwise.js'
+import { arg, binaryOp, constantOp, input, type Primitive, type SpecializedKernel } from '../primitive.js'
 import { log, neg } from './unary.js'
 import { broadcastTo, sumTo } from './shape.js'
 import { where } from './select.js'
@@ -25,14 +26,36 @@ const tangentSum = (terms: readonly (Value | undefined)[], output: Value): Value
   return T.shapesEqual(shapeOf(total), shape) ? total : broadcastTo(total, shape)
 }
 
+/**
+ * For `jit`: the broadcasting driver's choice of inner loop made once for fixed shapes (equal
+ * sizes, a scalar on either side, or one operand a trailing block of the other), the same loop
+ * then writing into the plan's buffer. Other broadcasts replay through the kernel.
+ */
+const specializeLoops =
+  (loops: K.BinaryLoops) =>
+  (shapes: readonly Shape[]): SpecializedKernel | undefined => {
+    const [sa, sb] = shapes
+    if (sa === undefined || sb === undefined) return undefined
+    const n = T.sizeOf(T.broadcastShapes('jit', sa, sb))
+    const na = T.sizeOf(sa)
+    const nb = T.sizeOf(sb)
+    if (n === 0) return undefined
+    if (na === n && nb === n) return ([x, y], out) => x !== undefined && y !== undefined && loops.vv(out, 0, x, 0, y, 0, n)
+    if (nb === 1) return ([x, y], out) => x !== undefined && y !== undefined && loops.vs(out, 0, x, 0, y[0] ?? 0, n)
+    if (na === 1) return ([x, y], out) => x !== undefined && y !== undefined && loops.sv(out, 0, x[0] ?? 0, y, 0, n)
+    return undefined
+  }
+
 const binaryPrimitive = (
   name: string,
   kernel: (a: T.Tensor, b: T.Tensor) => T.Tensor,
   rules: Pick<Primitive<void>, 'vjp' | 'jvp'>,
+  loops?: K.BinaryLoops,
 ): Primitive<void> => ({
   name,
   value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
   ...rules,
+  ...(loops === undefined ? {} : { specialize: specializeLoops(loops) }),
 })
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
@@ -44,7 +67,7 @@ export const addPrimitive: Primitive<void> = binaryPrimitive('add', T.add, {
     reduced(wanted[1], () => g, shapeOf(arg(inputs, 1, 'add'))),
   ],
   jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb], y),
-})
+}, K.addLoops)
 
 /** Subtraction with broadcasting. */
 export const subPrimitive: Primitive<void> = binaryPrimitive('sub', T.sub, {
@@ -53,7 +76,7 @@ export const subPrimitive: Primitive<void> = binaryPrimitive('sub', T.sub, {
     reduced(wanted[1], () => neg(g), shapeOf(arg(inputs, 1, 'sub'))),
   ],
   jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb === undefined ? undefined : neg(tb)], y),
-})
+}, K.subLoops)
 
 /** Multiplication with broadcasting. */
 export const mulPrimitive: Primitive<void> = binaryPrimitive('mul', T.mul, {
@@ -64,7 +87,7 @@ export const mulPrimitive: Primitive<void> = binaryPrimitive('mul', T.mul, {
   },
   jvp: ([ta, tb], [a, b], y) =>
     tangentSum([ta === undefined || b === undefined ? undefined : mul(ta, b), tb === undefined || a === undefined ? undefined : mul(a, tb)], y),
-})
+}, K.mulLoops)
 
 /** Division with broadcasting: d(a/b) = da/b − (a/b)·db/b. */
 export const divPrimitive: Primitive<void> = binaryPrimitive('div', T.div, {
@@ -75,7 +98,7 @@ export const divPrimitive: Primitive<void> = binaryPrimitive('div', T.div, {
   },
   jvp: ([ta, tb], [, b], y) =>
     b === undefined ? tangentSum([], y) : tangentSum([ta === undefined ? undefined : div(ta, b), tb === undefined ? undefined : neg(div(mul(y, tb), b))], y),
-})
+}, K.divLoops)
 
 /**
  * Power a^b with broadcasting. ∂/∂a = b·a^(b−1); ∂/∂b = a^b·ln a, taken as 0 where a ≤ 0 (where

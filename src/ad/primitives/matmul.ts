@@ -5,6 +5,7 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
+import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from '../../tensor/kernels/matmul.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, productOverloads, type Primitive, type ProductOp } from '../primitive.js'
 import { add, mul } from './binary.js'
@@ -26,8 +27,25 @@ const productPrimitive = (
   cotangentA: (g: Value, b: Value) => Value,
   cotangentB: (g: Value, a: Value) => Value,
   self: () => Product,
+  into: MatmulKernel,
+  transA: boolean,
+  transB: boolean,
 ): Primitive<void> => ({
   name,
+  // For jit: two matrices (no batch) are one call of the kernel the product's driver makes, on a
+  // zeroed output as the driver's fresh buffer is.
+  specialize: ([sa, sb]) => {
+    if (sa?.length !== 2 || sb?.length !== 2) return undefined
+    const m = (transA ? sa[1] : sa[0]) ?? 0
+    const k = (transA ? sa[0] : sa[1]) ?? 0
+    const n = (transB ? sb[0] : sb[1]) ?? 0
+    if (m * n === 0) return undefined
+    return ([a, b], out) => {
+      if (a === undefined || b === undefined) return
+      out.fill(0)
+      into(a, 0, b, 0, out, 0, m, k, n)
+    }
+  },
   value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
   vjp: (g, inputs, _y, _p, wanted) => {
     const a = arg(inputs, 0, name)
@@ -55,6 +73,9 @@ const matmulPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmulTransB(g, b),
   (g, a) => matmulTransA(a, g),
   () => matmul2,
+  matmulInto,
+  false,
+  false,
 )
 
 // C = Aᵀ·B (A is [k, m]): dA = B·Gᵀ, dB = A·G.
@@ -64,6 +85,9 @@ const matmulTransAPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmulTransB(b, g),
   (g, a) => matmul2(a, g),
   () => matmulTransA,
+  matmulTransAInto,
+  true,
+  false,
 )
 
 // C = A·Bᵀ (B is [n, k]): dA = G·B, dB = Gᵀ·A.
@@ -73,6 +97,9 @@ const matmulTransBPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmul2(g, b),
   (g, a) => matmulTransA(g, a),
   () => matmulTransB,
+  matmulTransBInto,
+  false,
+  true,
 )
 
 const none = (): void => undefined

@@ -3,6 +3,7 @@
  * (restored as size-1 axes first when keepDims was false).
  */
 import * as T from '../../tensor/index.js'
+import { NO_AUX, sumReducer } from '../../tensor/kernels/reduce.js'
 import type { ReduceOptions, Shape, Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
@@ -59,12 +60,26 @@ const tieShares = (x: Value, y: Value, r: Reduction): Value => tieSharesOp([x, y
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
 
-const sumPrimitive = reducePrimitive(
-  'sum',
-  T.sum,
-  (g, x, _y, r) => broadcastTo(restore(g, x, r), shapeOf(x)),
-  (t, _x, _y, r) => sum(t, options(r)),
-)
+const sumPrimitive: Primitive<Reduction> = {
+  ...reducePrimitive(
+    'sum',
+    T.sum,
+    (g, x, _y, r) => broadcastTo(restore(g, x, r), shapeOf(x)),
+    (t, _x, _y, r) => sum(t, options(r)),
+  ),
+  // For jit: a sum over every axis is the reduction kernel's one fold from −0 over the whole
+  // (contiguous) input, made here with the same reducer into the plan's buffer.
+  specialize: ([sx], r) => {
+    if (sx === undefined || r.axes.length !== sx.length) return undefined
+    const n = T.sizeOf(sx)
+    if (n === 0) return undefined
+    return ([x], out) => {
+      if (x === undefined) return
+      out[0] = sumReducer.init
+      sumReducer.fold(out, NO_AUX, 0, x, 0, n)
+    }
+  },
+}
 
 const extremePrimitive = (name: string, kernel: (x: Tensor, o: ReduceOptions) => Tensor): Primitive<Reduction> =>
   reducePrimitive(

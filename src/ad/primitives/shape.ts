@@ -4,6 +4,7 @@
  * broadcast).
  */
 import * as T from '../../tensor/index.js'
+import { NO_AUX, sumReducer } from '../../tensor/kernels/reduce.js'
 import type { Shape, Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
@@ -61,12 +62,38 @@ const broadcastToPrimitive: Primitive<Shape> = unaryShapePrimitive(
   (t, _x, _y, shape) => broadcastTo(t, shape),
 )
 
-const sumToPrimitive: Primitive<Shape> = unaryShapePrimitive(
-  'sumTo',
-  (x, shape) => T.sumTo(x, shape),
-  (g, x) => broadcastTo(g, shapeOf(x)),
-  (t, _x, _y, shape) => sumTo(t, shape),
-)
+const sumToPrimitive: Primitive<Shape> = {
+  ...unaryShapePrimitive<Shape>(
+    'sumTo',
+    (x, shape) => T.sumTo(x, shape),
+    (g, x) => broadcastTo(g, shapeOf(x)),
+    (t, _x, _y, shape) => sumTo(t, shape),
+  ),
+  // For jit: T.sumTo's two summing loops (to one element; to the trailing row), the same
+  // reducer calls, into the plan's buffer. Other cases replay through T.sumTo.
+  specialize: ([sx], shape) => {
+    if (sx === undefined) return undefined
+    const n = T.sizeOf(sx)
+    const m = T.sizeOf(shape)
+    if (n === 0 || m === n) return undefined
+    if (m === 1) {
+      return ([x], out) => {
+        if (x === undefined) return
+        out[0] = sumReducer.init
+        sumReducer.fold(out, NO_AUX, 0, x, 0, n)
+      }
+    }
+    let start = 0
+    while (start < shape.length && shape[start] === 1) start++
+    const offset = sx.length - (shape.length - start)
+    for (let i = start; i < shape.length; i++) if (shape[i] !== sx[offset + i - start]) return undefined
+    return ([x], out) => {
+      if (x === undefined) return
+      out.fill(sumReducer.init)
+      for (let r = 0; r < n; r += m) sumReducer.zip(out, NO_AUX, 0, x, r, m)
+    }
+  },
+}
 
 interface SliceParams {
   readonly begin: readonly number[]

@@ -30,8 +30,19 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
   const fused =
     scalarDerivative === undefined
       ? undefined
-      : constantOp(`${name}.vjp`, (gxy: readonly Tensor[], params: P) =>
-          T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), (gi, xi, yi) => gi * scalarDerivative(xi, yi, params)),
+      : constantOp(
+          `${name}.vjp`,
+          (gxy: readonly Tensor[], params: P) =>
+            T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), (gi, xi, yi) => gi * scalarDerivative(xi, yi, params)),
+          // Equal shapes: map3's own loop, out[i] = f(g[i], x[i], y[i]), into the plan's buffer.
+          (shapes, params) => {
+            const [sg, sx, sy] = shapes
+            if (sg === undefined || sx === undefined || sy === undefined || !T.shapesEqual(sg, sx) || !T.shapesEqual(sg, sy)) return undefined
+            return ([g, x, y], out) => {
+              if (g === undefined || x === undefined || y === undefined) return
+              for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * scalarDerivative(x[i] ?? 0, y[i] ?? 0, params)
+            }
+          },
         )
   return {
     name,
