@@ -37,6 +37,9 @@ export {
 // The differentiable vocabulary and the AD API.
 export * from './ad/index.js'
 
+// Compilation of pure functions (issue 14).
+export { jit, JitError, type Jitted, type JitOptions, type JitStats } from './jit/index.js'
+
 // Namespaces.
 export * as T from './tensor/index.js'
 export * as ad from './ad/index.js'

@@ -77,9 +77,10 @@ const keysMatch = (entry: Entry, flat: FlatArgs): boolean => {
  * fails with a JitError naming the op.
  *
  * @example
- * const f = jit((x: Value) => sum(mul(x, x)))
+ * const f = jit((x) => sum(mul(x, x)))
  * f(tensor([1, 2, 3]))  // 14
  * f(tensor([3, 4]))     // 25
+ * jit(valueAndGrad((x) => sum(mul(x, x))))(tensor([1, 2]))  // [5, [2, 4]]
  */
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
   const cacheSize = options.cacheSize ?? 8

@@ -1,9 +1,12 @@
 /**
  * Inference: `predict` and `evaluate` run the model on plain tensors, in inference mode. No Dual
- * is created: the ops take the plain-kernel path, so prediction pays nothing for differentiation.
+ * of a differentiation is created. By default the forward pass is compiled with `jit` (one plan
+ * per model and batch shape, kept in a per-model cache); `jit: false` runs the plain kernels.
  */
 import * as ad from '../ad/index.js'
+import type { Value } from '../ad/index.js'
 import type { Dataset } from '../data/Dataset.js'
+import { jit, JitError } from '../jit/index.js'
 import type { Metric } from '../metrics/index.js'
 import type { Layer } from '../nn/index.js'
 import * as T from '../tensor/index.js'
@@ -17,12 +20,42 @@ import type { Loss } from './step.js'
 export interface PredictOptions {
   /** Rows per forward pass (default: all rows at once). */
   readonly batchSize?: number
+  /**
+   * Compile the forward pass with `jit` (default true): the same bits as the interpreter. A model
+   * whose forward pass cannot be traced runs interpreted.
+   */
+  readonly jit?: boolean
 }
 
 /** Loss (when a loss was given) and metric values. */
 export interface Evaluation {
   readonly loss?: number
   readonly metrics: Readonly<Record<string, number>>
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+interface CompiledForward {
+  readonly run: (params: Tree, state: Tree, rows: Tensor) => Value
+  /** Set when tracing failed: the model then runs interpreted. */
+  untraceable: boolean
+}
+
+/**
+ * Compiled forward passes by model: a cache (weakly held, so a model that is dropped takes its
+ * plans with it), invisible to results — a plan replays the interpreter's bits.
+ */
+const forwards = new WeakMap<Layer, CompiledForward>()
+
+const compiledForward = (model: Layer): CompiledForward => {
+  const known = forwards.get(model)
+  if (known !== undefined) return known
+  const made: CompiledForward = {
+    run: jit((params: Tree, state: Tree, rows: Tensor): Value => model.apply(params, state, rows, { training: false }).y),
+    untraceable: false,
+  }
+  forwards.set(model, made)
+  return made
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -35,12 +68,24 @@ export interface Evaluation {
  * const { params, state } = model.init(random.key(0), [2])
  * train.predict(model, params, state, tensor([[1, 2], [3, 4]]))  // [[1.5], [3.5]]
  */
-export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { batchSize }: PredictOptions = {}): Tensor => {
+export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { batchSize, jit: compile = true }: PredictOptions = {}): Tensor => {
   const n = x.shape[0] ?? 0
   const size = batchSize ?? n
   if (!Number.isInteger(size) || size <= 0) throw new T.ArgumentError('predict', `batchSize must be a positive integer, got ${size}`)
+  const forward = compile ? compiledForward(model) : undefined
+  const interpreted = (rows: Tensor): Value => model.apply(params, state, rows, { training: false }).y
   const run = (rows: Tensor): Tensor => {
-    const { y } = model.apply(params, state, rows, { training: false })
+    let y: Value
+    if (forward === undefined || forward.untraceable) y = interpreted(rows)
+    else {
+      try {
+        y = forward.run(params, state, rows)
+      } catch (e) {
+        if (!(e instanceof JitError)) throw e
+        forward.untraceable = true
+        y = interpreted(rows)
+      }
+    }
     if (ad.isDual(y)) throw new T.ArgumentError('predict', 'the model returned a Dual for plain inputs: a layer differentiates where it should not')
     return y
   }
