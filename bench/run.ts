@@ -34,6 +34,7 @@ import { runW3 } from './workloads/w3-pima.js'
 import { runW4 } from './workloads/w4-xor.js'
 import { runW5 } from './workloads/w5-overhead.js'
 import { runW6 } from './workloads/w6-inference.js'
+import { runWJ } from './workloads/wj-jit.js'
 
 // ─── command line ───────────────────────────────────────────────────────────────────────────────
 
@@ -83,6 +84,7 @@ const workloads: ReadonlyArray<readonly [string, string, (ctx: Context) => Promi
   ['W4', 'XOR 2-3-1 training, several keys', runW4],
   ['W5', 'per-call overhead', runW5],
   ['W6', 'inference of the W2 network', runW6],
+  ['WJ', 'jit against the interpreter (W2–W6 set-ups, memory)', runWJ],
 ]
 
 // ─── competing load ─────────────────────────────────────────────────────────────────────────────

@@ -19,6 +19,8 @@ export interface KeyLike {
 /** The arguments of one call, flattened. */
 export interface FlatArgs {
   readonly signature: string
+  /** The structural tokens the signature is made of. */
+  readonly tokens: readonly (string | number)[]
   readonly leaves: readonly Tensor[]
   readonly keys: readonly KeyLike[]
   /** True when a Dual (a differentiation or another jit's tracer) is among the arguments. */
@@ -69,53 +71,93 @@ const staticPart = (u: unknown): string => {
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
-/** Flattens the arguments of a call (depth-first, arrays by index, records in key order). */
-export const flattenArgs = (args: readonly unknown[]): FlatArgs => {
-  const leaves: Tensor[] = []
-  const keys: KeyLike[] = []
-  let hasDual = false
-  let signature = ''
-  const walk = (u: unknown): void => {
-    if (typeof u !== 'object' || u === null) {
-      signature += staticPart(u)
-      return
-    }
+/**
+ * Walks the arguments in flattening order (depth-first, arrays by index, records in key order),
+ * handing each structural token to `token` — which returns false to stop the walk — and each
+ * tensor leaf and key to its sink. Returns false when stopped, or when a Dual was met.
+ */
+const walkArgs = (
+  args: readonly unknown[],
+  token: (t: string | number) => boolean,
+  leaf: (t: Tensor) => void,
+  key: (k: KeyLike) => void,
+): 'ok' | 'stopped' | 'dual' => {
+  const met = { dual: false }
+  const walk = (u: unknown): boolean => {
+    if (typeof u !== 'object' || u === null) return token(staticPart(u))
     if (Array.isArray(u)) {
-      signature += '['
-      for (let i = 0; i < u.length; i++) walk(u[i])
-      signature += ']'
-      return
+      if (!token('[')) return false
+      for (let i = 0; i < u.length; i++) if (!walk(u[i])) return false
+      return token(']')
     }
     if (isDual(u)) {
-      hasDual = true
-      return
+      met.dual = true
+      return false
     }
     if (T.isTensor(u)) {
       const shape = u.shape
-      signature += 'T'
-      for (let i = 0; i < shape.length; i++) signature += `${shape[i]},`
-      leaves.push(u)
-      return
+      if (!token('T') || !token(shape.length)) return false
+      for (let i = 0; i < shape.length; i++) if (!token(shape[i] ?? 0)) return false
+      leaf(u)
+      return true
     }
     if (isKeyLike(u)) {
-      signature += 'K'
-      keys.push(u)
-      return
+      key(u)
+      return token('K')
     }
     if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
-      signature += '{'
+      if (!token('{')) return false
       for (const k in u) {
         if (!Object.hasOwn(u, k)) continue
-        signature += `${k.length}:${k}`
-        walk(u[k])
+        if (!token(`:${k}`) || !walk(u[k])) return false
       }
-      signature += '}'
-      return
+      return token('}')
     }
-    signature += staticPart(u)
+    return token(staticPart(u))
   }
-  for (const a of args) walk(a)
-  return { signature, leaves, keys, hasDual }
+  for (const a of args) {
+    if (!walk(a)) return met.dual ? 'dual' : 'stopped'
+  }
+  return 'ok'
+}
+
+/** Flattens the arguments of a call: its signature, tensor leaves and keys. */
+export const flattenArgs = (args: readonly unknown[]): FlatArgs => {
+  const tokens: (string | number)[] = []
+  const leaves: Tensor[] = []
+  const keys: KeyLike[] = []
+  const walked = walkArgs(
+    args,
+    (t) => {
+      tokens.push(t)
+      return true
+    },
+    (t) => leaves.push(t),
+    (k) => keys.push(k),
+  )
+  return { signature: tokens.join('\u0001'), tokens, leaves, keys, hasDual: walked === 'dual' }
+}
+
+/**
+ * Whether the arguments have exactly these structural tokens (the fast path of a repeated call:
+ * no signature string is built). On success the leaves and keys are written into the given arrays,
+ * which have the right lengths.
+ */
+export const matchArgs = (args: readonly unknown[], tokens: readonly (string | number)[], leaves: Tensor[], keys: KeyLike[]): boolean => {
+  let position = 0
+  let leafIndex = 0
+  let keyIndex = 0
+  const walked = walkArgs(
+    args,
+    (t) => tokens[position++] === t,
+    (t) => {
+      leaves[leafIndex++] = t
+    },
+    (k) => {
+      keys[keyIndex++] = k
+    },
+  )
+  return walked === 'ok' && position === tokens.length && leafIndex === leaves.length && keyIndex === keys.length
 }
 
 /**
