@@ -35,6 +35,7 @@ import { runW4 } from './workloads/w4-xor.js'
 import { runW5 } from './workloads/w5-overhead.js'
 import { runW6 } from './workloads/w6-inference.js'
 import { runWJ } from './workloads/wj-jit.js'
+import { runWB } from './workloads/wb-brain.js'
 
 // ─── command line ───────────────────────────────────────────────────────────────────────────────
 
@@ -85,6 +86,7 @@ const workloads: ReadonlyArray<readonly [string, string, (ctx: Context) => Promi
   ['W5', 'per-call overhead', runW5],
   ['W6', 'inference of the W2 network', runW6],
   ['WJ', 'jit against the interpreter (W2–W6 set-ups, memory)', runWJ],
+  ['WB', 'beginner XOR against brain.js', runWB],
 ]
 
 // ─── competing load ─────────────────────────────────────────────────────────────────────────────

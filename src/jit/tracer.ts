@@ -123,6 +123,11 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
     } finally {
       installAllocationHook(previous)
     }
+    // A kernel that hands back one of its inputs unchanged (sumTo to the same shape) needs no node:
+    // the result is that input. (Kernels decide this from shapes and params, never from values.)
+    const same = real.findIndex((t) => t === out)
+    const passed = same < 0 ? undefined : args[same]
+    if (passed !== undefined) return passed
     const slot = values.length
     values.push(out)
     const { specialize } = primitive

@@ -6,7 +6,7 @@
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, isUndifferentiated, primalTensor, type Value } from '../Dual.js'
-import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
+import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type SpecializedKernel, type UnaryOp } from '../primitive.js'
 import { add, div, mul, sub } from './binary.js'
 import { where } from './select.js'
 
@@ -20,13 +20,18 @@ export interface ElementwiseSpec<P> {
   readonly derivative: (x: Value, y: Value, params: P) => Value
   /** The same derivative on numbers, for the fused first-order kernel. */
   readonly scalarDerivative?: (x: number, y: number, params: P) => number
+  /**
+   * The kernel on one element — exactly the operations of the kernel's loop — for `jit`'s
+   * specialised replay into a planned buffer (the jit law checks the bits).
+   */
+  readonly scalar?: (x: number, params: P) => number
 }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
 /** An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x). */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
-  const { name, kernel, derivative, scalarDerivative } = spec
+  const { name, kernel, derivative, scalarDerivative, scalar } = spec
   const fused =
     scalarDerivative === undefined
       ? undefined
@@ -47,6 +52,14 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
   return {
     name,
     value: (inputs, params) => kernel(input(inputs, 0, name), params),
+    ...(scalar === undefined
+      ? {}
+      : {
+          specialize: (_shapes: readonly T.Shape[], params: P): SpecializedKernel => ([x], out) => {
+            if (x === undefined) return
+            for (let i = 0; i < out.length; i++) out[i] = scalar(x[i] ?? 0, params)
+          },
+        }),
     vjp: (g, inputs, y, params) => {
       const x = arg(inputs, 0, name)
       // First order (nothing differentiates the pullback): one fused kernel, a plain tensor or a jit node.
@@ -88,12 +101,13 @@ const piecewiseConstant = (name: string, kernel: (x: Tensor) => Tensor): UnaryOp
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /** −x. */
-export const neg = elementwise({ name: 'neg', kernel: T.neg, derivative: (x) => T.full(primalTensor(x).shape, -1), scalarDerivative: () => -1 })
+export const neg = elementwise({ name: 'neg', kernel: T.neg, scalar: (v) => -v, derivative: (x) => T.full(primalTensor(x).shape, -1), scalarDerivative: () => -1 })
 
 /** |x|; the subgradient at 0 is 0. */
 export const abs = elementwise({
   name: 'abs',
   kernel: T.abs,
+  scalar: (v) => Math.abs(v),
   derivative: (x) => signOf([x], undefined),
   scalarDerivative: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
 })
@@ -105,10 +119,10 @@ export const sign = piecewiseConstant('sign', T.sign)
 export const step = piecewiseConstant('step', T.step)
 
 /** eˣ. */
-export const exp = elementwise({ name: 'exp', kernel: T.exp, derivative: (_x, y) => y, scalarDerivative: (_x, y) => y })
+export const exp = elementwise({ name: 'exp', kernel: T.exp, scalar: (v) => Math.exp(v), derivative: (_x, y) => y, scalarDerivative: (_x, y) => y })
 
 /** Natural logarithm. */
-export const log = elementwise({ name: 'log', kernel: T.log, derivative: (x) => reciprocal(x), scalarDerivative: (x) => 1 / x })
+export const log = elementwise({ name: 'log', kernel: T.log, scalar: (v) => Math.log(v), derivative: (x) => reciprocal(x), scalarDerivative: (x) => 1 / x })
 
 /** ln(1 + x), accurate near 0. */
 export const log1p = elementwise({ name: 'log1p', kernel: T.log1p, derivative: (x) => reciprocal(add(x, 1)), scalarDerivative: (x) => 1 / (1 + x) })
@@ -117,19 +131,26 @@ export const log1p = elementwise({ name: 'log1p', kernel: T.log1p, derivative: (
 export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
 
 /** √x. */
-export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
+export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, scalar: (v) => Math.sqrt(v), derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
 
 /** x². */
-export const square = elementwise({ name: 'square', kernel: T.square, derivative: (x) => mul(x, 2), scalarDerivative: (x) => 2 * x })
+export const square = elementwise({ name: 'square', kernel: T.square, scalar: (v) => v * v, derivative: (x) => mul(x, 2), scalarDerivative: (x) => 2 * x })
 
 /** 1 / x. */
-export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
+export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, scalar: (v) => 1 / v, derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
 
 /** Hyperbolic tangent; tanh' = 1 − tanh², computed from the output. */
-export const tanh = elementwise({ name: 'tanh', kernel: T.tanh, derivative: (_x, y) => sub(1, mul(y, y)), scalarDerivative: (_x, y) => 1 - y * y })
+export const tanh = elementwise({ name: 'tanh', kernel: T.tanh, scalar: (v) => Math.tanh(v), derivative: (_x, y) => sub(1, mul(y, y)), scalarDerivative: (_x, y) => 1 - y * y })
+
+/** The sigmoid kernel's loop body (through exp(−|x|), never overflowing). */
+const sigmoidOf = (v: number): number => {
+  if (v >= 0) return 1 / (1 + Math.exp(-v))
+  const e = Math.exp(v)
+  return e / (1 + e)
+}
 
 /** Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates. */
-export const sigmoid = elementwise({ name: 'sigmoid', kernel: T.sigmoid, derivative: (_x, y) => mul(y, sub(1, y)), scalarDerivative: (_x, y) => y * (1 - y) })
+export const sigmoid = elementwise({ name: 'sigmoid', kernel: T.sigmoid, scalar: sigmoidOf, derivative: (_x, y) => mul(y, sub(1, y)), scalarDerivative: (_x, y) => y * (1 - y) })
 
 /** softplus(x) = ln(1 + eˣ), stable for any magnitude; softplus' = σ(x). */
 export const softplus = elementwise({
@@ -140,13 +161,14 @@ export const softplus = elementwise({
 })
 
 /** max(x, 0); the subgradient at 0 is 0 (relu'(0) = 0). NaN stays NaN. */
-export const relu = elementwise({ name: 'relu', kernel: T.relu, derivative: (x) => stepOf([x], undefined), scalarDerivative: (x) => (x > 0 ? 1 : 0) })
+export const relu = elementwise({ name: 'relu', kernel: T.relu, scalar: (v) => (v > 0 || v !== v ? v : 0), derivative: (x) => stepOf([x], undefined), scalarDerivative: (x) => (x > 0 ? 1 : 0) })
 
 /** x for x > 0, α·x otherwise (default α = 0.01); the derivative at 0 is α. */
 export const leakyRelu = elementwiseWith(
   {
     name: 'leakyRelu',
     kernel: (x, alpha) => T.leakyRelu(x, alpha),
+    scalar: (v, alpha) => (v > 0 ? v : alpha * v),
     derivative: (x, _y, alpha) => leakySlope([x], alpha),
     scalarDerivative: (x, _y, alpha) => (x > 0 ? 1 : alpha),
   },
@@ -191,6 +213,7 @@ export const cos = elementwise({ name: 'cos', kernel: T.cos, derivative: (x) => 
 export const scale = elementwiseWith({
   name: 'scale',
   kernel: (x, s) => T.scale(x, s),
+  scalar: (v, s) => v * s,
   derivative: (x, _y, s) => T.full(primalTensor(x).shape, s),
   scalarDerivative: (_x, _y, s) => s,
 })
@@ -199,6 +222,7 @@ export const scale = elementwiseWith({
 export const addScalar = elementwiseWith({
   name: 'addScalar',
   kernel: (x, s) => T.addScalar(x, s),
+  scalar: (v, s) => v + s,
   derivative: (x) => T.ones(primalTensor(x).shape),
   scalarDerivative: () => 1,
 })
