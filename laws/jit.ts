@@ -119,6 +119,12 @@ export const vocabulary: Readonly<Record<string, Ternary>> = {
   reshape: (x, _y, _z, _c, s) => ad.reshape(ad.reshape(x, [-1]), ad.shapeOf(x).length === s.length ? ad.shapeOf(x) : [-1]),
   transposeTwice: (x) => ad.transpose(ad.add(ad.transpose(x), 1)),
   broadcast: (x, _y, _z, _c, s) => ad.broadcastTo(x, s),
+  affine: (x, y, z, _c, s) => {
+    // x [m, n] · W [n, n] + b [n], with W = yᵀ·z and b the column sums of z: back on S (rank 2 only).
+    if (s.length !== 2) return ad.add(x, y)
+    const zs = ad.broadcastTo(z, s)
+    return ad.affine(ad.broadcastTo(x, s), ad.matmulTransA(ad.broadcastTo(y, s), zs), ad.sum(zs, { axis: 0 }))
+  },
   matmul: (x, y, z, c, s) => {
     // [..., m, n] · [..., m, n]ᵀ · [..., m, n] = [..., m, n]: back on S (rank ≥ 2 only).
     if (s.length < 2) return ad.mul(x, y)

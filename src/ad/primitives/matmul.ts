@@ -161,6 +161,23 @@ export const outer = productOverloads((a: Value, b: Value): Value => {
 const affinePrimitive: Primitive<void> = {
   name: 'affine',
   value: (inputs) => T.affine(input(inputs, 0, 'affine'), input(inputs, 1, 'affine'), input(inputs, 2, 'affine')),
+  // For jit: T.affine's product into a zeroed buffer, then its bias loop, into the plan's buffer.
+  specialize: ([sx, sw]) => {
+    if (sx?.length !== 2 || sw?.length !== 2) return undefined
+    const m = sx[0] ?? 0
+    const k = sx[1] ?? 0
+    const n = sw[1] ?? 0
+    if (m * n === 0) return undefined
+    return ([x, w, bias], out) => {
+      if (x === undefined || w === undefined || bias === undefined) return
+      out.fill(0)
+      matmulInto(x, 0, w, 0, out, 0, m, k, n)
+      for (let i = 0; i < m; i++) {
+        const row = i * n
+        for (let j = 0; j < n; j++) out[row + j] = (out[row + j] ?? 0) + (bias[j] ?? 0)
+      }
+    }
+  },
   vjp: (g, inputs, _y, _p, wanted) => {
     const x = arg(inputs, 0, 'affine')
     const w = arg(inputs, 1, 'affine')

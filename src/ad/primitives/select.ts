@@ -45,12 +45,26 @@ interface ClipParams {
 const clipPrimitive: Primitive<ClipParams> = {
   name: 'clip',
   value: ([x], { min, max }) => T.clip(x ?? T.scalar(0), min, max),
+  // For jit: the clip kernel's loop body into the plan's buffer.
+  specialize: (_shapes, { min, max }) => ([x], out) => {
+    if (x === undefined) return
+    for (let i = 0; i < out.length; i++) {
+      const v = x[i] ?? 0
+      out[i] = v < min ? min : v > max ? max : v
+    }
+  },
   vjp: (g, inputs, _y, bounds) => [mul(g, insideMask(arg(inputs, 0, 'clip'), bounds))],
   jvp: ([t], inputs, y, bounds) => (t === undefined ? T.zeros(shapeOf(y)) : mul(t, insideMask(arg(inputs, 0, 'clip'), bounds))),
 }
 
-const insideMaskOp = constantOp('clip.mask', (xs: readonly Tensor[], { min, max }: ClipParams) =>
-  T.map(input(xs, 0, 'clip'), (v) => (v >= min && v <= max ? 1 : 0)),
+const inside = (v: number, { min, max }: ClipParams): number => (v >= min && v <= max ? 1 : 0)
+const insideMaskOp = constantOp(
+  'clip.mask',
+  (xs: readonly Tensor[], bounds: ClipParams) => T.map(input(xs, 0, 'clip'), (v) => inside(v, bounds)),
+  (_shapes, bounds) => ([x], out) => {
+    if (x === undefined) return
+    for (let i = 0; i < out.length; i++) out[i] = inside(x[i] ?? 0, bounds)
+  },
 )
 const insideMask = (x: Value, bounds: ClipParams): Value => insideMaskOp([x], bounds)
 

@@ -55,12 +55,21 @@ const transposePrimitive: Primitive<readonly number[]> = unaryShapePrimitive(
   (t, _x, _y, permutation) => transpose(t, permutation),
 )
 
-const broadcastToPrimitive: Primitive<Shape> = unaryShapePrimitive(
-  'broadcastTo',
-  (x, shape) => T.broadcastTo(x, shape),
-  (g, x) => sumTo(g, shapeOf(x)),
-  (t, _x, _y, shape) => broadcastTo(t, shape),
-)
+const broadcastToPrimitive: Primitive<Shape> = {
+  ...unaryShapePrimitive<Shape>(
+    'broadcastTo',
+    (x, shape) => T.broadcastTo(x, shape),
+    (g, x) => sumTo(g, shapeOf(x)),
+    (t, _x, _y, shape) => broadcastTo(t, shape),
+  ),
+  // For jit: one element broadcast everywhere is a fill with it (a copy: no arithmetic).
+  specialize: ([sx]) =>
+    sx !== undefined && T.sizeOf(sx) === 1
+      ? ([x], out) => {
+          out.fill(x?.[0] ?? 0)
+        }
+      : undefined,
+}
 
 const sumToPrimitive: Primitive<Shape> = {
   ...unaryShapePrimitive<Shape>(

@@ -125,10 +125,10 @@ export const exp = elementwise({ name: 'exp', kernel: T.exp, scalar: (v) => Math
 export const log = elementwise({ name: 'log', kernel: T.log, scalar: (v) => Math.log(v), derivative: (x) => reciprocal(x), scalarDerivative: (x) => 1 / x })
 
 /** ln(1 + x), accurate near 0. */
-export const log1p = elementwise({ name: 'log1p', kernel: T.log1p, derivative: (x) => reciprocal(add(x, 1)), scalarDerivative: (x) => 1 / (1 + x) })
+export const log1p = elementwise({ name: 'log1p', kernel: T.log1p, scalar: (v) => Math.log1p(v), derivative: (x) => reciprocal(add(x, 1)), scalarDerivative: (x) => 1 / (1 + x) })
 
 /** eˣ − 1, accurate near 0. */
-export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
+export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, scalar: (v) => Math.expm1(v), derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
 
 /** √x. */
 export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, scalar: (v) => Math.sqrt(v), derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
@@ -204,10 +204,10 @@ export const gelu = elementwise({
 })
 
 /** Sine. */
-export const sin = elementwise({ name: 'sin', kernel: T.sin, derivative: (x) => cos(x), scalarDerivative: (x) => Math.cos(x) })
+export const sin = elementwise({ name: 'sin', kernel: T.sin, scalar: (v) => Math.sin(v), derivative: (x) => cos(x), scalarDerivative: (x) => Math.cos(x) })
 
 /** Cosine. */
-export const cos = elementwise({ name: 'cos', kernel: T.cos, derivative: (x) => neg(sin(x)), scalarDerivative: (x) => -Math.sin(x) })
+export const cos = elementwise({ name: 'cos', kernel: T.cos, scalar: (v) => Math.cos(v), derivative: (x) => neg(sin(x)), scalarDerivative: (x) => -Math.sin(x) })
 
 /** s·x for a number s. */
 export const scale = elementwiseWith({
