@@ -138,26 +138,56 @@ export const flattenArgs = (args: readonly unknown[]): FlatArgs => {
   return { signature: tokens.join('\u0001'), tokens, leaves, keys, hasDual: walked === 'dual' }
 }
 
+/** Where a match of arguments against a plan's tokens stands (reused across calls: no allocation). */
+export interface MatchCursor {
+  position: number
+  leaf: number
+  key: number
+}
+
+/** Matches one argument against the tokens from `cursor.position` on (the walk of `walkArgs`, comparing). */
+const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: MatchCursor, leaves: Tensor[], keys: KeyLike[]): boolean => {
+  if (typeof u !== 'object' || u === null) return tokens[cursor.position++] === staticPart(u)
+  if (Array.isArray(u)) {
+    if (tokens[cursor.position++] !== '[') return false
+    for (let i = 0; i < u.length; i++) if (!matchValue(u[i], tokens, cursor, leaves, keys)) return false
+    return tokens[cursor.position++] === ']'
+  }
+  if (isDual(u)) return false
+  if (T.isTensor(u)) {
+    const shape = u.shape
+    if (tokens[cursor.position++] !== 'T' || tokens[cursor.position++] !== shape.length) return false
+    for (let i = 0; i < shape.length; i++) if (tokens[cursor.position++] !== shape[i]) return false
+    leaves[cursor.leaf++] = u
+    return true
+  }
+  if (isKeyLike(u)) {
+    keys[cursor.key++] = u
+    return tokens[cursor.position++] === 'K'
+  }
+  if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
+    if (tokens[cursor.position++] !== '{') return false
+    for (const k in u) {
+      if (!Object.hasOwn(u, k)) continue
+      const t = tokens[cursor.position++]
+      if (typeof t !== 'string' || t.length !== k.length + 1 || t.charCodeAt(0) !== 58 || !t.endsWith(k) || !matchValue(u[k], tokens, cursor, leaves, keys)) return false
+    }
+    return tokens[cursor.position++] === '}'
+  }
+  return tokens[cursor.position++] === staticPart(u)
+}
+
 /**
  * Whether the arguments have exactly these structural tokens (the fast path of a repeated call:
- * no signature string is built). On success the leaves and keys are written into the given arrays,
- * which have the right lengths.
+ * no signature string is built, nothing is allocated). On success the leaves and keys are written
+ * into the given arrays, which have the right lengths.
  */
-export const matchArgs = (args: readonly unknown[], tokens: readonly (string | number)[], leaves: Tensor[], keys: KeyLike[]): boolean => {
-  let position = 0
-  let leafIndex = 0
-  let keyIndex = 0
-  const walked = walkArgs(
-    args,
-    (t) => tokens[position++] === t,
-    (t) => {
-      leaves[leafIndex++] = t
-    },
-    (k) => {
-      keys[keyIndex++] = k
-    },
-  )
-  return walked === 'ok' && position === tokens.length && leafIndex === leaves.length && keyIndex === keys.length
+export const matchArgs = (args: readonly unknown[], tokens: readonly (string | number)[], leaves: Tensor[], keys: KeyLike[], cursor: MatchCursor): boolean => {
+  cursor.position = 0
+  cursor.leaf = 0
+  cursor.key = 0
+  for (let i = 0; i < args.length; i++) if (!matchValue(args[i], tokens, cursor, leaves, keys)) return false
+  return cursor.position === tokens.length && cursor.leaf === leaves.length && cursor.key === keys.length
 }
 
 /**

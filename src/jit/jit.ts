@@ -3,7 +3,7 @@
  * cache of plans, traces and plans on a miss, and replays.
  */
 import { JitError } from './errors.js'
-import { flattenArgs, matchArgs, type KeyLike } from './args.js'
+import { flattenArgs, matchArgs, type KeyLike, type MatchCursor } from './args.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Graph } from './graph.js'
 import { planGraph } from './plan.js'
@@ -54,6 +54,7 @@ interface Entry {
   readonly tokens: readonly (string | number)[]
   readonly leaves: Tensor[]
   readonly keys: KeyLike[]
+  readonly cursor: MatchCursor
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -97,7 +98,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   // The most recently used plan: a call with the same structure skips building the signature.
   let last: Entry | undefined
   const call = (...args: unknown[]): unknown => {
-    if (last !== undefined && matchArgs(args, last.tokens, last.leaves, last.keys) && keysMatch(last, last.keys)) {
+    if (last !== undefined && matchArgs(args, last.tokens, last.leaves, last.keys, last.cursor) && keysMatch(last, last.keys)) {
       replays++
       return last.replay.run(last.leaves)
     }
@@ -124,6 +125,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
       tokens: flat.tokens,
       leaves: [...flat.leaves],
       keys: [...flat.keys],
+      cursor: { position: 0, leaf: 0, key: 0 },
     }
     last = entry
     cache.delete(flat.signature)

@@ -22,6 +22,15 @@ describe('jit: tracing, caching, replay', () => {
     expect(f.stats()).toMatchObject({ traces: 3, replays: 1, cached: 3 })
     expect(bitDifference(ad.sum(ad.mul(ad.tanh(y), 3)), f(y, 3))).toBeUndefined()
   })
+  it('a structure that differs only in a record key or a static value is a different signature', () => {
+    const f = jit((o: { readonly [k: string]: Value | number }) => ad.add(T.scalar(1), Object.values(o).reduce<Value>((acc, v) => ad.add(acc, v), T.scalar(0))))
+    expect(ad.primalTensor(f({ a: T.scalar(2) })).data[0]).toBe(3)
+    expect(ad.primalTensor(f({ b: T.scalar(5) })).data[0]).toBe(6)
+    expect(ad.primalTensor(f({ a: T.scalar(2), n: 1 })).data[0]).toBe(4)
+    expect(ad.primalTensor(f({ a: T.scalar(2), n: 2 })).data[0]).toBe(5)
+    expect(ad.primalTensor(f({ a: T.scalar(7), n: 2 })).data[0]).toBe(10)
+    expect(f.stats()).toMatchObject({ traces: 4, replays: 1 })
+  })
   it('keeps at most cacheSize plans, least recently used dropped first', () => {
     const f = jit((a: Value) => ad.exp(a), { cacheSize: 2 })
     f(T.vector([1]))

@@ -40,9 +40,27 @@ const specializeLoops =
     const na = T.sizeOf(sa)
     const nb = T.sizeOf(sb)
     if (n === 0) return undefined
-    if (na === n && nb === n) return ([x, y], out) => x !== undefined && y !== undefined && loops.vv(out, 0, x, 0, y, 0, n)
-    if (nb === 1) return ([x, y], out) => x !== undefined && y !== undefined && loops.vs(out, 0, x, 0, y[0] ?? 0, n)
-    if (na === 1) return ([x, y], out) => x !== undefined && y !== undefined && loops.sv(out, 0, x[0] ?? 0, y, 0, n)
+    if (na === n && nb === n) {
+      return (ins, out) => {
+        const x = ins[0]
+        const y = ins[1]
+        if (x !== undefined && y !== undefined) loops.vv(out, 0, x, 0, y, 0, n)
+      }
+    }
+    if (nb === 1) {
+      return (ins, out) => {
+        const x = ins[0]
+        const y = ins[1]
+        if (x !== undefined && y !== undefined) loops.vs(out, 0, x, 0, y[0] ?? 0, n)
+      }
+    }
+    if (na === 1) {
+      return (ins, out) => {
+        const x = ins[0]
+        const y = ins[1]
+        if (x !== undefined && y !== undefined) loops.sv(out, 0, x[0] ?? 0, y, 0, n)
+      }
+    }
     return undefined
   }
 

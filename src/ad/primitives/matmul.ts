@@ -40,7 +40,9 @@ const productPrimitive = (
     const k = (transA ? sa[0] : sa[1]) ?? 0
     const n = (transB ? sb[0] : sb[1]) ?? 0
     if (m * n === 0) return undefined
-    return ([a, b], out) => {
+    return (ins, out) => {
+      const a = ins[0]
+      const b = ins[1]
       if (a === undefined || b === undefined) return
       out.fill(0)
       into(a, 0, b, 0, out, 0, m, k, n)
@@ -168,7 +170,10 @@ const affinePrimitive: Primitive<void> = {
     const k = sx[1] ?? 0
     const n = sw[1] ?? 0
     if (m * n === 0) return undefined
-    return ([x, w, bias], out) => {
+    return (ins, out) => {
+      const x = ins[0]
+      const w = ins[1]
+      const bias = ins[2]
       if (x === undefined || w === undefined || bias === undefined) return
       out.fill(0)
       matmulInto(x, 0, w, 0, out, 0, m, k, n)

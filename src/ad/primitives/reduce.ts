@@ -73,7 +73,8 @@ const sumPrimitive: Primitive<Reduction> = {
     if (sx === undefined || r.axes.length !== sx.length) return undefined
     const n = T.sizeOf(sx)
     if (n === 0) return undefined
-    return ([x], out) => {
+    return (ins, out) => {
+      const x = ins[0]
       if (x === undefined) return
       out[0] = sumReducer.init
       sumReducer.fold(out, NO_AUX, 0, x, 0, n)

@@ -3,6 +3,7 @@
  * comparisons, which return constant 0/1 masks (a mask has no derivative).
  */
 import * as T from '../../tensor/index.js'
+import * as K from '../../tensor/kernels/elementwise.js'
 import type { Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, shapeOf, type Operand, type Value } from '../Dual.js'
 import { arg, binaryOverloads, bind, constantOp, input, toValue, unaryOverloads, type BinaryOp, type Primitive } from '../primitive.js'
@@ -45,13 +46,10 @@ interface ClipParams {
 const clipPrimitive: Primitive<ClipParams> = {
   name: 'clip',
   value: ([x], { min, max }) => T.clip(x ?? T.scalar(0), min, max),
-  // For jit: the clip kernel's loop body into the plan's buffer.
-  specialize: (_shapes, { min, max }) => ([x], out) => {
-    if (x === undefined) return
-    for (let i = 0; i < out.length; i++) {
-      const v = x[i] ?? 0
-      out[i] = v < min ? min : v > max ? max : v
-    }
+  // For jit: the clip kernel's loop into the plan's buffer.
+  specialize: (_shapes, { min, max }) => (ins, out) => {
+    const x = ins[0]
+    if (x !== undefined) K.clipLoop(x, min, max, out)
   },
   vjp: (g, inputs, _y, bounds) => [mul(g, insideMask(arg(inputs, 0, 'clip'), bounds))],
   jvp: ([t], inputs, y, bounds) => (t === undefined ? T.zeros(shapeOf(y)) : mul(t, insideMask(arg(inputs, 0, 'clip'), bounds))),
@@ -61,7 +59,8 @@ const inside = (v: number, { min, max }: ClipParams): number => (v >= min && v <
 const insideMaskOp = constantOp(
   'clip.mask',
   (xs: readonly Tensor[], bounds: ClipParams) => T.map(input(xs, 0, 'clip'), (v) => inside(v, bounds)),
-  (_shapes, bounds) => ([x], out) => {
+  (_shapes, bounds) => (ins, out) => {
+    const x = ins[0]
     if (x === undefined) return
     for (let i = 0; i < out.length; i++) out[i] = inside(x[i] ?? 0, bounds)
   },

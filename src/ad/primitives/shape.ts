@@ -65,7 +65,8 @@ const broadcastToPrimitive: Primitive<Shape> = {
   // For jit: one element broadcast everywhere is a fill with it (a copy: no arithmetic).
   specialize: ([sx]) =>
     sx !== undefined && T.sizeOf(sx) === 1
-      ? ([x], out) => {
+      ? (ins, out) => {
+          const x = ins[0]
           out.fill(x?.[0] ?? 0)
         }
       : undefined,
@@ -86,7 +87,8 @@ const sumToPrimitive: Primitive<Shape> = {
     const m = T.sizeOf(shape)
     if (n === 0 || m === n) return undefined
     if (m === 1) {
-      return ([x], out) => {
+      return (ins, out) => {
+        const x = ins[0]
         if (x === undefined) return
         out[0] = sumReducer.init
         sumReducer.fold(out, NO_AUX, 0, x, 0, n)
@@ -96,7 +98,8 @@ const sumToPrimitive: Primitive<Shape> = {
     while (start < shape.length && shape[start] === 1) start++
     const offset = sx.length - (shape.length - start)
     for (let i = start; i < shape.length; i++) if (shape[i] !== sx[offset + i - start]) return undefined
-    return ([x], out) => {
+    return (ins, out) => {
+      const x = ins[0]
       if (x === undefined) return
       out.fill(sumReducer.init)
       for (let r = 0; r < n; r += m) sumReducer.zip(out, NO_AUX, 0, x, r, m)

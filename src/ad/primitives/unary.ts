@@ -4,7 +4,8 @@
  * optionally as a plain scalar function used for a fused first-order kernel g·f'(x, y).
  */
 import * as T from '../../tensor/index.js'
-import type { Tensor } from '../../tensor/index.js'
+import * as K from '../../tensor/kernels/elementwise.js'
+import type { ReadonlyFloat64Array, Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, isUndifferentiated, primalTensor, type Value } from '../Dual.js'
 import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type SpecializedKernel, type UnaryOp } from '../primitive.js'
 import { add, div, mul, sub } from './binary.js'
@@ -21,17 +22,23 @@ export interface ElementwiseSpec<P> {
   /** The same derivative on numbers, for the fused first-order kernel. */
   readonly scalarDerivative?: (x: number, y: number, params: P) => number
   /**
-   * The kernel on one element — exactly the operations of the kernel's loop — for `jit`'s
-   * specialised replay into a planned buffer (the jit law checks the bits).
+   * The kernel's own loop writing into a given buffer (every element), for `jit`'s specialised
+   * replay into a planned buffer: the same operations as `kernel` (the jit law checks the bits).
    */
-  readonly scalar?: (x: number, params: P) => number
+  readonly loop?: (x: ReadonlyFloat64Array, out: Float64Array, params: P) => void
+  /**
+   * The fused first-order pullback's loop, out[i] = g[i] · f'(x[i], y[i]) with exactly the
+   * operations of `scalarDerivative`, written out per op so that it runs without a call per
+   * element (for `jit`'s specialised replay; the jit law checks the bits).
+   */
+  readonly vjpLoop?: (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, y: ReadonlyFloat64Array, out: Float64Array, params: P) => void
 }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
 /** An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x). */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
-  const { name, kernel, derivative, scalarDerivative, scalar } = spec
+  const { name, kernel, derivative, scalarDerivative, loop, vjpLoop } = spec
   const fused =
     scalarDerivative === undefined
       ? undefined
@@ -43,21 +50,25 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
           (shapes, params) => {
             const [sg, sx, sy] = shapes
             if (sg === undefined || sx === undefined || sy === undefined || !T.shapesEqual(sg, sx) || !T.shapesEqual(sg, sy)) return undefined
-            return ([g, x, y], out) => {
+            return (ins, out) => {
+              const g = ins[0]
+              const x = ins[1]
+              const y = ins[2]
               if (g === undefined || x === undefined || y === undefined) return
-              for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * scalarDerivative(x[i] ?? 0, y[i] ?? 0, params)
+              if (vjpLoop !== undefined) vjpLoop(g, x, y, out, params)
+              else for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * scalarDerivative(x[i] ?? 0, y[i] ?? 0, params)
             }
           },
         )
   return {
     name,
     value: (inputs, params) => kernel(input(inputs, 0, name), params),
-    ...(scalar === undefined
+    ...(loop === undefined
       ? {}
       : {
-          specialize: (_shapes: readonly T.Shape[], params: P): SpecializedKernel => ([x], out) => {
-            if (x === undefined) return
-            for (let i = 0; i < out.length; i++) out[i] = scalar(x[i] ?? 0, params)
+          specialize: (_shapes: readonly T.Shape[], params: P): SpecializedKernel => (ins, out) => {
+            const x = ins[0]
+            if (x !== undefined) loop(x, out, params)
           },
         }),
     vjp: (g, inputs, y, params) => {
@@ -101,13 +112,22 @@ const piecewiseConstant = (name: string, kernel: (x: Tensor) => Tensor): UnaryOp
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /** −x. */
-export const neg = elementwise({ name: 'neg', kernel: T.neg, scalar: (v) => -v, derivative: (x) => T.full(primalTensor(x).shape, -1), scalarDerivative: () => -1 })
+export const neg = elementwise({
+  name: 'neg',
+  kernel: T.neg,
+  loop: (x, out) => K.negLoop(x, out),
+  vjpLoop: (g, _x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * -1
+  },
+  derivative: (x) => T.full(primalTensor(x).shape, -1),
+  scalarDerivative: () => -1,
+})
 
 /** |x|; the subgradient at 0 is 0. */
 export const abs = elementwise({
   name: 'abs',
   kernel: T.abs,
-  scalar: (v) => Math.abs(v),
+  loop: (x, out) => K.absLoop(x, out),
   derivative: (x) => signOf([x], undefined),
   scalarDerivative: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
 })
@@ -119,38 +139,94 @@ export const sign = piecewiseConstant('sign', T.sign)
 export const step = piecewiseConstant('step', T.step)
 
 /** eˣ. */
-export const exp = elementwise({ name: 'exp', kernel: T.exp, scalar: (v) => Math.exp(v), derivative: (_x, y) => y, scalarDerivative: (_x, y) => y })
+export const exp = elementwise({
+  name: 'exp',
+  kernel: T.exp,
+  loop: (x, out) => K.expLoop(x, out),
+  vjpLoop: (g, _x, y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (y[i] ?? 0)
+  },
+  derivative: (_x, y) => y,
+  scalarDerivative: (_x, y) => y,
+})
 
 /** Natural logarithm. */
-export const log = elementwise({ name: 'log', kernel: T.log, scalar: (v) => Math.log(v), derivative: (x) => reciprocal(x), scalarDerivative: (x) => 1 / x })
+export const log = elementwise({
+  name: 'log',
+  kernel: T.log,
+  loop: (x, out) => K.logLoop(x, out),
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (1 / (x[i] ?? 0))
+  },
+  derivative: (x) => reciprocal(x),
+  scalarDerivative: (x) => 1 / x,
+})
 
 /** ln(1 + x), accurate near 0. */
-export const log1p = elementwise({ name: 'log1p', kernel: T.log1p, scalar: (v) => Math.log1p(v), derivative: (x) => reciprocal(add(x, 1)), scalarDerivative: (x) => 1 / (1 + x) })
+export const log1p = elementwise({
+  name: 'log1p',
+  kernel: T.log1p,
+  // T.log1p maps Math.log1p over the elements: the same call per element, without the closure.
+  loop: (x, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = Math.log1p(x[i] ?? 0)
+  },
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (1 / (1 + (x[i] ?? 0)))
+  },
+  derivative: (x) => reciprocal(add(x, 1)),
+  scalarDerivative: (x) => 1 / (1 + x),
+})
 
 /** eˣ − 1, accurate near 0. */
-export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, scalar: (v) => Math.expm1(v), derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
+export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
 
 /** √x. */
-export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, scalar: (v) => Math.sqrt(v), derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
+export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, loop: (x, out) => K.sqrtLoop(x, out), derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
 
 /** x². */
-export const square = elementwise({ name: 'square', kernel: T.square, scalar: (v) => v * v, derivative: (x) => mul(x, 2), scalarDerivative: (x) => 2 * x })
+export const square = elementwise({
+  name: 'square',
+  kernel: T.square,
+  loop: (x, out) => K.squareLoop(x, out),
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (2 * (x[i] ?? 0))
+  },
+  derivative: (x) => mul(x, 2),
+  scalarDerivative: (x) => 2 * x,
+})
 
 /** 1 / x. */
-export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, scalar: (v) => 1 / v, derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
+export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, loop: (x, out) => K.reciprocalLoop(x, out), derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
 
 /** Hyperbolic tangent; tanh' = 1 − tanh², computed from the output. */
-export const tanh = elementwise({ name: 'tanh', kernel: T.tanh, scalar: (v) => Math.tanh(v), derivative: (_x, y) => sub(1, mul(y, y)), scalarDerivative: (_x, y) => 1 - y * y })
-
-/** The sigmoid kernel's loop body (through exp(−|x|), never overflowing). */
-const sigmoidOf = (v: number): number => {
-  if (v >= 0) return 1 / (1 + Math.exp(-v))
-  const e = Math.exp(v)
-  return e / (1 + e)
-}
+export const tanh = elementwise({
+  name: 'tanh',
+  kernel: T.tanh,
+  loop: (x, out) => K.tanhLoop(x, out),
+  vjpLoop: (g, _x, y, out) => {
+    for (let i = 0; i < out.length; i++) {
+      const yi = y[i] ?? 0
+      out[i] = (g[i] ?? 0) * (1 - yi * yi)
+    }
+  },
+  derivative: (_x, y) => sub(1, mul(y, y)),
+  scalarDerivative: (_x, y) => 1 - y * y,
+})
 
 /** Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates. */
-export const sigmoid = elementwise({ name: 'sigmoid', kernel: T.sigmoid, scalar: sigmoidOf, derivative: (_x, y) => mul(y, sub(1, y)), scalarDerivative: (_x, y) => y * (1 - y) })
+export const sigmoid = elementwise({
+  name: 'sigmoid',
+  kernel: T.sigmoid,
+  loop: (x, out) => K.sigmoidLoop(x, out),
+  vjpLoop: (g, _x, y, out) => {
+    for (let i = 0; i < out.length; i++) {
+      const yi = y[i] ?? 0
+      out[i] = (g[i] ?? 0) * (yi * (1 - yi))
+    }
+  },
+  derivative: (_x, y) => mul(y, sub(1, y)),
+  scalarDerivative: (_x, y) => y * (1 - y),
+})
 
 /** softplus(x) = ln(1 + eˣ), stable for any magnitude; softplus' = σ(x). */
 export const softplus = elementwise({
@@ -161,14 +237,26 @@ export const softplus = elementwise({
 })
 
 /** max(x, 0); the subgradient at 0 is 0 (relu'(0) = 0). NaN stays NaN. */
-export const relu = elementwise({ name: 'relu', kernel: T.relu, scalar: (v) => (v > 0 || v !== v ? v : 0), derivative: (x) => stepOf([x], undefined), scalarDerivative: (x) => (x > 0 ? 1 : 0) })
+export const relu = elementwise({
+  name: 'relu',
+  kernel: T.relu,
+  loop: (x, out) => K.reluLoop(x, out),
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : 0)
+  },
+  derivative: (x) => stepOf([x], undefined),
+  scalarDerivative: (x) => (x > 0 ? 1 : 0),
+})
 
 /** x for x > 0, α·x otherwise (default α = 0.01); the derivative at 0 is α. */
 export const leakyRelu = elementwiseWith(
   {
     name: 'leakyRelu',
     kernel: (x, alpha) => T.leakyRelu(x, alpha),
-    scalar: (v, alpha) => (v > 0 ? v : alpha * v),
+    loop: (x, out, alpha) => K.leakyReluLoop(x, alpha, out),
+    vjpLoop: (g, x, _y, out, alpha) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : alpha)
+    },
     derivative: (x, _y, alpha) => leakySlope([x], alpha),
     scalarDerivative: (x, _y, alpha) => (x > 0 ? 1 : alpha),
   },
@@ -204,16 +292,19 @@ export const gelu = elementwise({
 })
 
 /** Sine. */
-export const sin = elementwise({ name: 'sin', kernel: T.sin, scalar: (v) => Math.sin(v), derivative: (x) => cos(x), scalarDerivative: (x) => Math.cos(x) })
+export const sin = elementwise({ name: 'sin', kernel: T.sin, derivative: (x) => cos(x), scalarDerivative: (x) => Math.cos(x) })
 
 /** Cosine. */
-export const cos = elementwise({ name: 'cos', kernel: T.cos, scalar: (v) => Math.cos(v), derivative: (x) => neg(sin(x)), scalarDerivative: (x) => -Math.sin(x) })
+export const cos = elementwise({ name: 'cos', kernel: T.cos, derivative: (x) => neg(sin(x)), scalarDerivative: (x) => -Math.sin(x) })
 
 /** s·x for a number s. */
 export const scale = elementwiseWith({
   name: 'scale',
   kernel: (x, s) => T.scale(x, s),
-  scalar: (v, s) => v * s,
+  loop: (x, out, s) => K.scaleLoop(x, s, out),
+  vjpLoop: (g, _x, _y, out, s) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * s
+  },
   derivative: (x, _y, s) => T.full(primalTensor(x).shape, s),
   scalarDerivative: (_x, _y, s) => s,
 })
@@ -222,7 +313,7 @@ export const scale = elementwiseWith({
 export const addScalar = elementwiseWith({
   name: 'addScalar',
   kernel: (x, s) => T.addScalar(x, s),
-  scalar: (v, s) => v + s,
+  loop: (x, out, s) => K.addScalarLoop(x, s, out),
   derivative: (x) => T.ones(primalTensor(x).shape),
   scalarDerivative: () => 1,
 })
