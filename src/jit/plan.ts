@@ -19,12 +19,20 @@ import type { Graph, GraphNode } from './graph.js'
 /** A node as it replays: its buffers, one per allocation of its kernel, in order. */
 export interface PlannedNode {
   readonly node: GraphNode
-  readonly buffers: readonly Float64Array[]
+  /**
+   * One per allocation of the kernel, in order: the planned buffer, or undefined where the kernel
+   * gets fresh memory — the output of a node that is an output of the function, handed to the
+   * caller as it is (no copy, and the plan never writes there again).
+   */
+  readonly buffers: readonly (Float64Array | undefined)[]
+  /** The output goes to the caller: written into fresh memory on every call. */
+  readonly freshOutput: boolean
   /**
    * The primitive's kernel specialised to this node's shapes, writing into the output buffer,
-   * with the tensor that wraps that buffer (made once): replay then allocates nothing for the node.
+   * with the tensor that wraps that buffer (made once; none for a fresh output): replay then
+   * allocates nothing for the node.
    */
-  readonly specialized?: { readonly kernel: SpecializedKernel; readonly output: Tensor }
+  readonly specialized?: { readonly kernel: SpecializedKernel; readonly output: Tensor | undefined }
 }
 
 /** A replayable plan. */
@@ -88,7 +96,9 @@ export const planGraph = (graph: Graph): Plan => {
   nodes.forEach((node, j) => {
     if (live[j] !== true) return
     const outLast = lastUse[node.output] ?? j
+    const freshOutput = node.outputAllocation >= 0 && outLast === END
     const buffers = node.allocations.map((n, a) => {
+      if (freshOutput && a === node.outputAllocation) return undefined
       const b = acquire(n)
       const aliasing = node.outputAllocation < 0
       // The output's buffer lives as long as the output; so does every buffer an aliasing output may view.
@@ -96,9 +106,15 @@ export const planGraph = (graph: Graph): Plan => {
       return b
     })
     const out = buffers[node.outputAllocation]
+    const size = T.sizeOf(node.shape)
     const inputShapes = node.inputs.map((s) => shapes.get(s) ?? [])
-    const kernel = out !== undefined && out.length === T.sizeOf(node.shape) ? node.specialize?.(inputShapes) : undefined
-    steps.push(kernel === undefined || out === undefined ? { node, buffers } : { node, buffers, specialized: { kernel, output: T.unsafeTensor(out, node.shape) } })
+    const fits = freshOutput ? node.allocations[node.outputAllocation] === size : out !== undefined && out.length === size
+    const kernel = fits ? node.specialize?.(inputShapes) : undefined
+    steps.push(
+      kernel === undefined
+        ? { node, buffers, freshOutput }
+        : { node, buffers, freshOutput, specialized: { kernel, output: out === undefined ? undefined : T.unsafeTensor(out, node.shape) } },
+    )
     for (const b of releases.get(j) ?? []) {
       const pool = free.get(b.length)
       if (pool === undefined) free.set(b.length, [b])

@@ -22,24 +22,37 @@ export interface Replayer {
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const EMPTY: readonly Float64Array[] = []
+const EMPTY: readonly (Float64Array | undefined)[] = []
+const NO_SIZES: readonly number[] = []
 const EMPTY_BUFFER = new Float64Array(0)
 
-/** The hook of one replay: the current node's buffers, taken in order while the lengths match. */
+/**
+ * The hook of one replay: the current node's allocations, handed out in order while the lengths
+ * match — its planned buffer (zero-filled), or fresh memory where the plan says so.
+ */
 class PlannedBuffers implements AllocationHook {
-  buffers: readonly Float64Array[] = EMPTY
+  buffers: readonly (Float64Array | undefined)[] = EMPTY
+  sizes: readonly number[] = NO_SIZES
   next = 0
   readonly take = (n: number): Float64Array | undefined => {
-    const b = this.buffers[this.next]
-    if (b === undefined || b.length !== n) {
+    const i = this.next
+    if (i >= this.sizes.length || this.sizes[i] !== n) {
       // A kernel asked for something the trace did not see: fresh memory from here on (safe).
       this.next = Number.POSITIVE_INFINITY
       return undefined
     }
     this.next++
+    const b = this.buffers[i]
+    if (b === undefined) return undefined
     b.fill(0)
     return b
   }
+}
+
+/** Whether `data` is one of a node's planned buffers. */
+const landsInPlan = (buffers: readonly (Float64Array | undefined)[], data: ReadonlyFloat64Array): boolean => {
+  for (const b of buffers) if (b !== undefined && b === data) return true
+  return false
 }
 
 const sameShape = (a: T.Shape, b: T.Shape): boolean => {
@@ -82,6 +95,14 @@ export const replayer = (plan: Plan): Replayer => {
   const inputLists = steps.map((s) => new Array<Tensor>(s.node.inputs.length).fill(placeholder))
   const dataLists = steps.map((s) => new Array<ReadonlyFloat64Array>(s.node.inputs.length).fill(placeholder.data))
   const hook = new PlannedBuffers()
+  // Output leaves made by a node that writes fresh memory go to the caller without a copy.
+  const freshSlots = new Set<number>()
+  for (const step of steps) if (step.freshOutput) freshSlots.add(step.node.output)
+  const handedOut = graph.outputLeaves.map((leaf) => leaf.kind === 'slot' && freshSlots.has(leaf.slot))
+  const planned = new Set<ReadonlyFloat64Array>()
+  for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
+  /** A tensor whose memory the plan owns (never handed out). */
+  const inPlan = (t: Tensor): boolean => planned.has(t.data)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
 
   const run = (leaves: readonly Tensor[]): unknown => {
@@ -97,12 +118,21 @@ export const replayer = (plan: Plan): Replayer => {
         const data = dataLists[k]
         if (specialized !== undefined && data !== undefined) {
           for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
-          specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
-          slots[node.output] = specialized.output
+          if (specialized.output === undefined) {
+            // An output of the function: fresh memory, handed to the caller as it is.
+            hook.next = Number.POSITIVE_INFINITY
+            const fresh = allocate(T.sizeOf(node.shape))
+            specialized.kernel(data, fresh)
+            slots[node.output] = T.unsafeTensor(fresh, node.shape)
+          } else {
+            specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
+            slots[node.output] = specialized.output
+          }
           continue
         }
         for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
         hook.buffers = buffers
+        hook.sizes = node.allocations
         hook.next = 0
         let out = node.run(ins)
         if (!sameShape(out.shape, node.shape)) {
@@ -110,7 +140,7 @@ export const replayer = (plan: Plan): Replayer => {
         }
         // The output landed in one of this node's buffers other than the planned one: that buffer
         // may be reused too early, so the value moves to fresh memory (never observed in practice).
-        if (node.outputAllocation >= 0 && out.data !== buffers[node.outputAllocation] && buffers.some((b) => b === out.data)) {
+        if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
           hook.next = Number.POSITIVE_INFINITY
           out = fresh(out)
         }
@@ -123,7 +153,8 @@ export const replayer = (plan: Plan): Replayer => {
     for (let i = 0; i < outputs.length; i++) {
       const leaf = graph.outputLeaves[i]
       if (leaf === undefined) continue
-      outputs[i] = leaf.kind === 'static' ? leaf.value : fresh(slots[leaf.slot] ?? placeholder)
+      const t = leaf.kind === 'static' ? undefined : (slots[leaf.slot] ?? placeholder)
+      outputs[i] = t === undefined ? (leaf.kind === 'static' ? leaf.value : undefined) : handedOut[i] === true && !inPlan(t) ? t : fresh(t)
     }
     // Let go of the caller's tensors (the plan keeps only its own buffers).
     for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
