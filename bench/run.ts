@@ -6,6 +6,9 @@
  *   npm run bench -- --json            JSON lines on stdout (the table goes to stderr)
  *   npm run bench -- --only W2,W6      some workloads
  *   npm run bench -- --lib dualflow    some libraries (dualflow, tfjs-cpu, tfjs-wasm), e.g. for profiling
+ *   npm run bench -- --only K --kernel js,wasm,wasm+threads
+ *                                      dualflow's kernels against each other (K: W1 at 64–1024, W2, W6;
+ *                                      js is the baseline and always runs first)
  *
  * Every figure is a median of at least five timed repeats after warm-up. dualflow computes in
  * float64, tfjs in float32. Ratios are dualflow's speed-up (> 1: dualflow is faster).
@@ -36,6 +39,7 @@ import { runW5 } from './workloads/w5-overhead.js'
 import { runW6 } from './workloads/w6-inference.js'
 import { runWJ } from './workloads/wj-jit.js'
 import { runWB } from './workloads/wb-brain.js'
+import { allKernels, runKernels, type KernelMode } from './workloads/kernels.js'
 
 // ─── command line ───────────────────────────────────────────────────────────────────────────────
 
@@ -44,7 +48,10 @@ interface Options {
   readonly json: boolean
   readonly only: readonly string[] | undefined
   readonly libs: readonly Lib[]
+  readonly kernels: readonly KernelMode[]
 }
+
+const isKernel = (s: string): s is KernelMode => allKernels.some((k) => k === s)
 
 const isLib = (s: string): s is Lib => allLibs.some((l) => l === s)
 
@@ -53,6 +60,7 @@ const parseArgs = (argv: readonly string[]): Options => {
   let json = false
   let only: string[] | undefined
   let libs: Lib[] = [...allLibs]
+  let kernels: KernelMode[] = [...allKernels]
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
     const value = (): string => {
@@ -68,23 +76,30 @@ const parseArgs = (argv: readonly string[]): Options => {
       const bad = names.filter((n) => !isLib(n))
       if (bad.length > 0) throw new Error(`unknown library ${bad.join(', ')}: expected ${allLibs.join(', ')}`)
       libs = names.filter(isLib)
+    } else if (arg.startsWith('--kernel')) {
+      const names = value().split(',').map((s) => s.trim())
+      const bad = names.filter((n) => !isKernel(n))
+      if (bad.length > 0) throw new Error(`unknown kernel ${bad.join(', ')}: expected ${allKernels.join(', ')}`)
+      // The JavaScript kernel is the baseline every speed-up is measured against.
+      kernels = ['js', ...names.filter(isKernel).filter((k) => k !== 'js')]
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench -- [--quick] [--json] [--only W1,W2,…] [--lib dualflow,tfjs-cpu,tfjs-wasm]\n')
+      process.stdout.write('usage: npm run bench -- [--quick] [--json] [--only W1,W2,…,K] [--lib dualflow,tfjs-cpu,tfjs-wasm] [--kernel js,wasm,wasm+threads]\n')
       process.exit(0)
     } else throw new Error(`unknown argument ${arg}`)
   }
-  return { quick, json, only, libs }
+  return { quick, json, only, libs, kernels }
 }
 
 // ─── workloads ──────────────────────────────────────────────────────────────────────────────────
 
-const workloads: ReadonlyArray<readonly [string, string, (ctx: Context) => Promise<WorkloadResult>]> = [
+const workloads = (options: Options): ReadonlyArray<readonly [string, string, (ctx: Context) => Promise<WorkloadResult>]> => [
   ['W1', 'matmul N×N', runW1],
   ['W2', 'MNIST MLP 784-128-10 training', runW2],
   ['W3', 'Pima 8-12-8-1 training', runW3],
   ['W4', 'XOR 2-3-1 training, several keys', runW4],
   ['W5', 'per-call overhead', runW5],
   ['W6', 'inference of the W2 network', runW6],
+  ['K', `dualflow's kernels: ${options.kernels.join(' / ')}`, (ctx) => runKernels({ ...ctx, kernels: options.kernels })],
   ['WJ', 'jit against the interpreter (W2–W6 set-ups, memory)', runWJ],
   ['WB', 'beginner XOR against brain.js', runWB],
 ]
@@ -114,8 +129,8 @@ const main = async (): Promise<void> => {
   const log = (message: string): void => void process.stderr.write(`${message}\n`)
   const out = (line: string): void => void (options.json ? process.stdout.write(`${line}\n`) : undefined)
   const show = (text: string): void => void (options.json ? process.stderr : process.stdout).write(`${text}\n`)
-  const unknown = (options.only ?? []).filter((w) => !workloads.some(([id]) => id === w))
-  if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}: expected ${workloads.map(([id]) => id).join(', ')}`)
+  const unknown = (options.only ?? []).filter((w) => !workloads(options).some(([id]) => id === w))
+  if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}: expected ${workloads(options).map(([id]) => id).join(', ')}`)
 
   const started = performance.now()
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
@@ -134,7 +149,7 @@ const main = async (): Promise<void> => {
   const measurements: Measurement[] = []
   const extraRatios: Ratio[] = []
   const notes: string[] = []
-  for (const [id, title, run] of workloads) {
+  for (const [id, title, run] of workloads(options)) {
     if (options.only !== undefined && !options.only.includes(id)) continue
     log(`── ${id} ${title}`)
     const t0 = performance.now()

@@ -3,7 +3,10 @@
  * finite differences, forward = reverse, linearity, structure), purity, layer composition and
  * optimizers. Each law is a predicate (a plain function saying what was compared) and a runner
  * (the predicate wrapped in fc.property and asserted). Re-exports only.
+ *
+ * @module dualflow/laws
  */
+/** fast-check arbitraries of tensors: shapes, broadcastable pairs, matmul pairs, tensors in a range. */
 export * as arb from './arbitraries.js'
 export * from './purity.js'
 export * from './gradient.js'

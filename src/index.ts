@@ -5,6 +5,8 @@
  * tensors and Duals alike), and grad / valueAndGrad / vjp / jvp. Everything else is reached through
  * namespaces: `T` (plain tensor kernels), `random`, `tree`, `nn`, `losses`, `optim`, `metrics`,
  * `train`, `data`, `io`, `report`. Re-exports only.
+ *
+ * @module dualflow
  */
 
 // Tensor constructors and inspection (the ops come from ad, which accepts tensors and Duals).
@@ -33,6 +35,11 @@ export {
   type NestedArray,
   type ReduceOptions,
 } from './tensor/index.js'
+
+// The Either of fp-ts that loading and parsing return (`io.restoreModel`, `data.fromCsv`, …): its
+// guards and types, so that using a result needs no import of fp-ts (installed with dualflow, but
+// not importable under strict installs such as pnpm's unless the user adds it).
+export { isLeft, isRight, left, right, type Either, type Left, type Right } from 'fp-ts/lib/Either.js'
 
 // The differentiable vocabulary and the AD API.
 export * from './ad/index.js'

@@ -30,6 +30,7 @@ const allowed: Record<string, readonly string[]> = {
   io: ['tensor', 'random', 'tree', 'ad', 'nn'],
   report: ['tensor', 'tree', 'ad', 'train'],
   node: ['tensor', 'random', 'tree', 'ad', 'nn', 'io', 'report', 'train'],
+  web: ['tensor', 'random', 'tree', 'ad', 'nn', 'io', 'data'],
 }
 
 const importsOf = (text: string): string[] => [...text.matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) => m[1] ?? '')

@@ -26,18 +26,8 @@ describe('README', () => {
   })
 })
 
-describe('README: data and model files', () => {
-  it('loads the Pima CSV through fromCsv with 768 rows of 8 features', async () => {
-    const { readFileSync } = await import('node:fs')
-    const { data } = await import('../src/index.js')
-    const parsed = data.fromCsv(readFileSync(new URL('../data/pima-indians-diabetes.csv', import.meta.url), 'utf8'), { label: 'outcome' })
-    expect(parsed._tag).toBe('Right')
-    if (parsed._tag === 'Right') {
-      expect(parsed.right.x.shape).toEqual([768, 8])
-      expect(parsed.right.y.shape).toEqual([768, 1])
-    }
-  })
-})
+// Every TypeScript block of README.md also runs as written, against the packed package, in
+// test/package/package.test.ts.
 
 describe('README: checking your own gradient', () => {
   it('runs the three-line check as shown', async () => {
@@ -58,5 +48,14 @@ describe('README: checking your own gradient', () => {
     expect(failure).toBeInstanceOf(Error)
     const cause = failure instanceof Error ? String(failure.cause) : ''
     expect(cause).toMatch(/gradient = finite differences fails/)
+  })
+})
+
+describe('README: images', () => {
+  it('every image it shows is in the repository', async () => {
+    const { existsSync } = await import('node:fs')
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1] ?? '')
+    expect(images.length).toBeGreaterThanOrEqual(3)
+    expect(images.filter((path) => !existsSync(new URL(`../${path}`, import.meta.url)))).toEqual([])
   })
 })

@@ -36,6 +36,7 @@ export interface CustomOp {
 /**
  * Defines a differentiable op from its value and its pullback.
  *
+ * @throws {GradError} when the op is used under `jvp` without a forward rule, or its rules return the wrong number or shapes of values
  * @example
  * const cube = customVjp({ name: 'cube', value: (x) => T.powScalar(x, 3), vjp: (g, [x]) => [mul(g, mul(3, mul(x, x)))] })
  * grad((x) => sum(cube(x)))(tensor([2]))  // [12]

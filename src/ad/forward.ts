@@ -15,6 +15,7 @@ import { dualsIn, flattenValues, type ValueTree } from './valueTree.js'
  * f(x) and the Jacobian–vector product J_f(x)·v (the directional derivative along v). v has the
  * structure and shapes of x; extra arguments pass through.
  *
+ * @throws {GradError} when the tangent does not have the input's structure and leaf shapes
  * @example
  * jvp((x) => mul(x, x), tensor([3]), tensor([1]))  // [[9], [6]]
  */

@@ -1,6 +1,8 @@
 /**
  * ad — automatic differentiation: Dual values, primitives with their derivative rules, and
  * grad / valueAndGrad / vjp / jvp. Re-exports only.
+ *
+ * @module dualflow/ad
  */
 export { belowDifferentiation, isDual, isUndifferentiated, primalTensor, shapeOf, type Dual, type JitRecorder, type Operand, type Trace, type Value } from './Dual.js'
 export * from './errors.js'

@@ -86,6 +86,9 @@ export const toValue = (v: Operand): Value => (typeof v === 'number' ? T.scalar(
  * Applies a primitive to Values. Finds the innermost trace among the arguments, computes the
  * primal one level down (recursively, so nested traces each see their own level), and records a
  * node (reverse) or pushes the tangent (forward).
+ *
+ * @throws {PerturbationError} when Duals of different traces meet in one op in a way that would confuse them (perturbation confusion)
+ * @throws {GradError} when a value traced by another `jit` call reaches the op (a tracer escaped its function)
  */
 export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params: P): Value => {
   let top: Trace | undefined

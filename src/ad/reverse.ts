@@ -163,6 +163,8 @@ export function valueAndGrad(f: (...args: never[]) => Value): (x: never, ...rest
  * Like `valueAndGrad` for a function that returns `[value, aux]`: the scalar value is
  * differentiated, and `aux` (any tree of Values, such as a layer's updated state) is returned
  * beside it as plain data, not differentiated.
+ *
+ * @throws {GradError} when the function does not return a [value, aux] pair, or its value is not a scalar
  */
 export const valueAndGradWithAux = <X extends ValueTree, A extends ValueTree, R extends unknown[]>(
   f: (x: X, ...rest: R) => readonly [Value, A],
@@ -185,6 +187,7 @@ export const valueAndGradWithAux = <X extends ValueTree, A extends ValueTree, R 
  * The output of f at x and its pullback: the vector–Jacobian product, which maps a cotangent of the
  * output (same structure and shapes) to the gradient of ⟨cotangent, f(x)⟩ with respect to x.
  *
+ * @throws {GradError} when the cotangent does not have the output's structure and leaf shapes
  * @example
  * const [y, pullback] = vjp((x) => mul(x, x), tensor([1, 2]))
  * y                          // [1, 4]

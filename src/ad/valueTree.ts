@@ -23,7 +23,11 @@ export interface Flattened {
 
 const isLeaf = (u: unknown): u is Value => isDual(u) || T.isTensor(u)
 
-/** Flattens a tree of Values; anything else than a Value, an array or a plain record is an error. */
+/**
+ * Flattens a tree of Values; anything else than a Value, an array or a plain record is an error.
+ *
+ * @throws {GradError} when the argument is not a tensor, a Dual, or arrays and records of them (naming the path)
+ */
 export const flattenValues = (op: string, tree: unknown): Flattened => {
   if (Array.isArray(tree) && tree.every(isLeaf)) {
     // A flat list of Values (fit's parameters): the list is its own leaves.

@@ -21,6 +21,7 @@ export interface Dataset {
  * A dataset from inputs and targets; throws a ShapeError unless both have at least one axis and
  * the same number of rows.
  *
+ * @throws {ShapeError} when x or y has no row axis, or their row counts differ
  * @example
  * data.dataset(tensor([[0, 0], [1, 1]]), tensor([[0], [1]]))  // { x: [[0, 0], [1, 1]], y: [[0], [1]] }
  * data.dataset(tensor([[0, 0], [1, 1]]), tensor([[0]]))       // throws ShapeError "x has 2 rows but y has 1"
@@ -49,6 +50,7 @@ export const rowCount = (ds: Dataset): number => ds.x.shape[0] ?? 0
  * The rows at `indices`, in that order (repeats allowed); throws an ArgumentError naming the
  * position of an index that is not an integer in [0, rows).
  *
+ * @throws {ArgumentError} for an index that is not an integer in [0, rows)
  * @example
  * data.take(data.gates.xor, [2, 0])  // { x: [[1, 0], [0, 0]], y: [[1], [0]] }
  */

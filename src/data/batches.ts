@@ -24,7 +24,9 @@ export interface BatchesOptions {
  * batch holds the remaining rows, or is dropped with `dropRemainder`. The same key gives the
  * same batches. An empty dataset gives no batches.
  *
+ * @param options the options, each with its default:
  * @param options.dropRemainder drop a last batch smaller than `size` (default false)
+ * @throws {ArgumentError} for a size that is not a positive integer
  * @example
  * data.batches(data.gates.xor, 3).map((b) => b.x.shape[0])                                          // [3, 1]
  * data.batches(data.gates.xor, 3, random.key(0), { dropRemainder: true }).map((b) => b.x.shape[0])  // [3]

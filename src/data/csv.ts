@@ -26,7 +26,7 @@
  * - Numbers are decoded by `NumberFromCsv`: decimal literals only (see there).
  */
 import Papa, { type ParseError } from 'papaparse'
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import * as t from 'io-ts'
 import { fromData } from '../tensor/index.js'
 import { dataset, type Dataset } from './Dataset.js'

@@ -16,6 +16,7 @@ import { ArgumentError, fromData, isTensor, ShapeError, type Tensor } from '../t
  * the position of the first label that is not an integer in [0, classes), and a ShapeError for a
  * tensor of another shape.
  *
+ * @throws {ArgumentError} for classes that are not a positive integer, or a label that is not an integer in [0, classes)
  * @example
  * data.oneHot([2, 0], 3)  // [[0, 0, 1], [1, 0, 0]]
  */
@@ -40,6 +41,7 @@ export const oneHot = (labels: readonly number[] | Tensor, classes: number): Ten
  * on a tie). The inverse of `oneHot`, and the argmax decoding of scores or probabilities. NaN
  * entries never win, so a row of NaNs decodes to 0.
  *
+ * @throws {ShapeError} unless the tensor is [rows, classes] with at least one class
  * @example
  * data.fromOneHot(tensor([[0, 0, 1], [0.7, 0.2, 0.1]]))  // [2, 0]
  */

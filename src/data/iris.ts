@@ -29,7 +29,11 @@ export interface Iris extends Dataset {
  */
 export const iris = (): Promise<Iris> => irisFrom(() => import(PACKAGE))
 
-/** The Iris data set from a module loaded by `importPackage` (for bundlers that resolve it themselves). */
+/**
+ * The Iris data set from a module loaded by `importPackage` (for bundlers that resolve it themselves).
+ *
+ * @throws {PackageError} when the loaded package does not hold the 150 rows of the Iris table
+ */
 export const irisFrom = async (importPackage: () => Promise<unknown>): Promise<Iris> => {
   const loaded = await loadOptional(PACKAGE, importPackage)
   const rows = call(loaded, 'getNumbers')

@@ -16,7 +16,7 @@
  * The text is bundled (src/data/bundled/pimaCsv.ts) and decoded through the CSV path, so this
  * works in a browser too.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import { pimaCsv } from './bundled/pimaCsv.js'
 import { fromCsv } from './csv.js'
 import type { Dataset } from './Dataset.js'

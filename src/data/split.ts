@@ -42,7 +42,9 @@ export const shuffle = (ds: Dataset, key: Key): Dataset => take(ds, permutation(
  * into the test set (largest remainders first, ties to the class seen first), so the class
  * proportions hold to within one row. testFraction must be in [0, 1].
  *
+ * @param options the options, each with its default:
  * @param options.stratify keep class proportions (default false)
+ * @throws {ArgumentError} for a testFraction outside [0, 1]
  * @example
  * const parts = data.trainTestSplit(data.pima(), 0.2, random.key(0), { stratify: true })
  * parts.train.x.shape  // [614, 8]
@@ -81,6 +83,7 @@ export const trainTestSplit = (
  * differ by at most one (the first rows mod k parts are one larger); fold i tests on part i and
  * trains on the others. The test parts partition the rows. k must be an integer in [2, rows].
  *
+ * @throws {ArgumentError} for k that is not an integer in [2, rows]
  * @example
  * data.kFold(data.pima(), 5, random.key(0)).map((fold) => fold.test.x.shape[0])  // [154, 154, 154, 153, 153]
  */

@@ -54,7 +54,7 @@ export interface TensorLayout {
 
 /**
  * The tensors `model.init(key(0), inputShape)` gives, with their file paths and shapes. Whatever
- * `init` throws is passed on; see {@link layoutOf} for the rest.
+ * `init` throws is passed on; see `layoutOf` for the rest.
  */
 export const tensorLayout = (op: string, model: SavableModel, inputShape: Shape): TensorLayout =>
   layoutOf(op, model.init(key(0), inputShape))

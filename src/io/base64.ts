@@ -10,7 +10,7 @@
  * `decodeBase64(encodeBase64(bytes))` gives the bytes back, and `encodeBase64` of a decoded text
  * gives the text back.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

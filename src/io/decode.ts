@@ -20,7 +20,7 @@
  * so a key such as `__proto__` in the file can only be reported, never reach a prototype. Values are
  * the file's bytes read as little-endian float64, so they are bit-identical to what was saved.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import type * as t from 'io-ts'
 import { fromData, type Shape, type Tensor } from '../tensor/Tensor.js'
 import { ArgumentError } from '../tensor/errors.js'
@@ -53,12 +53,24 @@ import { layoutOf, type SavableModel, type SavedModel, type TensorLayout } from 
  * // left: decodeModel: at $.version: unsupported version 2: this dualflow reads version 1
  */
 export const decodeModel = (json: string, model: SavableModel): E.Either<ModelDecodeError, SavedModel> => {
-  const parsed = parseJson(json)
-  if (E.isLeft(parsed)) return parsed
-  const file = decodeFile(parsed.right)
-  if (E.isLeft(file)) return file
-  const { inputShape, spec, tensors } = file.right
+  const file = readModelFile(json)
+  return E.isLeft(file) ? file : savedFromFile(file.right, model)
+}
 
+/** Stages 1–3 (see the module header): the text as a model file, checked against the format alone. */
+export const readModelFile = (json: string): E.Either<ModelDecodeError, ModelFile> => {
+  const parsed = parseJson(json)
+  return E.isLeft(parsed) ? parsed : decodeFile(parsed.right)
+}
+
+/**
+ * Stages 4 and 5 (see the module header): a decoded file's trees checked against `model`.
+ * Throws an ArgumentError when `model.spec` is not JSON (a bug in the model, not in the file).
+ *
+ * @throws {ArgumentError} (from the tensor module) when `model.spec` is not JSON: a bug in the model, not in the file
+ */
+export const savedFromFile = (file: ModelFile, model: SavableModel): E.Either<ModelDecodeError, SavedModel> => {
+  const { inputShape, spec, tensors } = file
   const expectedSpec = toJsonValue(model.spec)
   if (E.isLeft(expectedSpec)) {
     throw new ArgumentError('decodeModel', `model.spec must be JSON: at ${formatJsonPath(['spec', ...expectedSpec.left.path])}: ${expectedSpec.left.detail}`)

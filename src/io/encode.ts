@@ -6,7 +6,7 @@
  * the decoder uses (`model.init(key(0), inputShape)`), so every file it writes loads back into the
  * same model. Values that do not fit the model are misuse and are thrown as a ModelEncodeError.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import { formatShape } from '../tensor/errors.js'
 import { shapesEqual } from '../tensor/shape.js'
 import { sizeOf, type Shape, type Tensor } from '../tensor/Tensor.js'
@@ -30,6 +30,7 @@ import { tensorLayout, tensorPath, type SavableModel, type SavedModel, type Tree
  * does), when a tree lacks a tensor the model has, has one the model lacks, or has one of another
  * shape, and when a value is NaN or infinite. Record key order in the given trees does not matter.
  *
+ * @throws {ModelEncodeError} when the values do not fit the model (a missing, extra or misshapen tensor, a non-finite value) or the spec is not JSON
  * @example
  * const model = nn.dense(1)
  * const { params, state } = model.init(random.key(0), [3])

@@ -36,7 +36,7 @@
  * dimensions are non-negative safe integers, and tensor values must be finite — NaN and ±Infinity
  * are rejected even though the bytes could carry them.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import * as t from 'io-ts'
 import { sizeOf, type ReadonlyFloat64Array, type Shape } from '../tensor/Tensor.js'
 import { decodeBase64, encodeBase64 } from './base64.js'

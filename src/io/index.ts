@@ -3,8 +3,12 @@
  * values (`encodeModel`), and loading checked against the model, as an Either naming the JSON path
  * of the first problem (`decodeModel`). Browser-safe: file helpers live in `dualflow/node`.
  * Re-exports only.
+ *
+ * @module dualflow/io
  */
 export { decodeModel } from './decode.js'
+export { restoreModel, type RestoredModel, type RestoreOptions } from './restore.js'
+export { layerFromSpec, layerKind, layers, type BuildChild, type LayerKind, type LayerRegistry, type LibraryLayerKind } from './registry.js'
 export { encodeModel, encodeModelObject } from './encode.js'
 export { ModelDecodeError, ModelEncodeError, type ModelDecodeReason } from './errors.js'
 export {
@@ -19,5 +23,5 @@ export {
   type TensorEntry,
 } from './format.js'
 export { decodeBase64, encodeBase64, type Base64Problem } from './base64.js'
-export { type JsonValue } from './json.js'
+export { type JsonSegment, type JsonValue } from './json.js'
 export { tensorLayout, tensorPath, type ExpectedTensor, type SavableModel, type SavedModel, type TensorLayout, type TreeName } from './SavedModel.js'

@@ -7,7 +7,7 @@
  * `JSON.parse` creates as an ordinary own property) is an ordinary key, and copies are built with
  * `Object.fromEntries`, which never touches a prototype.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import type { JsonValue } from '../nn/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────

@@ -87,6 +87,10 @@ const keysMatch = (entry: Entry, keys: readonly KeyLike[]): boolean => {
  * f(tensor([1, 2, 3]))  // 14
  * f(tensor([3, 4]))     // 25
  * jit(valueAndGrad((x) => sum(mul(x, x))))(tensor([1, 2]))  // [5, [2, 4]]
+ *
+ * @throws {JitError} when cacheSize is not a positive integer; when f cannot be traced (it reads a
+ *   traced tensor's values, a traced value escapes it); when a replayed op's output shape differs
+ *   from the traced one (a shape that depends on values)
  */
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
   const cacheSize = options.cacheSize ?? 8

@@ -86,7 +86,11 @@ const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown =>
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
-/** The replayer of a plan. */
+/**
+ * The replayer of a plan.
+ *
+ * @throws {JitError} (from the replayer's `run`) when an op's output shape differs from the traced one
+ */
 export const replayer = (plan: Plan): Replayer => {
   const { graph, steps } = plan
   const placeholder = T.scalar(0)

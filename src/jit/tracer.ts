@@ -67,7 +67,11 @@ const watchedKey = (k: KeyLike, onRead: () => void): KeyLike => ({
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
-/** Traces `f` on the flattened arguments `args` (whose tensor leaves are `leaves`, keys `keys`). */
+/**
+ * Traces `f` on the flattened arguments `args` (whose tensor leaves are `leaves`, keys `keys`).
+ *
+ * @throws {JitError} when f reads a traced tensor's values, lets a traced value escape, or returns a Dual
+ */
 export const traceFunction = (f: (...args: never[]) => unknown, args: readonly unknown[], leaves: readonly Tensor[], keys: readonly KeyLike[]): Traced => {
   const owner = {}
   const values: Tensor[] = [...leaves]

@@ -1,6 +1,8 @@
 /**
  * losses — losses (predictions and targets to a differentiable scalar) and penalties on parameter
  * trees. Re-exports only.
+ *
+ * @module dualflow/losses
  */
 export type { Loss, LossOptions, Reduction } from './Loss.js'
 export { mae, mse, sse, type SseOptions } from './regression.js'

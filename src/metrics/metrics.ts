@@ -14,6 +14,7 @@ import type { Tensor } from '../tensor/index.js'
 /** A named metric. */
 export interface Metric {
   readonly name: string
+  /** The metric's value for a batch of predictions against their targets. */
   readonly compute: (predictions: Tensor, targets: Tensor) => number
 }
 

@@ -67,7 +67,9 @@ export interface Layer<P extends ValueTree = ValueTree, S extends ValueTree = Va
   readonly spec: LayerSpec
   /** The layers a combinator is made of (sequential, parallel, residual). */
   readonly children?: readonly Layer[]
+  /** Parameters, state and output shape for an input shape without the batch axis. */
   readonly init: (key: Key, inputShape: Shape) => Initialized<P, S>
+  /** The output for a batch `x` (`[batch, ...inputShape]`) and the next state. */
   readonly apply: (params: P, state: S, x: Value, ctx: ApplyContext) => Applied<S>
 }
 
@@ -95,6 +97,8 @@ export const identity: Layer = {
  * and at apply; otherwise it passes the input through. Put it first in a model to state the input
  * shape where it is read.
  *
+ * @throws {ShapeError} (from the tensor module) for a shape that is not a shape
+ * @throws {LayerError} at init or apply when the input has another shape
  * @example
  * nn.sequential(nn.input([8]), nn.dense(12)).init(random.key(0), [10])  // throws LayerError "sequential: layer 1 input([8]) expects input [8], got [10]"
  */
@@ -171,6 +175,7 @@ export const sequential = (...layers: readonly Layer[]): Layer => {
  * agree). The merge is a closed union rather than a function so that the model can be saved as
  * JSON. Params and state are arrays of the branches'; keys as in `sequential`.
  *
+ * @throws {LayerError} with no layers, or at init when the branches' outputs cannot be merged
  * @example
  * nn.parallel('concat', nn.dense(4), nn.dense(2)).init(random.key(0), [3]).outputShape  // [6]
  */
@@ -202,6 +207,7 @@ export const parallel = (merge: Merge, ...layers: readonly Layer[]): Layer => {
  * A residual connection: x + layer(x). The layer must keep the shape (checked at init). Params and
  * state are the layer's own (not wrapped); it receives the same key and context.
  *
+ * @throws {LayerError} at init when the layer does not keep the shape
  * @example
  * nn.residual(nn.sequential(nn.dense(8), nn.relu)).init(random.key(0), [8]).outputShape  // [8]
  */
@@ -233,6 +239,8 @@ export const residual = (layer: Layer): Layer => {
 /**
  * Throws a `LayerError` unless x has shape [batch, ...shape] (any batch size): the check a layer
  * makes at apply.
+ *
+ * @throws {LayerError} when x is not [batch, ...shape]
  */
 export const checkBatched = (layer: string, x: Value, shape: Shape): void => {
   const actual = ad.shapeOf(x)
@@ -248,6 +256,8 @@ export const checkBatched = (layer: string, x: Value, shape: Shape): void => {
  * The child's key is derived when the child reads it, not before: a model none of whose layers
  * draws randomness never reads its key, so `jit` keeps the key a dynamic argument (one plan for
  * every step) instead of baking its value in.
+ *
+ * @throws {LayerError} when the child reads a key whose parent context holds `key: undefined`
  */
 export const childContext = (ctx: ApplyContext, i: number): ApplyContext => {
   if (!('key' in ctx)) return ctx

@@ -82,6 +82,8 @@ export const elu = (alpha = 1): Layer => {
  * Softmax along an axis (default −1, the last). The axis counts the batch axis, as in Keras:
  * for inputs [batch, classes], −1 and 1 are the class axis. Checked against the input's rank at init.
  *
+ * @throws {ArgumentError} (from the tensor module) for an axis that is not an integer
+ * @throws {LayerError} at init when the axis is the batch axis or out of range for the input
  * @example
  * nn.softmax().apply({}, {}, tensor([[0, Math.log(3)]]), { training: false }).y  // [[0.25, 0.75]]
  * nn.sequential(nn.dense(10), nn.softmax())  // a classifier over 10 classes

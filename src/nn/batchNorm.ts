@@ -38,6 +38,8 @@ export interface BatchNormOptions {
  *
  * Inputs have shape [batch, ..., features]; a batch of one in training normalises every value to β.
  *
+ * @throws {ArgumentError} (from the tensor module) for a momentum outside [0, 1] or a non-positive epsilon
+ * @throws {LayerError} at init for a scalar input, at apply for params or state of the wrong shape
  * @example
  * const bn = nn.batchNorm()
  * const { params, state } = bn.init(random.key(0), [2])

@@ -31,6 +31,8 @@ export interface DenseOptions {
  * `flatten()` before it for images). The initializers are not part of the spec: a saved model
  * stores the parameters themselves.
  *
+ * @throws {ArgumentError} (from the tensor module) for units that are not a positive integer
+ * @throws {LayerError} at init for an input that is not a vector [features]; at apply for params of the wrong shape
  * @example
  * const layer = nn.dense(2, { kernelInitializer: nn.constant(0.5) })
  * const { params } = layer.init(random.key(0), [3])

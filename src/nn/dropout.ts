@@ -17,6 +17,8 @@ import type { Layer } from './Layer.js'
  * the same mask; a training call without a key is a `LayerError` (even at rate 0, so that the mistake shows before the rate is raised). The mask is a constant: the
  * gradient flows through the kept units, scaled by 1/(1 − rate).
  *
+ * @throws {ArgumentError} (from the tensor module) for a rate outside [0, 1)
+ * @throws {LayerError} when applied in training without a key in the context
  * @example
  * const layer = nn.dropout(0.5)
  * const x = tensor([[1, 2, 3, 4]])

@@ -12,6 +12,7 @@ import type { Layer } from './Layer.js'
  * A layer that flattens every example into a vector (row-major order), for inputs of any rank: an
  * input shape [28, 28] gives [784]; [] (one number per example) gives [1]. No parameters.
  *
+ * @throws {LayerError} at apply for an input without a batch axis
  * @example
  * nn.flatten().init(random.key(0), [28, 28]).outputShape  // [784]
  */

@@ -2,6 +2,8 @@
  * nn — layers as differentiable morphisms: the Layer type and its combinators (sequential,
  * parallel, residual, identity, input), the layer catalogue, initializers and summaries.
  * Re-exports only.
+ *
+ * @module dualflow/nn
  */
 export {
   childContext,

@@ -24,6 +24,7 @@ export interface LayerNormOptions {
  * population variance of each example's last axis. Params `{ gamma, beta }` (ones and zeros of
  * shape [features]); no state.
  *
+ * @throws {LayerError} at init for a scalar input (it needs [..., features]); at apply for params of the wrong shape
  * @example
  * nn.layerNorm().init(random.key(0), [4]).params  // { gamma: [1, 1, 1, 1], beta: [0, 0, 0, 0] }
  */

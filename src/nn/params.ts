@@ -24,7 +24,11 @@ export const isList = (t: ValueTree): t is readonly ValueTree[] => Array.isArray
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
-/** The leaf `key` of the record `tree` (the layer's `what`: 'params' or 'state'). */
+/**
+ * The leaf `key` of the record `tree` (the layer's `what`: 'params' or 'state').
+ *
+ * @throws {LayerError} when the record has no tensor under that key
+ */
 export const leafOf = (layer: string, what: string, tree: ValueTree, key: string): Value => {
   if (isValue(tree) || isList(tree)) throw new LayerError(layer, `${what}: expected a record with a tensor '${key}', got ${describe(tree)}`)
   const v = tree[key]
@@ -32,7 +36,11 @@ export const leafOf = (layer: string, what: string, tree: ValueTree, key: string
   return v
 }
 
-/** The leaf `key` of `tree`, checked to have `shape`. */
+/**
+ * The leaf `key` of `tree`, checked to have `shape`.
+ *
+ * @throws {LayerError} when the tensor is missing or has another shape
+ */
 export const leafWithShape = (layer: string, what: string, tree: ValueTree, key: string, shape: Shape): Value => {
   const v = leafOf(layer, what, tree, key)
   const actual = primalTensor(v).shape
@@ -42,7 +50,11 @@ export const leafWithShape = (layer: string, what: string, tree: ValueTree, key:
   return v
 }
 
-/** The leaf `key` of `tree`, checked to be a vector (γ of a normalisation layer: its length is the feature count). */
+/**
+ * The leaf `key` of `tree`, checked to be a vector (γ of a normalisation layer: its length is the feature count).
+ *
+ * @throws {LayerError} when the tensor is missing or not a vector [features]
+ */
 export const featureVector = (layer: string, tree: ValueTree, key: string): Value => {
   const v = leafOf(layer, 'params', tree, key)
   const shape = primalTensor(v).shape
@@ -57,7 +69,11 @@ export const featureVector = (layer: string, tree: ValueTree, key: string): Valu
 export const stateTensor = (layer: string, tree: ValueTree, key: string, shape: Shape): Value =>
   belowDifferentiation(leafWithShape(layer, 'state', tree, key, shape))
 
-/** The `length` children of an array node (a combinator's params or state). */
+/**
+ * The `length` children of an array node (a combinator's params or state).
+ *
+ * @throws {LayerError} when the tree is not an array with one entry per child layer
+ */
 export const childrenOf = (layer: string, what: string, tree: ValueTree, length: number): readonly ValueTree[] => {
   if (!isList(tree) || tree.length !== length) {
     throw new LayerError(layer, `${what}: expected an array of ${length} (one per child layer), got ${describe(tree)}`)

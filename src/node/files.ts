@@ -14,9 +14,10 @@
 import { randomUUID } from 'node:crypto'
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import type { ValueTree } from '../ad/index.js'
 import { decodeModel } from '../io/decode.js'
+import { restoreModel, type RestoredModel, type RestoreOptions } from '../io/restore.js'
 import { encodeModel } from '../io/encode.js'
 import { ModelDecodeError } from '../io/errors.js'
 import type { SavableModel, SavedModel } from '../io/SavedModel.js'
@@ -60,16 +61,25 @@ export const saveModel = (path: string, model: SavableModel, saved: SavedModel<V
   writeFileAtomic(path, encodeModel(model, saved))
 
 /**
- * Loads the model file at `path` into `model` (see `io.decodeModel` for the checks). Resolves to
- * a Left ModelFileError when the file cannot be read, and to a Left ModelDecodeError when its
- * content is not a valid model file for `model` (text that is not UTF-8 included: reason `json`).
- * Never rejects.
+ * Loads the model file at `path`. With a `model`, into that model (see `io.decodeModel` for the
+ * checks); without one (or with options), the model is rebuilt from the file's layer description
+ * (see `io.restoreModel`; pass `{ layers }` for layers of your own). Resolves to a Left
+ * ModelFileError when the file cannot be read, and to a Left ModelDecodeError when its content is
+ * not a valid model file (for `model`; text that is not UTF-8 included: reason `json`). Never
+ * rejects.
  *
  * @example
  * const loaded = await loadModel('model.json', model)
  * if (E.isRight(loaded)) predict(model, loaded.right.params, loaded.right.state, x)
+ * const alone = await loadModel('model.json')  // the model comes from the file
+ * if (E.isRight(alone)) predict(alone.right.model, alone.right.params, alone.right.state, x)
  */
-export const loadModel = async (path: string, model: SavableModel): Promise<E.Either<ModelFileError | ModelDecodeError, SavedModel>> => {
+export function loadModel(path: string, model: SavableModel): Promise<E.Either<ModelFileError | ModelDecodeError, SavedModel>>
+export function loadModel(path: string, options?: RestoreOptions): Promise<E.Either<ModelFileError | ModelDecodeError, RestoredModel>>
+export async function loadModel(
+  path: string,
+  modelOrOptions: SavableModel | RestoreOptions = {},
+): Promise<E.Either<ModelFileError | ModelDecodeError, SavedModel | RestoredModel>> {
   let bytes: Uint8Array
   try {
     bytes = await readFile(path)
@@ -83,7 +93,7 @@ export const loadModel = async (path: string, model: SavableModel): Promise<E.Ei
   } catch (e) {
     return E.left(new ModelDecodeError('json', '$', `the file is not UTF-8 text: ${messageOf(e)}`))
   }
-  return decodeModel(text, model)
+  return 'init' in modelOrOptions ? decodeModel(text, modelOrOptions) : restoreModel(text, modelOrOptions)
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────

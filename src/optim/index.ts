@@ -1,6 +1,8 @@
 /**
  * optim — optimizers as gradient transformations (init + update, chained), the named optimizers
  * built from them, and learning-rate schedules. Re-exports only.
+ *
+ * @module dualflow/optim
  */
 export { applyUpdates, chain, EMPTY_STATE, identity, type EmptyState, type GradientTransformation, type StatesOf } from './GradientTransformation.js'
 export * from './transforms/scale.js'

@@ -50,6 +50,7 @@ export interface TruncatedNormalOptions {
  * to max is replaced by the float just below max, so max itself never appears. min and max must be
  * finite with min < max and a finite width.
  *
+ * @throws {ArgumentError} unless min < max, both finite with a finite width
  * @example
  * random.uniform(random.key(0), [2, 3]).shape             // [2, 3]
  * random.uniform(random.key(0), [2], { min: -1, max: 1 }) // [-0.1630857765672269, -0.5674090907889773]
@@ -100,6 +101,7 @@ export const normal = (k: Key, shape: Shape, { mean = 0, stddev = 1 }: NormalOpt
  * bit of rounding. lower < upper (either may be infinite); an interval whose probability underflows
  * float64 (beyond about 37 standard deviations) is an ArgumentError.
  *
+ * @throws {ArgumentError} unless lower < upper and the interval has probability in float64
  * @example
  * max(abs(random.truncatedNormal(random.key(0), [100])))                     // ≈ 1.9176404 (all within [-2, 2])
  * random.truncatedNormal(random.key(0), [3], { lower: 0, upper: Infinity })  // ≈ [0.5511324, 0.2744946, 2.1120922] (half-normal)
@@ -136,6 +138,7 @@ export const truncatedNormal = (
  * 0/1 samples, 1 with probability p: u < p for a 53-bit fraction u, so p = 0 never gives 1 and
  * p = 1 always does. p must be in [0, 1], else an ArgumentError.
  *
+ * @throws {ArgumentError} for p outside [0, 1]
  * @example
  * random.bernoulli(random.key(0), 0.5, [8])  // [1, 1, 0, 0, 0, 1, 0, 0]
  */
@@ -153,6 +156,7 @@ export const bernoulli = (k: Key, p: number, shape: Shape): Tensor => {
  * 53-bit draws (see `integersBelow` in ./draws.ts; a draw is rejected with probability below
  * (high − low) / 2^53). low and high must be safe integers with low < high and high − low ≤ 2^53.
  *
+ * @throws {ArgumentError} unless low < high are safe integers with high − low ≤ 2^53
  * @example
  * random.randint(random.key(0), [5], 0, 10)  // [4, 3, 2, 0, 0]
  */

@@ -31,6 +31,7 @@ export interface Key {
  * The key for a seed: a safe non-negative integer (0 ≤ seed ≤ 2^53 − 1), else an ArgumentError.
  * The words are the seed's high and low 32 bits, as `jax.random.key(seed)` derives them.
  *
+ * @throws {ArgumentError} for a seed that is not a safe non-negative integer
  * @example
  * random.key(42).words            // [0, 42]
  * random.key(2 ** 32 + 7).words   // [1, 7]
@@ -46,6 +47,7 @@ export const key = (seed: number): Key => {
  * A key from its two words (as `k.words` gives them back, e.g. after saving a training state).
  * Each word must be an integer in [0, 2^32), else an ArgumentError.
  *
+ * @throws {ArgumentError} for words that are not integers in [0, 2^32)
  * @example
  * random.keyFromWords([0, 42])  // { _tag: 'Key', words: [0, 42] }, the same key as random.key(42)
  */
@@ -71,6 +73,7 @@ export const isKey = (u: unknown): u is Key =>
  * `n` must be an integer in [1, 2^32), else an ArgumentError. The result does not depend on how
  * many keys are asked for: `split(k, 3)[1]` equals `split(k, 2)[1]`.
  *
+ * @throws {ArgumentError} for n that is not an integer in [1, 2^32)
  * @example
  * const [paramsKey, dropoutKey] = random.split(random.key(0))
  * random.split(random.key(0)).map((k) => k.words)  // [[1797259609, 2579123966], [928981903, 3453687069]], as JAX
@@ -92,6 +95,7 @@ export const split = (k: Key, n: number = 2): readonly Key[] => {
  * the counter (0, data) under `k`, as `jax.random.fold_in`. Use it to derive per-step or
  * per-example keys without splitting: `foldIn(k, step)`.
  *
+ * @throws {ArgumentError} for data that is not an integer in [0, 2^32)
  * @example
  * random.foldIn(random.key(0), 1).words  // [928981903, 3453687069]
  */
@@ -109,6 +113,7 @@ export const foldIn = (k: Key, data: number): Key => {
  * as high and low words) gives words 2i and 2i + 1; an odd count drops the last word of the last
  * block. `count` must be a non-negative safe integer, else an ArgumentError.
  *
+ * @throws {ArgumentError} for a count that is not a non-negative safe integer
  * @example
  * random.bits(random.key(0), 2)  // [0x6b200159, 0x99ba4efe] (a Uint32Array)
  */

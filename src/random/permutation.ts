@@ -39,7 +39,9 @@ export const permutation = (k: Key, n: number): readonly number[] => {
  * `replace` is set, in which case independent and uniform. n and count must be non-negative
  * integers, count ≤ n without replacement, and n ≥ 1 when count > 0 with replacement.
  *
+ * @param options the options, each with its default:
  * @param options.replace sample with replacement (default false)
+ * @throws {ArgumentError} for an empty range, or more distinct indices than n without replacement
  * @example
  * random.choice(random.key(0), 10, 3)                      // [4, 2, 1] (distinct)
  * random.choice(random.key(0), 10, 3, { replace: true })   // [4, 3, 2] (repeats allowed)

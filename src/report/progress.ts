@@ -12,15 +12,16 @@ import type { EpochLog, TrainEvent } from '../train/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Where the reporter writes. `process.stdout` fits. */
+/** Where the reporter writes. `process.stdout` fits; {@link consoleSink} is the browser's. */
 export interface TextSink {
+  /** Writes text as is (no newline added). */
   readonly write: (text: string) => unknown
   readonly isTTY?: boolean
 }
 
 /** Options of the terminal reporter. */
 export interface ReporterOptions {
-  /** Where to write (default process.stdout). */
+  /** Where to write (default process.stdout under Node, else {@link consoleSink}()). */
   readonly sink?: TextSink
   /** Width of the bar in characters (default 30, as Keras). */
   readonly width?: number
@@ -84,7 +85,7 @@ export const formatRunningLine = (event: Extract<TrainEvent, { type: 'batchEnd' 
  * train.fit(nn.dense(1), data.gates.and, { loss: losses.mse, optimizer: optim.sgd({ learningRate: 0.1 }), epochs: 1, key: random.key(0), onEvent })
  * lines  // ['Epoch 1/1\n', '4/4 [==============================] loss: 0.7174\n']
  */
-export const terminalReporter = ({ sink = process.stdout, width = 30, every = 1 }: ReporterOptions = {}): ((event: TrainEvent) => void) => {
+export const terminalReporter = ({ sink = defaultSink(), width = 30, every = 1 }: ReporterOptions = {}): ((event: TrainEvent) => void) => {
   const tty = sink.isTTY === true
   let samples = 0
   let lastDraw = -Infinity
@@ -118,5 +119,29 @@ export const terminalReporter = ({ sink = process.stdout, width = 30, every = 1 
   }
 }
 
+/**
+ * A sink for where there is no terminal (a browser, a worker): text is gathered into lines and
+ * each whole line goes to `console.log` (no carriage-return redraws, since isTTY is false).
+ *
+ * @example
+ * report.consoleSink().isTTY  // false
+ */
+export const consoleSink = (): TextSink => {
+  let pending = ''
+  return {
+    isTTY: false,
+    write: (text: string) => {
+      const lines = (pending + text).split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) console.log(line)
+    },
+  }
+}
+
 /** Seconds from an arbitrary origin, for `fit`'s `clock` option. */
 export const clock = (): number => performance.now() / 1000
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** process.stdout where there is a Node process; the console elsewhere (`typeof` never throws). */
+const defaultSink = (): TextSink => (typeof process === 'undefined' || typeof process.stdout === 'undefined' ? consoleSink() : process.stdout)

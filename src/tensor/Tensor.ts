@@ -4,9 +4,10 @@
  * A scalar has shape `[]` and one element. No function ever writes into a tensor it did not just
  * allocate: the data type is read-only, and `laws/purity.ts` checks the contract at run time.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { either as E } from 'fp-ts'
 import { ArgumentError, ShapeError, type TensorError } from './errors.js'
 import { allocate } from './kernels/alloc.js'
+import { toString } from './format.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -47,7 +48,11 @@ export const sizeOf = (shape: Shape): number => {
   return n
 }
 
-/** Throws unless every dimension is a non-negative integer. */
+/**
+ * Throws unless every dimension is a non-negative integer.
+ *
+ * @throws {ShapeError} for a dimension that is not a non-negative integer
+ */
 export const checkShape = (op: string, shape: Shape): void => {
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]
@@ -60,6 +65,8 @@ export const checkShape = (op: string, shape: Shape): void => {
 /**
  * Wraps data the caller has just allocated, without copying. Internal: the caller must never write
  * into `data` afterwards. Checks the length.
+ *
+ * @throws {ShapeError} for a bad shape, or a length that does not fit it
  */
 export const fromData = (data: Float64Array | ReadonlyFloat64Array, shape: Shape): Tensor => {
   checkShape('fromData', shape)
@@ -67,15 +74,16 @@ export const fromData = (data: Float64Array | ReadonlyFloat64Array, shape: Shape
   if (data.length !== n) {
     throw new ShapeError('fromData', [shape], `expected ${n} values for this shape, got ${data.length}`)
   }
-  return { shape: Object.freeze([...shape]), data }
+  return new TensorRecord(Object.freeze([...shape]), data)
 }
 
 /** Internal fast constructor for kernels: no checks, no copies. */
-export const unsafeTensor = (data: Float64Array, shape: Shape): Tensor => ({ shape, data })
+export const unsafeTensor = (data: Float64Array, shape: Shape): Tensor => new TensorRecord(shape, data)
 
 /**
  * A tensor from flat values and a shape; copies the values.
  *
+ * @throws {ShapeError} for a bad shape, or a number of values that does not fit it
  * @example
  * fromArray([1, 2, 3, 4], [2, 2])  // [[1, 2], [3, 4]]
  */
@@ -119,6 +127,8 @@ export const eye = (n: number, m: number = n): Tensor => {
 
 /**
  * Values start, start + step, … below stop (NumPy's arange). `arange(3)` is [0, 1, 2].
+ *
+ * @throws {ArgumentError} unless start, stop and step are finite and step is non-zero
  */
 export const arange = (startOrStop: number, stop?: number, step = 1): Tensor => {
   const [start, end] = stop === undefined ? [0, startOrStop] : [startOrStop, stop]
@@ -131,7 +141,11 @@ export const arange = (startOrStop: number, stop?: number, step = 1): Tensor => 
   return fromData(data, [n])
 }
 
-/** `count` evenly spaced values from start to stop inclusive. */
+/**
+ * `count` evenly spaced values from start to stop inclusive.
+ *
+ * @throws {ArgumentError} for a count that is not a non-negative integer, or bounds that are not finite
+ */
 export const linspace = (start: number, stop: number, count: number): Tensor => {
   if (!Number.isInteger(count) || count < 0) {
     throw new ArgumentError('linspace', `count must be a non-negative integer, got ${count}`)
@@ -194,3 +208,35 @@ export const tensor = (nested: NestedArray): Tensor => {
   if (E.isLeft(result)) throw result.left
   return result.right
 }
+
+// ─── instances ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The key Node's `util.inspect` (and so `console.log`) looks up for a custom rendering. Taken with
+ * `Symbol.for`, not from `node:util`, so the core stays free of Node imports; browsers ignore it.
+ */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom')
+
+/**
+ * Internal: what the library's constructors build. A tensor is still the plain record
+ * `{ shape, data }` — those are its only own properties, so `JSON.stringify`, spreading,
+ * `Object.keys` and structural equality (`toEqual`) see exactly that, and a literal
+ * `{ shape, data }` from a user is a tensor too (`isTensor` is structural). The prototype adds one
+ * non-enumerable method, Node's inspect hook, so `console.log(t)` prints `show(t)`. A prototype
+ * rather than a per-object symbol property: the property would be copied by spreads, compared by
+ * equality tests, and would cost every allocation; objects made by one constructor also keep the
+ * kernels' property reads monomorphic. (Only prototype-strict comparisons, like
+ * `assert.deepStrictEqual(t, { shape, data })` or `toStrictEqual`, tell the two apart; compare
+ * `t.shape` and `t.data`, or use `allClose`.)
+ */
+class TensorRecord implements Tensor {
+  constructor(
+    readonly shape: Shape,
+    readonly data: ReadonlyFloat64Array,
+  ) {}
+
+  [inspectCustom](): string {
+    return toString(this)
+  }
+}
+

@@ -219,6 +219,7 @@ export const where = (condition: Tensor, a: Tensor, b: Tensor): Tensor =>
  * Clamps every element into [min, max]; NaN stays NaN. Throws an ArgumentError when a bound is
  * NaN or min > max. Infinite bounds are allowed.
  *
+ * @throws {ArgumentError} for NaN bounds or min > max
  * @example
  * T.clip(vector([-5, 0.5, 5]), 0, 1)  // [0, 0.5, 1]
  */

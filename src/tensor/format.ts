@@ -57,6 +57,7 @@ export const toArray = (x: Tensor): NestedArray => {
 /**
  * The value of a tensor with exactly one element (of any rank).
  *
+ * @throws {ShapeError} unless the tensor has exactly one element
  * @example
  * item(tensor([[7]]))  // 7
  */
@@ -73,9 +74,11 @@ export const item = (x: Tensor): number => {
  * |a − b| ≤ atol + rtol·|b| (NumPy's `allclose`, not symmetric in a and b). An infinity equals
  * only the same infinity; NaN equals NaN only with `equalNan`.
  *
+ * @param options the options, each with its default:
  * @param options.rtol relative tolerance (default 1e-5)
  * @param options.atol absolute tolerance (default 1e-8)
  * @param options.equalNan whether NaN equals NaN (default false)
+ * @throws {ArgumentError} for negative or NaN tolerances
  * @example
  * allClose(vector([1, 2]), vector([1, 2 + 1e-9]))  // true
  * allClose(vector([1, 2]), vector([1, 2.1]))  // false
@@ -108,8 +111,10 @@ export const allClose = (a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equal
  * exponential when the largest magnitude is ≥ 1e8 or the smallest non-zero one is < 1e-4 — and
  * one width; NaN and infinities print as `nan`, `inf`, `-inf`.
  *
+ * @param options the options, each with its default:
  * @param options.precision digits after the point (default 4)
  * @param options.threshold element count above which long axes are summarised (default 100)
+ * @throws {ArgumentError} for a precision that is not an integer in [0, 20]
  * @example
  * T.toString(vector([1, 2.5]))  // 'tensor([1.0000, 2.5000], shape [2])'
  * T.toString(tensor([[1, 2], [3, 4]])).split('\n')  // ['tensor([[1.0000, 2.0000],', '        [3.0000, 4.0000]], shape [2,2])']

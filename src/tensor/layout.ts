@@ -27,6 +27,7 @@ import { copyRun, stridedCopy, transpose2d } from './kernels/copy.js'
  * The same elements in row-major order under a new shape. One dimension may be -1 and is
  * inferred. Shares `x.data`.
  *
+ * @throws {ShapeError} when the new shape does not hold the same number of elements (or has more than one −1)
  * @example
  * T.reshape(arange(6), [2, -1]).shape  // [2, 3]
  */
@@ -77,6 +78,7 @@ export const expandDims = (x: Tensor, axis: number): Tensor => {
  * Removes axes of size 1: the given axis or axes (each must have size 1), or every size-1 axis when
  * `axis` is undefined. Shares `x.data`.
  *
+ * @throws {ShapeError} when the axis does not have size 1
  * @example
  * T.squeeze(zeros([1, 3, 1])).shape  // [3]
  */
@@ -94,6 +96,7 @@ export const squeeze = (x: Tensor, axis?: number | readonly number[]): Tensor =>
 /**
  * A batch as a matrix: [n, ...rest] → [n, prod(rest)] (a 1-D [n] becomes [n, 1]). Shares `x.data`.
  *
+ * @throws {ShapeError} for a scalar
  * @example
  * T.flatten2d(zeros([2, 3, 4])).shape  // [2, 12]
  */
@@ -132,6 +135,8 @@ export const transpose = (x: Tensor, permutation?: readonly number[]): Tensor =>
  * Joins tensors along an existing axis. All must have the same rank (≥ 1) and agree on every
  * other axis.
  *
+ * @throws {ArgumentError} for an empty list
+ * @throws {ShapeError} for scalars, or tensors whose ranks or other dimensions differ
  * @example
  * T.concat([tensor([[1, 2]]), tensor([[3, 4]])])  // [[1, 2], [3, 4]]
  * T.concat([tensor([[1], [2]]), tensor([[3], [4]])], 1)  // [[1, 3], [2, 4]]
@@ -172,6 +177,8 @@ export const concat = (xs: readonly Tensor[], axis = 0): Tensor => {
 /**
  * Joins tensors of one shape along a new axis at `axis` (in [-rank-1, rank]).
  *
+ * @throws {ArgumentError} for an empty list
+ * @throws {ShapeError} for tensors of different shapes
  * @example
  * T.stack([vector([1, 2]), vector([3, 4])])  // [[1, 2], [3, 4]]
  * T.stack([vector([1, 2]), vector([3, 4])], 1)  // [[1, 3], [2, 4]]
@@ -193,6 +200,7 @@ export const stack = (xs: readonly Tensor[], axis = 0): Tensor => {
  * Splits a tensor along `axis` into `shape[axis]` tensors with that axis removed; the inverse
  * of `stack`.
  *
+ * @throws {ShapeError} for a scalar
  * @example
  * T.unstack(tensor([[1, 2], [3, 4]]), 1)  // [[1, 3], [2, 4]] (two vectors)
  */
@@ -216,6 +224,7 @@ export const unstack = (x: Tensor, axis = 0): Tensor[] => {
  * The box of `size` elements starting at `begin` on every axis. A size of -1 runs to the end of
  * its axis. Begin and size must stay inside the tensor.
  *
+ * @throws {ShapeError} when begin and size do not have one entry per axis, or reach outside the tensor
  * @example
  * T.slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1])  // [[2, 3], [5, 6]]
  */
@@ -253,6 +262,7 @@ export const slice = (x: Tensor, begin: readonly number[], size: readonly number
  * Surrounds the tensor with `value`: `paddings[i] = [before, after]` elements on axis i.
  * The adjoint of `slice`: ⟨slice(x, b, s), y⟩ = ⟨x, pad(y, [[bᵢ, dᵢ − bᵢ − sᵢ], …])⟩.
  *
+ * @throws {ShapeError} when the paddings do not have one pair of non-negative integers per axis
  * @example
  * T.pad(vector([1, 2]), [[1, 2]])  // [0, 1, 2, 0, 0]
  */
@@ -282,6 +292,7 @@ export const pad = (x: Tensor, paddings: readonly (readonly [number, number])[],
  * Selects entries along `axis` at the given integer indices (repeats allowed); the result has
  * `indices.length` on that axis.
  *
+ * @throws {ShapeError} for a scalar, or indices out of range
  * @example
  * T.gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0])  // [[5, 6], [1, 2]]
  */
@@ -309,6 +320,7 @@ export const gather = (x: Tensor, indices: readonly number[], axis = 0): Tensor 
  * ⟨gather(x, idx, axis), y⟩ = ⟨x, scatterAdd(x.shape, idx, y, axis)⟩.
  * `updates` has `shape` with `indices.length` on `axis`.
  *
+ * @throws {ShapeError} for a scalar, or updates whose shape does not fit the indices
  * @example
  * T.scatterAdd([3], [0, 2, 0], vector([1, 2, 3]))  // [4, 0, 2]
  */
@@ -341,6 +353,7 @@ export const scatterAdd = (shape: Shape, indices: readonly number[], updates: Te
  * The tensor repeated along broadcast axes to `shape`, by NumPy's rules (x's shape aligned on the
  * right; each dimension equal or 1).
  *
+ * @throws {ShapeError} when the tensor does not broadcast to the shape
  * @example
  * T.broadcastTo(vector([1, 2]), [2, 2])  // [[1, 2], [1, 2]]
  */

@@ -5,10 +5,13 @@
  * broadcasts, and a 1-D operand is promoted to a row (left) or a column (right) whose axis is
  * dropped from the result. `matmulTransA` and `matmulTransB` contract against the transpose of one
  * operand without building it — the two products a backward pass needs. The loops live in
- * `kernels/matmul.ts`; this module checks shapes, walks the batch and allocates the one output.
+ * `kernels/` (JavaScript in `matmul.ts`, WebAssembly SIMD in `wasm.ts`, chosen by
+ * `kernels/backend.ts`; all give the same bits); this module checks shapes, walks the batch and
+ * allocates the one output.
  */
 import { ShapeError, formatShape } from './errors.js'
-import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from './kernels/matmul.js'
+import { affineInto, matmulKernel } from './kernels/backend.js'
+import type { MatmulLayout } from './kernels/wasm.js'
 import { broadcastStrides } from './shape.js'
 import { sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
 import { allocate } from './kernels/alloc.js'
@@ -24,7 +27,7 @@ import { allocate } from './kernels/alloc.js'
  * T.matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]))  // [[17], [39]]
  * T.matmul(zeros([2, 3]), zeros([4, 5]))  // throws ShapeError "matmul: [2,3] x [4,5]: inner dimensions 3 and 4 differ"
  */
-export const matmul = (a: Tensor, b: Tensor): Tensor => product('matmul', a, b, false, false, matmulInto)
+export const matmul = (a: Tensor, b: Tensor): Tensor => product('matmul', a, b, 'ab')
 
 /**
  * `transpose(a) · b` over the last two axes, without materialising the transpose: for a of shape
@@ -35,7 +38,7 @@ export const matmul = (a: Tensor, b: Tensor): Tensor => product('matmul', a, b, 
  * T.matmulTransA(tensor([[1, 2], [3, 4]]), eye(2))  // [[1, 3], [2, 4]]
  */
 export const matmulTransA = (a: Tensor, b: Tensor): Tensor =>
-  product('matmulTransA', a, b, true, false, matmulTransAInto)
+  product('matmulTransA', a, b, 'atb')
 
 /**
  * `a · transpose(b)` over the last two axes, without materialising the transpose: for a of shape
@@ -46,11 +49,12 @@ export const matmulTransA = (a: Tensor, b: Tensor): Tensor =>
  * T.matmulTransB(eye(2), tensor([[1, 2], [3, 4]]))  // [[1, 3], [2, 4]]
  */
 export const matmulTransB = (a: Tensor, b: Tensor): Tensor =>
-  product('matmulTransB', a, b, false, true, matmulTransBInto)
+  product('matmulTransB', a, b, 'abt')
 
 /**
  * Inner product of two 1-D tensors of equal length, as a scalar tensor (summed left to right).
  *
+ * @throws {ShapeError} unless both are vectors of one length
  * @example
  * T.dot(vector([1, 2, 3]), vector([4, 5, 6]))  // 32 (a scalar tensor)
  */
@@ -72,6 +76,7 @@ export const dot = (a: Tensor, b: Tensor): Tensor => {
 /**
  * Outer product of two 1-D tensors: `outer(a, b)[i, j] = a[i] · b[j]`, shape [m, n].
  *
+ * @throws {ShapeError} unless both are vectors
  * @example
  * T.outer(vector([1, 2]), vector([3, 4, 5]))  // [[3, 4, 5], [6, 8, 10]]
  */
@@ -96,6 +101,7 @@ export const outer = (a: Tensor, b: Tensor): Tensor => {
  * The affine map of a dense layer, x·W + b, in one pass: the product is computed into the output
  * and the bias row added in place. x is [m, k], W is [k, n], b is [n].
  *
+ * @throws {ShapeError} unless x is [m, k], W [k, n] and b [n]
  * @example
  * T.affine(tensor([[1, 2]]), tensor([[1], [1]]), vector([10]))  // [[13]]
  */
@@ -108,12 +114,7 @@ export const affine = (x: Tensor, w: Tensor, b: Tensor): Tensor => {
   if (k !== kw) throw new ShapeError('affine', [x.shape, w.shape, b.shape], `inner dimensions ${k} and ${kw} differ`)
   if (b.shape[0] !== n) throw new ShapeError('affine', [x.shape, w.shape, b.shape], `the bias has ${b.shape[0]} entries, W has ${n} columns`)
   const out = allocate(m * n)
-  matmulInto(x.data, 0, w.data, 0, out, 0, m, k, n)
-  const bias = b.data
-  for (let i = 0; i < m; i++) {
-    const row = i * n
-    for (let j = 0; j < n; j++) out[row + j] = (out[row + j] ?? 0) + (bias[j] ?? 0)
-  }
+  affineInto(x.data, w.data, b.data, out, m, k, n)
   return unsafeTensor(out, [m, n])
 }
 
@@ -121,17 +122,13 @@ export const affine = (x: Tensor, w: Tensor, b: Tensor): Tensor => {
 
 /**
  * The shared driver of the three products: checks ranks, the contracted dimension and the batch,
- * then calls `kernel` once per batch entry (or once in all when the batch folds into the rows).
- * `transA` / `transB` say which operand is stored transposed; a transposed operand needs rank ≥ 2.
+ * then calls the kernel once per batch entry (or once in all when the batch folds into the rows).
+ * `layout` says which operand is stored transposed; a transposed operand needs rank ≥ 2. The
+ * kernel (JavaScript or WebAssembly, see `kernels/backend.ts`) is chosen by the size of one call.
  */
-const product = (
-  op: string,
-  a: Tensor,
-  b: Tensor,
-  transA: boolean,
-  transB: boolean,
-  kernel: MatmulKernel,
-): Tensor => {
+const product = (op: string, a: Tensor, b: Tensor, layout: MatmulLayout): Tensor => {
+  const transA = layout === 'atb'
+  const transB = layout === 'abt'
   const aShape = a.shape
   const bShape = b.shape
   const ra = aShape.length
@@ -173,10 +170,11 @@ const product = (
 
   // One b for the whole batch and a stored untransposed: the batch is just more rows of A.
   if (!transA && sizeOf(batchB) === 1 && sizeOf(batchA) === count) {
-    kernel(a.data, 0, b.data, 0, out, 0, count * m, k, n)
+    matmulKernel(layout, count * m, k, n)(a.data, 0, b.data, 0, out, 0, count * m, k, n)
     return unsafeTensor(out, outShape)
   }
 
+  const kernel = matmulKernel(layout, m, k, n)
   const rank = batch.length
   const stridesA = broadcastStrides(batchA, batch)
   const stridesB = broadcastStrides(batchB, batch)

@@ -94,6 +94,7 @@ export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => {
  * Variance Σ(x − mean)²/(count − ddof) over the given axes, by two passes (mean first) for
  * accuracy. NaN when count − ddof ≤ 0. `ddof` must be a non-negative finite number.
  *
+ * @throws {ArgumentError} for a ddof that is not a non-negative finite number
  * @example
  * T.variance(vector([1, 2, 3, 4]))  // 1.25
  * T.variance(vector([1, 2, 3, 4]), { ddof: 1 })  // 1.6666666666666667
@@ -157,6 +158,7 @@ export const argmin = (x: Tensor, options: ArgReduceOptions = {}): Tensor => arg
  * lacks and over the axes where it has size 1. Returns `x` itself when the shapes are equal.
  * Throws a ShapeError when `shape` does not broadcast to `x.shape`.
  *
+ * @throws {ShapeError} when the target shape does not broadcast to the tensor's
  * @example
  * T.sumTo(tensor([[1, 2], [3, 4]]), [2])     // [4, 6]
  * T.sumTo(tensor([[1, 2], [3, 4]]), [2, 1])  // [[3], [7]]

@@ -28,6 +28,8 @@ export const stridesOf = (shape: Shape): number[] => {
 /**
  * The broadcast shape of two shapes by NumPy's rules (align on the right; each pair of dimensions
  * equal, or one of them 1). Throws a ShapeError naming the op otherwise.
+ *
+ * @throws {ShapeError} when the shapes do not broadcast (naming the axis)
  */
 export const broadcastShapes = (op: string, a: Shape, b: Shape): Shape => {
   if (shapesEqual(a, b)) return a
@@ -60,7 +62,11 @@ export const broadcastStrides = (shape: Shape, target: Shape): number[] => {
   return out
 }
 
-/** A possibly negative axis made non-negative; throws if it is not an integer in [-rank, rank). */
+/**
+ * A possibly negative axis made non-negative; throws if it is not an integer in [-rank, rank).
+ *
+ * @throws {ShapeError} for an axis out of range for the rank
+ */
 export const normalizeAxis = (op: string, shape: Shape, axis: number, rank: number = shape.length): number => {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new ShapeError(op, [shape], `axis ${axis} is out of range for rank ${rank} (expected an integer in [${-rank}, ${rank - 1}])`)
@@ -70,6 +76,8 @@ export const normalizeAxis = (op: string, shape: Shape, axis: number, rank: numb
 
 /**
  * Axes normalised, sorted and checked for duplicates. `undefined` means every axis.
+ *
+ * @throws {ShapeError} for an axis out of range or repeated
  */
 export const normalizeAxes = (op: string, shape: Shape, axes: number | readonly number[] | undefined): number[] => {
   if (axes === undefined) return shape.map((_, i) => i)

@@ -62,6 +62,7 @@ const compiledForward = (model: Layer): CompiledForward => {
 
 /**
  * The model's output for x, in inference mode (dropout off, batch norm on running statistics).
+ * The first axis of x is the batch; for one sample without it, use `predictOne`.
  *
  * @example
  * const model = nn.dense(1, { kernelInitializer: nn.constant(0.5) })

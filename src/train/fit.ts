@@ -131,6 +131,8 @@ const monitored = (log: EpochLog, monitor: string): number => {
  * Trains a model: a fold of `trainStep` over batches and epochs. The same key gives bit-identical
  * parameters.
  *
+ * @throws {TrainError} for options that contradict each other or are out of range, or a model whose output does not fit the targets
+ * @throws {DivergedError} when the loss becomes NaN or infinite (with the epoch and step)
  * @example
  * const model = nn.sequential(nn.dense(1), nn.sigmoid)
  * const fitted = train.fit(model, data.gates.and, { loss: losses.binaryCrossEntropy, optimizer: optim.adam({ learningRate: 0.1 }), epochs: 100, key: random.key(0) })

@@ -81,6 +81,8 @@ export type ContainerNode = Exclude<Node, { kind: 'leaf' }>
 /**
  * Classifies a node, or throws a TreeError naming the op and the path when it is not a tree node.
  * Takes `unknown` so that values from outside the type system (JSON, `any`) are checked as well.
+ *
+ * @throws {TreeError} at a node that is not a tensor, an array or a plain record (naming the path)
  */
 export const nodeOf = (op: string, u: unknown, path: string): Node => {
   const node = nodeOrUndefined(u)

@@ -1,6 +1,8 @@
 /**
  * tree — parameter trees (nested readonly arrays and records of tensors): map, zipWith, leaves,
  * flatten / unflatten, the sum monoid and the global norm. Re-exports only.
+ *
+ * @module dualflow/tree
  */
 export { isTree, TreeError, type Tree } from './Tree.js'
 export { map } from './map.js'

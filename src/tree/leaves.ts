@@ -78,6 +78,7 @@ export const flatten = <T extends Tree>(tree: T): { readonly leaves: readonly Te
  * number of leaves differs from the structure's, or when a leaf's shape differs from the one
  * recorded at its path.
  *
+ * @throws {TreeError} when the number of leaves does not fit the structure, or a leaf is not a tensor
  * @example
  * tree.unflatten(tree.flatten({ w: vector([1]) }).treedef, [vector([5])])  // { w: [5] }
  */

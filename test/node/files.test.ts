@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { encodeModel, ModelDecodeError, ModelEncodeError, type SavedModel } from '../../src/io/index.js'
 import { loadModel, ModelFileError, saveModel } from '../../src/node/index.js'
+import * as nn from '../../src/nn/index.js'
 import * as random from '../../src/random/index.js'
 import { zeros } from '../../src/tensor/Tensor.js'
 import { batchNorm, bitsOf, dense, sequential } from '../io/fakes.js'
@@ -51,6 +52,20 @@ describe('saveModel and loadModel', () => {
     if (E.isLeft(loaded)) throw loaded.left
     expect(bitsOf(loaded.right.params)).toEqual(bitsOf(saved.params))
     expect(bitsOf(loaded.right.state)).toEqual(bitsOf(saved.state))
+  })
+
+  it('loadModel without a model rebuilds it from the file (nn layers)', async () => {
+    const path = join(await freshDir(), 'alone.json')
+    const real = nn.sequential(nn.dense(3), nn.batchNorm(), nn.relu, nn.dense(1))
+    const values = real.init(random.key(9), [2])
+    expect(await saveModel(path, real, { params: values.params, state: values.state, inputShape: [2] })).toEqual(E.right(undefined))
+    const loaded = await loadModel(path)
+    if (E.isLeft(loaded)) throw loaded.left
+    expect(loaded.right.model.spec).toEqual(real.spec)
+    expect(bitsOf(loaded.right.params)).toEqual(bitsOf(values.params))
+    expect(loaded.right.inputShape).toEqual([2])
+    const unknown = await loadModel(path, { layers: {} })
+    expect(E.isLeft(unknown) && unknown.left.message).toContain('unknown layer kind "sequential"')
   })
 
   it('replaces an existing file and leaves no temporary file behind', async () => {

@@ -16,6 +16,7 @@ import { where } from './select.js'
 /** What an element-wise primitive states: its kernel and its derivative. */
 export interface ElementwiseSpec<P> {
   readonly name: string
+  /** The plain-tensor kernel: f applied element-wise. */
   readonly kernel: (x: Tensor, params: P) => Tensor
   /** f'(x) from x and y = f(x), with differentiable ops. */
   readonly derivative: (x: Value, y: Value, params: P) => Value
