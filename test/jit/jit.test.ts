@@ -65,6 +65,13 @@ describe('jit: tracing, caching, replay', () => {
     expect(checkJitEqual((t: typeof p, v: typeof p) => ad.jvp(loss, t, v), [p, q], [q, p])).toBeUndefined()
     expect(checkJitEqual((a: Tensor, g: Tensor) => ad.vjp((u: Value) => ad.sigmoid(ad.mul(u, u)), a)[1](g), [x, y], [y, x])).toBeUndefined()
   })
+  it('products large enough for the WebAssembly kernels replay the same bits (same entry points)', () => {
+    const xs = random.normal(random.key(1), [16, 32])
+    const p = { w: random.normal(random.key(2), [32, 16]), b: random.normal(random.key(3), [16]) }
+    const q = { w: random.normal(random.key(4), [32, 16]), b: random.normal(random.key(5), [16]) }
+    const loss = (t: { readonly w: Value; readonly b: Value }): Value => ad.sum(ad.tanh(ad.affine(xs, ad.matmul(t.w, ad.matmulTransA(t.w, t.w)), t.b)))
+    expect(checkJitEqual((t: typeof p) => ad.valueAndGrad(loss)(t), [p], [q])).toBeUndefined()
+  })
   it('stopGradient and customVjp work under it', () => {
     const cube = ad.customVjp({ name: 'cube', value: (a) => T.powScalar(a, 3), vjp: (g, [a]) => [ad.mul(g, ad.mul(3, ad.mul(a ?? 0, a ?? 0)))] })
     const f = (a: Value): Value => ad.sum(ad.add(ad.mul(ad.stopGradient(a), a), cube(a)))

@@ -5,7 +5,8 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
-import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from '../../tensor/kernels/matmul.js'
+import { affineInto, matmulKernel } from '../../tensor/kernels/backend.js'
+import type { MatmulLayout } from '../../tensor/kernels/wasm.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, productOverloads, type Primitive, type ProductOp } from '../primitive.js'
 import { add, mul } from './binary.js'
@@ -27,15 +28,15 @@ const productPrimitive = (
   cotangentA: (g: Value, b: Value) => Value,
   cotangentB: (g: Value, a: Value) => Value,
   self: () => Product,
-  into: MatmulKernel,
-  transA: boolean,
-  transB: boolean,
+  layout: MatmulLayout,
 ): Primitive<void> => ({
   name,
-  // For jit: two matrices (no batch) are one call of the kernel the product's driver makes, on a
-  // zeroed output as the driver's fresh buffer is.
+  // For jit: two matrices (no batch) are one call of the kernel the product's driver makes —
+  // chosen by the same entry point, at each call — on a zeroed output as the driver's fresh buffer is.
   specialize: ([sa, sb]) => {
     if (sa?.length !== 2 || sb?.length !== 2) return undefined
+    const transA = layout === 'atb'
+    const transB = layout === 'abt'
     const m = (transA ? sa[1] : sa[0]) ?? 0
     const k = (transA ? sa[0] : sa[1]) ?? 0
     const n = (transB ? sb[0] : sb[1]) ?? 0
@@ -45,7 +46,7 @@ const productPrimitive = (
       const b = ins[1]
       if (a === undefined || b === undefined) return
       out.fill(0)
-      into(a, 0, b, 0, out, 0, m, k, n)
+      matmulKernel(layout, m, k, n)(a, 0, b, 0, out, 0, m, k, n)
     }
   },
   value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
@@ -75,9 +76,7 @@ const matmulPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmulTransB(g, b),
   (g, a) => matmulTransA(a, g),
   () => matmul2,
-  matmulInto,
-  false,
-  false,
+  'ab',
 )
 
 // C = Aᵀ·B (A is [k, m]): dA = B·Gᵀ, dB = A·G.
@@ -87,9 +86,7 @@ const matmulTransAPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmulTransB(b, g),
   (g, a) => matmul2(a, g),
   () => matmulTransA,
-  matmulTransAInto,
-  true,
-  false,
+  'atb',
 )
 
 // C = A·Bᵀ (B is [n, k]): dA = G·B, dB = Gᵀ·A.
@@ -99,9 +96,7 @@ const matmulTransBPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmul2(g, b),
   (g, a) => matmulTransA(g, a),
   () => matmulTransB,
-  matmulTransBInto,
-  false,
-  true,
+  'abt',
 )
 
 const none = (): void => undefined
@@ -163,7 +158,7 @@ export const outer = productOverloads((a: Value, b: Value): Value => {
 const affinePrimitive: Primitive<void> = {
   name: 'affine',
   value: (inputs) => T.affine(input(inputs, 0, 'affine'), input(inputs, 1, 'affine'), input(inputs, 2, 'affine')),
-  // For jit: T.affine's product into a zeroed buffer, then its bias loop, into the plan's buffer.
+  // For jit: T.affine's kernel entry point (which picks the backend) into the plan's zeroed buffer.
   specialize: ([sx, sw]) => {
     if (sx?.length !== 2 || sw?.length !== 2) return undefined
     const m = sx[0] ?? 0
@@ -176,11 +171,7 @@ const affinePrimitive: Primitive<void> = {
       const bias = ins[2]
       if (x === undefined || w === undefined || bias === undefined) return
       out.fill(0)
-      matmulInto(x, 0, w, 0, out, 0, m, k, n)
-      for (let i = 0; i < m; i++) {
-        const row = i * n
-        for (let j = 0; j < n; j++) out[row + j] = (out[row + j] ?? 0) + (bias[j] ?? 0)
-      }
+      affineInto(x, w, bias, out, m, k, n)
     }
   },
   vjp: (g, inputs, _y, _p, wanted) => {
