@@ -172,7 +172,7 @@ const toTf = (t: Tensor): tf.Tensor => tf.tensor(Float32Array.from(t.data), [...
 
 /** The tfjs forward pass of the spec with the given variables ([kernel, bias] per layer). */
 const tfForward =
-  (spec: MlpSpec, vars: readonly tf.Variable[]) =>
+  (spec: MlpSpec, vars: readonly tf.Variable[], { logits = false }: { readonly logits?: boolean } = {}) =>
   (x: tf.Tensor): tf.Tensor => {
     let h = x
     spec.layers.forEach(({ activation }, i) => {
@@ -180,11 +180,19 @@ const tfForward =
       const bias = vars[2 * i + 1]
       if (kernel === undefined || bias === undefined) throw new Error(`tfjs layer ${i + 1}: no variables`)
       h = tf.add(tf.matMul(h, kernel), bias)
+      const last = i === spec.layers.length - 1
       if (activation === 'relu') h = tf.relu(h)
-      else if (activation === 'sigmoid') h = tf.sigmoid(h)
+      else if (activation === 'sigmoid' && !(last && logits)) h = tf.sigmoid(h)
     })
     return h
   }
+
+/** Binary cross-entropy on logits z, mean of softplus(z) − z·t (what dualflow and Keras compute after a sigmoid). */
+const tfLogitsLoss = (z: tf.Tensor, targets: tf.Tensor): tf.Scalar => {
+  const loss = tf.mean(tf.sub(tf.softplus(z), tf.mul(z, targets)))
+  if (!isScalar(loss)) throw new Error('tfjs binaryCrossEntropy: the loss is not a scalar')
+  return loss
+}
 
 const isScalar = (t: tf.Tensor): t is tf.Scalar => t.rank === 0
 
@@ -193,7 +201,7 @@ const tfLoss = (kind: LossKind, predictions: tf.Tensor, targets: tf.Tensor): tf.
   const loss = (() => {
     if (kind === 'softmaxCrossEntropy') return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(predictions, -1)), -1)))
     if (kind === 'mse') return tf.mean(tf.squaredDifference(predictions, targets))
-    // As dualflow: p clamped to [1e-7, 1 − 1e-7], log(1 − p) as log1p(−p).
+    // As dualflow on probabilities that do not come from a sigmoid: p clamped to [1e-7, 1 − 1e-7], log(1 − p) as log1p(−p).
     const p = tf.clipByValue(predictions, 1e-7, 1 - 1e-7)
     return tf.neg(tf.mean(tf.add(tf.mul(targets, tf.log(p)), tf.mul(tf.sub(1, targets), tf.log1p(tf.neg(p))))))
   })()
@@ -210,6 +218,8 @@ export const trainTfjs = (setup: TrainSetup): TrainOutcome => {
   const t0 = now()
   const vars = denseWeights(spec, setup.initial.params).flatMap(({ kernel, bias }) => [tf.variable(toTf(kernel)), tf.variable(toTf(bias))])
   const forward = tfForward(spec, vars)
+  const logitsOf = tfForward(spec, vars, { logits: true })
+  const onLogits = setup.loss === 'binaryCrossEntropy' && spec.layers[spec.layers.length - 1]?.activation === 'sigmoid'
   const optimizer = tf.train.adam(setup.learningRate, 0.9, 0.999, 1e-8)
   const x = toTf(setup.train.x)
   const y = toTf(setup.train.y)
@@ -229,7 +239,8 @@ export const trainTfjs = (setup: TrainSetup): TrainOutcome => {
       const cost = tf.tidy(() => {
         const xb = tf.slice(x, [start, 0], [rows, features])
         const yb = tf.slice(y, [start, 0], [rows, outputs])
-        const c = optimizer.minimize(() => tfLoss(setup.loss, forward(xb), yb), true, vars)
+        // As dualflow and Keras: binary cross-entropy after a final sigmoid works on its input.
+        const c = optimizer.minimize(() => (onLogits ? tfLogitsLoss(logitsOf(xb), yb) : tfLoss(setup.loss, forward(xb), yb)), true, vars)
         if (c === null) throw new Error('tfjs minimize returned no cost')
         return c
       })

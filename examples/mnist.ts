@@ -15,6 +15,9 @@ import { data, losses, metrics, nn, optim, random, report, train, T } from '../s
 import { saveHistoryCharts } from '../src/node/index.js'
 
 const quick = process.argv.includes('--quick')
+const outArgument = process.argv.indexOf('--out')
+// Charts go to --out DIR (default ./out); the test suite passes a temporary directory.
+const outDir = outArgument >= 0 ? (process.argv[outArgument + 1] ?? 'out') : 'out'
 // `--key N` trains from another key (default 7): how far the result moves with the start is part of the lesson.
 const keyArgument = process.argv.indexOf('--key')
 const seed = keyArgument >= 0 ? Number(process.argv[keyArgument + 1]) : 7
@@ -82,7 +85,7 @@ for (const hidden of [32, 15]) {
 }
 
 // ─── the report ─────────────────────────────────────────────────────────────────────────────────
-const paths = await saveHistoryCharts('out', 'mnist', main.result.history)
+const paths = await saveHistoryCharts(outDir, 'mnist', main.result.history)
 console.log(`\nLoss per epoch:\n${report.asciiCurve(main.result.history.map((h) => h.loss))}`)
 console.log(`Report written to ${paths.join(' and ')}`)
 

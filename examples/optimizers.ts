@@ -13,6 +13,9 @@ import { data, losses, nn, optim, random, report, train } from '../src/index.js'
 import { saveCurvesChart } from '../src/node/index.js'
 
 const quick = process.argv.includes('--quick')
+const outArgument = process.argv.indexOf('--out')
+// Charts go to --out DIR (default ./out); the test suite passes a temporary directory.
+const outDir = outArgument >= 0 ? (process.argv[outArgument + 1] ?? 'out') : 'out'
 const epochs = quick ? 5 : 30
 
 const pima = data.pima()
@@ -44,7 +47,7 @@ const names = Object.keys(curves)
 console.log('epoch ' + names.map((n) => n.padStart(10)).join(''))
 for (let e = 0; e < epochs; e++) console.log(String(e + 1).padStart(5) + ' ' + names.map((n) => (curves[n]?.[e] ?? NaN).toFixed(4).padStart(10)).join(''))
 for (const n of names) console.log(`\n${n}:\n${report.asciiCurve(curves[n] ?? [], { height: 5 })}`)
-const chart = await saveCurvesChart('out/optimizers-loss.svg', names.map((n) => ({ name: n, values: curves[n] ?? [] })), 'training loss per epoch by optimizer')
+const chart = await saveCurvesChart(`${outDir}/optimizers-loss.svg`, names.map((n) => ({ name: n, values: curves[n] ?? [] })), 'training loss per epoch by optimizer')
 console.log(`\nChart written to ${chart}`)
 const finalLoss = Object.fromEntries(names.map((n) => [n, curves[n]?.[epochs - 1] ?? NaN]))
 console.log(JSON.stringify({ example: 'optimizers', finalLoss, epochs }))

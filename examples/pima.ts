@@ -14,6 +14,9 @@ import { data, losses, metrics, nn, optim, random, report, train } from '../src/
 import { saveHistoryCharts } from '../src/node/index.js'
 
 const quick = process.argv.includes('--quick')
+const outArgument = process.argv.indexOf('--out')
+// Charts go to --out DIR (default ./out); the test suite passes a temporary directory.
+const outDir = outArgument >= 0 ? (process.argv[outArgument + 1] ?? 'out') : 'out'
 const epochs = quick ? 50 : 150
 
 const pima = data.pima()
@@ -36,7 +39,7 @@ const raw = train.fit(model, pima, { ...fitOptions(7), onEvent: report.terminalR
 const trainingAccuracy = metrics.accuracy.compute(train.predict(model, raw.params, raw.state, pima.x), pima.y)
 console.log(`\nTraining accuracy on raw features: ${(trainingAccuracy * 100).toFixed(2)}% (the tutorial reports about 77%)`)
 console.log(report.asciiCurve(raw.history.map((h) => h.loss)))
-console.log(`Charts written to ${(await saveHistoryCharts('out', 'pima', raw.history)).join(' and ')}`)
+console.log(`Charts written to ${(await saveHistoryCharts(outDir, 'pima', raw.history)).join(' and ')}`)
 
 // 2. Standardized features, stratified 80/20 split, held-out accuracy.
 const { train: trainRows, test: testRows } = data.trainTestSplit(pima, 0.2, random.key(1), { stratify: true })

@@ -16,6 +16,9 @@ import { data, losses, metrics, nn, optim, random, report, train } from '../src/
 import { saveCurvesChart } from '../src/node/index.js'
 
 const quick = process.argv.includes('--quick')
+const outArgument = process.argv.indexOf('--out')
+// Charts go to --out DIR (default ./out); the test suite passes a temporary directory.
+const outDir = outArgument >= 0 ? (process.argv[outArgument + 1] ?? 'out') : 'out'
 const epochs = quick ? 5 : 30
 const digits = await data.mnist()
 const trainRows = data.take(digits.train, [...Array(500).keys()])
@@ -48,5 +51,5 @@ for (const [name, { model, l2 }] of Object.entries(variants)) {
   console.log(`${name.padEnd(10)} ${(r.train * 100).toFixed(1).padStart(8)}% ${(r.test * 100).toFixed(1).padStart(9)}% ${((r.train - r.test) * 100).toFixed(1).padStart(5)}`)
 }
 console.log(`\nTraining loss of the plain network:\n${report.asciiCurve(lossCurves[0]?.values ?? [], { height: 5 })}`)
-console.log(`Chart written to ${await saveCurvesChart('out/regularization-loss.svg', lossCurves, 'training loss per epoch')}`)
+console.log(`Chart written to ${await saveCurvesChart(`${outDir}/regularization-loss.svg`, lossCurves, 'training loss per epoch')}`)
 console.log(JSON.stringify({ example: 'regularization', results, epochs }))

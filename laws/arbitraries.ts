@@ -5,6 +5,28 @@
  * Every law and property test draws its inputs from here. A narrowed domain is part of the name
  * (`positiveTensorOf` for log and sqrt, `awayFromZeroTensorOf` for functions with a kink at 0), so
  * a test says what it assumes. Values are finite float64s: no NaN, no ±Infinity.
+ *
+ * ## How a value in [min, max] is drawn (`number`, and every tensor arbitrary)
+ *
+ * Like a user's numbers, not like random bit patterns:
+ *
+ * - with probability 7/8 it is **uniform on [min, max]** (on a grid of 2⁵² + 1 evenly spaced
+ *   points, so every part of the range is as likely as every other part of the same width). On a
+ *   range symmetric around 0, |v| ≥ 0.1·max for 90 % of these draws;
+ * - with probability 1/8 it is a **special value** of the range, each equally likely among those
+ *   that lie in [min, max]: +0 and −0, tiny values (±Number.MIN_VALUE, the smallest normal
+ *   ±2.2250738585072014e-308, ±1e-300, ±1e-10), and the ends (min, max, and the floats next to them
+ *   inside the range).
+ *
+ * Overall, on [−10, 10], about 80 % of the values have |v| ≥ 1 (test/laws/arbitraries.test.ts
+ * checks it). fast-check's own `fc.double({ min, max })` draws uniformly over the bit patterns
+ * instead, which on [−10, 10] gives |v| < 1e-6 for most draws: laws fed that way probe almost
+ * nothing but zeros.
+ *
+ * Shrinking moves a uniform value towards 0 (or towards the end of the range nearest 0).
+ *
+ * Directions and cotangents of the gradient laws (`directionOf`) are of order 1: every component
+ * has magnitude uniform in [0.1, 1] and a random sign.
  */
 import fc from 'fast-check'
 import { fromData, sizeOf, type Shape, type Tensor } from '../src/tensor/Tensor.js'
@@ -139,9 +161,83 @@ export const awayFromZeroTensorOf = (s: Shape, margin = 0.1, { max = 10 }: AwayF
   return fc.array(value, { minLength: n, maxLength: n }).map((values) => fromData(Float64Array.from(values), s))
 }
 
+/**
+ * A direction or cotangent for the gradient laws: every component has magnitude uniform in
+ * [0.1, 1] and a random sign, so no component is negligible and none dominates.
+ */
+export const directionOf = (s: Shape): fc.Arbitrary<Tensor> => {
+  const n = sizeOf(s)
+  const component = fc.tuple(fc.boolean(), uniform(0.1, 1)).map(([negative, v]) => (negative ? -v : v))
+  return fc.array(component, { minLength: n, maxLength: n }).map((values) => fromData(Float64Array.from(values), s))
+}
+
+// ─── numbers ────────────────────────────────────────────────────────────────────────────────────
+
+/** Share of special values among the draws of `number` (see the module header). */
+export const SPECIAL_FRACTION = 1 / 8
+
+/**
+ * A finite number in [min, max]: uniform with probability 7/8, otherwise a special value of the
+ * range (±0, tiny values, the ends); see the module header.
+ *
+ * @example
+ * fc.sample(number({ min: -10, max: 10 }), 4)  // e.g. [3.70…, -8.12…, 0, 9.99…]
+ */
+export const number = ({ min = -10, max = 10 }: { readonly min?: number; readonly max?: number } = {}): fc.Arbitrary<number> => {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) throw new RangeError(`number: need finite min <= max, got min ${min} and max ${max}`)
+  const specials = specialValues(min, max)
+  const weight = Math.round((1 - SPECIAL_FRACTION) / SPECIAL_FRACTION)
+  // noBias: fast-check otherwise favours small values and the first alternatives in early runs,
+  // which would undo the stated distribution.
+  return specials.length === 0
+    ? uniform(min, max)
+    : fc.noBias(fc.oneof({ weight, arbitrary: uniform(min, max) }, { weight: 1, arbitrary: fc.constantFrom(...specials) }))
+}
+
+/**
+ * A number uniform on [min, max] (2⁵² + 1 evenly spaced values), shrinking towards 0 or the end
+ * nearest 0. No special values: `number` mixes them in.
+ */
+export const uniform = (min: number, max: number): fc.Arbitrary<number> => {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) throw new RangeError(`uniform: need finite min <= max, got min ${min} and max ${max}`)
+  if (min === max) return fc.constant(min)
+  // The grid is anchored at 0 (or at the end nearest 0) so that shrinking, which moves k towards
+  // 0, moves the value there too. Dividing each end first keeps max − min from overflowing.
+  const step = max / GRID - min / GRID
+  const anchor = min <= 0 && max >= 0 ? 0 : Math.abs(min) < Math.abs(max) ? min : max
+  const kMin = Math.ceil((min - anchor) / step)
+  const kMax = Math.floor((max - anchor) / step)
+  // noBias: fast-check's integers otherwise favour values near 0 and the bounds.
+  return fc.noBias(fc.integer({ min: kMin, max: kMax })).map((k) => Math.min(max, Math.max(min, anchor + k * step)))
+}
+
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const finite = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true, noDefaultInfinity: true })
+/** Intervals of the uniform grid (2⁵²: every grid index is a safe integer). */
+const GRID = 2 ** 52
+
+/** The special values that lie in [min, max], without repeats (−0 and +0 both kept). */
+const specialValues = (min: number, max: number): number[] => {
+  const tiny = [Number.MIN_VALUE, 2.2250738585072014e-308, 1e-300, 1e-10]
+  const candidates = [0, -0, ...tiny, ...tiny.map((t) => -t), min, max, nextUp(min), nextDown(max)]
+  const out: number[] = []
+  for (const c of candidates) if (c >= min && c <= max && !out.some((o) => Object.is(o, c))) out.push(c)
+  return out
+}
+
+/** The next float above x (x finite). */
+const nextUp = (x: number): number => {
+  if (x === 0) return Number.MIN_VALUE
+  const buffer = new Float64Array([x])
+  const bits = new BigInt64Array(buffer.buffer)
+  bits[0] = (bits[0] ?? 0n) + (x > 0 ? 1n : -1n)
+  return buffer[0] ?? x
+}
+
+/** The next float below x (x finite). */
+const nextDown = (x: number): number => -nextUp(-x)
+
+const finite = (min: number, max: number): fc.Arbitrary<number> => number({ min, max })
 
 /** Finite extremes: huge magnitudes, tiny and subnormal values, signed zeros. */
 const EXTREME: fc.Arbitrary<number> = fc.oneof(

@@ -22,11 +22,13 @@ import * as nn from '../src/nn/index.js'
 import type { ApplyContext, Layer } from '../src/nn/index.js'
 import type { ValueTree } from '../src/ad/index.js'
 import * as ad from '../src/ad/index.js'
+import { valueLeaf } from '../src/ad/extend.js'
 import * as random from '../src/random/index.js'
 import type { Key } from '../src/random/index.js'
 import * as T from '../src/tensor/index.js'
 import type { Shape, Tensor } from '../src/tensor/index.js'
-import { flattenValues } from '../src/ad/valueTree.js'
+import * as tree from '../src/tree/index.js'
+import type { Tree } from '../src/tree/index.js'
 import { tensorOf } from './arbitraries.js'
 import type { LawResult } from './gradient.js'
 
@@ -59,12 +61,12 @@ interface Run {
   readonly state: readonly Tensor[]
 }
 
-const run = (layer: Layer, params: ValueTree, state: ValueTree, x: Tensor, ctx: ApplyContext): Run => {
+const run = (layer: Layer, params: ValueTree, state: Tree, x: Tensor, ctx: ApplyContext): Run => {
   const out = layer.apply(params, state, x, ctx)
   return { y: ad.primalTensor(out.y), state: leavesOf(out.state) }
 }
 
-const leavesOf = (tree: ValueTree): Tensor[] => flattenValues('category law', tree).leaves.map(ad.primalTensor)
+const leavesOf = (t: ValueTree): Tensor[] => tree.flatten(t, valueLeaf).leaves.map(ad.primalTensor)
 
 /** Indices of the first differing element, or '' when both are bit-identical (NaN equals NaN). */
 const firstDifference = (a: readonly Tensor[], b: readonly Tensor[]): string => {

@@ -16,10 +16,12 @@
  */
 import fc from 'fast-check'
 import * as ad from '../src/ad/index.js'
+import { valueLeaf } from '../src/ad/extend.js'
 import type { Value, ValueTree } from '../src/ad/index.js'
 import * as T from '../src/tensor/index.js'
 import type { Tensor } from '../src/tensor/index.js'
-import { flattenValues } from '../src/ad/valueTree.js'
+import * as tree from '../src/tree/index.js'
+import { directionOf, number } from './arbitraries.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -33,7 +35,10 @@ export interface LawResult {
   readonly detail: string
 }
 
-/** Tolerances of the gradient laws. */
+/**
+ * Tolerances of the finite-difference law. Finite, non-negative numbers: a non-finite tolerance
+ * would accept anything, so it is a RangeError.
+ */
 export interface GradientTolerance {
   /** Step of the central difference (default 1e-6). */
   readonly eps?: number
@@ -43,23 +48,44 @@ export interface GradientTolerance {
   readonly rtol?: number
 }
 
-/** Options of the runners: tolerances plus the number of fast-check runs (default 100). */
-export interface GradientLawOptions extends GradientTolerance {
+/**
+ * Tolerances of the exact laws (forward = reverse, linearity), which compare two derivatives the
+ * library computes rather than a finite difference: they agree up to rounding.
+ */
+export interface ExactTolerance {
+  /** Absolute tolerance (default 1e-9). */
+  readonly atol?: number
+  /** Relative tolerance (default 1e-9). */
+  readonly rtol?: number
+}
+
+/** fast-check's part of the runners' options. */
+export interface RunOptions {
+  /** Number of fast-check runs (default 100). */
   readonly numRuns?: number
   readonly seed?: number
 }
+
+/** Options of `gradientLaw`: the finite-difference tolerances and the runs. */
+export interface GradientLawOptions extends GradientTolerance, RunOptions {
+  /** Tolerances of the exact laws when `gradientLaws` runs them all (defaults as ExactTolerance). */
+  readonly exact?: ExactTolerance
+}
+
+/** Options of `forwardReverseLaw` and `linearityLaw`: their tolerances and the runs. */
+export interface ExactLawOptions extends ExactTolerance, RunOptions {}
 
 /** A function under test: a tree of tensors in, a tensor (any shape) out. */
 export type Differentiable<X> = (x: X) => Value
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const leavesOf = (tree: unknown): Tensor[] => flattenValues('law', tree).leaves.map(ad.primalTensor)
+const leavesOf = (t: unknown): Tensor[] => tree.flatten(tree.asTree('law', t, valueLeaf), valueLeaf).leaves.map(ad.primalTensor)
 
-const rebuildLike = <X>(template: X, leaves: readonly Tensor[]): X => {
-  const flat = flattenValues('law', template)
+const rebuildLike = <X extends ValueTree>(template: X, leaves: readonly Tensor[]): X => {
+  const flat = tree.flatten(template, valueLeaf)
   // The tree is rebuilt from the template's own flattening: same structure as X.
-  return flat.rebuild(leaves) as X
+  return tree.unflatten(flat.treedef, leaves) as X
 }
 
 const inner = (a: readonly Tensor[], b: readonly Tensor[]): number => {
@@ -78,9 +104,25 @@ const axpy = (x: readonly Tensor[], v: readonly Tensor[], eps: number): Tensor[]
     return d === undefined ? t : T.add(t, T.scale(d, eps))
   })
 
-const within = (expected: number, actual: number, atol: number, rtol: number): { holds: boolean; tolerance: number } => {
+/**
+ * The comparator of every gradient law. Two non-finite numbers agree when they are the same value
+ * by Object.is (NaN and NaN, +∞ and +∞); a non-finite number never agrees with anything else
+ * (+∞ is not −∞, and 0 is not +∞). Two finite numbers agree within atol + rtol·max(|e|, |a|),
+ * which is finite because atol and rtol are (checked by `tolerances`).
+ */
+export const within = (expected: number, actual: number, atol: number, rtol: number): { holds: boolean; tolerance: number } => {
+  if (!Number.isFinite(expected) || !Number.isFinite(actual)) return { holds: Object.is(expected, actual), tolerance: 0 }
   const tolerance = atol + rtol * Math.max(Math.abs(expected), Math.abs(actual))
   return { holds: Math.abs(expected - actual) <= tolerance, tolerance }
+}
+
+/** Checks that each tolerance is a finite number ≥ 0 (and eps > 0) before a law uses it. */
+const tolerances = <O extends Record<string, number>>(law: string, options: O): O => {
+  for (const [name, value] of Object.entries(options)) {
+    const ok = Number.isFinite(value) && (name === 'eps' ? value > 0 : value >= 0)
+    if (!ok) throw new RangeError(`${law}: ${name} must be a finite number ${name === 'eps' ? '> 0' : '>= 0'}, got ${value}`)
+  }
+  return options
 }
 
 const describeShapes = (x: unknown): string => leavesOf(x).map((t) => T.formatShape(t.shape)).join(', ')
@@ -98,6 +140,7 @@ export const checkGradient = <X extends ValueTree>(
   u: Tensor,
   { eps = 1e-6, atol = 1e-5, rtol = 1e-3 }: GradientTolerance = {},
 ): LawResult => {
+  tolerances('checkGradient', { eps, atol, rtol })
   const [, pullback] = ad.vjp(f, x)
   const g = leavesOf(pullback(u))
   const analytic = inner(g, leavesOf(v))
@@ -115,8 +158,9 @@ export const checkForwardReverse = <X extends ValueTree>(
   x: X,
   v: X,
   u: Tensor,
-  { atol = 1e-9, rtol = 1e-9 }: { readonly atol?: number; readonly rtol?: number } = {},
+  { atol = 1e-9, rtol = 1e-9 }: ExactTolerance = {},
 ): LawResult => {
+  tolerances('checkForwardReverse', { atol, rtol })
   const [, tangent] = ad.jvp(f, x, v)
   const forward = inner([ad.primalTensor(tangent)], [u])
   const [, pullback] = ad.vjp(f, x)
@@ -134,8 +178,9 @@ export const checkLinearity = <X extends ValueTree>(
   x: X,
   v: X,
   u: Tensor,
-  { atol = 1e-9, rtol = 1e-9 }: { readonly atol?: number; readonly rtol?: number } = {},
+  { atol = 1e-9, rtol = 1e-9 }: ExactTolerance = {},
 ): LawResult => {
+  tolerances('checkLinearity', { atol, rtol })
   const along = (h: Differentiable<X>): number => {
     const [, pullback] = ad.vjp(h, x)
     return inner(leavesOf(pullback(u)), leavesOf(v))
@@ -172,18 +217,12 @@ export const checkStructure = <X extends ValueTree>(f: Differentiable<X>, x: X, 
 
 // ─── runners ────────────────────────────────────────────────────────────────────────────────────
 
-/** A tensor of the given shape with values in [−1, 1] (directions and cotangents). */
-const unitTensorOf = (shape: readonly number[]): fc.Arbitrary<Tensor> =>
-  fc
-    .array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: T.sizeOf(shape), maxLength: T.sizeOf(shape) })
-    .map((values) => T.fromArray(values, shape))
-
 /** An input together with a direction like it and a cotangent like f's output. */
 const withProbes = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>): fc.Arbitrary<readonly [X, X, Tensor]> =>
   input.chain((x) => {
     const shapes = leavesOf(x).map((t) => t.shape)
     const outShape = ad.shapeOf(f(x))
-    return fc.tuple(fc.constant(x), fc.tuple(...shapes.map(unitTensorOf)).map((vs) => rebuildLike(x, vs)), unitTensorOf(outShape))
+    return fc.tuple(fc.constant(x), fc.tuple(...shapes.map(directionOf)).map((vs) => rebuildLike(x, vs)), directionOf(outShape))
   })
 
 const assertLaw = (result: LawResult): void => {
@@ -192,41 +231,61 @@ const assertLaw = (result: LawResult): void => {
   }
 }
 
-const parameters = ({ numRuns = 100, seed }: GradientLawOptions): fc.Parameters<unknown> => (seed === undefined ? { numRuns } : { numRuns, seed })
+const parameters = ({ numRuns = 100, seed }: RunOptions): fc.Parameters<unknown> => (seed === undefined ? { numRuns } : { numRuns, seed })
+
+/** The tolerance fields of an options record, without the undefined ones (so defaults apply). */
+const gradientTolerance = ({ eps, atol, rtol }: GradientTolerance): GradientTolerance => ({
+  ...(eps === undefined ? {} : { eps }),
+  ...(atol === undefined ? {} : { atol }),
+  ...(rtol === undefined ? {} : { rtol }),
+})
+const exactTolerance = ({ atol, rtol }: ExactTolerance): ExactTolerance => ({
+  ...(atol === undefined ? {} : { atol }),
+  ...(rtol === undefined ? {} : { rtol }),
+})
 
 /** Reverse-mode gradient equals central finite differences, over generated inputs and directions. */
-export const gradientLaw = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>, options: GradientLawOptions = {}): void =>
-  fc.assert(fc.property(withProbes(f, input), ([x, v, u]) => assertLaw(checkGradient(f, x, v, u, options))), parameters(options))
+export const gradientLaw = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>, options: GradientLawOptions = {}): void => {
+  const tolerance = tolerances('gradientLaw', { ...gradientTolerance(options) })
+  fc.assert(fc.property(withProbes(f, input), ([x, v, u]) => assertLaw(checkGradient(f, x, v, u, tolerance))), parameters(options))
+}
 
-/** ⟨u, J v⟩ from jvp equals ⟨Jᵀ u, v⟩ from vjp, over generated inputs, u and v. */
-export const forwardReverseLaw = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>, options: GradientLawOptions = {}): void =>
-  fc.assert(fc.property(withProbes(f, input), ([x, v, u]) => assertLaw(checkForwardReverse(f, x, v, u))), parameters(options))
+/** ⟨u, J v⟩ from jvp equals ⟨Jᵀ u, v⟩ from vjp, over generated inputs, u and v, within the given tolerances. */
+export const forwardReverseLaw = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>, options: ExactLawOptions = {}): void => {
+  const tolerance = tolerances('forwardReverseLaw', { ...exactTolerance(options) })
+  fc.assert(fc.property(withProbes(f, input), ([x, v, u]) => assertLaw(checkForwardReverse(f, x, v, u, tolerance))), parameters(options))
+}
 
-/** grad(a·f + b·g) = a·grad f + b·grad g, over generated inputs and coefficients. */
+/** grad(a·f + b·g) = a·grad f + b·grad g, over generated inputs and coefficients in [−3, 3], within the given tolerances. */
 export const linearityLaw = <X extends ValueTree>(
   f: Differentiable<X>,
   g: Differentiable<X>,
   input: fc.Arbitrary<X>,
-  options: GradientLawOptions = {},
-): void =>
+  options: ExactLawOptions = {},
+): void => {
+  const tolerance = tolerances('linearityLaw', { ...exactTolerance(options) })
+  const coefficient = number({ min: -3, max: 3 })
   fc.assert(
-    fc.property(withProbes(f, input), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), ([x, v, u], a, b) =>
-      assertLaw(checkLinearity(f, g, a, b, x, v, u)),
-    ),
+    fc.property(withProbes(f, input), coefficient, coefficient, ([x, v, u], a, b) => assertLaw(checkLinearity(f, g, a, b, x, v, u, tolerance))),
     parameters(options),
   )
+}
 
 /** Zero cotangent → zero gradient; bit-identical reruns; gradient shapes equal input shapes. */
-export const structureLaw = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>, options: GradientLawOptions = {}): void =>
+export const structureLaw = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>, options: RunOptions = {}): void =>
   fc.assert(fc.property(withProbes(f, input), ([x, , u]) => assertLaw(checkStructure(f, x, u))), parameters(options))
 
 /**
- * All gradient laws for one function: finite differences, forward = reverse, linearity (against
- * f itself composed with tanh, so the two functions differ) and structure.
+ * All gradient laws for one function: finite differences (with `options`' tolerances), forward =
+ * reverse and linearity (with `options.exact`; linearity against f itself composed with tanh, so
+ * the two functions differ) and structure.
  */
 export const gradientLaws = <X extends ValueTree>(f: Differentiable<X>, input: fc.Arbitrary<X>, options: GradientLawOptions = {}): void => {
+  const runs = { ...(options.seed === undefined ? {} : { seed: options.seed }) }
+  const fewer = Math.max(10, Math.floor((options.numRuns ?? 100) / 4))
+  const exact = exactTolerance(options.exact ?? {})
   gradientLaw(f, input, options)
-  forwardReverseLaw(f, input, options)
-  linearityLaw(f, (x) => ad.tanh(f(x)), input, { ...options, numRuns: Math.max(10, Math.floor((options.numRuns ?? 100) / 4)) })
-  structureLaw(f, input, { ...options, numRuns: Math.max(10, Math.floor((options.numRuns ?? 100) / 4)) })
+  forwardReverseLaw(f, input, { ...runs, ...exact, ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }) })
+  linearityLaw(f, (x) => ad.tanh(f(x)), input, { ...runs, ...exact, numRuns: fewer })
+  structureLaw(f, input, { ...runs, numRuns: fewer })
 }

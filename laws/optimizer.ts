@@ -19,6 +19,7 @@ import * as T from '../src/tensor/index.js'
 import * as tree from '../src/tree/index.js'
 import type { Tree } from '../src/tree/index.js'
 import type { LawResult } from './gradient.js'
+import { number } from './arbitraries.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -111,10 +112,13 @@ export const checkNoMutation = <S>(optimizer: GradientTransformation<S>, params:
 
 // ─── arbitraries ────────────────────────────────────────────────────────────────────────────────
 
-/** A tree shaped like `params` (same structure and leaf shapes) with values in [−maxAbs, maxAbs]. */
+/**
+ * A tree shaped like `params` (same structure and leaf shapes) with values in [−maxAbs, maxAbs],
+ * distributed as `arb.number` draws them (uniform, plus ±0, tiny values and the ends).
+ */
 export const gradientsLike = (params: Tree, { maxAbs = 10 }: { readonly maxAbs?: number } = {}): fc.Arbitrary<Tree> => {
   const { leaves, treedef } = tree.flatten(params)
-  const value = fc.double({ min: -maxAbs, max: maxAbs, noNaN: true, noDefaultInfinity: true })
+  const value = number({ min: -maxAbs, max: maxAbs })
   return fc
     .tuple(...leaves.map((leaf) => fc.array(value, { minLength: leaf.data.length, maxLength: leaf.data.length })))
     .map((values) => tree.unflatten(treedef, values.map((v, i) => T.fromArray(v, leaves[i]?.shape ?? [v.length]))))

@@ -5,10 +5,17 @@
  * runs the function once and compares element by element with Object.is, so a −0 that became +0
  * or a NaN that became a number is caught and a NaN that stayed NaN is not flagged. `purityLaw` is
  * the runner: it draws inputs from an arbitrary and asserts the predicate with fast-check.
+ *
+ * Memory is part of immutability. `checkSealed` states the sealing invariant for any op (plain
+ * kernels, autodiff, future WebAssembly kernels alike): every tensor in the op's result owns its
+ * memory — its data is at offset 0 of an ArrayBuffer of exactly its size — and no two distinct
+ * tensors among the inputs and outputs share a buffer (the same tensor object may appear twice:
+ * that is one value, not two aliases). So nothing reachable from an output (`data.buffer`
+ * included) shows or changes another tensor's values. `sealedLaw` is its runner.
  */
 import fc from 'fast-check'
 import { formatShape } from '../src/tensor/errors.js'
-import type { Shape, Tensor } from '../src/tensor/Tensor.js'
+import { isTensor, type Shape, type Tensor } from '../src/tensor/Tensor.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -89,6 +96,67 @@ export const describePurity = (name: string, result: PurityResult): string => {
   return `${name} mutated its inputs: ${parts.join('; ')}`
 }
 
+/** One way an op's result breaks the sealing invariant. */
+export interface SealViolation {
+  /** Where in the result: `''` for the result itself, `[1]`, `.y`, … for a tensor inside it. */
+  readonly path: string
+  readonly kind: 'offset' | 'sharedBuffer' | 'aliasesInput' | 'aliasesOutput'
+  readonly detail: string
+}
+
+/** The outcome of one sealing check. */
+export interface SealResult {
+  readonly sealed: boolean
+  /** Number of tensors found in the result. */
+  readonly outputs: number
+  readonly violations: readonly SealViolation[]
+}
+
+/**
+ * Runs `f(...inputs)` once and checks that every tensor in its result (found through arrays,
+ * records and Duals' primals) owns its memory: `data.byteOffset === 0`, `data.buffer.byteLength ===
+ * data.byteLength`, and its buffer is the buffer of no other tensor among the inputs and outputs
+ * (unless it is the very same tensor object).
+ *
+ * @example
+ * checkSealed((x) => reshape(x, [2]), [vector([1, 2])]).sealed  // true
+ */
+export const checkSealed = (f: (...ts: Tensor[]) => unknown, inputs: readonly Tensor[]): SealResult => {
+  const result = f(...inputs)
+  const outputs: Array<readonly [string, Tensor]> = []
+  collectTensors(result, '', outputs, new Set())
+  const owners = new Map<ArrayBufferLike, { readonly tensor: Tensor; readonly where: string }>()
+  inputs.forEach((t, i) => {
+    if (!owners.has(t.data.buffer)) owners.set(t.data.buffer, { tensor: t, where: `input ${i}` })
+  })
+  const violations: SealViolation[] = []
+  for (const [path, t] of outputs) {
+    const { data } = t
+    if (data.byteOffset !== 0 || data.buffer.byteLength !== data.byteLength) {
+      violations.push({
+        path,
+        kind: data.byteOffset !== 0 ? 'offset' : 'sharedBuffer',
+        detail: `data is ${data.byteLength} bytes at offset ${data.byteOffset} of a ${data.buffer.byteLength}-byte buffer`,
+      })
+    }
+    const owner = owners.get(data.buffer)
+    if (owner !== undefined && owner.tensor !== t) {
+      violations.push({
+        path,
+        kind: owner.where.startsWith('input') ? 'aliasesInput' : 'aliasesOutput',
+        detail: `shares its buffer with ${owner.where}, a different tensor`,
+      })
+    } else if (owner === undefined) owners.set(data.buffer, { tensor: t, where: `output ${path || '(the result)'}` })
+  }
+  return { sealed: violations.length === 0, outputs: outputs.length, violations }
+}
+
+/** A one-line account of a sealing result, for failure messages. */
+export const describeSealed = (name: string, result: SealResult): string =>
+  result.sealed
+    ? `${name}: its ${result.outputs} output tensors own their memory`
+    : `${name} leaks memory: ${result.violations.map((v) => `${v.path || 'the result'}: ${v.detail}`).join('; ')}`
+
 // ─── runners ────────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -115,7 +183,51 @@ export const purityLaw = (
   )
 }
 
+/**
+ * Asserts the sealing invariant (`checkSealed`) for `f` on input lists drawn from
+ * `arbitraryInputs`: every tensor `f` returns owns its memory.
+ *
+ * @example
+ * sealedLaw('add', add, arb.tensorPair())
+ */
+export const sealedLaw = (
+  name: string,
+  f: (...ts: Tensor[]) => unknown,
+  arbitraryInputs: fc.Arbitrary<readonly Tensor[]>,
+  { numRuns = 100 }: PurityLawOptions = {},
+): void => {
+  fc.assert(
+    fc.property(arbitraryInputs, (inputs) => {
+      const result = checkSealed(f, copies(inputs))
+      if (!result.sealed) throw new Error(describeSealed(name, result))
+    }),
+    { numRuns, includeErrorInReport: true },
+  )
+}
+
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** Every tensor inside `u` (through arrays, records and Duals' primals), with its path. */
+const collectTensors = (u: unknown, path: string, out: Array<readonly [string, Tensor]>, seen: Set<unknown>): void => {
+  if (typeof u !== 'object' || u === null || seen.has(u)) return
+  seen.add(u)
+  if (isTensor(u)) {
+    out.push([path, u])
+    // A tensor's own extra fields (a sigmoid's logits, say) are reachable from it too.
+    for (const key of Object.keys(u)) if (key !== 'shape' && key !== 'data') collectTensors(Reflect.get(u, key), `${path}.${key}`, out, seen)
+    return
+  }
+  if (Array.isArray(u)) {
+    u.forEach((c: unknown, i) => collectTensors(c, `${path}[${i}]`, out, seen))
+    return
+  }
+  if (ArrayBuffer.isView(u)) return
+  if (Reflect.get(u, '_tag') === 'Dual') {
+    collectTensors(Reflect.get(u, 'primal'), `${path}.primal`, out, seen)
+    return
+  }
+  for (const key of Object.keys(u)) collectTensors(Reflect.get(u, key), `${path}.${key}`, out, seen)
+}
 
 /** Deep copies of the tensors, preserving which entries are the same tensor. */
 const copies = (inputs: readonly Tensor[]): Tensor[] => {

@@ -1,10 +1,12 @@
 /**
  * dualflow — neural networks for functional TypeScript.
  *
- * The everyday vocabulary is flat: tensor constructors and the differentiable ops (which accept
- * tensors and Duals alike), and grad / valueAndGrad / vjp / jvp. Everything else is reached through
- * namespaces: `T` (plain tensor kernels), `random`, `tree`, `nn`, `losses`, `optim`, `metrics`,
- * `train`, `data`, `io`, `report`. Re-exports only.
+ * The root holds what a user writes. The everyday vocabulary is flat: tensor constructors and the
+ * differentiable ops (which accept tensors and Duals alike, and give a tensor back for tensors),
+ * grad / valueAndGrad / vjp / jvp / customVjp, and the core types. Everything else is reached
+ * through namespaces: `T` (plain tensor kernels), `ad`, `random`, `tree`, `nn`, `losses`, `optim`,
+ * `metrics`, `train`, `data`, `io`, `report`. What extends the library (primitives, `bind`,
+ * kernels, allocation) is `dualflow/extend`. Re-exports only.
  *
  * @module dualflow
  */
@@ -41,8 +43,9 @@ export {
 // not importable under strict installs such as pnpm's unless the user adds it).
 export { isLeft, isRight, left, right, type Either, type Left, type Right } from 'fp-ts/lib/Either.js'
 
-// The differentiable vocabulary and the AD API.
+// The differentiable vocabulary and the AD API (ad's user face: no primitives or bind).
 export * from './ad/index.js'
+export type { Tree } from './tree/index.js'
 
 // Compilation of pure functions (issue 14).
 export { jit, JitError, type Jitted, type JitOptions, type JitStats } from './jit/index.js'

@@ -19,8 +19,8 @@ const allowed: Record<string, readonly string[]> = {
   tensor: [],
   random: ['tensor'],
   tree: ['tensor'],
-  ad: ['tensor'],
-  jit: ['tensor', 'ad'],
+  ad: ['tensor', 'tree'],
+  jit: ['tensor', 'tree', 'ad'],
   nn: ['tensor', 'random', 'tree', 'ad'],
   losses: ['tensor', 'tree', 'ad'],
   optim: ['tensor', 'tree'],
@@ -35,10 +35,17 @@ const allowed: Record<string, readonly string[]> = {
 
 const importsOf = (text: string): string[] => [...text.matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) => m[1] ?? '')
 
+/**
+ * The faces of a module that other modules may import: its index (what users write), its extend
+ * face (what extenders use, published as dualflow/extend) and, for tensor, its internal face (the
+ * trusted constructors and kernel machinery, not published).
+ */
+const faces = ['index.ts', 'extend.ts', 'internal.ts']
+
 describe('architecture', () => {
   it('every module imports only the modules below it', () => {
     const violations = files.flatMap(({ module, path, text }) =>
-      module === 'index.ts'
+      module === 'index.ts' || module === 'extend.ts'
         ? []
         : importsOf(text)
             .map((spec) => relative(root, join(path, '..', spec)).split('/')[0] ?? '')
@@ -46,6 +53,41 @@ describe('architecture', () => {
             .map((target) => `${relative(root, path)} imports ${target}`),
     )
     expect(violations).toEqual([])
+  })
+  it('imports across modules go through the imported module\'s index (or its extend face), never past it', () => {
+    const violations = files.flatMap(({ module, path, text }) =>
+      importsOf(text)
+        .map((spec) => relative(root, join(path, '..', spec.replace(/\.js$/, '.ts'))))
+        .filter((target) => {
+          const [targetModule, ...rest] = target.split('/')
+          if (module === 'index.ts' || module === 'extend.ts' || targetModule === module || rest.length === 0) return false
+          return !(rest.length === 1 && faces.includes(rest[0] ?? ''))
+        })
+        .map((target) => `${relative(root, path)} imports ${target}`),
+    )
+    expect(violations).toEqual([])
+  })
+  it('one tree: trees are walked by src/tree alone (no second tree module, no run-time flat-list detection, no flatModel)', () => {
+    const names = files.map(({ path }) => relative(root, path))
+    expect(names.filter((n) => /valueTree|tree\/flat\.ts/.test(n))).toEqual([])
+    const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
+    expect(files.filter(({ text }) => /\b(flatLists|flatModel|flattenValues|mapDuals|ValueRecord)\b/.test(code(text))).map(({ path }) => relative(root, path))).toEqual([])
+    // Nothing in ad reaches for training, layers or optimizers (it calls the function it is given).
+    expect(files.filter(({ module, text }) => module === 'ad' && /from '\.\.\/(train|nn|optim|losses)\//.test(text))).toEqual([])
+  })
+  it('one Loss type: defined in losses, used by train', () => {
+    const definitions = files.filter(({ text }) => /export (type|interface) Loss\b/.test(text)).map(({ path }) => relative(root, path))
+    expect(definitions).toEqual(['losses/Loss.ts'])
+  })
+  it('the root holds what users write; extension machinery is in dualflow/extend', async () => {
+    const rootModule: Record<string, unknown> = await import('../src/index.js')
+    const extend: Record<string, unknown> = await import('../src/extend.js')
+    const machinery = ['bind', 'elementwisePrimitive', 'addPrimitive', 'mulPrimitive', 'softmaxKernel', 'unaryOverloads', 'binaryOp', 'fromKernel', 'allocate', 'valueLeaf']
+    expect(machinery.filter((name) => name in rootModule)).toEqual([])
+    expect(machinery.filter((name) => !(name in extend))).toEqual([])
+    const ad = rootModule['ad']
+    expect(machinery.filter((name) => typeof ad === 'object' && ad !== null && name in ad)).toEqual([])
+    for (const word of ['tensor', 'add', 'matmul', 'grad', 'valueAndGrad', 'vjp', 'jvp', 'customVjp', 'nn', 'optim', 'train']) expect(rootModule).toHaveProperty(word)
   })
   it('the core below report uses no Node built-ins, clock, console or Math.random', () => {
     const core = files.filter(({ module }) => module !== 'report' && module !== 'node')

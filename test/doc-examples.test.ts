@@ -451,7 +451,7 @@ describe('doc-comment examples', () => {
       'ad/forward.ts: jvp',
       'ad/composite/softmax.ts: softmax',
       'nn/dense.ts: dense',
-      'nn/Layer.ts: sequential',
+      'nn/combinators.ts: sequential',
       'losses/regression.ts: mse',
       'optim/optimizers.ts: sgd',
       'optim/optimizers.ts: adam',

@@ -3,6 +3,10 @@
  * one JSON line that summarises it; these tests read that line.
  */
 import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll } from 'vitest'
 import { describe, expect, it } from 'vitest'
 
 interface Summary {
@@ -10,8 +14,17 @@ interface Summary {
   readonly [key: string]: unknown
 }
 
+/** Charts of the examples go here, never into the working tree's ./out. */
+const outDir = mkdtempSync(path.join(tmpdir(), 'dualflow-examples-'))
+afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+
+/** Modification times of the working tree's ./out, to check that the examples leave it alone. */
+const outTimes = (): string =>
+  existsSync('out') ? readdirSync('out').map((f) => `${f}:${statSync(path.join('out', f)).mtimeMs}`).join(',') : ''
+const before = outTimes()
+
 const run = (name: string): Summary => {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--quick'], {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--quick', '--out', outDir], {
     encoding: 'utf8',
     timeout: 240_000,
     env: { ...process.env, FORCE_COLOR: '0' },
@@ -68,10 +81,33 @@ describe('examples that train (--quick)', { timeout: 300_000 }, () => {
     const s = run('optimizers')
     for (const loss of Object.values(s['finalLoss'] as Record<string, number>)) expect(loss).toBeLessThan(Math.LN2)
   })
+  it('the examples write their charts under a temporary directory, not into ./out', () => {
+    expect(readdirSync(outDir).sort()).toEqual(expect.arrayContaining(['optimizers-loss.svg', 'pima-loss.svg']))
+    expect(outTimes()).toBe(before)
+  })
   it('regularization: reports train and test accuracy for all four variants', () => {
     const s = run('regularization')
     const results = s['results'] as Record<string, { train: number; test: number }>
     expect(Object.keys(results).sort()).toEqual(['batchNorm', 'dropout', 'l2', 'plain'])
     for (const r of Object.values(results)) expect(r.test).toBeGreaterThan(0.5)
+  })
+})
+
+describe('convolutional and recurrent examples (--quick)', { timeout: 300_000 }, () => {
+  it('rnn-binary-addition: every held-out 8-bit sum right after two epochs', () => {
+    const s = run('rnn-binary-addition')
+    expect(s['heldOutAccuracy']).toBe(1)
+  })
+  it('lstm-adding-problem: on 10-step sequences the LSTM and the GRU beat a quarter of the baseline, and both beat the SimpleRNN', () => {
+    const s = run('lstm-adding-problem')
+    const mse = s['testMse'] as Record<string, number>
+    const quarter = (s['baseline'] as number) / 4
+    expect(mse['lstm']).toBeLessThan(quarter)
+    expect(mse['gru']).toBeLessThan(quarter)
+    expect(mse['simpleRnn']).toBeGreaterThan(Math.max(mse['lstm'] ?? 0, mse['gru'] ?? 0))
+  })
+  it('cnn-mnist: above 60% test accuracy after one epoch on 1 500 digits', () => {
+    const s = run('cnn-mnist')
+    expect(s['testAccuracy']).toBeGreaterThan(0.6)
   })
 })

@@ -13,13 +13,17 @@
  * arguments, not through a closure; meeting two unrelated traces of the same level in one op is a
  * `PerturbationError` that says so.
  */
-import type { Shape, Tensor } from '../tensor/index.js'
+import { isTensor, type Shape, type Tensor } from '../tensor/index.js'
+import { flatten, isContainer, type LeafKind, type Tree } from '../tree/index.js'
 import type { Primitive } from './primitive.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
 /** What the ops accept and return: a plain tensor, or a Dual recording its derivative. */
 export type Value = Tensor | Dual
+
+/** A tree of Values: what `grad`, `vjp` and `jvp` differentiate with respect to and return. */
+export type ValueTree = Tree<Value>
 
 /** A Value or a plain number (promoted to a scalar tensor). */
 export type Operand = Value | number
@@ -76,7 +80,20 @@ export const isDual = (v: unknown): v is Dual =>
   // many object shapes that reach here was the single most expensive check of a training step.
   typeof v === 'object' && v !== null && Reflect.get(v, '_tag') === 'Dual'
 
+/** True for a Value: a tensor or a Dual. */
+export const isValue = (v: unknown): v is Value => isDual(v) || isTensor(v)
+
+/** Values are the leaves of the trees `ad` differentiates. */
+export const valueLeaf: LeafKind<Value> = { name: 'a tensor or a Dual', is: isValue }
+
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Every Dual in the extra arguments of a differentiated function (searched through arrays and
+ * plain records; anything else is passed over): they decide the level of a new trace.
+ */
+export const dualsIn = (args: readonly unknown[]): Dual[] =>
+  flatten(args, anyLeaf).leaves.filter(isDual)
 
 /** The plain tensor under any number of Dual layers. */
 export const primalTensor = (v: Value): Tensor => {
@@ -125,3 +142,8 @@ export const forwardInput = (trace: Trace, primal: Value, tangent: Value): Dual 
   id: -1,
   tangent,
 })
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** For searching arguments: every Value, and anything that is neither an array nor a plain record, is a leaf. */
+const anyLeaf: LeafKind<unknown> = { name: 'anything', is: (u): u is unknown => isValue(u) || !isContainer(u) }

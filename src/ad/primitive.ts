@@ -7,6 +7,14 @@
  * so a backward pass run inside an outer differentiation is itself differentiated: that is all
  * higher-order derivatives need. On plain tensors the exported ops skip `bind` and call the kernel
  * directly: inference pays nothing for differentiation.
+ *
+ * Exact zeros. Wherever a rule scales a cotangent (reverse) or a tangent (forward) by a local
+ * derivative, it uses `mulStrongZero`: a zero on either side gives exactly 0, also against ±∞ or
+ * NaN, and every other product is IEEE's. So a zero cotangent stays zero through any element-wise
+ * op, and the branch that `where`, `clip`, `maximum`/`minimum`, `max`/`min` or `relu` does not
+ * select gets exactly 0 — `grad` of `where(greater(x, 0), log(x), 0)` at 0 is 0, not 0·∞ = NaN —
+ * in both modes. A NaN cotangent still propagates through a nonzero derivative. Matrix products
+ * sum over rows and columns and keep IEEE arithmetic.
  */
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'

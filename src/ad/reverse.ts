@@ -9,10 +9,11 @@
  */
 import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
-import { isDual, maxLevel, newTrace, primalTensor, reverseInput, shapeOf, type Node, type Trace, type Value } from './Dual.js'
+import * as tree from '../tree/index.js'
+import type { TreeDef } from '../tree/index.js'
+import { dualsIn, isDual, maxLevel, newTrace, primalTensor, reverseInput, shapeOf, valueLeaf, type Node, type Trace, type Value, type ValueTree } from './Dual.js'
 import { GradError } from './errors.js'
 import { add } from './primitives/binary.js'
-import { dualsIn, flattenValues, mapDuals, type ValueTree } from './valueTree.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -77,19 +78,38 @@ interface Recorded {
   readonly trace: Trace
   readonly inputIds: readonly number[]
   readonly inputShapes: readonly Shape[]
-  readonly rebuildInput: (leaves: readonly Value[]) => ValueTree
+  /** The structure of x: the gradient is rebuilt in it. */
+  readonly treedef: TreeDef<ValueTree>
   readonly output: unknown
 }
 
-/** Runs f on x (wrapped as inputs of a new reverse trace) and the extra arguments. */
-const record = (op: string, f: (...args: never[]) => unknown, x: unknown, rest: readonly unknown[]): Recorded => {
-  const flat = flattenValues(op, x)
-  const level = 1 + Math.max(maxLevel(flat.leaves), maxLevel(dualsIn(rest)))
+/** The trees ad builds live for one call (the function's argument) or are handed back as results, as before: not frozen. */
+const UNFROZEN = { freeze: false } as const
+
+/** The leaves (Values) and structure of a tree the AD API was given; a TreeError names the path of anything else. */
+const flattenArgument = (x: ValueTree): tree.Flattened<Value, ValueTree> => tree.flatten(x, valueLeaf)
+
+/**
+ * Runs f on x (its leaves wrapped as inputs of a new reverse trace, in x's structure) and the
+ * extra arguments.
+ */
+const record = (f: (...args: never[]) => unknown, x: ValueTree, rest: readonly unknown[]): Recorded => {
+  const flat = flattenArgument(x)
+  const level = 1 + Math.max(maxLevel(flat.leaves), rest.length === 0 ? 0 : maxLevel(dualsIn(rest)))
   const trace = newTrace('reverse', level)
-  const inputs = flat.leaves.map((leaf) => reverseInput(trace, leaf))
-  const wrapped = flat.rebuild(inputs)
-  const output = Reflect.apply(f, undefined, [wrapped, ...rest])
-  return { trace, inputIds: inputs.map((d) => d.id), inputShapes: flat.leaves.map(shapeOf), rebuildInput: flat.rebuild, output }
+  const n = flat.leaves.length
+  const inputs = new Array<Value>(n)
+  const inputIds = new Array<number>(n)
+  const inputShapes = new Array<Shape>(n)
+  for (let i = 0; i < n; i++) {
+    const leaf = flat.leaves[i] ?? T.scalar(0)
+    const d = reverseInput(trace, leaf)
+    inputs[i] = d
+    inputIds[i] = d.id
+    inputShapes[i] = shapeOf(leaf)
+  }
+  const output = Reflect.apply(f, undefined, [tree.unflatten(flat.treedef, inputs, UNFROZEN), ...rest])
+  return { trace, inputIds, inputShapes, treedef: flat.treedef, output }
 }
 
 /** The output's primal at the caller's level (the trace's own Duals unwrapped once). */
@@ -97,7 +117,7 @@ const primalAt = (trace: Trace, v: Value): Value => (isDual(v) && v.trace === tr
 
 /** Gradients of the inputs from a finished backward pass (zeros where no cotangent arrived). */
 const inputGradients = (r: Recorded, cotangents: readonly (Value | undefined)[]): ValueTree =>
-  r.rebuildInput(r.inputIds.map((id, i) => cotangents[id] ?? T.zeros(r.inputShapes[i] ?? [])))
+  tree.unflatten(r.treedef, r.inputIds.map((id, i) => cotangents[id] ?? T.zeros(r.inputShapes[i] ?? [])), UNFROZEN)
 
 const scalarOutput = (op: string, r: Recorded): Value => {
   const y = r.output
@@ -134,7 +154,7 @@ export function grad<R extends unknown[]>(f: (x: Value, ...rest: R) => Value): G
 export function grad<X extends ValueTree, R extends unknown[]>(f: (x: X, ...rest: R) => Value): (x: X, ...rest: R) => X
 export function grad(f: (...args: never[]) => Value): (x: never, ...rest: never[]) => unknown {
   return (x: ValueTree, ...rest: unknown[]) => {
-    const r = record('grad', f, x, rest)
+    const r = record(f, x, rest)
     return gradientOf(r, scalarOutput('grad', r))
   }
 }
@@ -153,7 +173,7 @@ export function valueAndGrad<R extends unknown[]>(f: (x: Value, ...rest: R) => V
 export function valueAndGrad<X extends ValueTree, R extends unknown[]>(f: (x: X, ...rest: R) => Value): (x: X, ...rest: R) => readonly [Value, X]
 export function valueAndGrad(f: (...args: never[]) => Value): (x: never, ...rest: never[]) => unknown {
   return (x: ValueTree, ...rest: unknown[]) => {
-    const r = record('valueAndGrad', f, x, rest)
+    const r = record(f, x, rest)
     const y = scalarOutput('valueAndGrad', r)
     return [primalAt(r.trace, y), gradientOf(r, y)]
   }
@@ -166,11 +186,12 @@ export function valueAndGrad(f: (...args: never[]) => Value): (x: never, ...rest
  *
  * @throws {GradError} when the function does not return a [value, aux] pair, or its value is not a scalar
  */
-export const valueAndGradWithAux = <X extends ValueTree, A extends ValueTree, R extends unknown[]>(
+export function valueAndGradWithAux<X extends ValueTree, A extends ValueTree, R extends unknown[]>(
   f: (x: X, ...rest: R) => readonly [Value, A],
-) =>
-  (x: X, ...rest: R): readonly [readonly [Value, A], X] => {
-    const r = record('valueAndGradWithAux', (...args: never[]) => {
+): (x: X, ...rest: R) => readonly [readonly [Value, A], X]
+export function valueAndGradWithAux(f: (...args: never[]) => readonly [Value, ValueTree]): (x: never, ...rest: never[]) => unknown {
+  return (x: ValueTree, ...rest: unknown[]) => {
+    const r = record((...args: never[]) => {
       const [value, aux] = Reflect.apply(f, undefined, args)
       return { value, aux }
     }, x, rest)
@@ -178,10 +199,14 @@ export const valueAndGradWithAux = <X extends ValueTree, A extends ValueTree, R 
     const pair = typeof output === 'object' && output !== null && 'value' in output && 'aux' in output ? output : undefined
     if (pair === undefined) throw new GradError('valueAndGradWithAux', 'the function must return [value, aux]')
     const y = scalarOutput('valueAndGradWithAux', { ...r, output: pair.value })
-    // mapDuals keeps the structure of A (it only replaces this trace's Duals by their primals).
-    const aux = mapDuals(pair.aux, (d) => primalAt(r.trace, d)) as A
-    return [[primalAt(r.trace, y), aux], gradientOf(r, y) as X]
+    // The aux tree keeps its structure; only this trace's Duals are replaced by their primals.
+    const aux = tree.flatten(pair.aux, valueLeaf)
+    const primals = aux.leaves.map((v) => primalAt(r.trace, v))
+    // Rebuilt only when it held this trace's Duals; otherwise the aux is returned as it came.
+    const plainAux = primals.every((v, i) => v === aux.leaves[i]) ? pair.aux : tree.unflatten(aux.treedef, primals)
+    return [[primalAt(r.trace, y), plainAux], gradientOf(r, y)]
   }
+}
 
 /**
  * The output of f at x and its pullback: the vector–Jacobian product, which maps a cotangent of the
@@ -200,11 +225,11 @@ export function vjp<X extends ValueTree, Y extends ValueTree, R extends unknown[
   ...rest: R
 ): readonly [Y, (cotangent: Y) => X]
 export function vjp(f: (...args: never[]) => unknown, x: ValueTree, ...rest: unknown[]): readonly [ValueTree, (cotangent: never) => ValueTree] {
-  const r = record('vjp', f, x, rest)
-  const out = flattenValues('vjp', r.output)
-  const primal = out.rebuild(out.leaves.map((leaf) => primalAt(r.trace, leaf)))
+  const r = record(f, x, rest)
+  const out = tree.flatten(r.output, valueLeaf)
+  const primal = tree.unflatten(out.treedef, out.leaves.map((leaf) => primalAt(r.trace, leaf)))
   const pullback = (cotangent: ValueTree): ValueTree => {
-    const ct = flattenValues('vjp', cotangent)
+    const ct = flattenArgument(cotangent)
     if (ct.leaves.length !== out.leaves.length) {
       throw new GradError('vjp', `the cotangent has ${ct.leaves.length} leaves, the output ${out.leaves.length}`)
     }
@@ -213,7 +238,7 @@ export function vjp(f: (...args: never[]) => unknown, x: ValueTree, ...rest: unk
       const c = ct.leaves[i]
       if (c === undefined) return
       if (!T.shapesEqual(shapeOf(c), shapeOf(leaf))) {
-        throw new GradError('vjp', `cotangent ${ct.paths[i] || '(root)'} has shape ${T.formatShape(shapeOf(c))}, the output ${T.formatShape(shapeOf(leaf))}`)
+        throw new GradError('vjp', `cotangent ${tree.paths(ct.treedef)[i] || '(root)'} has shape ${T.formatShape(shapeOf(c))}, the output ${T.formatShape(shapeOf(leaf))}`)
       }
       if (isDual(leaf) && leaf.trace === r.trace) seeds.push([leaf.id, c])
     })
@@ -227,15 +252,15 @@ export function vjp(f: (...args: never[]) => unknown, x: ValueTree, ...rest: unk
  * its pullback ran, the op, the shapes, the cotangent in and the cotangents out. The gradient is
  * returned beside it.
  */
-export const traceBackward = <X extends ValueTree, R extends unknown[]>(
+export function traceBackward<X extends ValueTree, R extends unknown[]>(
   f: (x: X, ...rest: R) => Value,
   x: X,
   ...rest: R
-): { readonly value: Value; readonly gradient: X; readonly steps: readonly BackwardStep[] } => {
-  const r = record('traceBackward', f, x, rest)
+): { readonly value: Value; readonly gradient: X; readonly steps: readonly BackwardStep[] }
+export function traceBackward(f: (...args: never[]) => Value, x: ValueTree, ...rest: unknown[]): { readonly value: Value; readonly gradient: ValueTree; readonly steps: readonly BackwardStep[] } {
+  const r = record(f, x, rest)
   const y = scalarOutput('traceBackward', r)
   const steps: BackwardStep[] = []
   const gradient = gradientOf(r, y, steps)
-  // The gradient has the structure of x by construction (rebuilt from x's own flattening).
-  return { value: primalAt(r.trace, y), gradient: gradient as X, steps }
+  return { value: primalAt(r.trace, y), gradient, steps }
 }

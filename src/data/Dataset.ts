@@ -5,7 +5,8 @@
  * moves whole rows, so the pairing survives every operation: `take` is the one primitive that
  * selects rows, and the others are built on it.
  */
-import { fromData, ShapeError, ArgumentError, sizeOf, type Tensor } from '../tensor/index.js'
+import { ShapeError, ArgumentError, sizeOf, type Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -28,7 +28,7 @@
 import Papa, { type ParseError } from 'papaparse'
 import { either as E } from 'fp-ts'
 import * as t from 'io-ts'
-import { fromData } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 import { dataset, type Dataset } from './Dataset.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────

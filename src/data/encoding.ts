@@ -5,7 +5,8 @@
  * `fromOneHot` reads labels back as the index of each row's largest entry (an argmax), so it also
  * decodes a model's scores or probabilities into predicted classes.
  */
-import { ArgumentError, fromData, isTensor, ShapeError, type Tensor } from '../tensor/index.js'
+import { ArgumentError, isTensor, ShapeError, type Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 

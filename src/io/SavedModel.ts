@@ -7,7 +7,7 @@
 import type { ValueTree } from '../ad/index.js'
 import type { Layer } from '../nn/index.js'
 import { key } from '../random/index.js'
-import { ArgumentError } from '../tensor/errors.js'
+import { ArgumentError } from '../tensor/index.js'
 import type { Shape } from '../tensor/index.js'
 import { flatten, isTree, leaves, type Tree, type TreeDef } from '../tree/index.js'
 

@@ -7,12 +7,16 @@
  * 1. it is JSON (`json`);
  * 2. it is a dualflow model file (`format`) of version 1 (`version`) — checked before anything
  *    else, so a file of another kind or version is named as such rather than as a list of odd keys;
- * 3. it has exactly the format's keys and types (`schema`, see ./format.ts): shapes of
+ * 3. its sizes are within `maxElements` (`limits`), read from the raw JSON before any tensor data
+ *    is decoded and before the model is built: the elements of one input row (the product of
+ *    `inputShape`), the number of tensors, each tensor's elements (the product of its shape), the
+ *    total over all tensors, and each tensor's base64 text (no longer than its shape needs);
+ * 4. it has exactly the format's keys and types (`schema`, see ./format.ts): shapes of
  *    non-negative integers, strict base64 data holding only finite values, as many values as each
  *    shape has elements;
- * 4. its layer description equals `model.spec` (`architecture`: the first differing path, as
+ * 5. its layer description equals `model.spec` (`architecture`: the first differing path, as
  *    `$.spec.layers[2].units: … expected 1, got 2`), and `model.init(key(0), inputShape)` runs;
- * 5. its tensors are exactly the ones that `init` gives (`tensors`): no path missing, extra or
+ * 6. its tensors are exactly the ones that `init` gives (`tensors`): no path missing, extra or
  *    repeated, and every shape as `init` makes it. Entries may come in any order.
  *
  * The trees are then rebuilt with exactly the structure `init` gives (its record key order
@@ -22,15 +26,31 @@
  */
 import { either as E } from 'fp-ts'
 import type * as t from 'io-ts'
-import { fromData, type Shape, type Tensor } from '../tensor/Tensor.js'
-import { ArgumentError } from '../tensor/errors.js'
-import { shapesEqual } from '../tensor/shape.js'
+import { type Shape, type Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
+import { ArgumentError } from '../tensor/index.js'
+import { shapesEqual } from '../tensor/index.js'
 import { unflatten } from '../tree/index.js'
 import { key } from '../random/index.js'
 import { ModelDecodeError, type ModelDecodeReason } from './errors.js'
 import { FormatCodec, ModelFileCodec, VersionCodec, type ModelFile } from './format.js'
 import { childrenOf, formatJsonPath, isPlainObject, jsonDifference, showJson, toJsonValue, type JsonSegment } from './json.js'
 import { layoutOf, type SavableModel, type SavedModel, type TensorLayout } from './SavedModel.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Options of `decodeModel`. */
+export interface DecodeOptions {
+  /**
+   * Most elements the file may make the loader allocate (default 2²² = 4 194 304, 32 MiB of
+   * float64): bounds one input row (the product of `inputShape`), the number of tensors, each
+   * tensor and the total over all tensors. Checked before any data is decoded or the model built.
+   */
+  readonly maxElements?: number
+}
+
+/** The default of `DecodeOptions.maxElements`: 2²² elements (32 MiB of float64). */
+export const DEFAULT_MAX_ELEMENTS = 2 ** 22
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -42,8 +62,10 @@ import { layoutOf, type SavableModel, type SavedModel, type TensorLayout } from 
  * (It does throw, as an ArgumentError, when `model.spec` itself is not JSON: that is a bug in the
  * model, not in the file.)
  *
- * Caveat: the file's `inputShape` decides what `init` allocates; do not load files from untrusted
- * sources without bounding their input shape first.
+ * The file's `inputShape` decides what `init` allocates, so it is bounded first: an input row of
+ * more than `maxElements` elements (default 2²² = 4 194 304, 32 MiB of float64) is refused before
+ * the model is built, and so are tensors beyond the same bound. `init` then allocates the model's
+ * own parameters for that input shape (for a dense first layer, inputs × units).
  *
  * @example
  * const model = nn.dense(1)
@@ -52,19 +74,26 @@ import { layoutOf, type SavableModel, type SavedModel, type TensorLayout } from 
  * decodeModel('{"format": "dualflow-model", "version": 2}', model)
  * // left: decodeModel: at $.version: unsupported version 2: this dualflow reads version 1
  */
-export const decodeModel = (json: string, model: SavableModel): E.Either<ModelDecodeError, SavedModel> => {
-  const file = readModelFile(json)
+export const decodeModel = (json: string, model: SavableModel, options: DecodeOptions = {}): E.Either<ModelDecodeError, SavedModel> => {
+  const file = readModelFile(json, options)
   return E.isLeft(file) ? file : savedFromFile(file.right, model)
 }
 
-/** Stages 1–3 (see the module header): the text as a model file, checked against the format alone. */
-export const readModelFile = (json: string): E.Either<ModelDecodeError, ModelFile> => {
+/**
+ * Stages 1–4 (see the module header): the text as a model file, checked against the format alone
+ * and bounded by `maxElements`.
+ *
+ * @throws {ArgumentError} when `options.maxElements` is not a positive integer
+ */
+export const readModelFile = (json: string, options: DecodeOptions = {}): E.Either<ModelDecodeError, ModelFile> => {
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS
+  if (!Number.isInteger(maxElements) || maxElements < 1) throw new ArgumentError('decodeModel', `maxElements must be a positive integer, got ${maxElements}`)
   const parsed = parseJson(json)
-  return E.isLeft(parsed) ? parsed : decodeFile(parsed.right)
+  return E.isLeft(parsed) ? parsed : decodeFile(parsed.right, maxElements)
 }
 
 /**
- * Stages 4 and 5 (see the module header): a decoded file's trees checked against `model`.
+ * Stages 5 and 6 (see the module header): a decoded file's trees checked against `model`.
  * Throws an ArgumentError when `model.spec` is not JSON (a bug in the model, not in the file).
  *
  * @throws {ArgumentError} (from the tensor module) when `model.spec` is not JSON: a bug in the model, not in the file
@@ -102,8 +131,8 @@ const parseJson = (json: string): E.Either<ModelDecodeError, unknown> => {
   )
 }
 
-/** Stages 2 and 3: the header (format, version) first, then the whole format. */
-const decodeFile = (u: unknown): E.Either<ModelDecodeError, ModelFile> => {
+/** Stages 2 to 4: the header (format, version) first, then the sizes, then the whole format. */
+const decodeFile = (u: unknown, maxElements: number): E.Either<ModelDecodeError, ModelFile> => {
   if (!isPlainObject(u)) {
     return fail('format', [], `expected a dualflow model file (a JSON object with "format": "dualflow-model"), got ${showJson(u)}`)
   }
@@ -112,8 +141,52 @@ const decodeFile = (u: unknown): E.Either<ModelDecodeError, ModelFile> => {
   if (E.isLeft(format)) return E.left(fromErrors('format', format.left))
   const version = VersionCodec.decode(fields.get('version'))
   if (E.isLeft(version)) return E.left(fromErrors('version', version.left))
+  const limits = checkLimits(fields, maxElements)
+  if (E.isLeft(limits)) return limits
   const file = ModelFileCodec.decode(u)
   return E.isLeft(file) ? E.left(fromErrors('schema', file.left)) : file
+}
+
+/** The product of a JSON shape's entries when it is a list of numbers (else undefined: the schema stage reports it). */
+const elementsOf = (shape: unknown): number | undefined => {
+  if (!Array.isArray(shape)) return undefined
+  let n = 1
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) return undefined
+    n *= d
+  }
+  return n
+}
+
+/**
+ * Stage 3, on the raw JSON: sizes within maxElements before anything is decoded or allocated.
+ * Malformed values are left to the schema stage, which names them.
+ */
+const checkLimits = (fields: ReadonlyMap<JsonSegment, unknown>, maxElements: number): E.Either<ModelDecodeError, void> => {
+  const beyond = (n: number): string => `is more than maxElements (${maxElements}); pass a larger maxElements to load it`
+  const row = elementsOf(fields.get('inputShape'))
+  if (row !== undefined && row > maxElements) return fail('limits', ['inputShape'], `an input row of ${row} elements ${beyond(row)}`)
+  const tensors = fields.get('tensors')
+  if (!Array.isArray(tensors)) return E.right(undefined)
+  if (tensors.length > maxElements) return fail('limits', ['tensors'], `${tensors.length} tensors ${beyond(tensors.length)}`)
+  let total = 0
+  for (let i = 0; i < tensors.length; i++) {
+    const entry: unknown = tensors[i]
+    if (!isPlainObject(entry)) continue
+    const entryFields = new Map(childrenOf(entry) ?? [])
+    const shape = entryFields.get('shape')
+    const n = elementsOf(shape)
+    if (n === undefined) continue
+    if (n > maxElements) return fail('limits', ['tensors', i, 'shape'], `a tensor of ${n} elements ${beyond(n)}`)
+    total += n
+    if (total > maxElements) return fail('limits', ['tensors', i, 'shape'], `the tensors up to this one hold ${total} elements, which ${beyond(total)}`)
+    const data = entryFields.get('data')
+    // Base64 of 8n bytes is 4·⌈8n/3⌉ characters: longer text cannot be this tensor's data.
+    if (typeof data === 'string' && data.length > 4 * Math.ceil((8 * n) / 3)) {
+      return fail('limits', ['tensors', i, 'data'], `base64 text of ${data.length} characters cannot be the ${n} values of shape ${showShape(Array.isArray(shape) ? shape.map(Number) : [])}`)
+    }
+  }
+  return E.right(undefined)
 }
 
 /**

@@ -7,9 +7,7 @@
  * same model. Values that do not fit the model are misuse and are thrown as a ModelEncodeError.
  */
 import { either as E } from 'fp-ts'
-import { formatShape } from '../tensor/errors.js'
-import { shapesEqual } from '../tensor/shape.js'
-import { sizeOf, type Shape, type Tensor } from '../tensor/Tensor.js'
+import { formatShape, shapesEqual, sizeOf, type Shape, type Tensor } from '../tensor/index.js'
 import type { ValueTree } from '../ad/index.js'
 import { isTree, leaves } from '../tree/index.js'
 import { ModelEncodeError } from './errors.js'

@@ -18,7 +18,7 @@
  *   initialised for the saved input shape;
  * - `tensors`: the tensors do not fit the model: missing, extra or duplicated paths, wrong shapes.
  */
-export type ModelDecodeReason = 'json' | 'format' | 'version' | 'schema' | 'architecture' | 'tensors'
+export type ModelDecodeReason = 'json' | 'format' | 'version' | 'limits' | 'schema' | 'architecture' | 'tensors'
 
 /**
  * A saved model that cannot be loaded into a model: where (a JSON path from the root `$` of the

@@ -38,7 +38,7 @@
  */
 import { either as E } from 'fp-ts'
 import * as t from 'io-ts'
-import { sizeOf, type ReadonlyFloat64Array, type Shape } from '../tensor/Tensor.js'
+import { sizeOf, type ReadonlyFloat64Array, type Shape } from '../tensor/index.js'
 import { decodeBase64, encodeBase64 } from './base64.js'
 import { childrenOf, findJsonProblem, isJsonValue, isPlainObject, showJson, type JsonValue } from './json.js'
 

@@ -6,7 +6,7 @@
  *
  * @module dualflow/io
  */
-export { decodeModel } from './decode.js'
+export { decodeModel, DEFAULT_MAX_ELEMENTS, type DecodeOptions } from './decode.js'
 export { restoreModel, type RestoredModel, type RestoreOptions } from './restore.js'
 export { layerFromSpec, layerKind, layers, type BuildChild, type LayerKind, type LayerRegistry, type LibraryLayerKind } from './registry.js'
 export { encodeModel, encodeModelObject } from './encode.js'

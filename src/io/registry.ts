@@ -59,6 +59,23 @@ export const layerKind = <S>(codec: t.Decoder<unknown, S>, build: (spec: S, chil
   },
 })
 
+/** One size per spatial axis, or one for all (windows, strides, dilation rates). */
+const perAxis = t.union([t.number, t.array(t.number)])
+const paddingKind = t.keyof({ valid: null, same: null })
+const convSpec = t.type({ filters: t.number, kernelSize: t.array(t.number), strides: perAxis, padding: paddingKind, dilationRate: perAxis, useBias: t.boolean })
+const poolSpec = t.type({ poolSize: t.array(t.number), strides: t.union([t.null, perAxis]), padding: paddingKind })
+const recurrentSpec = t.type({ units: t.number, returnSequences: t.boolean, goBackwards: t.boolean, useBias: t.boolean })
+
+const convOptions = (s: t.TypeOf<typeof convSpec>): nn.ConvLayerOptions => ({ strides: s.strides, padding: s.padding, dilationRate: s.dilationRate, useBias: s.useBias })
+const poolOptions = (s: t.TypeOf<typeof poolSpec>): nn.PoolLayerOptions => (s.strides === null ? { padding: s.padding } : { strides: s.strides, padding: s.padding })
+/** A saved window of one axis (the layer's constructor checks the length). */
+const pair1 = (sizes: readonly number[]): readonly [number] => [sizes[0] ?? Number.NaN]
+/** A saved window of two axes (the layer's constructor checks the length). */
+const pair2 = (sizes: readonly number[]): readonly [number, number] => {
+  if (sizes.length !== 2) throw new Error(`expected 2 window sizes, got ${sizes.length}`)
+  return [sizes[0] ?? Number.NaN, sizes[1] ?? Number.NaN]
+}
+
 /** A kind whose spec is `{ kind }` alone and whose layer is one value. */
 const constant = (layer: Layer): LayerKind => layerKind(t.unknown, () => layer)
 
@@ -89,6 +106,27 @@ export const layers = {
   batchNorm: layerKind(t.type({ momentum: t.number, epsilon: t.number }), (s) => nn.batchNorm(s)),
   layerNorm: layerKind(t.type({ epsilon: t.number }), (s) => nn.layerNorm(s)),
   flatten: constant(nn.flatten()),
+  conv1d: layerKind(convSpec, (s) => nn.conv1d(s.filters, pair1(s.kernelSize), convOptions(s))),
+  conv2d: layerKind(convSpec, (s) => nn.conv2d(s.filters, pair2(s.kernelSize), convOptions(s))),
+  maxPool1d: layerKind(poolSpec, (s) => nn.maxPool1d(pair1(s.poolSize)[0], poolOptions(s))),
+  maxPool2d: layerKind(poolSpec, (s) => nn.maxPool2d(pair2(s.poolSize), poolOptions(s))),
+  avgPool1d: layerKind(poolSpec, (s) => nn.avgPool1d(pair1(s.poolSize)[0], poolOptions(s))),
+  avgPool2d: layerKind(poolSpec, (s) => nn.avgPool2d(pair2(s.poolSize), poolOptions(s))),
+  globalMaxPool1d: constant(nn.globalMaxPool1d()),
+  globalMaxPool2d: constant(nn.globalMaxPool2d()),
+  globalAvgPool1d: constant(nn.globalAvgPool1d()),
+  globalAvgPool2d: constant(nn.globalAvgPool2d()),
+  zeroPadding2d: layerKind(t.type({ padding: t.tuple([t.tuple([t.number, t.number]), t.tuple([t.number, t.number])]) }), (s) => nn.zeroPadding2d(s.padding)),
+  embedding: layerKind(t.type({ inputDim: t.number, outputDim: t.number }), (s) => nn.embedding(s.inputDim, s.outputDim)),
+  randomShift: layerKind(t.type({ maxShift: t.number }), (s) => nn.randomShift(s.maxShift)),
+  simpleRnn: layerKind(recurrentSpec, (s) => nn.simpleRnn(s.units, s)),
+  lstm: layerKind(t.intersection([recurrentSpec, t.type({ unitForgetBias: t.boolean })]), (s) => nn.lstm(s.units, s)),
+  gru: layerKind(t.intersection([recurrentSpec, t.type({ resetAfter: t.boolean })]), (s) => nn.gru(s.units, s)),
+  bidirectional: layerKind(t.type({ merge: t.keyof({ concat: null, sum: null, mul: null, ave: null }), layer: t.unknown }), (s, child) => {
+    const layer = child(s.layer, ['layer'])
+    if (!nn.isRecurrent(layer)) throw new Error(`bidirectional wraps a recurrent layer (simpleRnn, lstm, gru), got ${layer.name}`)
+    return nn.bidirectional(layer, s.merge)
+  }),
 } as const satisfies LayerRegistry
 
 /** The kinds of layer the library's registry rebuilds. */

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Layer } from '../nn/index.js'
-import { readModelFile, savedFromFile } from './decode.js'
+import { readModelFile, savedFromFile, type DecodeOptions } from './decode.js'
 import type { ModelDecodeError } from './errors.js'
 import { layerFromSpec, layers, type LayerRegistry } from './registry.js'
 import type { SavedModel } from './SavedModel.js'
@@ -18,7 +18,7 @@ export interface RestoredModel extends SavedModel {
 }
 
 /** Options of `restoreModel`. */
-export interface RestoreOptions {
+export interface RestoreOptions extends DecodeOptions {
   /**
    * The layer kinds the file may use (default: the library's, `io.layers`). Pass
    * `{ ...io.layers, myLayer: io.layerKind(codec, build) }` for layers of your own.
@@ -32,7 +32,8 @@ export interface RestoreOptions {
  * The model a file describes, rebuilt from the file alone, with its trained values: the layer
  * description (`spec`) builds the layers through the registry, then the tensors are checked
  * against that model as {@link decodeModel} does (same stages, same errors). Keras's `load_model`.
- * Never throws for any text. A Left ModelDecodeError names the JSON path: an unknown layer kind at
+ * Never throws for any text (it throws an ArgumentError only for a `maxElements` that is not a
+ * positive integer). A Left ModelDecodeError names the JSON path: an unknown layer kind at
  * `$.spec.layers[2].kind`, a refused option at its spec, a description the layer would not write
  * back the same way (an extra key, say) at the differing path.
  *
@@ -45,8 +46,8 @@ export interface RestoreOptions {
  * const restored = io.restoreModel(io.encodeModel(model, { params, state, inputShape: [3] }))
  * E.isRight(restored) && nn.summary(restored.right.model, [3]).text === nn.summary(model, [3]).text  // true
  */
-export const restoreModel = (json: string, { layers: registry = layers }: RestoreOptions = {}): E.Either<ModelDecodeError, RestoredModel> => {
-  const file = readModelFile(json)
+export const restoreModel = (json: string, { layers: registry = layers, ...decodeOptions }: RestoreOptions = {}): E.Either<ModelDecodeError, RestoredModel> => {
+  const file = readModelFile(json, decodeOptions)
   if (E.isLeft(file)) return file
   const model = layerFromSpec(file.right.spec, registry)
   if (E.isLeft(model)) return model

@@ -3,7 +3,7 @@
  * primitive application) and the nodes that fill them, in creation order — which is a topological
  * order, since a node can only use slots that existed when it was recorded.
  */
-import type { SpecializedKernel } from '../ad/index.js'
+import type { SpecializedKernel } from '../ad/extend.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────

@@ -9,8 +9,9 @@
  * writes over its own inputs; a buffer returns to the pool after the last node that may read it.
  * Output leaves live to the end (they are copied out into fresh tensors).
  */
-import type { SpecializedKernel } from '../ad/index.js'
+import type { SpecializedKernel } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
+import { unsafeTensor } from '../tensor/internal.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import type { Graph, GraphNode } from './graph.js'
 
@@ -113,7 +114,7 @@ export const planGraph = (graph: Graph): Plan => {
     steps.push(
       kernel === undefined
         ? { node, buffers, freshOutput }
-        : { node, buffers, freshOutput, specialized: { kernel, output: out === undefined ? undefined : T.unsafeTensor(out, node.shape) } },
+        : { node, buffers, freshOutput, specialized: { kernel, output: out === undefined ? undefined : unsafeTensor(out, node.shape) } },
     )
     for (const b of releases.get(j) ?? []) {
       const pool = free.get(b.length)

@@ -7,7 +7,7 @@
  */
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
-import { allocate, installAllocationHook, type AllocationHook } from '../tensor/kernels/alloc.js'
+import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
 import type { Plan } from './plan.js'
@@ -64,7 +64,7 @@ const sameShape = (a: T.Shape, b: T.Shape): boolean => {
 const fresh = (t: Tensor): Tensor => {
   const data = allocate(t.data.length)
   data.set(t.data)
-  return T.unsafeTensor(data, t.shape)
+  return unsafeTensor(data, t.shape)
 }
 
 const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
@@ -127,7 +127,7 @@ export const replayer = (plan: Plan): Replayer => {
             hook.next = Number.POSITIVE_INFINITY
             const fresh = allocate(T.sizeOf(node.shape))
             specialized.kernel(data, fresh)
-            slots[node.output] = T.unsafeTensor(fresh, node.shape)
+            slots[node.output] = unsafeTensor(fresh, node.shape)
           } else {
             specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
             slots[node.output] = specialized.output

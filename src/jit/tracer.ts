@@ -10,10 +10,11 @@
  * throws a `JitError`. A JavaScript branch on a tensor's values therefore fails at trace time,
  * naming the op that produced the tensor, instead of being frozen into the plan.
  */
-import { isDual, type Dual, type JitRecorder, type Primitive, type Trace, type Value } from '../ad/index.js'
+import { isDual, type Dual, type Value } from '../ad/index.js'
+import type { JitRecorder, Primitive, Trace } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
-import { installAllocationHook } from '../tensor/kernels/alloc.js'
+import { installAllocationHook } from '../tensor/internal.js'
 import { rebuildArgs, isKeyLike, type KeyLike } from './args.js'
 import { JitError } from './errors.js'
 import type { Graph, GraphNode, OutputLeaf, OutputTemplate } from './graph.js'

@@ -14,24 +14,46 @@
  */
 import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
+import { constantOp } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 import { checkSameShape, reduce, reductionOf, type LossOptions } from './Loss.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Options of the losses on probabilities: the reduction, and `fromLogits` (Keras's `from_logits`). */
+export interface ProbabilityLossOptions extends LossOptions {
+  /** Read the predictions as logits rather than probabilities (default false). */
+  readonly fromLogits?: boolean
+}
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Binary cross-entropy on probabilities: −[t·log p + (1 − t)·log(1 − p)] per element, with p
- * clamped to [ε, 1 − ε], ε = 1e-7 (as Keras). Predictions outside the clamp range (0 or 1
- * exactly) give a finite loss and a zero gradient in the predictions. Differentiable in the
- * targets too (∂/∂t = log(1 − p) − log p, finite thanks to the clamp).
+ * Binary cross-entropy on probabilities: −[t·log p + (1 − t)·log(1 − p)] per element.
+ *
+ * As in Keras, probabilities that come straight from `sigmoid` (its output, or an `nn.sigmoid`
+ * layer's) are not used as such: the loss is computed from the sigmoid's input z — value and
+ * gradient — with the stable logits formula of `binaryCrossEntropyWithLogits`. A model ending in
+ * a sigmoid therefore trains exactly as the same model without it trained on logits, and no
+ * confident row (|z| > 16, where σ(z) rounds into the clamp) loses its gradient.
+ *
+ * Other probabilities are clamped to [ε, 1 − ε], ε = 1e-7 (as Keras), before their logarithm: the
+ * value stays finite (at most −log ε ≈ 16.1 per element), and a prediction outside the clamp range
+ * (0 or 1 exactly) gets a zero gradient. Differentiable in the targets too (∂/∂t = log(1 − p) −
+ * log p, finite thanks to the clamp). `fromLogits: true` reads the predictions as logits (Keras's
+ * `from_logits`); `binaryCrossEntropyWithLogits` is the same loss under its own name.
  *
  * @example
  * losses.binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0]))  // 0.164252033486018 = −(log 0.9 + log 0.8) / 2
+ * losses.binaryCrossEntropy(sigmoid(tensor([40])), tensor([0]))  // 40, from the logits (the clamp would say 16.118095650958319)
  */
-export const binaryCrossEntropy = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+export const binaryCrossEntropy = (predictions: Value, targets: Value, options?: ProbabilityLossOptions): Value => {
   checkSameShape('binaryCrossEntropy', predictions, targets)
   const reduction = reductionOf('binaryCrossEntropy', options)
+  const logits = options?.fromLogits === true ? predictions : ad.logitsOf(predictions)
+  if (logits !== undefined) return logitsFormula(logits, targets, reduction)
   const p = ad.clip(predictions, EPS, 1 - EPS)
   // log1p(−p) is log(1 − p) without the cancellation of 1 − p for small p.
   const logLikelihood = ad.add(ad.mul(targets, ad.log(p)), ad.mul(ad.sub(1, targets), ad.log1p(ad.neg(p))))
@@ -50,8 +72,7 @@ export const binaryCrossEntropy = (predictions: Value, targets: Value, options?:
  */
 export const binaryCrossEntropyWithLogits = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('binaryCrossEntropyWithLogits', predictions, targets)
-  const reduction = reductionOf('binaryCrossEntropyWithLogits', options)
-  return reduce(ad.sub(ad.softplus(predictions), ad.mul(predictions, targets)), reduction)
+  return logitsFormula(predictions, targets, reductionOf('binaryCrossEntropyWithLogits', options))
 }
 
 /**
@@ -75,11 +96,13 @@ export const softmaxCrossEntropy = (predictions: Value, targets: Value, options?
  * −Σ_c t_c · log p_c with p clamped to [ε, 1 − ε], ε = 1e-7, so zero probabilities give a finite
  * loss, and a zero gradient for the clamped entries. Unlike Keras the rows are not renormalised to
  * sum to 1 (a row of zeros would divide by zero). Targets as for `softmaxCrossEntropy`.
+ * `fromLogits: true` reads the predictions as logits: the same as `softmaxCrossEntropy`.
  *
  * @example
  * losses.categoricalCrossEntropy(tensor([[0.25, 0.75]]), tensor([1]))  // 0.2876820724517809 = −log 0.75
  */
-export const categoricalCrossEntropy = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+export const categoricalCrossEntropy = (predictions: Value, targets: Value, options?: ProbabilityLossOptions): Value => {
+  if (options?.fromLogits === true) return softmaxCrossEntropy(predictions, targets, options)
   const y = classTargets('categoricalCrossEntropy', predictions, targets)
   const reduction = reductionOf('categoricalCrossEntropy', options)
   const logP = ad.log(ad.clip(predictions, EPS, 1 - EPS))
@@ -105,6 +128,10 @@ export const hinge = (predictions: Value, targets: Value, options?: LossOptions)
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
+/** softplus(z) − z·t per element: −[t·log σ(z) + (1 − t)·log(1 − σ(z))] for any z, reduced. */
+const logitsFormula = (logits: Value, targets: Value, reduction: ReturnType<typeof reductionOf>): Value =>
+  reduce(ad.sub(ad.softplus(logits), ad.mul(logits, targets)), reduction)
+
 /** Probabilities are clamped to [EPS, 1 − EPS] before a logarithm (Keras's epsilon). */
 const EPS = 1e-7
 
@@ -129,12 +156,12 @@ const classTargets = (op: string, predictions: Value, targets: Value): Value => 
 }
 
 /** `oneHot` on the targets' values (checked when they are known: under `jit`, at every replay). */
-const oneHotOp = ad.constantOp('oneHot', (xs: readonly Tensor[], { op, n, classes }: { readonly op: string; readonly n: number; readonly classes: number }) =>
+const oneHotOp = constantOp('oneHot', (xs: readonly Tensor[], { op, n, classes }: { readonly op: string; readonly n: number; readonly classes: number }) =>
   oneHot(op, xs[0] ?? T.zeros([0]), n, classes),
 )
 
 /** `signLabels` on the targets' values (checked when they are known). */
-const signLabelsOp = ad.constantOp('hinge.signs', (xs: readonly Tensor[]) => signLabels('hinge', xs[0] ?? T.zeros([0])))
+const signLabelsOp = constantOp('hinge.signs', (xs: readonly Tensor[]) => signLabels('hinge', xs[0] ?? T.zeros([0])))
 
 /** One-hot rows from integer labels; a label that is not an integer in [0, classes) is an error naming its row. */
 const oneHot = (op: string, labels: Tensor, n: number, classes: number): Tensor => {
@@ -147,7 +174,7 @@ const oneHot = (op: string, labels: Tensor, n: number, classes: number): Tensor 
   }
   const out = new Float64Array(n * classes)
   for (let i = 0; i < n; i++) out[i * classes + (labelData[i] ?? 0)] = 1
-  return T.fromData(out, [n, classes])
+  return fromData(out, [n, classes])
 }
 
 /** Labels in {−1, 1}, or all in {0, 1} (mapped to {−1, 1}); anything else is an error. */

@@ -6,5 +6,5 @@
  */
 export type { Loss, LossOptions, Reduction } from './Loss.js'
 export { mae, mse, sse, type SseOptions } from './regression.js'
-export { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, hinge, softmaxCrossEntropy } from './classification.js'
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, hinge, softmaxCrossEntropy, type ProbabilityLossOptions } from './classification.js'
 export { l1, l2 } from './regularization.js'

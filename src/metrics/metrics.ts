@@ -52,9 +52,26 @@ const classesOf = (t: Tensor, threshold: number): number[] => {
   return out
 }
 
-/** Target classes: one-hot rows decode with argmax; a single column holds labels (0/1 or integers). */
-const targetClassesOf = (predictions: Tensor, targets: Tensor): number[] =>
-  columns(targets) > 1 ? classesOf(targets, 0.5) : Array.from(targets.data, (v) => (columns(predictions) === 1 ? (v > 0.5 ? 1 : 0) : v))
+/**
+ * Target classes, checked against the predictions: one-hot rows (as many columns as the
+ * predictions) decode with argmax; a single column holds labels — 0 or 1 for a one-output model,
+ * an integer in [0, k) for k outputs. Anything else is an error naming the row: a label outside
+ * the model's classes is never counted as a miss or coerced to a class.
+ */
+const targetClassesOf = (name: string, predictions: Tensor, targets: Tensor): number[] => {
+  const k = columns(predictions)
+  const c = columns(targets)
+  if (c > 1) {
+    if (c !== k) throw new T.ShapeError(name, [predictions.shape, targets.shape], `targets have ${c} columns, the predictions ${k}`)
+    return classesOf(targets, 0.5)
+  }
+  const labels = Array.from(targets.data)
+  labels.forEach((v, row) => {
+    if (k === 1 && v !== 0 && v !== 1) throw new T.ArgumentError(name, `target ${v} in row ${row} is not a label of a one-output model (expected 0 or 1)`)
+    if (k > 1 && !(Number.isInteger(v) && v >= 0 && v < k)) throw new T.ArgumentError(name, `target ${v} in row ${row} is not a class of the ${k} outputs (expected an integer in [0, ${k}))`)
+  })
+  return labels
+}
 
 const fraction = (hits: number, total: number): number => (total === 0 ? Number.NaN : hits / total)
 
@@ -72,7 +89,7 @@ export const accuracy: Metric = {
   compute: (predictions, targets) => {
     checkRows('accuracy', predictions, targets)
     const p = classesOf(predictions, 0.5)
-    const t = targetClassesOf(predictions, targets)
+    const t = targetClassesOf('accuracy', predictions, targets)
     return fraction(p.filter((c, i) => c === t[i]).length, p.length)
   },
 }
@@ -82,6 +99,12 @@ export const binaryAccuracy = ({ threshold = 0.5 }: ThresholdOptions = {}): Metr
   name: 'binaryAccuracy',
   compute: (predictions, targets) => {
     checkRows('binaryAccuracy', predictions, targets)
+    targets.data.forEach((v, i) => {
+      if (v !== 0 && v !== 1) {
+        const row = Math.floor(i / Math.max(1, columns(targets)))
+        throw new T.ArgumentError('binaryAccuracy', `target ${v} in row ${row} is not a label of a one-output model (expected 0 or 1)`)
+      }
+    })
     let hits = 0
     predictions.data.forEach((v, i) => {
       if ((v > threshold ? 1 : 0) === ((targets.data[i] ?? 0) > 0.5 ? 1 : 0)) hits++
@@ -108,9 +131,9 @@ export const mse: Metric = elementMean('mse', (d) => d * d)
 /** Mean absolute error. */
 export const mae: Metric = elementMean('mae', Math.abs)
 
-const counts = (predictions: Tensor, targets: Tensor, threshold: number) => {
+const counts = (name: string, predictions: Tensor, targets: Tensor, threshold: number) => {
   const p = classesOf(predictions, threshold)
-  const t = targetClassesOf(predictions, targets)
+  const t = targetClassesOf(name, predictions, targets)
   let tp = 0
   let fp = 0
   let fn = 0
@@ -127,7 +150,7 @@ export const precision = ({ threshold = 0.5 }: ThresholdOptions = {}): Metric =>
   name: 'precision',
   compute: (predictions, targets) => {
     checkRows('precision', predictions, targets)
-    const { tp, fp } = counts(predictions, targets, threshold)
+    const { tp, fp } = counts('precision', predictions, targets, threshold)
     return fraction(tp, tp + fp)
   },
 })
@@ -137,14 +160,15 @@ export const recall = ({ threshold = 0.5 }: ThresholdOptions = {}): Metric => ({
   name: 'recall',
   compute: (predictions, targets) => {
     checkRows('recall', predictions, targets)
-    const { tp, fn } = counts(predictions, targets, threshold)
+    const { tp, fn } = counts('recall', predictions, targets, threshold)
     return fraction(tp, tp + fn)
   },
 })
 
 /**
  * The confusion matrix: entry [t][p] counts rows of target class t predicted as p. The number of
- * classes defaults to the largest class seen + 1 (at least 2).
+ * classes defaults to the model's: its number of outputs (2 for one output). Targets outside the
+ * model's classes are an error naming the row.
  *
  * @example
  * metrics.confusionMatrix(tensor([[0.9], [0.2]]), tensor([[1], [1]]))  // [[0, 0], [1, 1]]
@@ -152,8 +176,8 @@ export const recall = ({ threshold = 0.5 }: ThresholdOptions = {}): Metric => ({
 export const confusionMatrix = (predictions: Tensor, targets: Tensor, classes?: number): number[][] => {
   checkRows('confusionMatrix', predictions, targets)
   const p = classesOf(predictions, 0.5)
-  const t = targetClassesOf(predictions, targets)
-  const k = classes ?? Math.max(2, columns(predictions), ...p.map((c) => c + 1), ...t.map((c) => c + 1))
+  const t = targetClassesOf('confusionMatrix', predictions, targets)
+  const k = classes ?? Math.max(2, columns(predictions))
   t.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 0 || c >= k) throw new T.ArgumentError('confusionMatrix', `target class ${c} of row ${i} is outside [0, ${k})`)
   })

@@ -9,20 +9,28 @@
  * with the differentiable ops, so it runs on plain tensors (inference, no Duals made) and on Duals
  * (training) alike; the state it returns is always plain tensors.
  *
- * Composition: `sequential(a, b, c)` is composition (associative, with `identity` as unit: the
- * category laws in laws/category.ts); `parallel(merge, a, b)` feeds one input to several layers and
- * merges their outputs; `residual(f)` is x + f(x).
+ * A layer is typed by its parameters and state: `Layer<P, S>`, with `P` and `S` trees of tensors
+ * (`nn.dense(12)` is a `Layer<{ kernel: Tensor; bias: Tensor }, NoState>`). `init` gives `P`;
+ * `apply` receives `Params<P>`, the same structure with Values at the leaves — tensors at
+ * inference, Duals under `grad` — so one layer type serves both. The methods are declared with
+ * method syntax, so a `Layer<{ kernel, bias }>` is a `Layer` (the general type the combinators,
+ * `summary` and model files take) under `--strict`.
+ *
+ * Composition (./combinators.ts): `sequential(a, b, c)` is composition (associative, with
+ * `identity` as unit: the category laws in laws/category.ts) and its params are the tuple of its
+ * children's; `parallel(merge, a, b)` feeds one input to several layers and merges their outputs;
+ * `residual(f)` is x + f(x).
  *
  * Layers never mutate anything and remember nothing between calls.
  */
 import * as ad from '../ad/index.js'
-import type { Value, ValueTree } from '../ad/index.js'
+import type { Value } from '../ad/index.js'
 import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
 import * as T from '../tensor/index.js'
 import type { Shape } from '../tensor/index.js'
-import { expectsInput, LayerError, wrapChildError } from './errors.js'
-import { childrenOf } from './params.js'
+import type { Tree, WithLeaves } from '../tree/index.js'
+import { expectsInput, LayerError } from './errors.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -52,189 +60,71 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 export type LayerSpec = { readonly kind: string; readonly [option: string]: JsonValue }
 
 /**
- * A layer: a name, a JSON spec (for saving), its children (for summaries), and `init` / `apply`.
- *
- * The library's layers are all `Layer` (parameters and state typed as `ValueTree`): that is the
- * type the training loop, `summary`, the combinators and model files take. Each layer checks, in
- * `apply`, that the tree it receives has the structure its `init` made, and throws a `LayerError`
- * otherwise. (A `Layer<P, S>` with narrower types is not assignable to `Layer`, since `apply`
- * takes its params contravariantly; a layer meant for composition declares `Layer` and checks.)
+ * The parameters `P` (a tree of tensors) as `apply` receives them: the same structure with a Value
+ * at each leaf — the tensors themselves at inference, Duals under `grad`.
  */
-export interface Layer<P extends ValueTree = ValueTree, S extends ValueTree = ValueTree> {
+export type Params<P> = WithLeaves<P, Value>
+
+/** The parameters of a layer without any: an empty record. */
+export type NoParams = { readonly [key: string]: never }
+
+/** The state of a layer that keeps none: an empty record. */
+export type NoState = { readonly [key: string]: never }
+
+/**
+ * A layer: a name, a JSON spec (for saving), its children (for summaries), and `init` / `apply`,
+ * typed by its parameters `P` and state `S` (trees of tensors). The third parameter is what
+ * `apply` receives, `Params<P>` unless stated; it is a parameter of its own so that TypeScript
+ * relates layers through `init` (covariant) and `apply` (a method) separately.
+ *
+ * `Layer` alone (`Layer<Tree, Tree>`) is the general type the combinators, `summary` and model
+ * files take; every `Layer<P, S>` is one, because `init` and `apply` are methods (whose parameters
+ * TypeScript compares both ways). Each layer still checks, in `apply`, that the tree it receives
+ * has the structure its `init` made (for trees built by hand or loaded from JSON), and throws a
+ * `LayerError` otherwise.
+ */
+export interface Layer<P = Tree, S = Tree, PV = Params<P>> {
   /** For messages and summaries: `dense(12)`, `relu`, `sequential`. */
   readonly name: string
   /** For saving: `{ kind: 'dense', units: 12, useBias: true }`. */
   readonly spec: LayerSpec
   /** The layers a combinator is made of (sequential, parallel, residual). */
   readonly children?: readonly Layer[]
-  /** Parameters, state and output shape for an input shape without the batch axis. */
-  readonly init: (key: Key, inputShape: Shape) => Initialized<P, S>
-  /** The output for a batch `x` (`[batch, ...inputShape]`) and the next state. */
-  readonly apply: (params: P, state: S, x: Value, ctx: ApplyContext) => Applied<S>
+  /** Parameters, state and output shape for an input shape (without the batch dimension). */
+  init(key: Key, inputShape: Shape): Initialized<P, S>
+  /** The output for a batch x, and the next state. */
+  apply(params: PV, state: S, x: Value, ctx: ApplyContext): Applied<S>
 }
+
+/** The parameters type of a layer: `ParamsOf<typeof model>`. */
+export type ParamsOf<L> = L extends Layer<infer P, infer _S, infer _PV> ? P : never
+
+/** The state type of a layer: `StateOf<typeof model>`. */
+export type StateOf<L> = L extends Layer<infer _P, infer S, infer _PV> ? S : never
+
+/** The tuple of the parameters of a tuple of layers (what `sequential` and `parallel` hold). */
+export type ParamsOfAll<Ls extends readonly Layer[]> = { readonly [K in keyof Ls]: ParamsOf<Ls[K]> }
+
+/** The tuple of the states of a tuple of layers. */
+export type StatesOfAll<Ls extends readonly Layer[]> = { readonly [K in keyof Ls]: StateOf<Ls[K]> }
 
 /** How `parallel` merges its branches: concatenation along the last axis, or element-wise sum. */
 export type Merge = 'concat' | 'add'
 
-// ─── constructors ───────────────────────────────────────────────────────────────────────────────
-
-/**
- * The identity layer: no parameters, output = input. The unit of `sequential`.
- *
- * @example
- * const x = tensor([[1, 2]])
- * nn.identity.apply({}, {}, x, { training: false }).y === x  // true
- */
-export const identity: Layer = {
-  name: 'identity',
-  spec: { kind: 'identity' },
-  init: (_key, inputShape) => ({ params: {}, state: {}, outputShape: inputShape }),
-  apply: (_params, state, x) => ({ y: x, state }),
-}
-
-/**
- * A layer that only checks: its input must have `shape` (without the batch dimension), at init
- * and at apply; otherwise it passes the input through. Put it first in a model to state the input
- * shape where it is read.
- *
- * @throws {ShapeError} (from the tensor module) for a shape that is not a shape
- * @throws {LayerError} at init or apply when the input has another shape
- * @example
- * nn.sequential(nn.input([8]), nn.dense(12)).init(random.key(0), [10])  // throws LayerError "sequential: layer 1 input([8]) expects input [8], got [10]"
- */
-export const input = (shape: Shape): Layer => {
-  T.checkShape('input', shape)
-  const expected = [...shape]
-  const name = `input(${T.formatShape(expected)})`
-  return {
-    name,
-    spec: { kind: 'input', shape: expected },
-    init: (_key, inputShape) => {
-      if (!T.shapesEqual(inputShape, expected)) throw new LayerError(name, expectsInput(T.formatShape(expected), inputShape))
-      return { params: {}, state: {}, outputShape: expected }
-    },
-    apply: (_params, state, x) => {
-      checkBatched(name, x, expected)
-      return { y: x, state }
-    },
-  }
-}
-
-/**
- * Composition: the output of each layer is the input of the next. Params and state are arrays of
- * the children's (nested sequentials nest the arrays). `init` splits the key once per child and
- * threads the shapes; a child that refuses its input shape makes a `LayerError` naming the child
- * (numbered from 1), the shape it got and the layer that made it. `apply` gives child i the key
- * `foldIn(ctx.key, i)` when the context has a key. With no layers it is the identity.
- *
- * @example
- * const model = nn.sequential(nn.dense(3, { kernelInitializer: nn.constant(0.5) }), nn.relu, nn.dense(1, { kernelInitializer: nn.ones }))
- * const { params, state } = model.init(random.key(0), [2])  // params: [{ kernel, bias }, {}, { kernel, bias }]
- * model.apply(params, state, tensor([[1, 2], [-1, -2]]), { training: false }).y  // [[4.5], [0]]
- */
-export const sequential = (...layers: readonly Layer[]): Layer => {
-  const name = 'sequential'
-  const n = layers.length
-  return {
-    name,
-    spec: { kind: 'sequential', layers: layers.map((l) => l.spec) },
-    children: layers,
-    init: (key, inputShape) => {
-      const keys = n === 0 ? [] : random.split(key, n)
-      const params: ValueTree[] = []
-      const state: ValueTree[] = []
-      let shape = inputShape
-      layers.forEach((layer, i) => {
-        const previous = layers[i - 1]
-        const source = previous === undefined ? '' : `from layer ${i} ${previous.name}`
-        const child = initChild(name, `layer ${i + 1} ${layer.name}`, layer, keys[i] ?? key, shape, source)
-        params.push(child.params)
-        state.push(child.state)
-        shape = child.outputShape
-      })
-      return { params, state, outputShape: shape }
-    },
-    apply: (params, state, x, ctx) => {
-      const ps = childrenOf(name, 'params', params, n)
-      const ss = childrenOf(name, 'state', state, n)
-      const next: ValueTree[] = []
-      let y = x
-      layers.forEach((layer, i) => {
-        const out = layer.apply(ps[i] ?? {}, ss[i] ?? {}, y, childContext(ctx, i))
-        y = out.y
-        next.push(out.state)
-      })
-      return { y, state: next }
-    },
-  }
-}
-
-/**
- * Fan-out: every layer receives the same input, and their outputs are merged — `'concat'` joins
- * them along the last axis (all other dimensions must agree), `'add'` sums them (all shapes must
- * agree). The merge is a closed union rather than a function so that the model can be saved as
- * JSON. Params and state are arrays of the branches'; keys as in `sequential`.
- *
- * @throws {LayerError} with no layers, or at init when the branches' outputs cannot be merged
- * @example
- * nn.parallel('concat', nn.dense(4), nn.dense(2)).init(random.key(0), [3]).outputShape  // [6]
- */
-export const parallel = (merge: Merge, ...layers: readonly Layer[]): Layer => {
-  const name = `parallel(${merge})`
-  const n = layers.length
-  if (n === 0) throw new LayerError(name, 'needs at least one layer')
-  return {
-    name,
-    spec: { kind: 'parallel', merge, layers: layers.map((l) => l.spec) },
-    children: layers,
-    init: (key, inputShape) => {
-      const keys = random.split(key, n)
-      const branches = layers.map((layer, i) => initChild(name, `branch ${i + 1} ${layer.name}`, layer, keys[i] ?? key, inputShape, ''))
-      const outputShape = mergedShape(name, merge, branches.map((b) => b.outputShape))
-      return { params: branches.map((b) => b.params), state: branches.map((b) => b.state), outputShape }
-    },
-    apply: (params, state, x, ctx) => {
-      const ps = childrenOf(name, 'params', params, n)
-      const ss = childrenOf(name, 'state', state, n)
-      const outs = layers.map((layer, i) => layer.apply(ps[i] ?? {}, ss[i] ?? {}, x, childContext(ctx, i)))
-      const ys = outs.map((o) => o.y)
-      return { y: merge === 'concat' ? ad.concat(ys, -1) : ys.reduce((a, b) => ad.add(a, b)), state: outs.map((o) => o.state) }
-    },
-  }
-}
-
-/**
- * A residual connection: x + layer(x). The layer must keep the shape (checked at init). Params and
- * state are the layer's own (not wrapped); it receives the same key and context.
- *
- * @throws {LayerError} at init when the layer does not keep the shape
- * @example
- * nn.residual(nn.sequential(nn.dense(8), nn.relu)).init(random.key(0), [8]).outputShape  // [8]
- */
-export const residual = (layer: Layer): Layer => {
-  const name = 'residual'
-  return {
-    name,
-    spec: { kind: 'residual', layer: layer.spec },
-    children: [layer],
-    init: (key, inputShape) => {
-      const inner = initChild(name, layer.name, layer, key, inputShape, '')
-      if (!T.shapesEqual(inner.outputShape, inputShape)) {
-        throw new LayerError(
-          name,
-          `needs its layer to keep the shape, but ${layer.name} maps ${T.formatShape(inputShape)} to ${T.formatShape(inner.outputShape)}`,
-        )
-      }
-      return inner
-    },
-    apply: (params, state, x, ctx) => {
-      const out = layer.apply(params, state, x, ctx)
-      return { y: ad.add(x, out.y), state: out.state }
-    },
-  }
-}
-
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Types a combinator with its overload: a layer built on general layers, stated to have the
+ * parameters and state `P`, `S` (the tuple of its children's, for `sequential` and `parallel`).
+ * This is the one place that asserts a layer type, as `unaryOverloads` is for the ops; each
+ * combinator keeps the promise by construction (its `init` collects its children's parameters in
+ * order), and test/nn/types.test.ts checks the types it gives.
+ */
+export const layerOverloads = <P, S>(layer: Layer): Layer<P, S> =>
+  // Through unknown: TypeScript cannot relate the general layer to a generic P, S (a deferred
+  // mapped type); the combinators' types are checked where they are concrete, in the type tests.
+  layer as unknown as Layer<P, S>
+
 
 /**
  * Throws a `LayerError` unless x has shape [batch, ...shape] (any batch size): the check a layer
@@ -275,26 +165,3 @@ export const childContext = (ctx: ApplyContext, i: number): ApplyContext => {
   }
 }
 
-// ─── internal ───────────────────────────────────────────────────────────────────────────────────
-
-/** A child's init, its errors re-thrown in the combinator's name with the child's place. */
-const initChild = (combinator: string, place: string, layer: Layer, key: Key, shape: Shape, source: string): Initialized<ValueTree, ValueTree> => {
-  try {
-    return layer.init(key, shape)
-  } catch (e) {
-    throw wrapChildError(combinator, place, shape, source, e)
-  }
-}
-
-const mergedShape = (name: string, merge: Merge, shapes: readonly Shape[]): Shape => {
-  const first = shapes[0] ?? []
-  const list = shapes.map(T.formatShape).join(', ')
-  if (merge === 'add') {
-    if (!shapes.every((s) => T.shapesEqual(s, first))) throw new LayerError(name, `'add' needs equal branch output shapes, got ${list}`)
-    return first
-  }
-  const rank = first.length
-  const agree = shapes.every((s) => s.length === rank && rank > 0 && T.shapesEqual(s.slice(0, -1), first.slice(0, -1)))
-  if (!agree) throw new LayerError(name, `'concat' needs branch outputs of rank ≥ 1 that agree on all but the last axis, got ${list}`)
-  return [...first.slice(0, -1), shapes.reduce((total, s) => total + (s[rank - 1] ?? 0), 0)]
-}

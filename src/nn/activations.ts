@@ -15,31 +15,36 @@ import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import { LayerError } from './errors.js'
-import type { Layer, LayerSpec } from './Layer.js'
+import type { Layer, LayerSpec, NoParams, NoState } from './Layer.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** An activation layer: no parameters, no state. */
+export type Activation = Layer<NoParams, NoState>
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
 /** Logistic sigmoid 1 / (1 + e⁻ˣ), element-wise. */
-export const sigmoid: Layer = activation('sigmoid', { kind: 'sigmoid' }, ad.sigmoid)
+export const sigmoid: Activation = activation('sigmoid', { kind: 'sigmoid' }, ad.sigmoid)
 
 /** Hyperbolic tangent, element-wise. */
-export const tanh: Layer = activation('tanh', { kind: 'tanh' }, ad.tanh)
+export const tanh: Activation = activation('tanh', { kind: 'tanh' }, ad.tanh)
 
 /** max(x, 0), element-wise; the derivative at 0 is taken as 0. */
-export const relu: Layer = activation('relu', { kind: 'relu' }, ad.relu)
+export const relu: Activation = activation('relu', { kind: 'relu' }, ad.relu)
 
 /** ln(1 + eˣ), element-wise, stable for any magnitude. */
-export const softplus: Layer = activation('softplus', { kind: 'softplus' }, ad.softplus)
+export const softplus: Activation = activation('softplus', { kind: 'softplus' }, ad.softplus)
 
 /** GELU, exact form x·Φ(x), element-wise. */
-export const gelu: Layer = activation('gelu', { kind: 'gelu' }, ad.gelu)
+export const gelu: Activation = activation('gelu', { kind: 'gelu' }, ad.gelu)
 
 /**
  * Heaviside step, element-wise: 1 for x > 0, 0 otherwise (the perceptron's activation). Its
  * gradient is zero everywhere (and taken as zero at 0): nothing before it learns by gradient
  * descent. Use {@link stepStraightThrough} to train through it.
  */
-export const step: Layer = activation('step', { kind: 'step' }, ad.step)
+export const step: Activation = activation('step', { kind: 'step' }, ad.step)
 
 /**
  * Heaviside step forward, identity backward (the straight-through estimator): the output is the
@@ -49,7 +54,7 @@ export const step: Layer = activation('step', { kind: 'step' }, ad.step)
  * @example
  * grad((x) => sum(nn.stepStraightThrough.apply({}, {}, x, { training: true }).y))(tensor([-1, 2]))  // [1, 1]
  */
-export const stepStraightThrough: Layer = activation(
+export const stepStraightThrough: Activation = activation(
   'stepStraightThrough',
   { kind: 'stepStraightThrough' },
   ad.customVjp({
@@ -67,13 +72,13 @@ export const stepStraightThrough: Layer = activation(
  * nn.leakyRelu(0.2).name  // 'leakyRelu(0.2)'
  * nn.leakyRelu(0.2).apply({}, {}, tensor([-1, 2]), { training: false }).y  // [-0.2, 2]
  */
-export const leakyRelu = (alpha = 0.01): Layer => {
+export const leakyRelu = (alpha = 0.01): Activation => {
   finite('leakyRelu', 'alpha', alpha)
   return activation(`leakyRelu(${alpha})`, { kind: 'leakyRelu', alpha }, (x) => ad.leakyRelu(x, alpha))
 }
 
 /** ELU: x for x > 0, α·(eˣ − 1) otherwise (default α = 1). */
-export const elu = (alpha = 1): Layer => {
+export const elu = (alpha = 1): Activation => {
   finite('elu', 'alpha', alpha)
   return activation(`elu(${alpha})`, { kind: 'elu', alpha }, (x) => ad.elu(x, alpha))
 }
@@ -88,7 +93,7 @@ export const elu = (alpha = 1): Layer => {
  * nn.softmax().apply({}, {}, tensor([[0, Math.log(3)]]), { training: false }).y  // [[0.25, 0.75]]
  * nn.sequential(nn.dense(10), nn.softmax())  // a classifier over 10 classes
  */
-export const softmax = (axis = -1): Layer => {
+export const softmax = (axis = -1): Activation => {
   if (!Number.isInteger(axis)) throw new T.ArgumentError('softmax', `axis must be an integer, got ${axis}`)
   const name = axis === -1 ? 'softmax' : `softmax(${axis})`
   const layer = activation(name, { kind: 'softmax', axis }, (x) => ad.softmax(x, axis))
@@ -107,7 +112,7 @@ export const softmax = (axis = -1): Layer => {
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 /** A parameterless layer applying `f`; it keeps the shape. */
-function activation(name: string, spec: LayerSpec, f: (x: Value) => Value): Layer {
+function activation(name: string, spec: LayerSpec, f: (x: Value) => Value): Activation {
   return {
     name,
     spec,

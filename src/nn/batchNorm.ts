@@ -13,7 +13,7 @@ import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import type { Layer } from './Layer.js'
-import { featureVector, leafWithShape, stateTensor } from './params.js'
+import { featureVector, leafWithShape, stateLeaf, stateTensor } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -24,6 +24,12 @@ export interface BatchNormOptions {
   /** Added to the variance before the square root, > 0 (default 1e-3, as Keras). */
   readonly epsilon?: number
 }
+
+/** The parameters of a normalisation layer: scale γ and shift β, vectors [features]. */
+export type NormParams = { readonly gamma: Tensor; readonly beta: Tensor }
+
+/** The state of batch normalisation: the running mean and variance, vectors [features]. */
+export type BatchNormState = { readonly movingMean: Tensor; readonly movingVariance: Tensor }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -46,7 +52,7 @@ export interface BatchNormOptions {
  * bn.apply(params, state, tensor([[1, 10], [3, 30]]), { training: true }).y      // ≈ [[-0.9995004, -0.999995], [0.9995004, 0.999995]]
  * bn.apply(params, state, tensor([[1, 10], [3, 30]]), { training: true }).state  // ≈ { movingMean: [0.02, 0.2], movingVariance: [1, 1.99] }
  */
-export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions = {}): Layer => {
+export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions = {}): Layer<NormParams, BatchNormState> => {
   if (!(momentum >= 0 && momentum <= 1)) throw new T.ArgumentError('batchNorm', `momentum must be in [0, 1], got ${momentum}`)
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new T.ArgumentError('batchNorm', `epsilon must be a positive number, got ${epsilon}`)
   const name = 'batchNorm'
@@ -71,7 +77,7 @@ export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions 
       const xShape = ad.shapeOf(x)
       if (xShape.length < 2 || xShape[xShape.length - 1] !== features) throw new LayerError(name, expectsInput(`[batch,...,${features}]`, xShape))
       if (!ctx.training) {
-        return { y: affine(normalise(x, movingMean, movingVariance, epsilon), gamma, beta), state: { movingMean, movingVariance } }
+        return { y: affine(normalise(x, movingMean, movingVariance, epsilon), gamma, beta), state: { movingMean: stateLeaf(movingMean), movingVariance: stateLeaf(movingVariance) } }
       }
       const axes = xShape.slice(0, -1).map((_, i) => i)
       const mean = ad.mean(x, { axis: axes })
@@ -98,4 +104,4 @@ const normalise = (x: Value, mean: Value, variance: Value, epsilon: number): Val
 const affine = (xHat: Value, gamma: Value, beta: Value): Value => ad.add(ad.mul(xHat, gamma), beta)
 
 /** momentum·moving + (1 − momentum)·batch, on values without derivatives (plain tensors, or traced under `jit`). */
-const update = (moving: Value, batch: Value, momentum: number): Value => ad.add(ad.scale(moving, momentum), ad.scale(batch, 1 - momentum))
+const update = (moving: Value, batch: Value, momentum: number): Tensor => stateLeaf(ad.add(ad.scale(moving, momentum), ad.scale(batch, 1 - momentum)))

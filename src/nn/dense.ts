@@ -5,9 +5,10 @@ import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import { glorotUniform, zeros, type Initializer } from './init.js'
-import type { Layer } from './Layer.js'
+import type { Layer, NoState } from './Layer.js'
 import { leafOf, leafWithShape } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -21,6 +22,15 @@ export interface DenseOptions {
   /** How the bias b `[units]` starts (default zeros). */
   readonly biasInitializer?: Initializer
 }
+
+/** The parameters of a dense layer: the kernel W `[in, units]` and the bias b `[units]`. */
+export type DenseParams = { readonly kernel: Tensor; readonly bias: Tensor }
+
+/** The parameters of a dense layer made with `useBias: false`: the kernel alone. */
+export type DenseKernelOnly = { readonly kernel: Tensor }
+
+/** The parameters of a dense layer whose `useBias` is not known statically. */
+export type DenseMaybeBias = { readonly kernel: Tensor; readonly bias?: Tensor }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -39,13 +49,16 @@ export interface DenseOptions {
  * params  // { kernel: [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]], bias: [0, 0] }
  * layer.apply(params, {}, tensor([[1, 2, 3]]), { training: false }).y  // [[3, 3]]
  */
-export const dense = (units: number, { useBias = true, kernelInitializer = glorotUniform, biasInitializer = zeros }: DenseOptions = {}): Layer => {
+export function dense(units: number, options: DenseOptions & { readonly useBias: false }): Layer<DenseKernelOnly, NoState>
+export function dense(units: number, options?: DenseOptions & { readonly useBias?: true }): Layer<DenseParams, NoState>
+export function dense(units: number, options?: DenseOptions): Layer<DenseMaybeBias, NoState>
+export function dense(units: number, { useBias = true, kernelInitializer = glorotUniform, biasInitializer = zeros }: DenseOptions = {}): Layer<DenseMaybeBias, NoState> {
   if (!Number.isInteger(units) || units < 1) throw new T.ArgumentError('dense', `units must be a positive integer, got ${units}`)
   const name = `dense(${units})`
   return {
     name,
     spec: { kind: 'dense', units, useBias },
-    init: (key, inputShape) => {
+    init(key, inputShape) {
       const features = inputShape[0]
       if (inputShape.length !== 1 || features === undefined) {
         throw new LayerError(name, expectsInput('of rank 1 ([features]; put flatten() before dense)', inputShape))
@@ -58,7 +71,7 @@ export const dense = (units: number, { useBias = true, kernelInitializer = gloro
       checkInitialized(name, 'biasInitializer', bias, [units])
       return { params: { kernel, bias }, state: {}, outputShape: [units] }
     },
-    apply: (params, state, x) => {
+    apply(params, state, x) {
       const kernel = leafOf(name, 'params', params, 'kernel')
       const kernelShape = ad.shapeOf(kernel)
       const features = kernelShape[0] ?? 0

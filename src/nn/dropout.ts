@@ -7,7 +7,7 @@ import * as ad from '../ad/index.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
 import { LayerError } from './errors.js'
-import type { Layer } from './Layer.js'
+import type { Layer, NoParams, NoState } from './Layer.js'
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -25,7 +25,7 @@ import type { Layer } from './Layer.js'
  * layer.apply({}, {}, x, { training: false }).y === x               // true
  * layer.apply({}, {}, x, { training: true, key: random.key(1) }).y  // [[2, 4, 0, 0]]
  */
-export const dropout = (rate: number): Layer => {
+export const dropout = (rate: number): Layer<NoParams, NoState> => {
   if (!(rate >= 0 && rate < 1)) throw new T.ArgumentError('dropout', `rate must be in [0, 1), got ${rate}`)
   const name = `dropout(${rate})`
   const keep = 1 - rate

@@ -4,7 +4,7 @@
 import * as ad from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
-import type { Layer } from './Layer.js'
+import type { Layer, NoParams, NoState } from './Layer.js'
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -16,7 +16,7 @@ import type { Layer } from './Layer.js'
  * @example
  * nn.flatten().init(random.key(0), [28, 28]).outputShape  // [784]
  */
-export const flatten = (): Layer => {
+export const flatten = (): Layer<NoParams, NoState> => {
   const name = 'flatten'
   return {
     name,

@@ -6,12 +6,8 @@
  * @module dualflow/nn
  */
 export {
+  checkBatched,
   childContext,
-  identity,
-  input,
-  parallel,
-  residual,
-  sequential,
   type Applied,
   type ApplyContext,
   type Initialized,
@@ -19,14 +15,50 @@ export {
   type Layer,
   type LayerSpec,
   type Merge,
+  type NoParams,
+  type NoState,
+  type Params,
+  type ParamsOf,
+  type ParamsOfAll,
+  type StateOf,
+  type StatesOfAll,
 } from './Layer.js'
+export { identity, input, parallel, residual, sequential } from './combinators.js'
 export { LayerError } from './errors.js'
-export { dense, type DenseOptions } from './dense.js'
-export { elu, gelu, leakyRelu, relu, sigmoid, softmax, softplus, step, stepStraightThrough, tanh } from './activations.js'
+export { dense, type DenseKernelOnly, type DenseMaybeBias, type DenseOptions, type DenseParams } from './dense.js'
+export { elu, gelu, leakyRelu, relu, sigmoid, softmax, softplus, step, stepStraightThrough, tanh, type Activation } from './activations.js'
 export { dropout } from './dropout.js'
-export { batchNorm, type BatchNormOptions } from './batchNorm.js'
+export { batchNorm, type BatchNormOptions, type BatchNormState, type NormParams } from './batchNorm.js'
 export { layerNorm, type LayerNormOptions } from './layerNorm.js'
 export { flatten } from './flatten.js'
+export { conv1d, conv2d, type ConvLayerOptions } from './conv.js'
+export {
+  avgPool1d,
+  avgPool2d,
+  globalAvgPool1d,
+  globalAvgPool2d,
+  globalMaxPool1d,
+  globalMaxPool2d,
+  maxPool1d,
+  maxPool2d,
+  zeroPadding2d,
+  type PoolLayerOptions,
+} from './pool.js'
+export { embedding, type EmbeddingOptions } from './embedding.js'
+export { randomShift } from './augment.js'
+export {
+  bidirectional,
+  gru,
+  isRecurrent,
+  lstm,
+  simpleRnn,
+  type BidirectionalMerge,
+  type GruOptions,
+  type LstmOptions,
+  type RecurrentLayer,
+  type RecurrentOptions,
+  type RecurrentResult,
+} from './rnn.js'
 export { countOf, summary, type Summary, type SummaryRow } from './summary.js'
 export {
   constant,
@@ -39,10 +71,12 @@ export {
   lecunUniform,
   normal,
   ones,
+  orthogonal,
   uniform,
   zeros,
   type Fans,
   type Initializer,
   type NormalInitializerOptions,
+  type OrthogonalInitializerOptions,
   type UniformInitializerOptions,
 } from './init.js'

@@ -110,6 +110,44 @@ export const lecunUniform: Initializer = (key, shape) => scaledUniform(key, shap
 /** LeCun normal: truncated normal with variance 1 / fanIn. For SELU layers. */
 export const lecunNormal: Initializer = (key, shape) => scaledTruncatedNormal(key, shape, 1 / fans(shape).fanIn)
 
+/** Options of {@link orthogonal}. */
+export interface OrthogonalInitializerOptions {
+  /** Factor on the orthogonal matrix (default 1). */
+  readonly gain?: number
+}
+
+/**
+ * A (semi-)orthogonal matrix, Keras's default for recurrent kernels: the shape is read as
+ * [rows = product of all but the last dimension, cols = the last]; a standard normal matrix of
+ * the taller orientation is factored A = QR (Gram–Schmidt, run twice for orthogonality to
+ * rounding), Q's columns signed so that R has a positive diagonal, transposed back if needed, and
+ * scaled by `gain`. The columns (or rows, when there are fewer of them) are orthonormal.
+ *
+ * @example
+ * const q = nn.orthogonal()(random.key(0), [3, 3])
+ * T.allClose(T.matmulTransA(q, q), T.eye(3), { atol: 1e-12 })  // true
+ */
+export const orthogonal =
+  ({ gain = 1 }: OrthogonalInitializerOptions = {}): Initializer =>
+  (key, shape) => {
+    if (shape.length < 2) throw new T.ArgumentError('orthogonal', `needs a shape of rank ≥ 2, got ${T.formatShape(shape)}`)
+    const cols = shape[shape.length - 1] ?? 1
+    const rows = T.sizeOf(shape) / Math.max(cols, 1)
+    const tall = rows >= cols
+    const m = tall ? rows : cols
+    const n = tall ? cols : rows
+    const q = orthonormalColumns(random.normal(key, [m, n]).data, m, n)
+    const out = new Float64Array(rows * cols)
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = gain * (q[i * n + j] ?? 0)
+        if (tall) out[i * cols + j] = v
+        else out[j * cols + i] = v
+      }
+    }
+    return T.fromArray(out, shape)
+  }
+
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -148,3 +186,25 @@ const scaledUniform = (key: Key, shape: Shape, variance: number): Tensor => {
 /** Normal truncated at ±2σ, with σ chosen so that the truncated variance is `variance`. */
 const scaledTruncatedNormal = (key: Key, shape: Shape, variance: number): Tensor =>
   random.truncatedNormal(key, shape, { stddev: Math.sqrt(variance) / TRUNCATED_STDDEV })
+
+/**
+ * Q of the thin QR factorisation of an m×n matrix (m ≥ n, row-major), by modified Gram–Schmidt
+ * applied twice; R's diagonal is positive by construction, so Q is the unique such factor.
+ */
+const orthonormalColumns = (a: ArrayLike<number>, m: number, n: number): Float64Array => {
+  const q = Float64Array.from(a)
+  for (let j = 0; j < n; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0
+        for (let i = 0; i < m; i++) dot += (q[i * n + k] ?? 0) * (q[i * n + j] ?? 0)
+        for (let i = 0; i < m; i++) q[i * n + j] = (q[i * n + j] ?? 0) - dot * (q[i * n + k] ?? 0)
+      }
+    }
+    let norm = 0
+    for (let i = 0; i < m; i++) norm += (q[i * n + j] ?? 0) ** 2
+    const scale = 1 / Math.sqrt(norm)
+    for (let i = 0; i < m; i++) q[i * n + j] = (q[i * n + j] ?? 0) * scale
+  }
+  return q
+}

@@ -6,7 +6,8 @@
 import * as ad from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
-import type { Layer } from './Layer.js'
+import type { NormParams } from './batchNorm.js'
+import type { Layer, NoState } from './Layer.js'
 import { featureVector, leafWithShape } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -28,7 +29,7 @@ export interface LayerNormOptions {
  * @example
  * nn.layerNorm().init(random.key(0), [4]).params  // { gamma: [1, 1, 1, 1], beta: [0, 0, 0, 0] }
  */
-export const layerNorm = ({ epsilon = 1e-5 }: LayerNormOptions = {}): Layer => {
+export const layerNorm = ({ epsilon = 1e-5 }: LayerNormOptions = {}): Layer<NormParams, NoState> => {
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new T.ArgumentError('layerNorm', `epsilon must be a positive number, got ${epsilon}`)
   const name = 'layerNorm'
   return {

@@ -1,26 +1,19 @@
 /**
- * Reading parameter and state trees inside `apply`. A layer receives its parameters as a plain
- * `ValueTree` (so that every layer fits the one `Layer` type the training loop and model files
- * use); these helpers take out the pieces it made at `init`, and throw a `LayerError` naming the
- * layer and the missing piece when the tree has another structure (hand-built or loaded params).
+ * Reading parameter and state trees inside `apply`. Layers are typed by their parameters, but a
+ * tree can still come from outside the type system (built by hand in JavaScript, loaded from
+ * JSON): these helpers take out the pieces a layer made at `init`, and throw a `LayerError` naming
+ * the layer and the missing piece when the tree has another structure.
  */
-import { belowDifferentiation, isDual, primalTensor, type Value, type ValueTree } from '../ad/index.js'
+import { belowDifferentiation, isDual, isValue, primalTensor, type Value, type ValueTree } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
+import type { Tree } from '../tree/index.js'
 import { LayerError } from './errors.js'
-
-// ─── model ──────────────────────────────────────────────────────────────────────────────────────
-
-/** A record node of a ValueTree. */
-export type ValueRecord = { readonly [key: string]: ValueTree }
 
 // ─── guards ─────────────────────────────────────────────────────────────────────────────────────
 
-/** True for a leaf (a tensor or a Dual). */
-export const isValue = (t: ValueTree): t is Value => isDual(t) || T.isTensor(t)
-
 /** True for an array node. */
-export const isList = (t: ValueTree): t is readonly ValueTree[] => Array.isArray(t)
+export const isList = <L>(t: Tree<L>): t is readonly Tree<L>[] => Array.isArray(t)
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -70,11 +63,23 @@ export const stateTensor = (layer: string, tree: ValueTree, key: string, shape: 
   belowDifferentiation(leafWithShape(layer, 'state', tree, key, shape))
 
 /**
+ * A new state leaf, typed as the tensor a layer's state holds: the value with every differentiation
+ * stripped off (state never carries derivatives). Outside `jit` it is a plain tensor; while `jit`
+ * traces, it is the trace's tracer, standing for the tensor the compiled function returns in its
+ * place — the same promise the op overloads make (a tensor in, a tensor out), asserted here by the
+ * overload signature for state, whose type the layer's `S` fixes as tensors.
+ */
+export function stateLeaf(v: Value): Tensor
+export function stateLeaf(v: Value): Value {
+  return belowDifferentiation(v)
+}
+
+/**
  * The `length` children of an array node (a combinator's params or state).
  *
  * @throws {LayerError} when the tree is not an array with one entry per child layer
  */
-export const childrenOf = (layer: string, what: string, tree: ValueTree, length: number): readonly ValueTree[] => {
+export const childrenOf = <L>(layer: string, what: string, tree: Tree<L>, length: number): readonly Tree<L>[] => {
   if (!isList(tree) || tree.length !== length) {
     throw new LayerError(layer, `${what}: expected an array of ${length} (one per child layer), got ${describe(tree)}`)
   }
@@ -82,8 +87,9 @@ export const childrenOf = (layer: string, what: string, tree: ValueTree, length:
 }
 
 /** A short description of a tree node for messages. */
-export const describe = (t: ValueTree): string => {
+export const describe = (t: unknown): string => {
   if (isValue(t)) return `a ${isDual(t) ? 'Dual' : 'tensor'} of shape ${T.formatShape(primalTensor(t).shape)}`
-  if (isList(t)) return `an array of ${t.length}`
-  return `a record {${Object.keys(t).join(', ')}}`
+  if (Array.isArray(t)) return `an array of ${t.length}`
+  if (typeof t === 'object' && t !== null) return `a record {${Object.keys(t).join(', ')}}`
+  return `${typeof t}`
 }

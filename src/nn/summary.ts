@@ -8,12 +8,12 @@
  * other layer is one row. Parameters count as trainable; state (batch-norm running statistics)
  * as non-trainable; a row's count includes both, as Keras's "Param #" does.
  */
-import { primalTensor, type ValueTree } from '../ad/index.js'
+import { isValue, primalTensor, type ValueTree } from '../ad/index.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
 import type { Shape } from '../tensor/index.js'
 import type { Layer } from './Layer.js'
-import { isList, isValue } from './params.js'
+import { isList } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -16,11 +16,7 @@ import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path'
 import { either as E } from 'fp-ts'
 import type { ValueTree } from '../ad/index.js'
-import { decodeModel } from '../io/decode.js'
-import { restoreModel, type RestoredModel, type RestoreOptions } from '../io/restore.js'
-import { encodeModel } from '../io/encode.js'
-import { ModelDecodeError } from '../io/errors.js'
-import type { SavableModel, SavedModel } from '../io/SavedModel.js'
+import { decodeModel, encodeModel, ModelDecodeError, restoreModel, type RestoredModel, type RestoreOptions, type SavableModel, type SavedModel } from '../io/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

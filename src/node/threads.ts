@@ -18,9 +18,9 @@
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { ArgumentError, type ReadonlyFloat64Array } from '../tensor/index.js'
-import { installParallelMatmul, type ParallelMatmul } from '../tensor/kernels/backend.js'
-import { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from '../tensor/kernels/wasm.js'
-import { kernelScratchBytes, sharedKernelsBase64 } from '../tensor/kernels/wasm-module.js'
+import { installParallelMatmul, type ParallelMatmul } from '../tensor/internal.js'
+import { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from '../tensor/internal.js'
+import { kernelScratchBytes, sharedKernelsBase64 } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -40,12 +40,12 @@ export interface ThreadOptions {
  * module comment. Returns the number of threads now in use. Results are bit-identical to one
  * thread. Blocks until the workers are ready (tens of milliseconds).
  *
+ * @throws {ArgumentError} when `threads` is not an integer from 1 to 64, when the engine has no
+ * WebAssembly, or when a worker does not start within 10 s.
+ *
  * @example
  * useThreads()              // e.g. 2 on a two-core machine
  * useThreads({ threads: 1 })  // back to the calling thread only
- *
- * @throws {ArgumentError} when `threads` is not an integer from 1 to 64, the engine has no
- * WebAssembly, or a worker does not start within 10 s
  */
 export const useThreads = ({ threads = os.availableParallelism() }: ThreadOptions = {}): number => {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {

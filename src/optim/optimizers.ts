@@ -5,6 +5,8 @@
  * `Schedule` of the step count. Defaults follow Keras unless a line says otherwise.
  */
 import { chain, type GradientTransformation } from './GradientTransformation.js'
+import { arityError, fusedLeaves } from './fused.js'
+import * as T from '../tensor/index.js'
 import type { Schedule } from './schedules.js'
 import { addDecayedWeights, type AddDecayedWeightsState } from './transforms/addDecayedWeights.js'
 import { scaleByAdagrad, type ScaleByAdagradState } from './transforms/scaleByAdagrad.js'
@@ -42,8 +44,18 @@ export interface AdamOptions {
   readonly beta1?: number
   /** β2 in [0, 1) (default 0.999). */
   readonly beta2?: number
-  /** ε > 0, outside the square root, after bias correction (default 1e-8; Keras uses 1e-7). */
+  /**
+   * ε > 0 (default 1e-8; with `keras`, 1e-7 as Keras). Without `keras` it is added to √v̂ after
+   * the bias correction; with `keras` to √v of the uncorrected v ("epsilon hat").
+   */
   readonly eps?: number
+  /**
+   * Compute the update exactly as Keras does (default false): the bias correction folded into the
+   * step size, α = η·√(1 − β2ᵗ)/(1 − β1ᵗ), the moments as m ← m + (g − m)(1 − β1) and
+   * v ← v + (g² − v)(1 − β2), and p ← p − m·α/(√v + ε). A Keras run in float64 is reproduced
+   * digit for digit. The state has the same shape as without it.
+   */
+  readonly keras?: boolean
 }
 
 /** Options of `adamw`: Adam's, and the decoupled weight decay. */
@@ -129,16 +141,63 @@ export const nesterov = ({ learningRate = 0.01, momentum: beta = 0.9 }: Momentum
 
 /**
  * Adam (Kingma & Ba): p ← p − η·m̂ / (√v̂ + ε) with bias-corrected moments; see `scaleByAdam` for
- * the exact form and where ε sits.
+ * the exact form and where ε sits. With `keras: true`, Keras's form instead, computed exactly as
+ * Keras does: α = η·√(1 − β2ᵗ)/(1 − β1ᵗ), p ← p − m·α/(√v + ε̂), ε̂ = 1e-7 by default (the two
+ * differ only where |g| is comparable to ε, and in the last bits).
  *
  * @example
  * const optimizer = optim.adam({ learningRate: 0.1 })
  * optimizer.update({ w: vector([0.5, -2]) }, optimizer.init({ w: zeros([2]) }))[0]  // ≈ { w: [-0.1, 0.1] } (the first step is −learningRate·sign(g))
+ * const keras = optim.adam({ learningRate: 0.1, keras: true })
+ * keras.update({ w: vector([0.5]) }, keras.init({ w: zeros([1]) }))[0]  // ≈ { w: [-0.0999994] } = −0.1·0.5/(0.5 + 1e-7·√1000)
  */
-export const adam = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<AdamState> => {
-  checkAdam('adam', { learningRate, beta1, beta2, eps })
-  return chain(scaleByAdam({ beta1, beta2, eps }), scaleByLearningRate(learningRate))
+export const adam = ({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, eps, keras = false }: AdamOptions = {}): GradientTransformation<AdamState> => {
+  const epsilon = eps ?? (keras ? 1e-7 : 1e-8)
+  checkAdam('adam', { learningRate, beta1, beta2, eps: epsilon })
+  return keras ? kerasAdam(learningRate, beta1, beta2, epsilon) : chain(scaleByAdam({ beta1, beta2, eps: epsilon }), scaleByLearningRate(learningRate))
 }
+
+/**
+ * Adam in Keras's form (`adam({ keras: true })`), in one fused pass per leaf, with the state of
+ * the optax form: [{ step, mu, nu }, { step }]. With t = step + 1 and η the rate at the
+ * learning-rate step:
+ *   α = η·√(1 − β2ᵗ)/(1 − β1ᵗ),  m ← m + (g − m)(1 − β1),  v ← v + (g² − v)(1 − β2),
+ *   u = −(m·α)/(√v + ε).
+ * These are the operations, in this order, of Keras's Adam.update_step (and TensorFlow's
+ * ResourceApplyAdam kernel), so a float64 Keras run is reproduced bit for bit.
+ */
+const kerasAdam = (rate: number | Schedule, beta1: number, beta2: number, eps: number): GradientTransformation<AdamState> => {
+  const moments = scaleByAdam({ beta1, beta2, eps })
+  const checked = checkLearningRate('adam', rate)
+  const rateAt = (step: number): number => {
+    if (typeof checked === 'number') return checked
+    const r = checked(step)
+    if (!(r >= 0 && Number.isFinite(r))) throw new T.ArgumentError('adam', `the schedule gave the learning rate ${r} at step ${step}; it must be a finite number >= 0`)
+    return r
+  }
+  return {
+    init: (params) => [moments.init(params), { step: 0 }],
+    update: (grads, [{ step, mu, nu }, { step: rateStep }]) => {
+      const t = step + 1
+      const alpha = (rateAt(rateStep) * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
+      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0], [u1, m1, v1]) => {
+        if (g === undefined || m0 === undefined || v0 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('adam')
+        for (let i = 0; i < g.length; i++) {
+          const gi = g[i] ?? 0
+          const mPrev = m0[i] ?? 0
+          const vPrev = v0[i] ?? 0
+          const mi = mPrev + (gi - mPrev) * (1 - beta1)
+          const vi = vPrev + (gi * gi - vPrev) * (1 - beta2)
+          m1[i] = mi
+          v1[i] = vi
+          u1[i] = -((mi * alpha) / (Math.sqrt(vi) + eps))
+        }
+      })
+      return [u, [{ step: t, mu: m, nu: v }, { step: rateStep + 1 }]]
+    },
+  }
+}
+
 
 /**
  * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay,

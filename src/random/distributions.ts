@@ -6,8 +6,9 @@
  * the same key and shape give the same tensor, bit for bit. Use a key for one call: `split` it
  * when several tensors are needed.
  */
-import { ArgumentError } from '../tensor/errors.js'
-import { checkShape, fromData, sizeOf, type Shape, type Tensor } from '../tensor/Tensor.js'
+import { ArgumentError } from '../tensor/index.js'
+import { checkShape, sizeOf, type Shape, type Tensor } from '../tensor/index.js'
+import { fromData } from '../tensor/internal.js'
 import { integersBelow, openUnitFractions, unitFractions } from './draws.js'
 import { normalCdf, normalQuantile } from './gaussian.js'
 import type { Key } from './key.js'

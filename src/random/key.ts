@@ -14,7 +14,7 @@
  *
  * Use a key for one purpose: split it first when you need several random things.
  */
-import { ArgumentError } from '../tensor/errors.js'
+import { ArgumentError } from '../tensor/index.js'
 import { threefry2x32Into } from './threefry.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────

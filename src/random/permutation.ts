@@ -8,7 +8,7 @@
  * (given uniform draws), and the first `count` steps alone give a uniform sample without
  * replacement: `choice(k, n, count)` is the first `count` entries of `permutation(k, n)`.
  */
-import { ArgumentError } from '../tensor/errors.js'
+import { ArgumentError } from '../tensor/index.js'
 import { integersBelow } from './draws.js'
 import type { Key } from './key.js'
 

@@ -15,7 +15,7 @@
  * - key (0xffffffff, 0xffffffff), counter (0xffffffff, 0xffffffff) → (0x1cb996fc, 0xbb002be7)
  * - key (0x13198a2e, 0x03707344), counter (0x243f6a88, 0x85a308d3) → (0xc4923a9c, 0x483df7a0)
  */
-import { ArgumentError } from '../tensor/errors.js'
+import { ArgumentError } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 

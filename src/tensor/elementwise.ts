@@ -166,6 +166,16 @@ export const sub = (a: Tensor, b: Tensor): Tensor => K.binary('sub', K.subLoops,
 /** a·b element-wise, with broadcasting. */
 export const mul = (a: Tensor, b: Tensor): Tensor => K.binary('mul', K.mulLoops, a, b)
 
+/**
+ * a·b element-wise with broadcasting, where a zero factor wins: 0·∞ = 0·NaN = 0 (IEEE gives NaN);
+ * every other product is IEEE's, signed zeros included. Autodiff multiplies cotangents and
+ * tangents by local derivatives with it, so that a zero cotangent stays exactly zero.
+ *
+ * @example
+ * T.mulStrongZero(vector([0, 2]), vector([Infinity, 3]))  // [0, 6]
+ */
+export const mulStrongZero = (a: Tensor, b: Tensor): Tensor => K.binary('mulStrongZero', K.mulStrongZeroLoops, a, b)
+
 /** a / b element-wise, with broadcasting (IEEE: 1/0 = Infinity, 0/0 = NaN). */
 export const div = (a: Tensor, b: Tensor): Tensor => K.binary('div', K.divLoops, a, b)
 

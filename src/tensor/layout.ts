@@ -1,8 +1,10 @@
 /**
  * Shape ops: how the elements of a tensor are arranged, never what they are.
  *
- * Views that keep the row-major order (`reshape`, `expandDims`, `squeeze`, `flatten2d`) share the
- * input's data — safe because tensors are immutable. Everything else copies into one new buffer:
+ * Ops that keep the row-major order (`reshape`, `expandDims`, `squeeze`, `flatten2d`) copy the data
+ * into a buffer of the result's own (or return the input itself when the shape is unchanged): two
+ * tensors never share memory, so nothing done to one tensor's buffer can reach another (see
+ * kernels/alloc.ts). Everything else copies into one new buffer:
  * permutations (`transpose`), joins and splits (`concat`, `stack`, `unstack`), windows (`slice`,
  * `pad`), selections (`gather`, `scatterAdd`) and `broadcastTo`. Several come in adjoint pairs that
  * reverse-mode AD uses as each other's pullback: slice/pad, gather/scatterAdd, concat/slice,
@@ -12,20 +14,19 @@ import { ArgumentError, ShapeError, formatShape } from './errors.js'
 import { broadcastShapes, broadcastStrides, normalizeAxes, normalizeAxis, shapesEqual, stridesOf } from './shape.js'
 import {
   checkShape,
-  fromData,
   sizeOf,
   unsafeTensor,
   type Shape,
   type Tensor,
 } from './Tensor.js'
-import { allocate } from './kernels/alloc.js'
+import { allocate, copyOf } from './kernels/alloc.js'
 import { copyRun, stridedCopy, transpose2d } from './kernels/copy.js'
 
-// ─── operations: views ──────────────────────────────────────────────────────────────────────────
+// ─── operations: same order ──────────────────────────────────────────────────────────────────────────
 
 /**
  * The same elements in row-major order under a new shape. One dimension may be -1 and is
- * inferred. Shares `x.data`.
+ * inferred. Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
  * @throws {ShapeError} when the new shape does not hold the same number of elements (or has more than one −1)
  * @example
@@ -54,16 +55,16 @@ export const reshape = (x: Tensor, shape: Shape): Tensor => {
     }
     const out = [...shape]
     out[inferred] = size / known
-    return fromData(x.data, out)
+    return withShape(x, out)
   }
   if (known !== size) {
     throw new ShapeError('reshape', [x.shape, shape], `size mismatch: ${size} elements cannot take a shape of ${known}`)
   }
-  return fromData(x.data, shape)
+  return withShape(x, shape)
 }
 
 /**
- * Inserts an axis of size 1 at `axis`, an integer in [-rank-1, rank]. Shares `x.data`.
+ * Inserts an axis of size 1 at `axis`, an integer in [-rank-1, rank]. Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
  * @example
  * T.expandDims(vector([1, 2]), 0).shape  // [1, 2]
@@ -71,30 +72,30 @@ export const reshape = (x: Tensor, shape: Shape): Tensor => {
 export const expandDims = (x: Tensor, axis: number): Tensor => {
   const rank = x.shape.length
   const at = normalizeAxis('expandDims', x.shape, axis, rank + 1)
-  return fromData(x.data, [...x.shape.slice(0, at), 1, ...x.shape.slice(at)])
+  return withShape(x, [...x.shape.slice(0, at), 1, ...x.shape.slice(at)])
 }
 
 /**
  * Removes axes of size 1: the given axis or axes (each must have size 1), or every size-1 axis when
- * `axis` is undefined. Shares `x.data`.
+ * `axis` is undefined. Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
  * @throws {ShapeError} when the axis does not have size 1
  * @example
  * T.squeeze(zeros([1, 3, 1])).shape  // [3]
  */
 export const squeeze = (x: Tensor, axis?: number | readonly number[]): Tensor => {
-  if (axis === undefined) return fromData(x.data, x.shape.filter((d) => d !== 1))
+  if (axis === undefined) return withShape(x, x.shape.filter((d) => d !== 1))
   const axes = normalizeAxes('squeeze', x.shape, axis)
   for (const a of axes) {
     if (x.shape[a] !== 1) {
       throw new ShapeError('squeeze', [x.shape], `axis ${a} has size ${x.shape[a] ?? 0}, not 1`)
     }
   }
-  return fromData(x.data, x.shape.filter((_, i) => !axes.includes(i)))
+  return withShape(x, x.shape.filter((_, i) => !axes.includes(i)))
 }
 
 /**
- * A batch as a matrix: [n, ...rest] → [n, prod(rest)] (a 1-D [n] becomes [n, 1]). Shares `x.data`.
+ * A batch as a matrix: [n, ...rest] → [n, prod(rest)] (a 1-D [n] becomes [n, 1]). Copies the data (every tensor owns its memory); the same shape gives x itself.
  *
  * @throws {ShapeError} for a scalar
  * @example
@@ -103,7 +104,7 @@ export const squeeze = (x: Tensor, axis?: number | readonly number[]): Tensor =>
 export const flatten2d = (x: Tensor): Tensor => {
   const n = x.shape[0]
   if (n === undefined) throw new ShapeError('flatten2d', [x.shape], 'expected rank at least 1, got a scalar')
-  return fromData(x.data, [n, sizeOf(x.shape.slice(1))])
+  return withShape(x, [n, sizeOf(x.shape.slice(1))])
 }
 
 // ─── operations: copies ─────────────────────────────────────────────────────────────────────────
@@ -120,7 +121,7 @@ export const transpose = (x: Tensor, permutation?: readonly number[]): Tensor =>
   const rank = x.shape.length
   const perm = permutation === undefined ? x.shape.map((_, i) => rank - 1 - i) : checkPermutation(x.shape, permutation)
   const outShape = perm.map((p) => x.shape[p] ?? 0)
-  if (perm.every((p, i) => p === i)) return fromData(x.data, outShape)
+  if (perm.every((p, i) => p === i)) return x
   const out = allocate(x.data.length)
   if (rank === 2) {
     transpose2d(x.data, out, x.shape[0] ?? 0, x.shape[1] ?? 0)
@@ -363,13 +364,17 @@ export const broadcastTo = (x: Tensor, shape: Shape): Tensor => {
   if (!shapesEqual(target, shape)) {
     throw new ShapeError('broadcastTo', [x.shape, shape], `cannot broadcast to ${formatShape(shape)}: the result would be ${formatShape(target)}`)
   }
-  if (shapesEqual(x.shape, shape)) return fromData(x.data, shape)
+  if (shapesEqual(x.shape, shape)) return x
   const out = allocate(sizeOf(shape))
   stridedCopy(x.data, 0, broadcastStrides(x.shape, shape), out, 0, stridesOf(shape), shape)
   return unsafeTensor(out, [...shape])
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** x under a new shape of the same size: x itself for an equal shape, else a copy (no shared memory). */
+const withShape = (x: Tensor, shape: Shape): Tensor =>
+  shapesEqual(x.shape, shape) ? x : unsafeTensor(copyOf(x.data), Object.freeze([...shape]))
 
 /** A permutation with negative entries resolved; throws unless it permutes 0..rank-1. */
 const checkPermutation = (shape: Shape, permutation: readonly number[]): number[] => {

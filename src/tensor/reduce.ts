@@ -21,7 +21,7 @@ import {
 } from './kernels/reduce.js'
 import { normalizeAxes, normalizeAxis, shapesEqual } from './shape.js'
 import { checkShape, fromData, sizeOf, unsafeTensor, type ReadonlyFloat64Array, type Shape, type Tensor } from './Tensor.js'
-import { allocate } from './kernels/alloc.js'
+import { allocate, copyOf } from './kernels/alloc.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -180,9 +180,9 @@ export const sumTo = (x: Tensor, shape: Shape): Tensor => {
   const data = x.data
   const m = sizeOf(shape)
   const n = data.length
-  // Only leading or size-1 axes differ: nothing to sum, the layout is the same (data is shared,
-  // as both tensors are immutable).
-  if (m === n) return fromData(data, shape)
+  // Only leading or size-1 axes differ: nothing to sum, the layout is the same. The same shape is
+  // x itself; another shape gets a copy (two tensors never share memory, see kernels/alloc.ts).
+  if (m === n) return shapesEqual(x.shape, shape) ? x : unsafeTensor(copyOf(data), Object.freeze([...shape]))
   const target = Object.freeze([...shape])
   if (n === 0) return unsafeTensor(allocate(m), target)
   if (m === 1) {

@@ -4,15 +4,15 @@
  * per model and batch shape, kept in a per-model cache); `jit: false` runs the plain kernels.
  */
 import * as ad from '../ad/index.js'
-import type { Value } from '../ad/index.js'
-import type { Dataset } from '../data/Dataset.js'
+import type { Value, ValueTree } from '../ad/index.js'
+import type { Dataset } from '../data/index.js'
 import { jit, JitError } from '../jit/index.js'
+import type { Loss } from '../losses/index.js'
 import type { Metric } from '../metrics/index.js'
-import type { Layer } from '../nn/index.js'
+import type { Layer, Params } from '../nn/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
-import type { Loss } from './step.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -36,7 +36,7 @@ export interface Evaluation {
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 interface CompiledForward {
-  readonly run: (params: Tree, state: Tree, rows: Tensor) => Value
+  readonly run: (params: ValueTree, state: Tree, rows: Tensor) => ForwardOutput
   /** Set when tracing failed: the model then runs interpreted. */
   untraceable: boolean
 }
@@ -47,11 +47,31 @@ interface CompiledForward {
  */
 const forwards = new WeakMap<Layer, CompiledForward>()
 
+/**
+ * What a compiled forward pass returns: the output and, when it came straight from a sigmoid, the
+ * logits it remembers (`ad.logitsOf`), which a replay must hand back too — a loss on probabilities
+ * works from them (binary cross-entropy), so without them `evaluate` would give other bits.
+ */
+interface ForwardOutput {
+  readonly y: Value
+  readonly logits: Value | undefined
+}
+
+/** The output of a replay, carrying its logits again as the interpreter's sigmoid output does (a copy: memory of its own). */
+const retagged = ({ y, logits }: ForwardOutput): Value => {
+  if (logits === undefined || ad.isDual(y)) return y
+  const tagged: Tensor & { readonly logits: Tensor } = { shape: y.shape, data: y.data, logits: T.map(ad.primalTensor(logits), (v) => v) }
+  return tagged
+}
+
 const compiledForward = (model: Layer): CompiledForward => {
   const known = forwards.get(model)
   if (known !== undefined) return known
   const made: CompiledForward = {
-    run: jit((params: Tree, state: Tree, rows: Tensor): Value => model.apply(params, state, rows, { training: false }).y),
+    run: jit((params: ValueTree, state: Tree, rows: Tensor): ForwardOutput => {
+      const { y } = model.apply(params, state, rows, { training: false })
+      return { y, logits: ad.logitsOf(y) }
+    }),
     untraceable: false,
   }
   forwards.set(model, made)
@@ -69,8 +89,10 @@ const compiledForward = (model: Layer): CompiledForward => {
  * const { params, state } = model.init(random.key(0), [2])
  * train.predict(model, params, state, tensor([[1, 2], [3, 4]]))  // [[1.5], [3.5]]
  */
-export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { batchSize, jit: compile = true }: PredictOptions = {}): Tensor => {
+export const predict = <P extends Tree, S extends Tree>(model: Layer<P, S>, params: Params<P>, state: S, x: Tensor, { batchSize, jit: compile = true }: PredictOptions = {}): Tensor => {
   const n = x.shape[0] ?? 0
+  if (x.shape.length === 0) throw new T.ShapeError('predict', [x.shape], 'expected a batch of rows (rank at least 1), got a scalar')
+  if (n === 0) throw new T.ArgumentError('predict', `the input x ${T.formatShape(x.shape)} is empty (0 rows)`)
   const size = batchSize ?? n
   if (!Number.isInteger(size) || size <= 0) throw new T.ArgumentError('predict', `batchSize must be a positive integer, got ${size}`)
   const forward = compile ? compiledForward(model) : undefined
@@ -80,7 +102,7 @@ export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { ba
     if (forward === undefined || forward.untraceable) y = interpreted(rows)
     else {
       try {
-        y = forward.run(params, state, rows)
+        y = retagged(forward.run(params, state, rows))
       } catch (e) {
         if (!(e instanceof JitError)) throw e
         forward.untraceable = true
@@ -98,16 +120,32 @@ export const predict = (model: Layer, params: Tree, state: Tree, x: Tensor, { ba
   return T.concat(parts, 0)
 }
 
-/** Loss and metrics of the model on a dataset, in inference mode. */
-export const evaluate = (
-  model: Layer,
-  params: Tree,
-  state: Tree,
+/**
+ * Integer labels (one target column) for a model with k > 1 outputs must lie in [0, k); the first
+ * one that does not is an error naming its row.
+ */
+export const checkLabels = (op: string, y: Tensor, outputShape: readonly number[]): void => {
+  const k = outputShape[outputShape.length - 1] ?? 1
+  const rows = y.shape[0] ?? 0
+  const columns = rows === 0 ? 1 : T.sizeOf(y.shape) / rows
+  if (k <= 1 || columns !== 1) return
+  const bad = y.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= k)
+  if (bad >= 0) throw new T.ArgumentError(op, `label ${y.data[bad]} in row ${bad} is not a class of the model's ${k} outputs (expected an integer in [0, ${k}))`)
+}
+
+/** Loss and metrics of the model on a dataset, in inference mode; labels are checked against the model's outputs. */
+export const evaluate = <P extends Tree, S extends Tree>(
+  model: Layer<P, S>,
+  params: Params<P>,
+  state: S,
   data: Dataset,
   metrics: readonly Metric[],
   options: PredictOptions & { readonly loss?: Loss } = {},
 ): Evaluation => {
+  const rows = data.x.shape[0] ?? 0
+  if (rows === 0) throw new T.ArgumentError('evaluate', `the data is empty (x ${T.formatShape(data.x.shape)}, y ${T.formatShape(data.y.shape)})`)
   const predictions = predict(model, params, state, data.x, options)
+  checkLabels('evaluate', data.y, predictions.shape.slice(1))
   const values = Object.fromEntries(metrics.map((m) => [m.name, m.compute(predictions, data.y)]))
   if (options.loss === undefined) return { metrics: values }
   return { loss: T.item(ad.primalTensor(options.loss(predictions, data.y))), metrics: values }

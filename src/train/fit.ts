@@ -1,11 +1,14 @@
 /**
- * `fit`: training as a fold. Options are checked before any work; then each epoch folds
- * `trainStep` over the batches (shuffled by a key derived from the epoch), and the epochs fold
- * into a history. Observers see events; early stopping reads the history.
+ * `fit`: training as a fold, in three parts. First everything is checked (./validate.ts); then the
+ * parameters are flattened once into the flat form (their leaf list, with the model's structure
+ * kept as a treedef) and each epoch folds `flatStep` over the epoch's batches (./epoch.ts); the
+ * loop here folds the epochs into a history, tells an observer what happens (events) and stops
+ * early when asked. The model's parameters are rebuilt from the leaves only where a tree is
+ * needed: validation, early-stopping snapshots and the result.
  */
-import { isDual, type Value, type ValueTree } from '../ad/index.js'
-import { flattenValues } from '../ad/valueTree.js'
-import { take, type Dataset } from '../data/Dataset.js'
+import type { Value } from '../ad/index.js'
+import type { Dataset } from '../data/index.js'
+import type { Loss } from '../losses/index.js'
 import type { Metric } from '../metrics/index.js'
 import type { Layer } from '../nn/index.js'
 import type { GradientTransformation } from '../optim/index.js'
@@ -13,11 +16,14 @@ import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
-import { isTree, type Tree } from '../tree/index.js'
+import * as tree from '../tree/index.js'
+import type { Tree, TreeDef } from '../tree/index.js'
+import { epoch as runEpoch, epochBatches, type BatchProgress } from './epoch.js'
 import { DivergedError, TrainError } from './errors.js'
 import { evaluate, predict } from './evaluate.js'
 import type { EpochLog, TrainEvent } from './events.js'
-import { initialTrainState, trainStep, type Loss, type Regularization, type TrainState } from './step.js'
+import { flatStep, initialTrainState, type FlatTrainState, type Regularization } from './step.js'
+import { checkModelFits, positiveInteger, trainAndValidation } from './validate.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -33,8 +39,8 @@ export interface EarlyStoppingOptions {
   readonly restoreBest?: boolean
 }
 
-/** Options of `fit`. */
-export interface FitOptions<O> {
+/** Options of `fit`, for a model with parameters `P` and state `S`. */
+export interface FitOptions<O, P = Tree, S = Tree> {
   readonly loss: Loss
   readonly optimizer: GradientTransformation<O>
   /** Number of passes over the training data (≥ 1). */
@@ -49,6 +55,7 @@ export interface FitOptions<O> {
   /** Fraction of the rows, taken from the end before any shuffling, held out for validation (as Keras). */
   readonly validationSplit?: number
   readonly metrics?: readonly Metric[]
+  /** L1/L2 penalties on the model's kernels, as `losses.l1` / `losses.l2` (default none). */
   readonly regularization?: Regularization
   readonly earlyStopping?: EarlyStoppingOptions
   /** Observer of the fold (progress display, logging). */
@@ -56,7 +63,7 @@ export interface FitOptions<O> {
   /** Seconds from an arbitrary origin; when given, events carry timing (the core reads no clock itself). */
   readonly clock?: () => number
   /** Start from these parameters and state instead of initialising the model. */
-  readonly initial?: { readonly params: ValueTree; readonly state: ValueTree }
+  readonly initial?: { readonly params: P; readonly state: S }
   /**
    * Compile each training step's forward and backward pass with `jit` (default true; the same
    * bits either way, as the jit law states). False runs the interpreter.
@@ -64,72 +71,22 @@ export interface FitOptions<O> {
   readonly jit?: boolean
 }
 
-/** What `fit` returns. */
-export interface FitResult {
-  readonly params: Tree
-  readonly state: Tree
+/** What `fit` returns: the model's parameters (of the model's own type), state and the history. */
+export interface FitResult<P = Tree, S = Tree> {
+  readonly params: P
+  readonly state: S
   readonly history: readonly EpochLog[]
   readonly stoppedEarly: boolean
   /** The epoch (1-based) whose parameters were returned when restoreBest was set. */
   readonly bestEpoch?: number
 }
 
-// ─── internal ───────────────────────────────────────────────────────────────────────────────────
-
-const rowsOf = (t: Tensor): number => t.shape[0] ?? 0
-
-const checkFinite = (name: string, t: Tensor): void => {
-  const columns = rowsOf(t) === 0 ? 1 : T.sizeOf(t.shape) / rowsOf(t)
-  const bad = t.data.findIndex((v) => !Number.isFinite(v))
-  if (bad >= 0) {
-    throw new TrainError(name, `row ${Math.floor(bad / columns)}, column ${bad % columns} holds ${t.data[bad]}; the data must be finite`)
-  }
-}
-
-const positiveInteger = (option: string, v: number): void => {
-  if (!Number.isInteger(v) || v < 1) throw new TrainError(option, `must be a positive integer, got ${v}`)
-}
-
-const checkDataset = (name: string, ds: Dataset): void => {
-  if (ds.x.shape.length === 0 || ds.y.shape.length === 0 || rowsOf(ds.x) !== rowsOf(ds.y)) {
-    throw new TrainError(name, `x ${T.formatShape(ds.x.shape)} and y ${T.formatShape(ds.y.shape)} must have the same number of rows`)
-  }
-  checkFinite(`${name}.x`, ds.x)
-  checkFinite(`${name}.y`, ds.y)
-}
-
-/** Integer labels (one target column) for a model with k > 1 outputs must lie in [0, k). */
-const checkLabels = (name: string, y: Tensor, outputShape: readonly number[]): void => {
-  const k = outputShape[outputShape.length - 1] ?? 1
-  const columns = rowsOf(y) === 0 ? 1 : T.sizeOf(y.shape) / rowsOf(y)
-  if (k <= 1 || columns !== 1) return
-  const bad = y.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= k)
-  if (bad >= 0) throw new TrainError(name, `label ${y.data[bad]} in row ${bad} is not a class of the model's ${k} outputs (expected an integer in [0, ${k}))`)
-}
-
-const rowRange = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i)
-
-const split = (ds: Dataset, fraction: number): readonly [Dataset, Dataset] => {
-  const n = rowsOf(ds.x)
-  const held = Math.floor(n * fraction)
-  if (held < 1 || held >= n) throw new TrainError('validationSplit', `${fraction} of ${n} rows leaves an empty training or validation set`)
-  return [take(ds, rowRange(0, n - held)), take(ds, rowRange(n - held, n))]
-}
-
-const lowerIsBetter = (monitor: string): boolean => /loss|mse|mae|error/i.test(monitor)
-
-const monitored = (log: EpochLog, monitor: string): number => {
-  if (monitor === 'loss') return log.loss
-  if (monitor === 'val_loss') return log.validation?.loss ?? Number.NaN
-  if (monitor.startsWith('val_')) return log.validation?.metrics[monitor.slice(4)] ?? Number.NaN
-  return log.metrics[monitor] ?? Number.NaN
-}
-
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Trains a model: a fold of `trainStep` over batches and epochs. The same key gives bit-identical
- * parameters.
+ * Trains a model: a fold of the training step over batches and epochs. The same key gives
+ * bit-identical parameters. The parameters come back with the model's type: for
+ * `nn.sequential(nn.dense(1), nn.sigmoid)`, `params[0].kernel` is a `Tensor`.
  *
  * @throws {TrainError} for options that contradict each other or are out of range, or a model whose output does not fit the targets
  * @throws {DivergedError} when the loss becomes NaN or infinite (with the epoch and step)
@@ -139,105 +96,66 @@ const monitored = (log: EpochLog, monitor: string): number => {
  * fitted.history[99]  // ≈ { epoch: 100, loss: 0.0849219, metrics: {} }
  * train.evaluate(model, fitted.params, fitted.state, data.gates.and, [metrics.binaryAccuracy()])  // { metrics: { binaryAccuracy: 1 } }
  */
-export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): FitResult => {
+export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data: Dataset, options: FitOptions<O, P, S>): FitResult<P, S> => {
   const { loss, optimizer, epochs, batchSize = 32, shuffle = true, metrics = [], onEvent, clock } = options
   positiveInteger('epochs', epochs)
   positiveInteger('batchSize', batchSize)
-  checkDataset('data', data)
-  if (options.validationSplit !== undefined && !(options.validationSplit > 0 && options.validationSplit < 1)) {
-    throw new TrainError('validationSplit', `must be in (0, 1), got ${options.validationSplit}`)
-  }
-  if (options.validationSplit !== undefined && options.validationData !== undefined) {
-    throw new TrainError('validationSplit', 'give validationData or validationSplit, not both')
-  }
-  const [train, validation] = options.validationSplit === undefined ? [data, options.validationData] : split(data, options.validationSplit)
-  if (validation !== undefined) checkDataset('validationData', validation)
+  const [train, validation] = trainAndValidation(data, options)
 
   const [initKey, shuffleKey, stepKey] = random.split(options.key, 3)
   if (initKey === undefined || shuffleKey === undefined || stepKey === undefined) throw new TrainError('key', 'could not split the key')
-  const inputShape = train.x.shape.slice(1)
-  const initialized = options.initial ?? (() => {
-    const init = model.init(initKey, inputShape)
-    return { params: init.params, state: init.state }
-  })()
-  // The model's output must fit the loss and the targets: one forward pass on two rows, before any training.
-  const probe = take(train, rowRange(0, Math.min(2, rowsOf(train.x))))
-  const probeOut = predict(model, toTree(initialized.params), toTree(initialized.state), probe.x)
-  checkLabels('data.y', train.y, probeOut.shape.slice(1))
-  if (validation !== undefined) checkLabels('validationData.y', validation.y, probeOut.shape.slice(1))
-  try {
-    loss(probeOut, probe.y)
-  } catch (e) {
-    throw new TrainError('loss', `the model's output ${T.formatShape(probeOut.shape)} does not fit the targets ${T.formatShape(probe.y.shape)}: ${e instanceof Error ? e.message : String(e)}`)
-  }
+  const initialized = options.initial ?? model.init(initKey, train.x.shape.slice(1))
+  if (!tree.isTree(initialized.params) || !tree.isTree(initialized.state)) throw new TrainError('initial', 'parameters and state must be trees of tensors')
+  // The flat form: the leaves of the parameters, once; the model's structure kept apart.
+  const { leaves, treedef } = tree.flatten(initialized.params)
+  const nested = (ls: readonly Tensor[]): P => tree.unflatten(treedef, ls)
+  const predictWith = (ls: readonly Value[], state: S) => (x: Tensor): Tensor => predict(model, paramsOf(treedef, ls), state, x)
+  checkModelFits(predictWith(leaves, initialized.state), loss, train, validation)
 
-  const n = rowsOf(train.x)
-  const batches = Math.ceil(n / batchSize)
-  // The step and the optimizer work on the parameters as one flat list of leaves: walking a list
-  // at every step is much cheaper than walking nested records, and the model sees its own
-  // structure again through `rebuild`.
-  const structure = flattenValues('fit', initialized.params)
-  const flatModel: Layer = {
-    ...model,
-    apply: (leaves, state, x, ctx) => model.apply(structure.rebuild(leavesOf(leaves)), state, x, ctx),
-  }
-  const nested = (leaves: Tree): Tree => toTree(structure.rebuild(leavesOf(leaves)))
-  const step = trainStep(flatModel, { loss, optimizer, jit: options.jit ?? true, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
+  const step = flatStep(model, treedef, { loss, optimizer, jit: options.jit ?? true, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
   const stopping = options.earlyStopping
   const monitor = stopping?.monitor ?? (validation === undefined ? 'loss' : 'val_loss')
-  const better = (a: number, b: number): boolean =>
-    lowerIsBetter(monitor) ? a < b - (stopping?.minDelta ?? 0) : a > b + (stopping?.minDelta ?? 0)
+  const better = (a: number, b: number): boolean => (lowerIsBetter(monitor) ? a < b - (stopping?.minDelta ?? 0) : a > b + (stopping?.minDelta ?? 0))
 
-  onEvent?.({ type: 'trainStart', epochs, samples: n, batchesPerEpoch: batches })
-  let ts: TrainState<O> = initialTrainState(toTree(structure.leaves), toTree(initialized.state), optimizer, stepKey)
+  const n = train.x.shape[0] ?? 0
+  const batchesPerEpoch = Math.ceil(n / batchSize)
+  onEvent?.({ type: 'trainStart', epochs, samples: n, batchesPerEpoch })
+  let ts: FlatTrainState<O, S> = initialTrainState(leaves, initialized.state, optimizer, stepKey)
   const history: EpochLog[] = []
-  let best: { readonly value: number; readonly epoch: number; readonly params: Tree; readonly state: Tree } | undefined
+  let best: { readonly value: number; readonly epoch: number; readonly params: readonly Tensor[]; readonly state: S } | undefined
   let stoppedEarly = false
 
-  const inOrder = rowRange(0, n)
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    onEvent?.({ type: 'epochStart', epoch, epochs })
+  for (let e = 1; e <= epochs; e++) {
+    onEvent?.({ type: 'epochStart', epoch: e, epochs })
     const started = clock?.()
-    const order = shuffle ? random.permutation(random.foldIn(shuffleKey, epoch), n) : inOrder
-    let lossSum = 0
-    const predictions: Tensor[] = []
-    const targets: Tensor[] = []
-    for (let b = 0; b < batches; b++) {
-      // A batch of every row in order (full-batch training without shuffling) is the data itself.
-      const batch = order === inOrder && batches === 1 ? train : take(train, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize)))
-      const next = step(ts, batch)
-      if (!Number.isFinite(next.loss)) throw new DivergedError(epoch, b + 1, next.loss, nested(ts.params), ts.modelState)
-      ts = next
-      const rows = rowsOf(batch.x)
-      lossSum += next.loss * rows
-      if (metrics.length > 0 && next.predictions !== undefined) {
-        predictions.push(next.predictions)
-        targets.push(batch.y)
-      }
-      if (onEvent !== undefined) {
-        const seen = Math.min(n, (b + 1) * batchSize)
-        const elapsed = started === undefined || clock === undefined ? undefined : clock() - started
-        onEvent({
-          type: 'batchEnd',
-          epoch,
-          epochs,
-          batch: b + 1,
-          batches,
-          seen,
-          samples: n,
-          loss: lossSum / seen,
-          ...(elapsed === undefined ? {} : { elapsedSeconds: elapsed, samplesPerSecond: seen / Math.max(elapsed, 1e-9) }),
-        })
-      }
-    }
+    const onBatch =
+      onEvent === undefined
+        ? undefined
+        : (p: BatchProgress): void => {
+            const elapsed = started === undefined || clock === undefined ? undefined : clock() - started
+            onEvent({
+              type: 'batchEnd',
+              epoch: e,
+              epochs,
+              batch: p.batch,
+              batches: p.batches,
+              seen: p.seen,
+              samples: n,
+              loss: p.loss,
+              ...(elapsed === undefined ? {} : { elapsedSeconds: elapsed, samplesPerSecond: p.seen / Math.max(elapsed, 1e-9) }),
+            })
+          }
+    const batches = epochBatches(train, { batchSize, epoch: e, ...(shuffle ? { key: shuffleKey } : {}) })
+    const done = runEpoch(step, ts, batches, { keepPredictions: metrics.length > 0, ...(onBatch === undefined ? {} : { onBatch }) })
+    if (done.diverged !== undefined) throw new DivergedError(e, done.diverged.batch, done.diverged.loss, nested(done.state.params), done.state.modelState)
+    ts = done.state
     const seconds = started === undefined || clock === undefined ? undefined : clock() - started
     const trainMetrics =
-      predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(predictions, 0), T.concat(targets, 0))]))
-    const validated =
-      validation === undefined ? undefined : evaluate(flatModel, ts.params, ts.modelState, validation, metrics, { loss })
+      done.predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(done.predictions, 0), T.concat(done.targets, 0))]))
+    const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, ts.params), ts.modelState, validation, metrics, { loss, jit: options.jit ?? true })
     const log: EpochLog = {
-      epoch,
-      loss: lossSum / n,
+      epoch: e,
+      loss: done.loss,
       metrics: trainMetrics,
       ...(validated === undefined ? {} : { validation: { loss: validated.loss ?? Number.NaN, metrics: validated.metrics } }),
       ...(seconds === undefined ? {} : { seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }),
@@ -248,8 +166,8 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
     if (stopping !== undefined) {
       const value = monitored(log, monitor)
       if (Number.isNaN(value)) throw new TrainError('earlyStopping.monitor', `"${monitor}" is not among the values fit records`)
-      if (best === undefined || better(value, best.value)) best = { value, epoch, params: ts.params, state: ts.modelState }
-      else if (epoch - best.epoch > (stopping.patience ?? 0)) {
+      if (best === undefined || better(value, best.value)) best = { value, epoch: e, params: ts.params, state: ts.modelState }
+      else if (e - best.epoch > (stopping.patience ?? 0)) {
         stoppedEarly = true
         break
       }
@@ -266,15 +184,16 @@ export const fit = <O>(model: Layer, data: Dataset, options: FitOptions<O>): Fit
   }
 }
 
-/** The leaves of a flattened parameter list (an array of Values by construction). */
-const leavesOf = (tree: ValueTree): readonly Value[] => {
-  if (!Array.isArray(tree)) throw new TrainError('params', 'expected the flat list of parameter leaves')
-  return tree.filter((v): v is Value => isDual(v) || T.isTensor(v))
-}
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-/** Parameters fresh from `init` are trees of tensors. */
-const toTree = (tree: unknown): Tree => {
-  if (!isTree(tree)) throw new TrainError('initial', 'parameters and state must be trees of tensors')
-  return tree
-}
+/** The parameters as `apply` takes them, rebuilt from the leaves. */
+const paramsOf = <P>(treedef: TreeDef<P>, leaves: readonly Value[]) => tree.unflatten(treedef, leaves)
 
+const lowerIsBetter = (monitor: string): boolean => /loss|mse|mae|error/i.test(monitor)
+
+const monitored = (log: EpochLog, monitor: string): number => {
+  if (monitor === 'loss') return log.loss
+  if (monitor === 'val_loss') return log.validation?.loss ?? Number.NaN
+  if (monitor.startsWith('val_')) return log.validation?.metrics[monitor.slice(4)] ?? Number.NaN
+  return log.metrics[monitor] ?? Number.NaN
+}

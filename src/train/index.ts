@@ -6,6 +6,7 @@
  */
 export * from './step.js'
 export * from './fit.js'
+export * from './epoch.js'
 export * from './evaluate.js'
 export * from './predictOne.js'
 export * from './events.js'

@@ -1,39 +1,52 @@
 /**
  * One training step as a pure function: `(trainState, batch) → trainState`.
  *
- * The loss of the model's output (plus any L1/L2 penalty) is differentiated with respect to the
- * parameters; the optimizer turns the gradient into updates; the model's own state (batch-norm
- * statistics) comes back from the forward pass as plain data. An epoch is a fold of this function
- * over batches; `fit` is a fold over epochs.
+ * The loss of the model's output (plus any L1/L2 penalty on its kernels) is differentiated with
+ * respect to the parameters; the optimizer turns the gradient into updates; the model's own state
+ * (batch-norm statistics) comes back from the forward pass as plain data.
+ *
+ * Two forms of the same step. `flatStep` works on the **flat form**: the parameters as the leaf
+ * list of the model's structure (`tree.flatten(params)`, kept apart as a treedef), so that the
+ * gradient, the optimizer's moments and the update are lists too and no tree is walked per step;
+ * this is the form an epoch folds (`fit` flattens once) and an ordinary pure function of (leaves,
+ * state, batch). `trainStep` works on the parameters as the model makes them, for a loop of one's
+ * own.
  */
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
-import type { Dataset } from '../data/Dataset.js'
-import { jit, JitError } from '../jit/index.js'
+import type { Dataset } from '../data/index.js'
+import { jit, JitError, type Jitted } from '../jit/index.js'
+import { l1, l2, type Loss } from '../losses/index.js'
 import type { Layer } from '../nn/index.js'
 import type { GradientTransformation } from '../optim/index.js'
 import { applyUpdates } from '../optim/index.js'
 import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
-import type { Tree } from '../tree/index.js'
-import { flattenValues, mapDuals } from '../ad/valueTree.js'
+import * as tree from '../tree/index.js'
+import type { Tree, TreeDef } from '../tree/index.js'
+
+export type { Loss } from '../losses/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** A loss: predictions and targets to a scalar. */
-export type Loss = (predictions: Value, targets: Value) => Value
-
-/** Weights of the L1 and L2 penalties on the model's weight matrices (default 0: none). */
+/**
+ * Weights of the L1 and L2 penalties (default 0: none), with the meaning of `losses.l1` and
+ * `losses.l2`: over the model's kernels (parameters of rank ≥ 2), as Keras's `kernel_regularizer`;
+ * biases and normalisation parameters are not penalised.
+ */
 export interface Regularization {
   readonly l1?: number
   readonly l2?: number
 }
 
-/** Everything a training step reads and returns. Plain data: it can be printed or saved. */
-export interface TrainState<O = unknown> {
-  readonly params: Tree
-  readonly modelState: Tree
+/**
+ * Everything a training step reads and returns, with the parameters `P` (the model's tree, or its
+ * leaf list in the flat form) and the model state `S`. Plain data: it can be printed or saved.
+ */
+export interface TrainState<O = unknown, P = Tree, S = Tree> {
+  readonly params: P
+  readonly modelState: S
   readonly optimizerState: O
   /** Steps taken so far. */
   readonly step: number
@@ -44,6 +57,9 @@ export interface TrainState<O = unknown> {
   /** The model's output on the last batch, as computed by the forward pass. */
   readonly predictions: Tensor | undefined
 }
+
+/** The flat form of a train state: the parameters as the leaf list of the model's structure. */
+export type FlatTrainState<O = unknown, S = Tree> = TrainState<O, readonly Tensor[], S>
 
 /** What a training step needs besides the state and the batch. */
 export interface StepOptions<O> {
@@ -63,8 +79,11 @@ export interface StepOptions<O> {
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
-/** The state before the first step: the given parameters and the optimizer's initial state. */
-export const initialTrainState = <O>(params: Tree, modelState: Tree, optimizer: GradientTransformation<O>, key: Key): TrainState<O> => ({
+/**
+ * The state before the first step: the given parameters (a tree, or a leaf list for `flatStep`)
+ * and the optimizer's initial state for them.
+ */
+export const initialTrainState = <O, P extends Tree, S>(params: P, modelState: S, optimizer: GradientTransformation<O>, key: Key): TrainState<O, P, S> => ({
   params,
   modelState,
   optimizerState: optimizer.init(params),
@@ -77,23 +96,39 @@ export const initialTrainState = <O>(params: Tree, modelState: Tree, optimizer: 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The penalty Σ l1·|w| + l2·w² over the parameters of rank ≥ 2 (weight matrices and kernels, not
- * biases or normalisation scales — what Keras users attach `kernel_regularizer` to). No ½ factor,
- * as in Keras.
+ * The penalty `losses.l1(params, l1) + losses.l2(params, l2)` (on the kernels), or undefined when
+ * both weights are 0.
  */
-export const penalty = (params: ValueTree, { l1 = 0, l2 = 0 }: Regularization): Value | undefined => {
-  if (l1 === 0 && l2 === 0) return undefined
-  let total: Value | undefined
-  for (const w of flattenValues('penalty', params).leaves) {
-    if (ad.shapeOf(w).length < 2) continue
-    const terms = [l1 === 0 ? undefined : ad.mul(ad.sum(ad.abs(w)), l1), l2 === 0 ? undefined : ad.mul(ad.sum(ad.square(w)), l2)]
-    for (const t of terms) if (t !== undefined) total = total === undefined ? t : ad.add(total, t)
-  }
-  return total
+export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regularization): Value | undefined => {
+  if (w1 === 0 && w2 === 0) return undefined
+  const terms = [w1 === 0 ? undefined : l1(params, w1), w2 === 0 ? undefined : l2(params, w2)].filter((t): t is Value => t !== undefined)
+  return terms.reduce<Value | undefined>((total, t) => (total === undefined ? t : ad.add(total, t)), undefined)
 }
 
 /**
- * The training step of a model: a pure `(trainState, batch) → trainState`.
+ * The training step on the flat form, for a model whose parameters have the structure `treedef`:
+ * a pure `(flatTrainState, batch) → flatTrainState`. The optimizer sees leaf lists (its state was
+ * made by `initialTrainState` from the leaf list).
+ *
+ * @example
+ * const model = nn.dense(1, { kernelInitializer: nn.zeros })
+ * const optimizer = optim.sgd({ learningRate: 0.1 })
+ * const { leaves, treedef } = tree.flatten(model.init(random.key(0), [1]).params)
+ * const sgdStep = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
+ * sgdStep(train.initialTrainState(leaves, {}, optimizer, random.key(0)), data.dataset(tensor([[1]]), tensor([[2]]))).params  // [[[0.4]], [0.4]]
+ */
+export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) => {
+  const step = gradientStep(model, treedef, options)
+  return (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
+    const out = step.run(ts, batch)
+    const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
+    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
+  }
+}
+
+/**
+ * The training step of a model on its parameters as `init` makes them: a pure
+ * `(trainState, batch) → trainState`.
  *
  * @example
  * const model = nn.dense(1, { kernelInitializer: nn.zeros })
@@ -101,55 +136,105 @@ export const penalty = (params: ValueTree, { l1 = 0, l2 = 0 }: Regularization): 
  * const start = train.initialTrainState(model.init(random.key(0), [1]).params, {}, optimizer, random.key(0))
  * train.trainStep(model, { loss: losses.mse, optimizer })(start, data.dataset(tensor([[1]]), tensor([[2]]))).params  // { kernel: [[0.4]], bias: [0.4] }
  */
-export const trainStep = <O>(model: Layer, { loss, optimizer, regularization = {}, jit: compile = true }: StepOptions<O>) => {
-  /** Loss, gradient, new model state and predictions: the part of a step `jit` compiles. */
-  const gradients = (params: Tree, modelState: Tree, x: Tensor, y: Tensor, key: Key) => {
-    const ctx = { training: true, key }
-    const objective = (p: ValueTree): readonly [Value, { readonly state: ValueTree; readonly predictions: Value }] => {
-      const out = model.apply(p, modelState, x, ctx)
-      const data = loss(out.y, y)
-      const reg = penalty(p, regularization)
-      return [reg === undefined ? data : ad.add(data, reg), { state: out.state, predictions: out.y }]
-    }
-    const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(params)
-    return { value, state: aux.state, predictions: aux.predictions, grads }
+export const trainStep =
+  <O, P extends Tree, S extends Tree>(model: Layer<P, S>, options: StepOptions<O>) => {
+  // One compiled step per parameter structure (a step function normally sees one).
+  let last: { readonly treedef: TreeDef<P>; readonly step: GradientStep<O, S> } | undefined
+  const compiledFor = (treedef: TreeDef<P>): GradientStep<O, S> => {
+    if (last === undefined || !tree.treedefEquals(last.treedef, treedef)) last = { treedef, step: gradientStep(model, treedef, options) }
+    return last.step
   }
-  const compiled = compile ? jit(gradients) : undefined
-  // The one piece of state of a step function: whether its compiled form still pays (it does not
-  // when the model reads its key, as dropout does). Results are the same either way.
-  let interpret = compiled === undefined
-  return (ts: TrainState<O>, batch: Dataset): TrainState<O> => {
-    const key = random.foldIn(ts.key, ts.step % 0x100000000)
-    const run = (): ReturnType<typeof gradients> => {
-      if (interpret || compiled === undefined) return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
-      try {
-        const out = compiled(ts.params, ts.modelState, batch.x, batch.y, key)
-        if (compiled.stats().readsKeys) interpret = true
-        return out
-      } catch (e) {
-        if (!(e instanceof JitError)) throw e
-        interpret = true
-        return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
-      }
-    }
-    const { value, state, predictions, grads } = run()
-    const [updates, optimizerState] = optimizer.update(plain(grads), ts.optimizerState, ts.params)
-    return {
-      params: applyUpdates(ts.params, updates),
-      modelState: plain(state),
-      optimizerState,
-      step: ts.step + 1,
-      key: ts.key,
-      loss: ad.primalTensor(value).data[0] ?? Number.NaN,
-      predictions: ad.primalTensor(predictions),
-    }
+  return (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
+    const { leaves, treedef } = tree.flatten(ts.params)
+    const out = compiledFor(treedef).run({ ...ts, params: leaves }, batch)
+    const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
+    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-/** A tree of Values outside any trace is a tree of tensors; strips any Dual wrapper left. */
-const plain = (tree: ValueTree): Tree => {
-  // mapDuals keeps the structure and leaves no Dual: a Tree (and the same object when it held none).
-  return mapDuals(tree, ad.primalTensor) as Tree
+/** The model's parameters are rebuilt for one forward pass: not frozen (freezing costs time per step). */
+const UNFROZEN = { freeze: false } as const
+
+interface StepOutcome<S> {
+  readonly loss: number
+  readonly grads: readonly Tensor[]
+  readonly modelState: S
+  readonly predictions: Tensor
 }
+
+/** The part of a step that `jit` compiles: loss, gradient, new model state and predictions. */
+interface Gradients<S> {
+  readonly value: Value
+  readonly grads: readonly Value[]
+  readonly modelState: S
+  readonly predictions: Value
+}
+
+/**
+ * Forward pass, loss and backward pass on the parameter leaves: the model sees its own structure
+ * (one unflatten of the leaves, as Duals); the penalty reads the leaves directly. A pure function
+ * of its arguments (the step's key included), so that `jit` may compile it.
+ */
+const gradientsOf =
+  <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, { loss, regularization = {} }: StepOptions<O>) =>
+  (params: readonly Value[], modelState: S, x: Tensor, y: Tensor, key: Key): Gradients<S> => {
+    const ctx = { training: true, key }
+    // The model's output comes back from the one forward pass as aux, next to the new state (the
+    // objective runs once), so that under `jit` it leaves the trace as a plain value.
+    const objective = (leaves: readonly Value[]): readonly [Value, { readonly state: S; readonly predictions: Value }] => {
+      const out = model.apply(tree.unflatten(treedef, leaves, UNFROZEN), modelState, x, ctx)
+      const data = loss(out.y, y)
+      const reg = penalty(leaves, regularization)
+      return [reg === undefined ? data : ad.add(data, reg), { state: out.state, predictions: out.y }]
+    }
+    const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(params)
+    return { value, grads, modelState: aux.state, predictions: aux.predictions }
+  }
+
+/** A step's loss and gradient, compiled unless `jit: false` (or until compiling stops paying). */
+interface GradientStep<O, S> {
+  readonly run: (ts: FlatTrainState<O, S>, batch: Dataset) => StepOutcome<S>
+}
+
+const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>): GradientStep<O, S> => {
+  const gradients = gradientsOf(model, treedef, options)
+  const compiled: Jitted<typeof gradients> | undefined = options.jit === false ? undefined : jit(gradients)
+  // The one piece of state of a step function: whether its compiled form still pays (it does not
+  // when the model reads its key, as dropout does). Results are the same either way.
+  let interpret = compiled === undefined
+  return {
+    run: (ts, batch) => {
+      const key = random.foldIn(ts.key, ts.step % 0x100000000)
+      const computed = ((): Gradients<S> => {
+        if (interpret || compiled === undefined) return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
+        try {
+          const out = compiled(ts.params, ts.modelState, batch.x, batch.y, key)
+          if (compiled.stats().readsKeys) interpret = true
+          return out
+        } catch (e) {
+          if (!(e instanceof JitError)) throw e
+          interpret = true
+          return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
+        }
+      })()
+      return {
+        loss: ad.primalTensor(computed.value).data[0] ?? Number.NaN,
+        grads: computed.grads.map(ad.primalTensor),
+        modelState: computed.modelState,
+        predictions: ad.primalTensor(computed.predictions),
+      }
+    },
+  }
+}
+
+const next = <O, P, S>(ts: TrainState<O, P, S>, params: P, out: StepOutcome<S>, optimizerState: O): TrainState<O, P, S> => ({
+  params,
+  modelState: out.modelState,
+  optimizerState,
+  step: ts.step + 1,
+  key: ts.key,
+  loss: out.loss,
+  predictions: out.predictions,
+})

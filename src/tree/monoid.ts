@@ -4,8 +4,8 @@
  * as trees built from these.
  */
 import type { Monoid } from 'fp-ts/lib/Monoid.js'
-import * as T from '../tensor/elementwise.js'
-import { zeros, type Tensor } from '../tensor/Tensor.js'
+import * as T from '../tensor/index.js'
+import { zeros, type Tensor } from '../tensor/index.js'
 import { map } from './map.js'
 import type { Tree } from './Tree.js'
 import { zipWith } from './zipWith.js'

@@ -2,7 +2,9 @@
  * The global norm of a tree: the Euclidean norm of all its scalars taken together, as gradient
  * clipping (`clipByGlobalNorm`) and training diagnostics use it.
  */
-import { walk, type Tree } from './Tree.js'
+import type { Tensor } from '../tensor/index.js'
+import { flattenNode } from './leaves.js'
+import { tensorLeaf, type Tree } from './Tree.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -18,25 +20,27 @@ import { walk, type Tree } from './Tree.js'
  * tree.globalNorm([vector([1e200, 1e200])])             // ≈ 1.414213562373095e200 (naively Infinity)
  */
 export const globalNorm = (tree: Tree): number => {
+  const found: Tensor[] = []
+  flattenNode('tree.globalNorm', tree, tensorLeaf, found)
   let largest = 0
   let nan = false
-  walk('tree.globalNorm', tree, '', (leaf) => {
+  for (const leaf of found) {
     const d = leaf.data
     for (let i = 0; i < d.length; i++) {
       const a = Math.abs(d[i] ?? 0)
       if (a > largest) largest = a
       else if (a !== a) nan = true
     }
-  })
+  }
   if (nan) return Number.NaN
   if (largest === 0 || largest === Number.POSITIVE_INFINITY) return largest
   let sum = 0
-  walk('tree.globalNorm', tree, '', (leaf) => {
+  for (const leaf of found) {
     const d = leaf.data
     for (let i = 0; i < d.length; i++) {
       const r = (d[i] ?? 0) / largest
       sum += r * r
     }
-  })
+  }
   return largest * Math.sqrt(sum)
 }

@@ -1,11 +1,13 @@
 /**
  * `zipWith` and `zipWith3`: combine two or three trees of the same structure leaf by leaf.
+ *
+ * Trees of one structure (equal treedefs, the common case: gradients, moments and parameters of
+ * one model) are flattened and combined in one loop. Otherwise a walker aligns records by key and
+ * reports the first path where the structures differ.
  */
-import { shapesEqual } from '../tensor/shape.js'
-import { formatShape } from '../tensor/errors.js'
-import { isTensor, type Tensor } from '../tensor/Tensor.js'
-import { flatLists } from './flat.js'
-import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Node, type Tree } from './Tree.js'
+import { formatShape, isTensor, shapesEqual, type Tensor } from '../tensor/index.js'
+import { flatten, leavesAlong, paths, unflatten, type TreeDef } from './leaves.js'
+import { describe, joinPath, showPath, tensorLeaf, TreeError, type Node, nodeOf, type Tree } from './Tree.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -22,9 +24,7 @@ import { childPath, describe, nodeOf, rebuild, showPath, TreeError, type Node, t
  */
 export function zipWith<T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, path: string) => Tensor): T
 export function zipWith(a: Tree, b: Tree, f: (x: Tensor, y: Tensor, path: string) => Tensor): Tree {
-  const flat = flatLists([a, b])
-  if (flat !== undefined) return flatZip('tree.zipWith', flat, (leaves, path) => f(leaves[0] ?? EMPTY, leaves[1] ?? EMPTY, path))
-  return zipAt('tree.zipWith', [a, b], TWO_SIDES, '', ([x, y], path) => f(x ?? EMPTY, y ?? EMPTY, path))
+  return zipTrees('tree.zipWith', [a, b], TWO_SIDES, (leaves, path) => f(leaves[0] ?? EMPTY, leaves[1] ?? EMPTY, path), f.length > 2)
 }
 
 /**
@@ -36,10 +36,20 @@ export function zipWith(a: Tree, b: Tree, f: (x: Tensor, y: Tensor, path: string
  */
 export function zipWith3<T extends Tree>(a: T, b: T, c: T, f: (x: Tensor, y: Tensor, z: Tensor, path: string) => Tensor): T
 export function zipWith3(a: Tree, b: Tree, c: Tree, f: (x: Tensor, y: Tensor, z: Tensor, path: string) => Tensor): Tree {
-  const flat = flatLists([a, b, c])
-  if (flat !== undefined) return flatZip('tree.zipWith3', flat, (leaves, path) => f(leaves[0] ?? EMPTY, leaves[1] ?? EMPTY, leaves[2] ?? EMPTY, path))
-  return zipAt('tree.zipWith3', [a, b, c], THREE_SIDES, '', ([x, y, z], path) => f(x ?? EMPTY, y ?? EMPTY, z ?? EMPTY, path))
+  return zipTrees('tree.zipWith3', [a, b, c], THREE_SIDES, (leaves, path) => f(leaves[0] ?? EMPTY, leaves[1] ?? EMPTY, leaves[2] ?? EMPTY, path), f.length > 3)
 }
+
+/**
+ * The leaves of trees of one structure, aligned, and the structure of the first: what `zipWith`
+ * and the optimizers' fused kernels loop over. Trees with equal treedefs are flattened once each;
+ * otherwise records are matched by key (the first tree's key order wins). A TreeError names `op`
+ * and the first path where the structures or the leaf shapes differ.
+ *
+ * @example
+ * tree.alignedLeaves('example', [{ w: vector([1]), b: vector([2]) }, { b: vector([20]), w: vector([10]) }]).lists  // [[[1], [2]], [[10], [20]]]
+ */
+export const alignedLeaves = (op: string, trees: readonly Tree[]): { readonly lists: readonly (readonly Tensor[])[]; readonly treedef: TreeDef } =>
+  aligned(op, trees, trees.length === 2 ? TWO_SIDES : trees.length === 3 ? THREE_SIDES : trees.map((_, i) => `in tree ${i + 1}`))
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -49,27 +59,68 @@ const THREE_SIDES: readonly string[] = ['in the first tree', 'in the second tree
 /** Placeholder for the `?? …` reads of tuples whose length is fixed by construction. */
 const EMPTY: Tensor = { shape: [0], data: new Float64Array(0) }
 
-/** zipAt for flat lists of equal-shaped tensors (see flat.ts): one loop, no node classification. */
-const flatZip = (op: string, lists: readonly (readonly Tensor[])[], f: (leaves: readonly Tensor[], path: string) => Tensor): Tree => {
-  const n = lists[0]?.length ?? 0
-  const out = new Array<Tensor>(n)
-  for (let i = 0; i < n; i++) {
-    const path = `[${i}]`
-    const y: unknown = f(lists.map((l) => l[i] ?? EMPTY), path)
-    if (!isTensor(y)) throw new TreeError(op, path, `f returned ${describe(y)} at ${path}, expected a tensor`)
-    out[i] = y
+const aligned = (op: string, trees: readonly Tree[], sides: readonly string[]): { readonly lists: readonly (readonly Tensor[])[]; readonly treedef: TreeDef } => {
+  const first = trees[0]
+  if (first === undefined) throw new TreeError(op, '', 'no trees to zip')
+  const { leaves, treedef } = flatten(first)
+  const lists: (readonly Tensor[])[] = [leaves]
+  let sameStructure = true
+  for (let t = 1; t < trees.length && sameStructure; t++) {
+    const list: Tensor[] = []
+    sameStructure = leavesAlong(treedef.root, trees[t], tensorLeaf, list)
+    lists.push(list)
   }
-  return Object.freeze(out)
+  if (sameStructure) {
+    for (let t = 1; t < lists.length; t++) {
+      const list = lists[t] ?? []
+      for (let i = 0; i < leaves.length; i++) {
+        const x = leaves[i] ?? EMPTY
+        const y = list[i] ?? EMPTY
+        if (x.shape !== y.shape && !shapesEqual(x.shape, y.shape)) {
+          const path = paths(treedef)[i] ?? ''
+          throw new TreeError(op, path, `leaf shapes differ at ${showPath(path)}: ${formatShape(x.shape)} ${sides[0] ?? ''}, ${formatShape(y.shape)} ${sides[t] ?? ''}`)
+        }
+      }
+    }
+    return { lists, treedef }
+  }
+  // Another structure (or records with the same keys in another order): align by key, and report
+  // the first difference, with the walker.
+  const byKey: Tensor[][] = trees.map(() => [])
+  zipAt(op, trees, sides, '', (row) => {
+    row.forEach((leaf, t) => byKey[t]?.push(leaf))
+    return row[0] ?? EMPTY
+  })
+  return { lists: byKey, treedef }
 }
 
-const zipAt = (
+const zipTrees = (
   op: string,
-  trees: readonly unknown[],
+  trees: readonly Tree[],
   sides: readonly string[],
-  path: string,
   f: (leaves: readonly Tensor[], path: string) => Tensor,
+  wantsPaths: boolean,
 ): Tree => {
-  const nodes = trees.map((t) => nodeOf(op, t, path))
+  const { lists, treedef } = aligned(op, trees, sides)
+  const n = treedef.leafCount
+  const at = wantsPaths ? paths(treedef) : undefined
+  const out = new Array<Tensor>(n)
+  const row = new Array<Tensor>(lists.length)
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < lists.length; t++) row[t] = lists[t]?.[i] ?? EMPTY
+    const y: unknown = f(row, at?.[i] ?? '')
+    if (!isTensor(y)) {
+      const path = paths(treedef)[i] ?? ''
+      throw new TreeError(op, path, `f returned ${describe(y)} at ${showPath(path)}, expected a tensor`)
+    }
+    out[i] = y
+  }
+  return unflatten(treedef, out)
+}
+
+/** The walker for trees whose records differ in key order, or whose structures differ. */
+const zipAt = (op: string, trees: readonly unknown[], sides: readonly string[], path: string, f: (leaves: readonly Tensor[], path: string) => Tensor): void => {
+  const nodes = trees.map((t) => nodeOf(op, t, path, tensorLeaf))
   const first = nodes[0]
   if (first === undefined) throw new TreeError(op, path, 'no trees to zip')
   const firstSide = sides[0] ?? ''
@@ -90,26 +141,20 @@ const zipAt = (
   }
 
   if (first.kind === 'leaf') {
-    const leaves = nodes.map((n) => (n.kind === 'leaf' ? n.leaf : EMPTY))
-    const shape = first.leaf.shape
+    const leaves = nodes.map((n) => (n.kind === 'leaf' && isTensor(n.leaf) ? n.leaf : EMPTY))
+    const shape = leaves[0]?.shape ?? []
     leaves.forEach((leaf, t) => {
       if (!shapesEqual(leaf.shape, shape)) {
-        throw new TreeError(
-          op,
-          path,
-          `leaf shapes differ at ${showPath(path)}: ${formatShape(shape)} ${firstSide}, ${formatShape(leaf.shape)} ${sides[t] ?? ''}`,
-        )
+        throw new TreeError(op, path, `leaf shapes differ at ${showPath(path)}: ${formatShape(shape)} ${firstSide}, ${formatShape(leaf.shape)} ${sides[t] ?? ''}`)
       }
     })
-    const out: unknown = f(leaves, path)
-    if (!isTensor(out)) throw new TreeError(op, path, `f returned ${describe(out)} at ${showPath(path)}, expected a tensor`)
-    return out
+    f(leaves, path)
+    return
   }
-  const children = first.children.map((_, i) =>
-    zipAt(op, aligned.map((row) => row[i]), sides, childPath(first, path, i), f),
-  )
-  return rebuild(first, children)
+  first.children.forEach((_, i) => zipAt(op, aligned.map((row) => row[i]), sides, childPath(first, path, i), f))
 }
+
+const childPath = (node: Node, path: string, i: number): string => (node.kind === 'record' ? joinPath(path, node.keys[i] ?? '') : joinPath(path, i))
 
 /** The children of record `node`, in the key order of record `first`; throws on differing key sets. */
 const alignRecord = (

@@ -3,6 +3,8 @@
  * (IndexedDB), models and CSV tables from a URL (`fetch`). Beside `dualflow/node`'s file helpers;
  * nothing here needs Node, and the IndexedDB and fetch functions can be passed in.
  * Re-exports only.
+ *
+ * @module dualflow/web
  */
 export { WebError, type WebOp } from './errors.js'
 export { fetchCsv, fetchModel, fetchText, type FetchLike, type FetchOptions, type FetchResponse } from './fetch.js'

@@ -12,6 +12,7 @@ describe('binary primitives obey the gradient laws over broadcasting pairs', () 
   it('add', () => gradientLaws(([a, b]: Pair) => ad.add(a, b), broadcastPair()))
   it('sub', () => gradientLaws(([a, b]: Pair) => ad.sub(a, b), broadcastPair()))
   it('mul', () => gradientLaws(([a, b]: Pair) => ad.mul(a, b), broadcastPair()))
+  it('mulStrongZero', () => gradientLaws(([a, b]: Pair) => ad.mulStrongZero(a, b), broadcastPair()))
   it('div (divisor in [0.5, 3])', () =>
     gradientLaws(
       ([a, b]: Pair) => ad.div(a, b),

@@ -157,3 +157,19 @@ describe('minMaxScale', () => {
     expect(() => minMaxScale.transform(stats, zeros([2, 2]))).toThrow('minMaxScale.transform: [2,2] x [3]')
   })
 })
+
+describe('minMaxScale and signed zeros', () => {
+  it('a column holding +0 and −0 as its minimum scales both to +0 (FC_SEED=-1341704160 found −0)', () => {
+    const x = tensor([[0], [0], [-0], [0], [5e-324]])
+    const stats = minMaxScale.fit(x)
+    expect(Object.is(stats.min.data[0], -0)).toBe(true) // Math.min(0, −0) is −0
+    const s = minMaxScale.transform(stats, x)
+    expect(Array.from(s.data).map((v) => Object.is(v, -0))).toEqual([false, false, false, false, false])
+    expect(Math.min(...s.data)).toBe(0)
+    expect(Object.is(Math.min(...s.data), 0)).toBe(true)
+  })
+  it('and the maximum of +0 and −0 is +0', () => {
+    const stats = minMaxScale.fit(tensor([[-1], [-0], [0]]))
+    expect(Object.is(stats.max.data[0], 0)).toBe(true)
+  })
+})

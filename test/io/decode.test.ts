@@ -291,3 +291,38 @@ describe('decodeModel: tensors that do not fit', () => {
     expectLeft(JSON.stringify(file), 'tensors', '$.tensors[6].path', 'unexpected tensor "params[2].mean"')
   })
 })
+
+describe('allocation is bounded before anything is built (maxElements)', () => {
+  let inits = 0
+  const counting = { ...model, init: (key: random.Key, shape: readonly number[]) => { inits++; return model.init(key, shape) } }
+  const decodeCounting = (json: string, options?: { readonly maxElements?: number }) => {
+    inits = 0
+    return decodeModel(json, counting, options)
+  }
+  it('a 400-byte file with "inputShape": [10000000] is refused before the model is built', () => {
+    const file = fileJson()
+    file['inputShape'] = [10000000]
+    const result = decodeCounting(JSON.stringify(file))
+    expect(inits).toBe(0)
+    expect(E.isLeft(result) && result.left.reason).toBe('limits')
+    expect(E.isLeft(result) && result.left.message).toBe('decodeModel: at $.inputShape: an input row of 10000000 elements is more than maxElements (4194304); pass a larger maxElements to load it')
+  })
+  it('a tensor shape, the tensor count and the total elements are bounded before any data is decoded', () => {
+    const huge = fileJson()
+    const first = entries(huge)[0]
+    if (first !== undefined) first['shape'] = [100000, 100000]
+    expectLeft(JSON.stringify(huge), 'limits', '$.tensors[0].shape', 'a tensor of 10000000000 elements is more than maxElements (4194304)')
+    const long = fileJson()
+    const entry = entries(long)[0]
+    if (entry !== undefined) entry['data'] = 'A'.repeat(10_000)
+    expectLeft(JSON.stringify(long), 'limits', '$.tensors[0].data', 'base64 text of 10000 characters cannot be the 6 values of shape [2, 3]')
+    const result = decodeCounting(text, { maxElements: 5 })
+    expect(inits).toBe(0)
+    expect(E.isLeft(result) && result.left.reason).toBe('limits')
+  })
+  it('within the bound the file loads, and maxElements must be a positive integer', () => {
+    expect(E.isRight(decodeCounting(text, { maxElements: 1000 }))).toBe(true)
+    expect(inits).toBe(1)
+    expect(() => decodeModel(text, model, { maxElements: 0 })).toThrow('decodeModel: maxElements must be a positive integer, got 0')
+  })
+})

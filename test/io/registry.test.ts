@@ -49,6 +49,28 @@ describe('the library registry', () => {
     expect(Object.keys(layers).sort()).toEqual([...new Set(kinds)].sort())
   })
 
+  it('rebuilds the convolutional, pooling, embedding and recurrent layers from the file alone', () => {
+    const images = random.normal(random.key(12), [2, 6, 6, 2])
+    roundTrip(
+      nn.sequential(
+        nn.randomShift(1),
+        nn.zeroPadding2d([[1, 0], [0, 1]]),
+        nn.conv2d(3, [2, 3], { padding: 'same', strides: [1, 2], dilationRate: 1, useBias: false }),
+        nn.maxPool2d(2, { strides: 1, padding: 'same' }),
+        nn.avgPool2d([2, 1]),
+        nn.globalMaxPool2d(),
+      ),
+      [6, 6, 2],
+      images,
+    )
+    roundTrip(nn.sequential(nn.conv2d(2, 3), nn.globalAvgPool2d()), [6, 6, 2], images)
+    const sequences = random.normal(random.key(13), [2, 5, 3])
+    roundTrip(nn.sequential(nn.conv1d(4, 2, { dilationRate: 2 }), nn.maxPool1d(), nn.avgPool1d(1), nn.globalAvgPool1d()), [5, 3], sequences)
+    roundTrip(nn.sequential(nn.simpleRnn(3, { returnSequences: true, goBackwards: true }), nn.globalMaxPool1d()), [5, 3], sequences)
+    roundTrip(nn.sequential(nn.bidirectional(nn.gru(2, { resetAfter: false, returnSequences: true }), 'ave'), nn.lstm(2, { unitForgetBias: false })), [5, 3], sequences)
+    roundTrip(nn.sequential(nn.embedding(6, 3), nn.gru(2)), [4], random.randint(random.key(14), [2, 4], 0, 6))
+  })
+
   it('rebuilds every kind of layer, with the same bits and the same outputs', () => {
     roundTrip(
       nn.sequential(

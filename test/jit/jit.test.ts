@@ -97,6 +97,29 @@ describe('jit: tracing, caching, replay', () => {
       })(p)
     expect(checkJitEqual(step, [params, state, x], [params, state, y])).toBeUndefined()
   })
+  it('conv, pooling and scan (issue 15) replay the same bits: values, gradients, tangents and second order', () => {
+    const images = random.normal(random.key(6), [2, 6, 2])
+    const other = random.normal(random.key(7), [2, 6, 2])
+    const kernel = random.normal(random.key(8), [3, 2, 3])
+    const conv = (k: Value, a: Value): Value => ad.sum(ad.tanh(ad.conv(a, k)))
+    expect(checkJitEqual((k: Tensor, a: Tensor) => ad.valueAndGrad((q: Value) => conv(q, a))(k), [kernel, images], [kernel, other])).toBeUndefined()
+    // Max pooling's pullback and tangent find the maxima when they run (on the replayed values).
+    const pooled = (a: Value): Value => ad.sum(ad.square(ad.maxPool(a, 2, { strides: 1 })))
+    expect(checkJitEqual((a: Tensor) => ad.valueAndGrad(pooled)(a), [images], [other])).toBeUndefined()
+    expect(checkJitEqual((a: Tensor, t: Tensor) => ad.jvp((b: Value) => ad.maxPool(b, 2), a, t), [images, other], [other, images])).toBeUndefined()
+    expect(checkJitEqual((a: Tensor) => ad.grad((b: Value) => ad.sum(ad.grad(pooled)(b)))(a), [images], [other])).toBeUndefined()
+    expect(checkJitEqual((a: Tensor) => ad.valueAndGrad((b: Value) => ad.sum(ad.square(ad.avgPool(b, 2))))(a), [images], [other])).toBeUndefined()
+    // scan: the probe that learns the step's shapes runs on zeros of a tracer's shape.
+    const body = (c: Value, xi: Value, w: Value): [Value, Value] => [ad.tanh(ad.add(ad.mul(c, w), xi)), c]
+    const folded = (w: Value, a: Value): Value => {
+      const [last, all] = ad.scan(body, ad.sum(a, { axis: 0 }), a, w)
+      return ad.add(ad.sum(last), ad.sum(all))
+    }
+    const w = random.normal(random.key(9), [6, 2])
+    expect(checkJitEqual((a: Tensor) => ad.scan(body, ad.sum(a, { axis: 0 }), a, w), [images], [other])).toBeUndefined()
+    expect(checkJitEqual((q: Tensor, a: Tensor) => ad.valueAndGrad((v: Value) => folded(v, a))(q), [w, images], [w, other])).toBeUndefined()
+    expect(checkJitEqual((q: Tensor, t: Tensor) => ad.jvp((v: Value) => folded(v, images), q, t), [w, w], [w, T.neg(w)])).toBeUndefined()
+  })
   it('under a differentiation it runs f directly (jit inside grad)', () => {
     const inner = jit((a: Value) => ad.sum(ad.sin(a)))
     const g = ad.grad((a: Value) => inner(a))(x)

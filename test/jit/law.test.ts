@@ -5,7 +5,9 @@ import * as T from '../../src/tensor/index.js'
 
 /**
  * A deliberately wrong fusion: (a·b)·c recorded as two muls replays as a·(b·c) — the same
- * operations in a different order, as a careless fusion of a multiplication chain would do.
+ * operations in a different order, as a careless fusion of a multiplication chain would do. The
+ * derivative rules scale cotangents and tangents with `mulStrongZero` (issue 11), so its chains
+ * are fused the same way: they are where a gradient's multiplication chains are.
  */
 const reassociateMul = (graph: Graph): Graph => {
   const producer = new Map<number, GraphNode>()
@@ -13,10 +15,11 @@ const reassociateMul = (graph: Graph): Graph => {
   const nodes = graph.nodes.map((n): GraphNode => {
     const [left, c] = n.inputs
     const inner = left === undefined ? undefined : producer.get(left)
-    if (n.name !== 'mul' || c === undefined || inner?.name !== 'mul') return n
+    const product = n.name === 'mul' ? T.mul : n.name === 'mulStrongZero' ? T.mulStrongZero : undefined
+    if (product === undefined || c === undefined || inner?.name !== n.name) return n
     const [a, b] = inner.inputs
     if (a === undefined || b === undefined) return n
-    return { ...n, inputs: [a, b, c], run: ([x, y, z]) => T.mul(x ?? T.scalar(0), T.mul(y ?? T.scalar(0), z ?? T.scalar(0))), outputAllocation: -1 }
+    return { ...n, inputs: [a, b, c], run: ([x, y, z]) => product(x ?? T.scalar(0), product(y ?? T.scalar(0), z ?? T.scalar(0))), outputAllocation: -1 }
   })
   return { ...graph, nodes }
 }

@@ -63,6 +63,54 @@ describe('broadcast shapes', () => {
   })
 })
 
+describe('values look like data (the distribution documented in laws/arbitraries.ts)', () => {
+  const draws = fc.sample(arb.tensorOf([6]), 1000).flatMap((t) => Array.from(t.data))
+  it('on [−10, 10], about 80 % of the values have |v| ≥ 1 = 0.1·max (bit-pattern draws gave 12 %)', () => {
+    const large = draws.filter((v) => Math.abs(v) >= 1).length / draws.length
+    expect(large).toBeGreaterThan(0.72)
+    expect(large).toBeLessThan(0.88)
+  })
+  it('the values other than the specials are uniform: each fifth of [−10, 10] holds 17–23 % of them', () => {
+    const ordinary = draws.filter((v) => Math.abs(v) >= 1e-9 && Math.abs(v) <= 10 - 1e-14)
+    for (let lo = -10; lo < 10; lo += 4) {
+      const share = ordinary.filter((v) => v >= lo && v < lo + 4).length / ordinary.length
+      expect(share).toBeGreaterThan(0.17)
+      expect(share).toBeLessThan(0.23)
+    }
+  })
+  it('about 1/8 are special values: ±0, tiny values and the ends of the range, all within it', () => {
+    const special = draws.filter((v) => v === 0 || Math.abs(v) < 1e-9 || Math.abs(v) === 10 || Math.abs(v) > 10 - 1e-14)
+    expect(special.length / draws.length).toBeGreaterThan(0.08)
+    expect(special.length / draws.length).toBeLessThan(0.17)
+    expect(draws.some((v) => Object.is(v, -0))).toBe(true)
+    expect(draws.some((v) => v === 10) && draws.some((v) => v === -10)).toBe(true)
+    expect(draws.some((v) => v !== 0 && Math.abs(v) < 1e-300)).toBe(true)
+    for (const v of draws) expect(v >= -10 && v <= 10).toBe(true)
+  })
+  it('a narrowed range keeps its promise and its specials stay inside it', () => {
+    const positive = fc.sample(arb.number({ min: 0.01, max: 5 }), 2000)
+    for (const v of positive) expect(v >= 0.01 && v <= 5).toBe(true)
+    expect(positive.filter((v) => v >= 0.5).length / positive.length).toBeGreaterThan(0.8)
+    expect(positive.some((v) => v === 0.01) && positive.some((v) => v === 5)).toBe(true)
+    expect(fc.sample(arb.number({ min: 3, max: 3 }), 5)).toEqual([3, 3, 3, 3, 3])
+    expect(() => arb.number({ min: 1, max: 0 })).toThrow(RangeError)
+  })
+  it('uniform shrinks towards 0, or towards the end of the range nearest 0', () => {
+    const shrunk = (min: number, max: number): number => {
+      let found = Number.NaN
+      try {
+        fc.assert(fc.property(arb.uniform(min, max), () => false), { seed: 1 })
+      } catch (e) {
+        found = Number((e instanceof Error ? e.message : '').match(/Counterexample: \[([^\]]+)\]/)?.[1])
+      }
+      return found
+    }
+    expect(shrunk(-5, 7)).toBe(0)
+    expect(shrunk(2, 9)).toBe(2)
+    expect(shrunk(-9, -2)).toBe(-2)
+  })
+})
+
 describe('tensors', () => {
   it('tensorOf has the shape and finite values in range', () => {
     run(arb.shape().chain((s) => arb.tensorOf(s, { min: -2, max: 3 })), (t) => {

@@ -85,9 +85,9 @@ describe('sequential', () => {
     const d2 = nn.dense(2)
     const model = nn.sequential(d1, nn.tanh, d2)
     const { params, state } = model.init(k0, [3])
-    const [p1, , p2] = Array.isArray(params) ? params : []
-    const h = ad.tanh(d1.apply(p1 ?? {}, {}, x34, inference).y)
-    const expected = d2.apply(p2 ?? {}, {}, h, inference).y
+    const [p1, , p2] = params
+    const h = ad.tanh(d1.apply(p1, {}, x34, inference).y)
+    const expected = d2.apply(p2, {}, h, inference).y
     expect(model.apply(params, state, x34, inference).y).toEqual(expected)
   })
   it('gives child i the key foldIn(ctx.key, i), and no key when the context has none', () => {
@@ -154,7 +154,8 @@ describe('sequential', () => {
     }
   })
   it('refuses params of another structure', () => {
-    const model = nn.sequential(nn.dense(2), nn.relu)
+    // A type error for typed layers; checked at run time for a general Layer (as JavaScript sees it).
+    const model: nn.Layer = nn.sequential(nn.dense(2), nn.relu)
     const { state } = model.init(k0, [3])
     expect(messageOf(() => model.apply([{}], state, x34, inference))).toBe('sequential: params: expected an array of 2 (one per child layer), got an array of 1')
     expect(messageOf(() => model.apply([{}, {}], state, x34, inference))).toBe("dense(2): params: expected a tensor 'kernel', got nothing")
@@ -173,11 +174,11 @@ describe('parallel', () => {
     expect(model.name).toBe('parallel(concat)')
     const { params, state, outputShape } = model.init(k0, [3])
     expect(outputShape).toEqual([6])
-    const [pa, pb] = Array.isArray(params) ? params : []
+    const [pa, pb] = params
     const [ka, kb] = random.split(k0, 2)
     expect(pa).toEqual(a.init(ka ?? k0, [3]).params)
     expect(pb).toEqual(b.init(kb ?? k0, [3]).params)
-    const expected = T.concat([ad.primalTensor(a.apply(pa ?? {}, {}, x34, inference).y), ad.primalTensor(b.apply(pb ?? [], [{}, {}], x34, inference).y)], -1)
+    const expected = T.concat([ad.primalTensor(a.apply(pa, {}, x34, inference).y), ad.primalTensor(b.apply(pb, [{}, {}], x34, inference).y)], -1)
     expect(model.apply(params, state, x34, inference).y).toEqual(expected)
   })
   it("adds the branches' outputs", () => {
@@ -185,8 +186,8 @@ describe('parallel', () => {
     expect(() => model.init(k0, [3])).toThrow("parallel(add): 'add' needs equal branch output shapes, got [2], [3], [2]")
     const ok = nn.parallel('add', nn.dense(3), nn.identity)
     const { params, state } = ok.init(k0, [3])
-    const [pd] = Array.isArray(params) ? params : []
-    const dense = ad.primalTensor(nn.dense(3).apply(pd ?? {}, {}, x34, inference).y)
+    const [pd] = params
+    const dense = ad.primalTensor(nn.dense(3).apply(pd, {}, x34, inference).y)
     expect(ok.apply(params, state, x34, inference).y).toEqual(T.add(dense, x34))
   })
   it('checks the merge at init and names a refusing branch', () => {
@@ -232,7 +233,7 @@ describe('layers never mutate their inputs', () => {
         const { params, state } = model.init(random.key(seed), [3])
         const copies = JSON.stringify([params, state, x], (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v))
         model.apply(params, state, x, { training: true, key: random.key(seed) })
-        ad.vjp((p: ad.ValueTree) => ad.sum(model.apply(p, state, x, { training: true, key: random.key(seed) }).y), params)[1](T.scalar(1))
+        ad.vjp((p: nn.Params<nn.ParamsOf<typeof model>>) => ad.sum(model.apply(p, state, x, { training: true, key: random.key(seed) }).y), params)[1](T.scalar(1))
         expect(JSON.stringify([params, state, x], (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v))).toBe(copies)
       }),
       { numRuns: 100 },

@@ -6,7 +6,8 @@
 import fc from 'fast-check'
 import * as arb from '../../laws/arbitraries.js'
 import { isDual, primalTensor, type Value, type ValueTree } from '../../src/ad/index.js'
-import { flattenValues } from '../../src/ad/valueTree.js'
+import { valueLeaf } from '../../src/ad/extend.js'
+import * as tree from '../../src/tree/index.js'
 import type { ApplyContext, Layer } from '../../src/nn/index.js'
 import * as random from '../../src/random/index.js'
 import * as T from '../../src/tensor/index.js'
@@ -30,10 +31,11 @@ export interface LayerInputOptions {
 export const layerInput = (layer: Layer, inputShape: Shape, options: LayerInputOptions = {}): fc.Arbitrary<LayerInput> => {
   const { maxBatch = 3, minBatch = 1, paramScale = 1 } = options
   const input = options.x ?? ((s: Shape) => arb.tensorOf(s, { min: -2, max: 2 }))
-  const template = flattenValues('test', layer.init(random.key(0), inputShape).params)
+  const template = tree.flatten(layer.init(random.key(0), inputShape).params, valueLeaf)
   return fc.tuple(fc.nat(), fc.integer({ min: minBatch, max: maxBatch })).chain(([seed, batch]) =>
     input([batch, ...inputShape]).map((x) => ({
-      params: template.rebuild(
+      params: tree.unflatten(
+        template.treedef,
         template.leaves.map((leaf, i) => random.uniform(random.foldIn(random.key(seed), i), T.isTensor(leaf) ? leaf.shape : [], { min: -paramScale, max: paramScale })),
       ),
       x,

@@ -78,7 +78,7 @@ describe('batchNorm', () => {
     const { params, state } = layer.init(k0, [3])
     const x = T.tensor([[1, 2, 3], [4, 5, 7]])
     let returned: ad.ValueTree = {}
-    ad.vjp((p: ad.ValueTree, v: ad.Value) => {
+    ad.vjp((p: nn.Params<nn.NormParams>, v: ad.Value) => {
       const out = layer.apply(p, state, v, { training: true })
       returned = out.state
       return out.y
@@ -95,7 +95,8 @@ describe('batchNorm', () => {
     expect(() => nn.batchNorm().init(k0, [])).toThrow('batchNorm: expects input of rank ≥ 1 ([..., features]), got []')
     const { params, state } = nn.batchNorm().init(k0, [3])
     expect(() => nn.batchNorm().apply(params, state, T.zeros([2, 4]), { training: true })).toThrow('batchNorm: expects input [batch,...,3], got [2,4]')
-    expect(() => nn.batchNorm().apply(params, {}, T.zeros([2, 3]), { training: false })).toThrow("batchNorm: state: expected a tensor 'movingMean', got nothing")
+    const general: nn.Layer = nn.batchNorm()
+    expect(() => general.apply(params, {}, T.zeros([2, 3]), { training: false })).toThrow("batchNorm: state: expected a tensor 'movingMean', got nothing")
   })
 
   it('obeys the gradient laws in training (batch statistics)', () => {

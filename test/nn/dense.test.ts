@@ -59,11 +59,13 @@ describe('dense', () => {
     const { params } = nn.dense(4).init(k0, [3])
     expect(() => nn.dense(4).apply(params, {}, T.zeros([2, 5]), inference)).toThrow('dense(4): expects input [batch,3], got [2,5]')
     expect(() => nn.dense(4).apply(params, {}, T.zeros([3]), inference)).toThrow('dense(4): expects input [batch,3], got [3]')
-    expect(() => nn.dense(4).apply({ kernel: T.zeros([3, 4]) }, {}, T.zeros([1, 3]), inference)).toThrow("dense(4): params: expected a tensor 'bias', got nothing")
-    expect(() => nn.dense(4).apply({ kernel: T.zeros([3, 4]), bias: T.zeros([3]) }, {}, T.zeros([1, 3]), inference)).toThrow(
+    // Params of another structure are a type error; a general Layer (as JavaScript sees it) is checked at run time.
+    const general: nn.Layer = nn.dense(4)
+    expect(() => general.apply({ kernel: T.zeros([3, 4]) }, {}, T.zeros([1, 3]), inference)).toThrow("dense(4): params: expected a tensor 'bias', got nothing")
+    expect(() => general.apply({ kernel: T.zeros([3, 4]), bias: T.zeros([3]) }, {}, T.zeros([1, 3]), inference)).toThrow(
       "dense(4): params: 'bias' has shape [3], expected [4]",
     )
-    expect(() => nn.dense(4).apply({ kernel: T.zeros([3, 5]) }, {}, T.zeros([1, 3]), inference)).toThrow("dense(4): params: 'kernel' has shape [3,5], expected [in,4]")
+    expect(() => general.apply({ kernel: T.zeros([3, 5]) }, {}, T.zeros([1, 3]), inference)).toThrow("dense(4): params: 'kernel' has shape [3,5], expected [in,4]")
     expect(() => nn.dense(2, { kernelInitializer: (_k) => T.zeros([1]) }).init(k0, [3])).toThrow('dense(2): kernelInitializer must return a tensor of shape [3,2], got [1]')
   })
   it('obeys the gradient laws with respect to params and input', () => {

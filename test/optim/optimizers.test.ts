@@ -5,6 +5,7 @@ import type { GradientTransformation } from '../../src/optim/index.js'
 import * as T from '../../src/tensor/index.js'
 import type { Tensor } from '../../src/tensor/index.js'
 import { treeArb } from '../tree/arbitraries.js'
+import * as tree from '../../src/tree/index.js'
 
 // The test problem: f(p) = Σ (p − c)², so g = 2(p − c), on a two-leaf tree.
 type Params = { readonly w: Tensor; readonly b: Tensor }
@@ -212,4 +213,42 @@ describe('option validation', () => {
       expect(make).toThrow(T.ArgumentError)
     })
   }
+})
+
+describe('adam as Keras computes it ({ keras: true })', () => {
+  it('matches Keras’s update bit for bit: α = η·√(1 − β2ᵗ)/(1 − β1ᵗ), m ← m + (g − m)(1 − β1), v ← v + (g² − v)(1 − β2), x ← x − m·α/(√v + ε̂)', () => {
+    const [b1, b2, eps, lr] = [0.9, 0.999, 1e-7, 0.1]
+    // Keras's ResourceApplyAdam / keras.optimizers.Adam.update_step, written out in float64.
+    const rule = (x: number, g: number, t: number, m: number[]): number => {
+      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)
+      m[0] = (m[0] ?? 0) + (g - (m[0] ?? 0)) * (1 - b1)
+      m[1] = (m[1] ?? 0) + (g * g - (m[1] ?? 0)) * (1 - b2)
+      return x - ((m[0] ?? 0) * alpha) / (Math.sqrt(m[1] ?? 0) + eps)
+    }
+    const actual = threeSteps(optim.adam({ learningRate: lr, keras: true }))
+    const expected = reference(rule, () => [0, 0])
+    expect(actual).toEqual(expected) // digit for digit, not within a tolerance
+    // By hand, first step of w[0] (g = 1.4): m = 0.14, v = 0.00196, α = 0.1·√0.001/0.1 = √0.001,
+    // x = 1 − 0.14·√0.001/(0.0442718872… + 1e-7).
+    expect(actual[0]?.[0]).toBeCloseTo(1 - (0.14 * Math.sqrt(0.001)) / (Math.sqrt(0.00196) + 1e-7), 15)
+  })
+  it('defaults to Keras’s ε = 1e-7 and differs from the optax form where ε matters', () => {
+    const tiny = { w: T.vector([1e-9]) }
+    const keras = optim.adam({ learningRate: 1, keras: true })
+    const optax = optim.adam({ learningRate: 1 })
+    const k = keras.update(tiny, keras.init(tiny))[0]
+    const o = optax.update(tiny, optax.init(tiny))[0]
+    // Keras: −(0.1e-9·√0.001/0.1)/(√(1e-21) + 1e-7) = −1e-9·√0.001/(3.16e-11 + 1e-7); optax: −1e-9/(1e-9 + 1e-8).
+    const kw = tree.leaves(k)[0]?.value.data[0] ?? 0
+    const ow = tree.leaves(o)[0]?.value.data[0] ?? 0
+    expect(kw).toBeCloseTo(-(1e-10 * Math.sqrt(0.001) / 0.1) / (Math.sqrt(1e-21) + 1e-7), 18)
+    expect(ow).toBeCloseTo(-1e-9 / (1e-9 + 1e-8), 15)
+  })
+  it('takes a schedule and keeps the state shape of the optax form', () => {
+    const opt = optim.adam({ learningRate: (step) => 0.1 / (step + 1), keras: true })
+    const p = { w: T.vector([1]) }
+    const [, s1] = opt.update({ w: T.vector([1]) }, opt.init(p))
+    expect(s1[0].step).toBe(1)
+    expect(s1[1].step).toBe(1)
+  })
 })

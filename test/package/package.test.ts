@@ -3,6 +3,7 @@
  * strict, the package's own declarations checked): every subpath of `exports` type-checks and runs
  * under `import` and under `require`, and exports what the sources export.
  */
+import { spawnSync } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -211,6 +212,21 @@ describe('the packed package', { timeout: 120_000 }, () => {
     const { stdout } = runNode(consumerOf('esm'), `readme-${i}.js`)
     const printed = stdout.trimEnd() === '' ? [] : stdout.trimEnd().split('\n').map((l) => l.trimEnd())
     expect(printed).toEqual(block.expected.map((l) => l.trimEnd()))
+  })
+
+  it('dualflow/laws without fast-check fails with the command that installs it, under import and under require', () => {
+    const dir = consumer(packedOrFail(), 'consumer-without-fast-check', { type: 'module' })
+    writeFileSync(path.join(dir, 'esm.mjs'), "await import('dualflow/laws')\n")
+    writeFileSync(path.join(dir, 'cjs.cjs'), "require('dualflow/laws')\n")
+    for (const file of ['esm.mjs', 'cjs.cjs']) {
+      const result = spawnSync(process.execPath, [path.join(dir, file)], { cwd: dir, encoding: 'utf8' })
+      expect(result.status, file).not.toBe(0)
+      expect(result.stderr, file).toContain('dualflow/laws needs the fast-check package')
+      expect(result.stderr, file).toContain('npm i -D fast-check')
+    }
+    // the rest of the package does not need it
+    writeFileSync(path.join(dir, 'root.mjs'), "const { grad, sum, tensor } = await import('dualflow')\nconsole.log(grad(sum)(tensor([1, 2])).data.length)\n")
+    expect(spawnSync(process.execPath, [path.join(dir, 'root.mjs')], { cwd: dir, encoding: 'utf8' }).stdout).toBe('2\n')
   })
 
   it('loads a model saved by another process, importing only dualflow (the file rebuilds the architecture)', () => {

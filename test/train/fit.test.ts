@@ -132,20 +132,45 @@ describe('evaluate and predict', () => {
     }
     const model = nn.sequential(nn.dense(2), spy, nn.dense(1))
     const { params, state } = model.init(random.key(0), [2])
-    const y = train.predict(model, params as tree.Tree, state as tree.Tree, data.gates.xor.x)
+    const y = train.predict(model, params, state, data.gates.xor.x)
     expect(ad.isDual(y)).toBe(false)
     expect(sawDual).toBe(false)
     expect(sawTracer).toBe(true)
     sawTracer = false
-    const plain = train.predict(model, params as tree.Tree, state as tree.Tree, data.gates.xor.x, { jit: false })
+    const plain = train.predict(model, params, state, data.gates.xor.x, { jit: false })
     expect(sawTracer).toBe(false)
     expect(plain.data).toEqual(y.data)
-    expect(train.predict(model, params as tree.Tree, state as tree.Tree, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
+    expect(train.predict(model, params, state, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
   })
   it('evaluate gives the loss and metrics', () => {
     const { params, state } = train.fit(xorModel, data.gates.xor, xorOptions(3, 5))
     const e = train.evaluate(xorModel, params, state, data.gates.xor, [metrics.accuracy], { loss: losses.binaryCrossEntropy })
     expect(e.loss).toBeGreaterThan(0)
     expect(e.metrics['accuracy']).toBeGreaterThanOrEqual(0)
+  })
+})
+
+describe('empty data and bad labels get errors that say so', () => {
+  const model = nn.sequential(nn.dense(3), nn.softmax())
+  const init = model.init(random.key(0), [2])
+  const { params, state } = init
+  const empty = data.dataset(T.zeros([0, 2]), T.zeros([0, 1]))
+  it('fit on an empty dataset says the data is empty (not that a batch size is 0)', () => {
+    expect(() => train.fit(model, empty, { loss: losses.softmaxCrossEntropy, optimizer: optim.sgd({ learningRate: 0.1 }), epochs: 1, key: random.key(0) })).toThrow(
+      'fit: data: the data is empty (x [0,2], y [0,1]): there is nothing to train on',
+    )
+  })
+  it('predict on zeros([0, 2]) says the input is empty', () => {
+    expect(() => train.predict(model, params, state, T.zeros([0, 2]))).toThrow('predict: the input x [0,2] is empty (0 rows)')
+  })
+  it('evaluate on an empty dataset says the data is empty', () => {
+    expect(() => train.evaluate(model, params, state, empty, [metrics.accuracy])).toThrow('evaluate: the data is empty (x [0,2], y [0,1])')
+  })
+  it('evaluate checks the labels against the model’s outputs, naming the row', () => {
+    const ds = data.dataset(T.tensor([[1, 2], [3, 4]]), T.tensor([[0], [3]]))
+    expect(() => train.evaluate(model, params, state, ds, [metrics.accuracy])).toThrow(
+      "evaluate: label 3 in row 1 is not a class of the model's 3 outputs (expected an integer in [0, 3))",
+    )
+    expect(() => train.evaluate(model, params, state, ds, [], { loss: losses.softmaxCrossEntropy })).toThrow(/row 1/)
   })
 })

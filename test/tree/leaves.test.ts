@@ -2,9 +2,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as T from '../../src/tensor/elementwise.js'
 import { scalar, sizeOf, vector, zeros } from '../../src/tensor/Tensor.js'
-import { flatten, leaves, size, unflatten } from '../../src/tree/leaves.js'
+import { asTree, flatten, leaves, paths, size, treedefEquals, unflatten } from '../../src/tree/leaves.js'
 import { map } from '../../src/tree/map.js'
-import type { Tree } from '../../src/tree/Tree.js'
+import type { LeafKind, Tree } from '../../src/tree/Tree.js'
 import { treeArb } from './arbitraries.js'
 
 const params = {
@@ -80,16 +80,54 @@ describe('flatten / unflatten', () => {
     expect(() => unflatten(treedef, [...ls, scalar(1)])).toThrow(/expected 7 leaves for this structure, got 8/)
   })
 
-  it('rejects a leaf of the wrong shape, naming its path and both shapes', () => {
+  it('a treedef is structure only: it rebuilds leaves of any shape or type (Duals under grad)', () => {
     const { leaves: ls, treedef } = flatten(params)
-    const swapped = ls.map((x, i) => (i === 3 ? zeros([1, 3]) : x))
-    expect(() => unflatten(treedef, swapped)).toThrow('tree.unflatten: leaf 3 (at layers[1].weight) has shape [1,3], the structure expects [3,1]')
+    const other = unflatten(treedef, ls.map((_, i) => i))
+    expect(other.layers[1]?.weight).toBe(3)
+    expect(Object.keys(other)).toEqual(Object.keys(params))
   })
 
-  it('rejects a non-tensor leaf', () => {
-    const { treedef } = flatten({ w: vector([1]) })
-    const notTensor = JSON.parse('[[1]]')
-    expect(() => unflatten(treedef, notTensor)).toThrow('tree.unflatten: leaf 0 (at w) is an array of length 1, expected a tensor')
+  it('treedefs compare by structure: kinds, array lengths, keys in order; not by leaf shapes', () => {
+    fc.assert(
+      fc.property(treeArb(), (t) => {
+        const grown = map(t, (x) => zeros([...x.shape, 1]))
+        expect(treedefEquals(flatten(t).treedef, flatten(grown).treedef)).toBe(true)
+      }),
+      { numRuns: 100 },
+    )
+    const def = (t: Tree) => flatten(t).treedef
+    expect(treedefEquals(def({ a: scalar(1), b: scalar(2) }), def({ b: scalar(2), a: scalar(1) }))).toBe(false)
+    expect(treedefEquals(def([scalar(1)]), def([scalar(1), scalar(2)]))).toBe(false)
+    expect(treedefEquals(def([scalar(1)]), def({ 0: scalar(1) }))).toBe(false)
+    expect(treedefEquals(def([[scalar(1)]]), def([scalar(1)]))).toBe(false)
+  })
+
+  it('paths of a treedef are the leaves\' paths', () => {
+    fc.assert(
+      fc.property(treeArb(), (t) => {
+        expect(paths(flatten(t).treedef)).toEqual(leaves(t).map((l) => l.path))
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('names the path of a node that is not a tree, and keeps __proto__ an ordinary key', () => {
+    const bad = JSON.parse('{"layers": [{"w": "oops"}]}')
+    expect(() => flatten(bad)).toThrow('tree.flatten: not a tree at layers[0].w: expected a tensor, an array or a plain record, got a string')
+    expect(() => asTree('load', bad)).toThrow('load: not a tree at layers[0].w')
+    const t: Tree = Object.fromEntries([['__proto__', vector([1, 2])]])
+    const { leaves: ls, treedef } = flatten(t)
+    const back = unflatten(treedef, ls)
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype)
+    expect(Object.keys(back)).toEqual(['__proto__'])
+  })
+
+  it('flattens trees of another leaf kind', () => {
+    const numbers: LeafKind<number> = { name: 'a number', is: (u): u is number => typeof u === 'number' }
+    const { leaves: ls, treedef } = flatten({ a: [1, 2], b: 3 }, numbers)
+    expect(ls).toEqual([1, 2, 3])
+    expect(unflatten(treedef, ls.map((x) => x * 10))).toEqual({ a: [10, 20], b: 30 })
+    expect(() => flatten(JSON.parse('{"a": "x"}'), numbers)).toThrow('tree.flatten: not a tree at a: expected a number, an array or a plain record, got a string')
   })
 })
 

@@ -4,10 +4,10 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Shape } from '../../tensor/index.js'
-import { shapeOf, type Value } from '../Dual.js'
-import * as K from '../../tensor/kernels/elementwise.js'
+import { primalTensor, shapeOf, type Value } from '../Dual.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
 import { arg, binaryOp, constantOp, input, type Primitive, type SpecializedKernel } from '../primitive.js'
-import { log, neg } from './unary.js'
+import { log, neg, reciprocal } from './unary.js'
 import { broadcastTo, sumTo } from './shape.js'
 import { where } from './select.js'
 
@@ -101,21 +101,43 @@ export const mulPrimitive: Primitive<void> = binaryPrimitive('mul', T.mul, {
   vjp: (g, inputs, _y, _p, wanted) => {
     const a = arg(inputs, 0, 'mul')
     const b = arg(inputs, 1, 'mul')
-    return [reduced(wanted[0], () => mul(g, b), shapeOf(a)), reduced(wanted[1], () => mul(g, a), shapeOf(b))]
+    return [reduced(wanted[0], () => mulStrongZero(g, b), shapeOf(a)), reduced(wanted[1], () => mulStrongZero(g, a), shapeOf(b))]
   },
   jvp: ([ta, tb], [a, b], y) =>
-    tangentSum([ta === undefined || b === undefined ? undefined : mul(ta, b), tb === undefined || a === undefined ? undefined : mul(a, tb)], y),
+    tangentSum(
+      [ta === undefined || b === undefined ? undefined : mulStrongZero(ta, b), tb === undefined || a === undefined ? undefined : mulStrongZero(tb, a)],
+      y,
+    ),
 }, K.mulLoops)
 
-/** Division with broadcasting: d(a/b) = da/b − (a/b)·db/b. */
+/**
+ * a·b with a strong zero (0·∞ = 0·NaN = 0), the product every rule uses to scale a cotangent or
+ * tangent by a local derivative. Its own rules are mul's, written with itself.
+ */
+export const mulStrongZeroPrimitive: Primitive<void> = binaryPrimitive('mulStrongZero', T.mulStrongZero, {
+  vjp: (g, inputs, _y, _p, wanted) => {
+    const a = arg(inputs, 0, 'mulStrongZero')
+    const b = arg(inputs, 1, 'mulStrongZero')
+    return [reduced(wanted[0], () => mulStrongZero(g, b), shapeOf(a)), reduced(wanted[1], () => mulStrongZero(g, a), shapeOf(b))]
+  },
+  jvp: ([ta, tb], [a, b], y) =>
+    tangentSum(
+      [ta === undefined || b === undefined ? undefined : mulStrongZero(ta, b), tb === undefined || a === undefined ? undefined : mulStrongZero(tb, a)],
+      y,
+    ),
+})
+
+/** Division with broadcasting: d(a/b) = da·(1/b) − db·(a/b)/b, each a strong-zero product. */
 export const divPrimitive: Primitive<void> = binaryPrimitive('div', T.div, {
   vjp: (g, inputs, y, _p, wanted) => {
     const a = arg(inputs, 0, 'div')
     const b = arg(inputs, 1, 'div')
-    return [reduced(wanted[0], () => div(g, b), shapeOf(a)), reduced(wanted[1], () => neg(div(mul(g, y), b)), shapeOf(b))]
+    return [reduced(wanted[0], () => mulStrongZero(g, reciprocal(b)), shapeOf(a)), reduced(wanted[1], () => mulStrongZero(g, neg(div(y, b))), shapeOf(b))]
   },
   jvp: ([ta, tb], [, b], y) =>
-    b === undefined ? tangentSum([], y) : tangentSum([ta === undefined ? undefined : div(ta, b), tb === undefined ? undefined : neg(div(mul(y, tb), b))], y),
+    b === undefined
+      ? tangentSum([], y)
+      : tangentSum([ta === undefined ? undefined : mulStrongZero(ta, reciprocal(b)), tb === undefined ? undefined : mulStrongZero(tb, neg(div(y, b)))], y),
 }, K.divLoops)
 
 /**
@@ -126,12 +148,12 @@ export const powPrimitive: Primitive<void> = binaryPrimitive('pow', T.pow, {
   vjp: (g, inputs, y, _p, wanted) => {
     const a = arg(inputs, 0, 'pow')
     const b = arg(inputs, 1, 'pow')
-    return [reduced(wanted[0], () => mul(g, dPowDa(a, b)), shapeOf(a)), reduced(wanted[1], () => mul(g, dPowDb(a, y)), shapeOf(b))]
+    return [reduced(wanted[0], () => mulStrongZero(g, dPowDa(a, b)), shapeOf(a)), reduced(wanted[1], () => mulStrongZero(g, dPowDb(a, y)), shapeOf(b))]
   },
   jvp: ([ta, tb], [a, b], y) =>
     a === undefined || b === undefined
       ? tangentSum([], y)
-      : tangentSum([ta === undefined ? undefined : mul(ta, dPowDa(a, b)), tb === undefined ? undefined : mul(tb, dPowDb(a, y))], y),
+      : tangentSum([ta === undefined ? undefined : mulStrongZero(ta, dPowDa(a, b)), tb === undefined ? undefined : mulStrongZero(tb, dPowDb(a, y))], y),
 })
 
 const dPowDa = (a: Value, b: Value): Value => mul(b, pow(a, sub(b, 1)))
@@ -161,14 +183,14 @@ const selectPrimitive = (name: string, kernel: typeof T.maximum, better: (x: num
       const b = arg(inputs, 1, name)
       const share = shareOf(a, b)
       return [
-        reduced(wanted[0], () => mul(g, share), shapeOf(a)),
-        reduced(wanted[1], () => mul(g, loserShare([share], undefined)), shapeOf(b)),
+        reduced(wanted[0], () => mulStrongZero(g, share), shapeOf(a)),
+        reduced(wanted[1], () => mulStrongZero(g, loserShare([share], undefined)), shapeOf(b)),
       ]
     },
     jvp: ([ta, tb], [a, b], y) => {
       if (a === undefined || b === undefined) return tangentSum([], y)
       const share = shareOf(a, b)
-      return tangentSum([ta === undefined ? undefined : mul(ta, share), tb === undefined ? undefined : mul(tb, loserShare([share], undefined))], y)
+      return tangentSum([ta === undefined ? undefined : mulStrongZero(ta, share), tb === undefined ? undefined : mulStrongZero(tb, loserShare([share], undefined))], y)
     },
   })
 }
@@ -199,6 +221,15 @@ export const sub = binaryOp(subPrimitive, T.sub, none)
  * grad((x) => sum(mul(x, 3)))(tensor([1, 2]))         // [3, 3]
  */
 export const mul = binaryOp(mulPrimitive, T.mul, none)
+/**
+ * a·b with a strong zero: a zero factor on either side gives exactly 0, even against ±∞ or NaN
+ * (IEEE gives NaN); every other product is IEEE's. This is the product the derivative rules use
+ * to scale a cotangent or tangent by a local derivative ("exact zeros", see primitive.ts).
+ *
+ * @example
+ * grad((x) => sum(mulStrongZero(x, Infinity)))(tensor([1]))  // [Infinity]
+ */
+export const mulStrongZero = binaryOp(mulStrongZeroPrimitive, T.mulStrongZero, none)
 /** a / b, element-wise with broadcasting. */
 export const div = binaryOp(divPrimitive, T.div, none)
 /** a ^ b, element-wise with broadcasting. */

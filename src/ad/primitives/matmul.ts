@@ -5,8 +5,7 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
-import { affineInto, matmulKernel } from '../../tensor/kernels/backend.js'
-import type { MatmulLayout } from '../../tensor/kernels/wasm.js'
+import { affineInto, matmulKernel, type MatmulLayout } from '../../tensor/internal.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, productOverloads, type Primitive, type ProductOp } from '../primitive.js'
 import { add, mul } from './binary.js'
@@ -200,5 +199,8 @@ const affinePrimitive: Primitive<void> = {
  * The affine map of a dense layer, x·W + b (x [m, k], W [k, n], b [n]), as one primitive: one
  * recorded step and one output buffer instead of two.
  */
-export const affine = (x: Value, w: Value, b: Value): Value =>
-  isDual(x) || isDual(w) || isDual(b) ? bind(affinePrimitive, [x, w, b], undefined) : T.affine(x, w, b)
+export function affine(x: Tensor, w: Tensor, b: Tensor): Tensor
+export function affine(x: Value, w: Value, b: Value): Value
+export function affine(x: Value, w: Value, b: Value): Value {
+  return isDual(x) || isDual(w) || isDual(b) ? bind(affinePrimitive, [x, w, b], undefined) : T.affine(x, w, b)
+}

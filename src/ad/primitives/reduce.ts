@@ -3,11 +3,11 @@
  * (restored as size-1 axes first when keepDims was false).
  */
 import * as T from '../../tensor/index.js'
-import { NO_AUX, sumReducer } from '../../tensor/kernels/reduce.js'
+import { NO_AUX, sumReducer } from '../../tensor/internal.js'
 import type { ReduceOptions, Shape, Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
-import { div, mul, sub } from './binary.js'
+import { div, mulStrongZero, sub } from './binary.js'
 import { square } from './unary.js'
 import { broadcastTo, reshape, transpose } from './shape.js'
 import { softmax } from '../composite/softmax.js'
@@ -86,8 +86,8 @@ const extremePrimitive = (name: string, kernel: (x: Tensor, o: ReduceOptions) =>
   reducePrimitive(
     name,
     kernel,
-    (g, x, y, r) => mul(restore(g, x, r), tieShares(x, y, r)),
-    (t, x, y, r) => sum(mul(t, tieShares(x, y, r)), options(r)),
+    (g, x, y, r) => mulStrongZero(restore(g, x, r), tieShares(x, y, r)),
+    (t, x, y, r) => sum(mulStrongZero(t, tieShares(x, y, r)), options(r)),
   )
 
 const maxPrimitive = extremePrimitive('max', T.max)
@@ -116,8 +116,8 @@ const softmaxOver = (x: Value, r: Reduction): Value => {
 const logSumExpPrimitive = reducePrimitive(
   'logSumExp',
   T.logSumExp,
-  (g, x, _y, r) => mul(restore(g, x, r), softmaxOver(x, r)),
-  (t, x, _y, r) => sum(mul(t, softmaxOver(x, r)), options(r)),
+  (g, x, _y, r) => mulStrongZero(restore(g, x, r), softmaxOver(x, r)),
+  (t, x, _y, r) => sum(mulStrongZero(t, softmaxOver(x, r)), options(r)),
 )
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────

@@ -3,12 +3,12 @@
  * comparisons, which return constant 0/1 masks (a mask has no derivative).
  */
 import * as T from '../../tensor/index.js'
-import * as K from '../../tensor/kernels/elementwise.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
 import type { Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, shapeOf, type Operand, type Value } from '../Dual.js'
 import { arg, binaryOverloads, bind, constantOp, input, toValue, unaryOverloads, type BinaryOp, type Primitive } from '../primitive.js'
 import { broadcastTo, sumTo } from './shape.js'
-import { mul } from './binary.js'
+import { mulStrongZero } from './binary.js'
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
 
@@ -42,7 +42,10 @@ interface ClipParams {
   readonly max: number
 }
 
-/** clip(x, min, max); the gradient passes (is 1) for min ≤ x ≤ max, bounds included, and is 0 outside. */
+/**
+ * clip(x, min, max); the gradient passes (is 1) for min ≤ x ≤ max, bounds included, and is exactly
+ * 0 outside, whatever the incoming cotangent (a strong-zero product: ∞·0 = 0).
+ */
 const clipPrimitive: Primitive<ClipParams> = {
   name: 'clip',
   value: ([x], { min, max }) => T.clip(x ?? T.scalar(0), min, max),
@@ -51,8 +54,8 @@ const clipPrimitive: Primitive<ClipParams> = {
     const x = ins[0]
     if (x !== undefined) K.clipLoop(x, min, max, out)
   },
-  vjp: (g, inputs, _y, bounds) => [mul(g, insideMask(arg(inputs, 0, 'clip'), bounds))],
-  jvp: ([t], inputs, y, bounds) => (t === undefined ? T.zeros(shapeOf(y)) : mul(t, insideMask(arg(inputs, 0, 'clip'), bounds))),
+  vjp: (g, inputs, _y, bounds) => [mulStrongZero(g, insideMask(arg(inputs, 0, 'clip'), bounds))],
+  jvp: ([t], inputs, y, bounds) => (t === undefined ? T.zeros(shapeOf(y)) : mulStrongZero(t, insideMask(arg(inputs, 0, 'clip'), bounds))),
 }
 
 const inside = (v: number, { min, max }: ClipParams): number => (v >= min && v <= max ? 1 : 0)
@@ -71,7 +74,12 @@ const insideMask = (x: Value, bounds: ClipParams): Value => insideMaskOp([x], bo
 
 /**
  * Element-wise choice: a where the condition is non-zero, b elsewhere (three-way broadcasting).
- * The condition is taken as a constant.
+ * The condition is taken as a constant. The branch not selected gets exactly 0 cotangent and 0
+ * tangent, even where its own derivative is infinite: `where(greater(x, 0), log(x), 0)` has
+ * gradient 0 at x = 0, not NaN (the exact-zeros rule, see primitive.ts).
+ *
+ * @example
+ * grad((x) => sum(where(greater(x, 0), log(x), 0)))(tensor([-1, 100, 0]))  // [0, 0.01, 0]
  */
 export function where(condition: Tensor, a: Tensor | number, b: Tensor | number): Tensor
 export function where(condition: Value, a: Operand, b: Operand): Value

@@ -4,7 +4,7 @@
  * broadcast).
  */
 import * as T from '../../tensor/index.js'
-import { NO_AUX, sumReducer } from '../../tensor/kernels/reduce.js'
+import { NO_AUX, sumReducer } from '../../tensor/internal.js'
 import type { Shape, Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'

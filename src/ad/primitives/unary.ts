@@ -4,11 +4,11 @@
  * optionally as a plain scalar function used for a fused first-order kernel g·f'(x, y).
  */
 import * as T from '../../tensor/index.js'
-import * as K from '../../tensor/kernels/elementwise.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
 import type { ReadonlyFloat64Array, Tensor } from '../../tensor/index.js'
-import { belowDifferentiation, isDual, isUndifferentiated, primalTensor, type Value } from '../Dual.js'
+import { belowDifferentiation, isDual, isUndifferentiated, primalTensor, type Dual, type Value } from '../Dual.js'
 import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type SpecializedKernel, type UnaryOp } from '../primitive.js'
-import { add, div, mul, sub } from './binary.js'
+import { add, div, mul, mulStrongZero, sub } from './binary.js'
 import { where } from './select.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -35,9 +35,22 @@ export interface ElementwiseSpec<P> {
   readonly vjpLoop?: (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, y: ReadonlyFloat64Array, out: Float64Array, params: P) => void
 }
 
+/**
+ * gi·d with a strong zero (0·∞ = 0·NaN = 0), the product `mulStrongZero` computes, inlined for the
+ * fused first-order kernel: only a NaN product is looked at again.
+ */
+const strongZeroProduct = (gi: number, d: number): number => {
+  const p = gi * d
+  return p === p || (gi !== 0 && d !== 0) ? p : 0
+}
+
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
-/** An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x). */
+/**
+ * An element-wise primitive from its derivative: vjp = g·f'(x), jvp = t·f'(x), each a strong-zero
+ * product (`mulStrongZero`): a zero cotangent or tangent gives exactly 0 even where f' is ±∞ or
+ * NaN, and a zero derivative gives exactly 0 whatever the cotangent.
+ */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
   const { name, kernel, derivative, scalarDerivative, loop, vjpLoop } = spec
   const fused =
@@ -46,7 +59,7 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
       : constantOp(
           `${name}.vjp`,
           (gxy: readonly Tensor[], params: P) =>
-            T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), (gi, xi, yi) => gi * scalarDerivative(xi, yi, params)),
+            T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), (gi, xi, yi) => strongZeroProduct(gi, scalarDerivative(xi, yi, params))),
           // Equal shapes: map3's own loop, out[i] = f(g[i], x[i], y[i]), into the plan's buffer.
           (shapes, params) => {
             const [sg, sx, sy] = shapes
@@ -56,8 +69,16 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
               const x = ins[1]
               const y = ins[2]
               if (g === undefined || x === undefined || y === undefined) return
-              if (vjpLoop !== undefined) vjpLoop(g, x, y, out, params)
-              else for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * scalarDerivative(x[i] ?? 0, y[i] ?? 0, params)
+              if (vjpLoop === undefined) {
+                for (let i = 0; i < out.length; i++) out[i] = strongZeroProduct(g[i] ?? 0, scalarDerivative(x[i] ?? 0, y[i] ?? 0, params))
+                return
+              }
+              vjpLoop(g, x, y, out, params)
+              // The strong zero, as in strongZeroProduct: only a NaN product is looked at again.
+              for (let i = 0; i < out.length; i++) {
+                const p = out[i] ?? 0
+                if (p !== p) out[i] = strongZeroProduct(g[i] ?? 0, scalarDerivative(x[i] ?? 0, y[i] ?? 0, params))
+              }
             }
           },
         )
@@ -78,10 +99,10 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
       if (fused !== undefined && isUndifferentiated(g) && isUndifferentiated(x) && isUndifferentiated(y)) {
         return [fused([g, x, y], params)]
       }
-      return [mul(g, derivative(x, y, params))]
+      return [mulStrongZero(g, derivative(x, y, params))]
     },
     jvp: ([t], inputs, y, params) =>
-      t === undefined ? T.zeros(primalTensor(y).shape) : mul(t, derivative(arg(inputs, 0, name), y, params)),
+      t === undefined ? T.zeros(primalTensor(y).shape) : mulStrongZero(t, derivative(arg(inputs, 0, name), y, params)),
   }
 }
 
@@ -214,8 +235,7 @@ export const tanh = elementwise({
   scalarDerivative: (_x, y) => 1 - y * y,
 })
 
-/** Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates. */
-export const sigmoid = elementwise({
+const sigmoidOp = elementwise({
   name: 'sigmoid',
   kernel: T.sigmoid,
   loop: (x, out) => K.sigmoidLoop(x, out),
@@ -228,6 +248,43 @@ export const sigmoid = elementwise({
   derivative: (_x, y) => mul(y, sub(1, y)),
   scalarDerivative: (_x, y) => y * (1 - y),
 })
+
+/**
+ * Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates.
+ *
+ * The output remembers its input, the logits (`logitsOf`), as Keras's sigmoid does: a loss on
+ * probabilities that come straight from a sigmoid (`losses.binaryCrossEntropy`) works on the
+ * logits instead, so that saturated rows keep their gradient. The remembered logits are a value
+ * field of the output (a copy for plain tensors, so the output reaches no other tensor's memory);
+ * any op applied to the output drops it.
+ *
+ * @example
+ * sigmoid(tensor([0]))             // [0.5]
+ * logitsOf(sigmoid(tensor([0])))   // [0]
+ */
+export const sigmoid = unaryOverloads((x: Value): Value => {
+  const p = sigmoidOp(x)
+  if (isDual(p)) {
+    const tagged: Dual & { readonly logits: Value } = { ...p, logits: x }
+    return tagged
+  }
+  const tagged: Tensor & { readonly logits: Tensor } = { shape: p.shape, data: p.data, logits: T.map(primalTensor(x), (v) => v) }
+  return tagged
+})
+
+/**
+ * The logits a probability tensor was computed from, when it is the direct output of `sigmoid`
+ * (undefined otherwise).
+ *
+ * @example
+ * logitsOf(sigmoid(tensor([2])))  // [2]
+ */
+export function logitsOf(p: Tensor): Tensor | undefined
+export function logitsOf(p: Value): Value | undefined
+export function logitsOf(p: Value): Value | undefined {
+  const logits: unknown = Reflect.get(p, 'logits')
+  return T.isTensor(logits) || isDual(logits) ? logits : undefined
+}
 
 /** softplus(x) = ln(1 + eˣ), stable for any magnitude; softplus' = σ(x). */
 export const softplus = elementwise({

@@ -38,7 +38,9 @@ export interface ScaleByAdamOptions {
  * Algorithm 1 and in optax. (Keras adds its ε = 1e-7 to the square root of the uncorrected v and
  * folds the corrections into the rate: the same up to where ε enters, which matters only when
  * |g| is comparable to ε.) A gradient of 1e-10 on the first step gives u = 1e-10 / (1e-10 + 1e-8)
- * = 1/101 here, against 1e-6 with ε inside the root.
+ * = 1/101 here, against 1e-6 with ε inside the root. `optim.adam({ keras: true })` computes Keras's
+ * form exactly, operation for operation: α = η·√(1 − β2ᵗ)/(1 − β1ᵗ), m ← m + (g − m)(1 − β1),
+ * v ← v + (g² − v)(1 − β2), u = −m·α/(√v + ε̂) with ε̂ = 1e-7.
  *
  * @example
  * const transform = optim.scaleByAdam()

@@ -1,32 +1,30 @@
 /**
- * Allocation of output buffers.
+ * Allocation of output buffers: the one place where tensor memory is created.
  *
- * A fresh `Float64Array` of more than 8 elements keeps its backing store outside the V8 heap, and
- * creating one costs about 2 µs — more than the arithmetic of a small tensor op. Small outputs are
- * therefore carved out of shared 64 KiB slabs: a view on a slab costs a tenth of that. Each carved
- * region is handed out once and never reused (a bump allocator over fresh, zero-filled slabs), so
- * every output is exclusively its op's and starts at zero, exactly like `new Float64Array(n)`.
+ * Every tensor owns its memory: its data is a Float64Array over an ArrayBuffer of its own, of
+ * exactly its length, at offset 0 (`data.byteOffset === 0` and `data.buffer.byteLength ===
+ * data.byteLength`). Nothing reachable from a tensor — `data.buffer` included — shows another
+ * tensor's values, and transferring or detaching a buffer a user holds changes no other tensor and
+ * no later allocation. `laws/purity.ts` (`checkSealed`) states this for any op's outputs.
  *
- * What a slab retains is bounded: a live small tensor keeps at most one 64 KiB slab alive; when
- * every tensor carved from a slab is garbage, so is the slab. Large outputs get their own buffer.
+ * The price: a Float64Array of more than 8 elements keeps its backing store outside the V8 heap,
+ * and creating one costs a few hundred nanoseconds, more than the arithmetic of a small op. An
+ * earlier version carved small outputs out of shared 64 KiB slabs to avoid that cost; `data.buffer`
+ * then exposed every other tensor on the slab, and transferring it emptied them all. Sealing wins
+ * over speed; the cost on small workloads is measured in bench/ (W3–W5).
  *
- * This cursor, and the allocation hook below, are the only mutable module state in the library.
- * Both are invisible to results: which memory holds a value never changes the value.
+ * The allocation hook below is the only mutable module state here, and it is invisible to results:
+ * which memory holds a value never changes the value.
  *
  * The hook (issue 14, `jit`): while a compiled plan replays, it hands each kernel the buffer the
  * plan reserved for that allocation (zero-filled, of the same length), so a replay that reuses its
- * buffers allocates no arrays; while a plan is traced, it records each kernel's allocations.
+ * buffers allocates no arrays; while a plan is traced, it records each kernel's allocations. A
+ * buffer the plan hands out is only ever an intermediate the plan owns: every output handed to the
+ * caller is a fresh allocation of exactly its size (the hook answers undefined for it), so sealing
+ * holds for compiled functions as for the interpreter.
  */
 
-// ─── internal ───────────────────────────────────────────────────────────────────────────────────
-
-/** Outputs up to this many elements come from a slab. */
-const SMALL = 256
-/** Elements per slab (64 KiB). */
-const SLAB = 8192
-
-let slab = new ArrayBuffer(SLAB * 8)
-let used = 0
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
 /** Where allocations go while installed: `take(n)` returns a zero-filled buffer of n elements, or undefined for a fresh one. */
 export interface AllocationHook {
@@ -47,18 +45,18 @@ export const installAllocationHook = (next: AllocationHook | undefined): Allocat
   return previous
 }
 
-/** A zero-filled Float64Array of n elements, owned by the caller. */
+/** A zero-filled Float64Array of n elements over a buffer of its own, owned by the caller. */
 export const allocate = (n: number): Float64Array => {
   if (hook !== undefined) {
     const taken = hook.take(n)
     if (taken !== undefined) return taken
   }
-  if (n > SMALL) return new Float64Array(n)
-  if (used + n > SLAB) {
-    slab = new ArrayBuffer(SLAB * 8)
-    used = 0
-  }
-  const out = new Float64Array(slab, used * 8, n)
-  used += n
+  return new Float64Array(n)
+}
+
+/** A copy of `data` over a buffer of its own. */
+export const copyOf = (data: ArrayLike<number>): Float64Array => {
+  const out = allocate(data.length)
+  for (let i = 0; i < data.length; i++) out[i] = data[i] ?? 0
   return out
 }

@@ -62,14 +62,14 @@ export interface KernelStatus {
 /**
  * Chooses the kernels for every later product (see `KernelChoice`). Results do not depend on it.
  *
+ * @throws {ArgumentError} for a choice other than 'auto', 'js' or 'wasm', and for 'wasm' on an
+ * engine without WebAssembly SIMD.
+ *
  * @example
  * const before = T.kernelsInUse().choice
  * T.useKernels('js')
  * T.matmul(T.tensor([[1, 2]]), T.tensor([[3], [4]]))  // [[11]]
  * T.useKernels(before)
- *
- * @throws {ArgumentError} when the choice is not 'auto', 'js' or 'wasm', or 'wasm' is asked of an
- * engine without WebAssembly SIMD
  */
 export const useKernels = (choice: KernelChoice): void => {
   if (choice !== 'auto' && choice !== 'js' && choice !== 'wasm') {

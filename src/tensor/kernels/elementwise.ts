@@ -115,6 +115,29 @@ export const mulLoops: BinaryLoops = {
   },
 }
 
+/**
+ * a · b with a strong zero: a zero factor on either side gives exactly 0, also against ±∞ or NaN
+ * (IEEE gives NaN there). Every other product is IEEE's, signed zeros included: the NaN test runs
+ * only after the product, so finite operands pay one comparison.
+ */
+const strongZero = (x: number, y: number): number => {
+  const p = x * y
+  return p === p || (x !== 0 && y !== 0) ? p : 0
+}
+
+/** a · b with a strong zero (see `strongZero`). */
+export const mulStrongZeroLoops: BinaryLoops = {
+  vv: (out, o, a, ao, b, bo, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = strongZero(a[ao + i] ?? 0, b[bo + i] ?? 0)
+  },
+  vs: (out, o, a, ao, s, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = strongZero(a[ao + i] ?? 0, s)
+  },
+  sv: (out, o, s, b, bo, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = strongZero(s, b[bo + i] ?? 0)
+  },
+}
+
 /** a / b */
 export const divLoops: BinaryLoops = {
   vv: (out, o, a, ao, b, bo, n) => {

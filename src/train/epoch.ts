@@ -1,0 +1,149 @@
+/**
+ * One epoch as a pure function: the batches of an epoch (shuffled by a key derived from the epoch)
+ * and the fold of a step over them. `fit` calls these; a loop of one's own can too:
+ *
+ * ```ts
+ * const step = train.flatStep(model, treedef, { loss, optimizer })
+ * let state = train.initialTrainState(leaves, modelState, optimizer, key)
+ * for (let e = 1; e <= 10; e++) state = train.epoch(step, state, train.epochBatches(ds, { batchSize: 32, key, epoch: e })).state
+ * ```
+ */
+import { rowCount, take, type Dataset } from '../data/index.js'
+import * as random from '../random/index.js'
+import type { Key } from '../random/index.js'
+import type { Tensor } from '../tensor/index.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** How `epochBatches` cuts an epoch. */
+export interface EpochBatchesOptions {
+  /** Rows per batch (the last batch may be smaller). */
+  readonly batchSize: number
+  /** Shuffle with `foldIn(key, epoch)`; without a key the rows keep their order. */
+  readonly key?: Key
+  /** The epoch (1-based): each epoch gets its own order from the key. */
+  readonly epoch?: number
+}
+
+/**
+ * The batches of an epoch, made one at a time when asked for (an epoch of a large dataset never
+ * holds all its batch copies at once).
+ */
+export interface Batches {
+  readonly count: number
+  /** Batch `index` (0-based). */
+  readonly get: (index: number) => Dataset
+}
+
+/** What the fold reports after each batch (for progress displays). */
+export interface BatchProgress {
+  /** 1-based. */
+  readonly batch: number
+  readonly batches: number
+  /** Rows seen so far in this epoch. */
+  readonly seen: number
+  /** Mean loss per row over the batches so far. */
+  readonly loss: number
+}
+
+/** Options of `epoch`. */
+export interface EpochOptions {
+  /** Keep the model's outputs and the targets of every batch, in order (for metrics; default false). */
+  readonly keepPredictions?: boolean
+  /** Called after each batch; it observes, it cannot change the fold. */
+  readonly onBatch?: (progress: BatchProgress) => void
+}
+
+/** The part of a train state an epoch reads after each step. */
+export interface StepResult {
+  readonly loss: number
+  readonly predictions: Tensor | undefined
+}
+
+/** What an epoch gives: the last state, the mean loss per row, and the outputs and targets when kept. */
+export interface EpochResult<St> {
+  readonly state: St
+  readonly loss: number
+  readonly rows: number
+  readonly predictions: readonly Tensor[]
+  readonly targets: readonly Tensor[]
+  /** Set when a step's loss was NaN or infinite: the fold stopped before that step, `state` is the last finite one. */
+  readonly diverged?: { readonly batch: number; readonly loss: number }
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The batches of one epoch: rows in order, or permuted by `foldIn(key, epoch)`, cut into batches of
+ * `batchSize` rows. A single batch of every row in order is the data itself (no copy).
+ *
+ * @example
+ * const batches = train.epochBatches(data.gates.xor, { batchSize: 3 })
+ * batches.count               // 2
+ * batches.get(1).y.shape      // [1, 1]
+ */
+export const epochBatches = (data: Dataset, { batchSize, key, epoch = 1 }: EpochBatchesOptions): Batches => {
+  const n = rowCount(data)
+  const count = Math.ceil(n / batchSize)
+  if (key === undefined && count === 1) return { count, get: () => data }
+  const order = key === undefined ? Array.from({ length: n }, (_, i) => i) : random.permutation(random.foldIn(key, epoch), n)
+  return { count, get: (b) => take(data, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize))) }
+}
+
+/**
+ * Batches given as a list.
+ *
+ * @throws {RangeError} when asked for a batch past the end of the list
+ * @example
+ * train.batchList([data.gates.and, data.gates.or]).count  // 2
+ */
+export const batchList = (list: readonly Dataset[]): Batches => ({
+  count: list.length,
+  get: (index) => {
+    const batch = list[index]
+    if (batch === undefined) throw new RangeError(`batch ${index} of ${list.length}`)
+    return batch
+  },
+})
+
+/**
+ * One epoch: the fold of `step` over `batches` from `state`, with the mean loss per row. Pure: the
+ * same state and batches give the same result. A step whose loss is not finite ends the fold
+ * early, with `diverged` set and the state from before that step.
+ *
+ * @example
+ * const model = nn.dense(1, { kernelInitializer: nn.zeros })
+ * const optimizer = optim.sgd({ learningRate: 0.1 })
+ * const start = train.initialTrainState(model.init(random.key(0), [2]).params, {}, optimizer, random.key(0))
+ * const sgdStep = train.trainStep(model, { loss: losses.mse, optimizer })
+ * train.epoch(sgdStep, start, train.epochBatches(data.gates.and, { batchSize: 2 })).loss  // 0.25
+ */
+export const epoch = <St extends StepResult>(
+  step: (state: St, batch: Dataset) => St,
+  state: St,
+  batches: Batches,
+  { keepPredictions = false, onBatch }: EpochOptions = {},
+): EpochResult<St> => {
+  let current = state
+  let lossSum = 0
+  let seen = 0
+  const predictions: Tensor[] = []
+  const targets: Tensor[] = []
+  for (let b = 0; b < batches.count; b++) {
+    const batch = batches.get(b)
+    const next = step(current, batch)
+    if (!Number.isFinite(next.loss)) {
+      return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss: next.loss } }
+    }
+    current = next
+    const rows = rowCount(batch)
+    lossSum += next.loss * rows
+    seen += rows
+    if (keepPredictions && next.predictions !== undefined) {
+      predictions.push(next.predictions)
+      targets.push(batch.y)
+    }
+    onBatch?.({ batch: b + 1, batches: batches.count, seen, loss: lossSum / seen })
+  }
+  return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
+}
