@@ -169,7 +169,7 @@ try {
     const model = nn.sequential(nn.dense(4), nn.tanh, nn.dense(1), nn.sigmoid)
     const [w1, w2] = view.weights
     assert.ok(w1 !== undefined && w2 !== undefined)
-    const params = [{ kernel: tensor(w1.kernel), bias: vector(w1.bias) }, {}, { kernel: tensor(w2.kernel), bias: vector(w2.bias) }, {}]
+    const params = [{ kernel: tensor(w1.kernel), bias: vector(w1.bias) }, {}, { kernel: tensor(w2.kernel), bias: vector(w2.bias) }, {}] as const
     const x = tensor([[view.trace.point[0], view.trace.point[1]]])
     const y = tensor([[view.trace.label]])
     const reference = traceBackward((p: typeof params) => losses.binaryCrossEntropy(model.apply(p, [{}, {}, {}, {}], x, { training: false }).y, y), params)

@@ -257,6 +257,10 @@ const stepsOf = (xs: Leaves, length: number | undefined): number => {
  * const [total, running] = scan((c, x) => [add(c, x), add(c, x)], T.scalar(0), tensor([1, 2, 3]), [])
  * total    // 6
  * running  // [1, 3, 6]
+ *
+ * @throws {GradError} when the xs leaves disagree on their leading dimension (or `length`), there
+ * is no step, the body changes the structure or shapes of the carry or of its outputs, or it closes
+ * over a value under differentiation instead of taking it through `consts`
  */
 export const scan = <C extends ValueTree, X extends ValueTree, P extends ValueTree, Y extends ValueTree>(
   body: ScanBody<C, X, P, Y>,
