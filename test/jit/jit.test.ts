@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bitDifference, checkJitEqual } from '../../laws/jit.js'
+import { checkSealed } from '../../laws/purity.js'
 import * as ad from '../../src/ad/index.js'
 import type { Value } from '../../src/ad/index.js'
 import { jit, JitError } from '../../src/jit/index.js'
@@ -119,6 +120,15 @@ describe('jit: tracing, caching, replay', () => {
     expect(checkJitEqual((a: Tensor) => ad.scan(body, ad.sum(a, { axis: 0 }), a, w), [images], [other])).toBeUndefined()
     expect(checkJitEqual((q: Tensor, a: Tensor) => ad.valueAndGrad((v: Value) => folded(v, a))(q), [w, images], [w, other])).toBeUndefined()
     expect(checkJitEqual((q: Tensor, t: Tensor) => ad.jvp((v: Value) => folded(v, images), q, t), [w, w], [w, T.neg(w)])).toBeUndefined()
+  })
+  it('sealed memory (issue 11): every tensor a replay hands back owns a buffer of exactly its size', () => {
+    const f = (a: Tensor, b: Tensor) => {
+      const [value, grads] = ad.valueAndGrad((p: readonly Value[]) => ad.sum(ad.tanh(ad.add(ad.mul(p[0] ?? a, p[1] ?? b), 1))))([a, b])
+      return { value, grads, passed: a, reshaped: ad.reshape(ad.exp(a), [-1]), sum: ad.sum(b, { axis: 0 }) }
+    }
+    const compiled = jit(f)
+    // The trace's own call, a replay, and a replay on other values.
+    for (const inputs of [[x, y], [x, y], [y, x]] as const) expect(checkSealed(compiled, [...inputs]).violations).toEqual([])
   })
   it('under a differentiation it runs f directly (jit inside grad)', () => {
     const inner = jit((a: Value) => ad.sum(ad.sin(a)))
