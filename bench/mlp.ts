@@ -64,6 +64,8 @@ export interface TrainSetup {
   readonly evaluateAt?: { readonly epoch: number; readonly data: Dataset }
   /** Epochs after which the heap is measured after a full GC (dualflow only; outside the timed part). */
   readonly heapAt?: readonly number[]
+  /** dualflow only: compile the training step with jit (fit's default, true) or interpret it. */
+  readonly jit?: boolean
 }
 
 /** What a training run gives. */
@@ -139,6 +141,7 @@ export const trainDualflow = (setup: TrainSetup): TrainOutcome => {
     optimizer: optim.adam({ learningRate: setup.learningRate }),
     epochs: setup.epochs,
     batchSize: setup.batchSize,
+    jit: setup.jit ?? true,
     key: random.key(0),
     shuffle: false,
     initial: setup.initial,

@@ -47,6 +47,9 @@ export { isLeft, isRight, left, right, type Either, type Left, type Right } from
 export * from './ad/index.js'
 export type { Tree } from './tree/index.js'
 
+// Compilation of pure functions (issue 14).
+export { jit, JitError, type Jitted, type JitOptions, type JitStats } from './jit/index.js'
+
 // Namespaces.
 export * as T from './tensor/index.js'
 export * as ad from './ad/index.js'

@@ -15,6 +15,7 @@
  */
 import { isTensor, type Shape, type Tensor } from '../tensor/index.js'
 import { flatten, isContainer, type LeafKind, type Tree } from '../tree/index.js'
+import type { Primitive } from './primitive.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -39,13 +40,25 @@ export interface Node {
   readonly pullback: (cotangent: Value) => readonly (Value | undefined)[]
 }
 
-/** A differentiation in progress: reverse (records nodes) or forward (tangents ride along). */
+/**
+ * Records one primitive application of a `jit` trace (src/jit) and returns its traced output.
+ * `args` are the trace's tracers or plain tensors (constants).
+ */
+export type JitRecorder = <P>(primitive: Primitive<P>, args: readonly Value[], params: P) => Value
+
+/**
+ * A differentiation in progress: reverse (records nodes) or forward (tangents ride along) — or a
+ * `jit` trace (level 0, below every differentiation), whose Duals are tracers: `bind` hands their
+ * primitive applications to `record` instead of computing them.
+ */
 export interface Trace {
   readonly _tag: 'Trace'
-  readonly mode: 'reverse' | 'forward'
+  readonly mode: 'reverse' | 'forward' | 'jit'
   readonly level: number
   /** Reverse mode: the steps, in creation order. Appended to only while the trace's function runs. */
   readonly nodes: Node[]
+  /** jit mode only: where primitive applications on this trace's tracers go. */
+  readonly record?: JitRecorder
 }
 
 /** A value under differentiation. */
@@ -88,6 +101,19 @@ export const primalTensor = (v: Value): Tensor => {
   while (isDual(u)) u = u.primal
   return u
 }
+
+/**
+ * A Value with every differentiating Dual stripped off: a plain tensor, or a `jit` tracer (whose
+ * value is not known until replay). What a rule uses as a constant of all differentiations.
+ */
+export const belowDifferentiation = (v: Value): Value => {
+  let u: Value = v
+  while (isDual(u) && u.trace.mode !== 'jit') u = u.primal
+  return u
+}
+
+/** True for a plain tensor or a `jit` tracer: a Value no differentiation records. */
+export const isUndifferentiated = (v: Value): boolean => !isDual(v) || v.trace.mode === 'jit'
 
 /** Shape of a Value. */
 export const shapeOf = (v: Value): Shape => primalTensor(v).shape

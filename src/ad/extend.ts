@@ -4,10 +4,11 @@
  * and the library's own primitives, whose rules a new op may reuse. docs/EXTENDING.md shows how
  * to add an op with its laws. Re-exports only.
  */
-export { valueLeaf, type Trace } from './Dual.js'
+export { valueLeaf, type JitRecorder, type Trace } from './Dual.js'
 export {
   bind,
   binaryOp,
+  constantOp,
   binaryOverloads,
   productOverloads,
   toValue,
@@ -16,6 +17,7 @@ export {
   type BinaryOp,
   type Primitive,
   type ProductOp,
+  type SpecializedKernel,
   type UnaryOp,
 } from './primitive.js'
 export { elementwisePrimitive, type ElementwiseSpec } from './primitives/unary.js'

@@ -6,7 +6,7 @@
  *
  * @module dualflow/ad
  */
-export { isDual, isValue, primalTensor, shapeOf, type Dual, type Operand, type Value, type ValueTree } from './Dual.js'
+export { belowDifferentiation, isDual, isUndifferentiated, isValue, primalTensor, shapeOf, type Dual, type Operand, type Value, type ValueTree } from './Dual.js'
 export * from './errors.js'
 export { add, div, maximum, minimum, mul, mulStrongZero, pow, sub } from './primitives/binary.js'
 export {

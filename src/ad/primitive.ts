@@ -17,9 +17,9 @@
  * sum over rows and columns and keep IEEE arithmetic.
  */
 import * as T from '../tensor/index.js'
-import type { Tensor } from '../tensor/index.js'
-import { isDual, type Dual, type Operand, type Trace, type Value } from './Dual.js'
-import { PerturbationError } from './errors.js'
+import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
+import { belowDifferentiation, isDual, shapeOf, type Dual, type Operand, type Trace, type Value } from './Dual.js'
+import { GradError, PerturbationError } from './errors.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -41,7 +41,17 @@ export interface Primitive<P> {
   ) => readonly (Value | undefined)[]
   /** Forward rule: tangent of the output; an undefined tangent stands for zero (a constant input). */
   readonly jvp: (tangents: readonly (Value | undefined)[], inputs: readonly Value[], output: Value, params: P) => Value
+  /**
+   * Optional, for `jit`: the kernel specialised to these input shapes, writing the output into a
+   * buffer the plan owns (which may hold old values: the loop must write every element). It must
+   * perform the same floating-point operations in the same order as `value`, so that replay gives
+   * the same bits (the jit law checks it). Undefined — or no `specialize` — and replay calls `value`.
+   */
+  readonly specialize?: (shapes: readonly Shape[], params: P) => SpecializedKernel | undefined
 }
+
+/** A kernel specialised to fixed shapes: reads the inputs' data, writes every element of `out`. */
+export type SpecializedKernel = (inputs: readonly ReadonlyFloat64Array[], out: Float64Array) => void
 
 /** An op of one argument: plain in, plain out; Dual in, Dual out. */
 export interface UnaryOp<A extends unknown[] = []> {
@@ -86,15 +96,23 @@ export const toValue = (v: Operand): Value => (typeof v === 'number' ? T.scalar(
  * node (reverse) or pushes the tangent (forward).
  *
  * @throws {PerturbationError} when Duals of different traces meet in one op in a way that would confuse them (perturbation confusion)
+ * @throws {GradError} when a value traced by another `jit` call reaches the op (a tracer escaped its function)
  */
 export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params: P): Value => {
   let top: Trace | undefined
   for (const a of args) {
     if (!isDual(a)) continue
     if (top === undefined || a.trace.level > top.level) top = a.trace
-    else if (a.trace !== top && a.trace.level === top.level) throw new PerturbationError(primitive.name)
+    else if (a.trace !== top && a.trace.level === top.level) {
+      if (a.trace.mode === 'jit') {
+        throw new GradError(`jit: ${primitive.name}`, 'a value traced by another jit call reached this op: a traced value escaped its function (through a closure or a variable outside it)')
+      }
+      throw new PerturbationError(primitive.name)
+    }
   }
   if (top === undefined) return primitive.value(args.filter(T.isTensor), params)
+  // jit (issue 14): a tracing trace records the application instead of differentiating it.
+  if (top.record !== undefined) return top.record(primitive, args, params)
   const trace = top
   const n = args.length
   const inputs = new Array<Value>(n)
@@ -123,6 +141,31 @@ export const bind = <P>(primitive: Primitive<P>, args: readonly Value[], params:
     pullback: (cotangent) => primitive.vjp(cotangent, inputs, output, params, wanted),
   })
   return { _tag: 'Dual', primal: output, trace, id: trace.nodes.length - 1, tangent: undefined }
+}
+
+/**
+ * A kernel whose result is a constant of every differentiation (a mask, a tie share, a fused
+ * first-order pullback), applied to Values: their differentiating Duals are stripped; on plain
+ * tensors the kernel runs directly, and under `jit` it is recorded as a node of the graph (so it
+ * is recomputed on every replay, never frozen at its traced value). Rules must compute from the
+ * values of their inputs only through such ops or through primitives.
+ */
+export const constantOp = <P>(
+  name: string,
+  kernel: (inputs: readonly Tensor[], params: P) => Tensor,
+  specialize?: Primitive<P>['specialize'],
+): ((inputs: readonly Value[], params: P) => Value) => {
+  const primitive: Primitive<P> = {
+    name,
+    value: kernel,
+    vjp: (_g, inputs) => inputs.map(() => undefined),
+    jvp: (_t, _inputs, y) => T.zeros(shapeOf(y)),
+    ...(specialize === undefined ? {} : { specialize }),
+  }
+  return (inputs, params) => {
+    const xs = inputs.map(belowDifferentiation)
+    return xs.some(isDual) ? bind(primitive, xs, params) : kernel(xs.filter(T.isTensor), params)
+  }
 }
 
 /** Builds the exported op of a one-input primitive: the kernel directly on a tensor, `bind` on a Dual. */

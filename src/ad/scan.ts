@@ -23,7 +23,7 @@
  */
 import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
-import { isDual, primalTensor, shapeOf, type Value } from './Dual.js'
+import { belowDifferentiation, isDual, primalTensor, shapeOf, type Value } from './Dual.js'
 import { GradError } from './errors.js'
 import { bind, type Primitive } from './primitive.js'
 import { add } from './primitives/binary.js'
@@ -201,10 +201,16 @@ const unpack = (packed: Value, shapes: readonly Shape[]): Value[] => {
   })
 }
 
+/**
+ * A leaf's plain value for the probe: its primal tensor, or zeros of its shape for a `jit` tracer
+ * (whose values are not known while tracing; the probe learns shapes only).
+ */
+const probeValue = (v: Value): Tensor => (isDual(belowDifferentiation(v)) ? T.zeros(shapeOf(v)) : primalTensor(v))
+
 /** Shapes of a step's carry and outputs, from running the body once on plain values. */
 const probe = (body: FlatBody, init: Leaves, xs: Leaves, consts: Leaves, reverse: boolean, length: number): { carry: Shape[]; ys: Shape[] } => {
   const t = reverse ? length - 1 : 0
-  const [carry, ys] = body(init.map(primalTensor), xs.map((x) => T.unstack(primalTensor(x), 0)[t] ?? T.scalar(0)), consts.map(primalTensor))
+  const [carry, ys] = body(init.map(probeValue), xs.map((x) => T.unstack(probeValue(x), 0)[t] ?? T.scalar(0)), consts.map(probeValue))
   return { carry: carry.map(shapeOf), ys: ys.map(shapeOf) }
 }
 

@@ -14,6 +14,7 @@
  */
 import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
+import { constantOp } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
 import { fromData } from '../tensor/internal.js'
@@ -121,7 +122,7 @@ export const categoricalCrossEntropy = (predictions: Value, targets: Value, opti
 export const hinge = (predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('hinge', predictions, targets)
   const reduction = reductionOf('hinge', options)
-  const signs = signLabels('hinge', ad.primalTensor(targets))
+  const signs = signLabelsOp([targets], undefined)
   return reduce(ad.relu(ad.sub(1, ad.mul(signs, predictions))), reduction)
 }
 
@@ -151,8 +152,16 @@ const classTargets = (op: string, predictions: Value, targets: Value): Value => 
   if (!isLabels) {
     throw new T.ShapeError(op, [shape, targetShape], `targets must be one-hot [${n},${classes}] or integer class labels [${n}] or [${n},1]`)
   }
-  return oneHot(op, ad.primalTensor(targets), n, classes)
+  return oneHotOp([targets], { op, n, classes })
 }
+
+/** `oneHot` on the targets' values (checked when they are known: under `jit`, at every replay). */
+const oneHotOp = constantOp('oneHot', (xs: readonly Tensor[], { op, n, classes }: { readonly op: string; readonly n: number; readonly classes: number }) =>
+  oneHot(op, xs[0] ?? T.zeros([0]), n, classes),
+)
+
+/** `signLabels` on the targets' values (checked when they are known). */
+const signLabelsOp = constantOp('hinge.signs', (xs: readonly Tensor[]) => signLabels('hinge', xs[0] ?? T.zeros([0])))
 
 /** One-hot rows from integer labels; a label that is not an integer in [0, classes) is an error naming its row. */
 const oneHot = (op: string, labels: Tensor, n: number, classes: number): Tensor => {

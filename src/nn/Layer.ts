@@ -142,7 +142,26 @@ export const checkBatched = (layer: string, x: Value, shape: Shape): void => {
 /**
  * The context child i of a combinator sees: its own key `foldIn(ctx.key, i)` when there is a key.
  * User combinators call it so that their children draw independent randomness.
+ *
+ * The child's key is derived when the child reads it, not before: a model none of whose layers
+ * draws randomness never reads its key, so `jit` keeps the key a dynamic argument (one plan for
+ * every step) instead of baking its value in.
+ *
+ * @throws {LayerError} when the child reads a key whose parent context holds `key: undefined`
  */
-export const childContext = (ctx: ApplyContext, i: number): ApplyContext =>
-  ctx.key === undefined ? ctx : { training: ctx.training, key: random.foldIn(ctx.key, i) }
+export const childContext = (ctx: ApplyContext, i: number): ApplyContext => {
+  if (!('key' in ctx)) return ctx
+  let derived: Key | undefined
+  return {
+    training: ctx.training,
+    get key(): Key {
+      if (derived === undefined) {
+        const parent = ctx.key
+        if (parent === undefined) throw new LayerError('childContext', 'the context has a key property whose value is undefined; leave the key out instead')
+        derived = random.foldIn(parent, i)
+      }
+      return derived
+    },
+  }
+}
 

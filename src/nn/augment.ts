@@ -37,10 +37,13 @@ export const randomShift = (maxShift: number): Layer => {
     apply: (_params, state, x, ctx) => {
       if (!ctx.training || maxShift === 0) return { y: x, state }
       if (ctx.key === undefined) throw new LayerError(name, 'training needs a key in the context ({ training: true, key }) to draw the shifts')
-      if (ad.isDual(x)) throw new LayerError(name, 'its input must be data, not a value under differentiation: put it first in the model')
-      const n = x.shape[0] ?? 0
+      if (!ad.isUndifferentiated(x)) throw new LayerError(name, 'its input must be data, not a value under differentiation: put it first in the model')
+      // Under `jit` x is a tracer: the shifts move values in JavaScript, so reading it throws the
+      // JitError that sends a compiled training step back to the interpreter.
+      const data = ad.primalTensor(x)
+      const n = data.shape[0] ?? 0
       const draws = random.randint(ctx.key, [n, 2], -maxShift, maxShift + 1).data
-      return { y: T.translate(x, Array.from({ length: n }, (_, i) => [draws[2 * i] ?? 0, draws[2 * i + 1] ?? 0] as const)), state }
+      return { y: T.translate(data, Array.from({ length: n }, (_, i) => [draws[2 * i] ?? 0, draws[2 * i + 1] ?? 0] as const)), state }
     },
   }
 }

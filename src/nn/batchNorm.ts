@@ -13,7 +13,7 @@ import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import type { Layer } from './Layer.js'
-import { featureVector, leafWithShape, stateTensor } from './params.js'
+import { featureVector, leafWithShape, stateLeaf, stateTensor } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -77,7 +77,7 @@ export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions 
       const xShape = ad.shapeOf(x)
       if (xShape.length < 2 || xShape[xShape.length - 1] !== features) throw new LayerError(name, expectsInput(`[batch,...,${features}]`, xShape))
       if (!ctx.training) {
-        return { y: affine(normalise(x, movingMean, movingVariance, epsilon), gamma, beta), state: { movingMean, movingVariance } }
+        return { y: affine(normalise(x, movingMean, movingVariance, epsilon), gamma, beta), state: { movingMean: stateLeaf(movingMean), movingVariance: stateLeaf(movingVariance) } }
       }
       const axes = xShape.slice(0, -1).map((_, i) => i)
       const mean = ad.mean(x, { axis: axes })
@@ -87,8 +87,8 @@ export const batchNorm = ({ momentum = 0.99, epsilon = 1e-3 }: BatchNormOptions 
       return {
         y,
         state: {
-          movingMean: update(movingMean, ad.primalTensor(mean), momentum),
-          movingVariance: update(movingVariance, ad.primalTensor(variance), momentum),
+          movingMean: update(movingMean, ad.stopGradient(mean), momentum),
+          movingVariance: update(movingVariance, ad.stopGradient(variance), momentum),
         },
       }
     },
@@ -103,5 +103,5 @@ const normalise = (x: Value, mean: Value, variance: Value, epsilon: number): Val
 /** γ·x̂ + β. */
 const affine = (xHat: Value, gamma: Value, beta: Value): Value => ad.add(ad.mul(xHat, gamma), beta)
 
-/** momentum·moving + (1 − momentum)·batch, on plain tensors. */
-const update = (moving: Tensor, batch: Tensor, momentum: number): Tensor => T.add(T.scale(moving, momentum), T.scale(batch, 1 - momentum))
+/** momentum·moving + (1 − momentum)·batch, on values without derivatives (plain tensors, or traced under `jit`). */
+const update = (moving: Value, batch: Value, momentum: number): Tensor => stateLeaf(ad.add(ad.scale(moving, momentum), ad.scale(batch, 1 - momentum)))

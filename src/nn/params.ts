@@ -4,7 +4,7 @@
  * JSON): these helpers take out the pieces a layer made at `init`, and throw a `LayerError` naming
  * the layer and the missing piece when the tree has another structure.
  */
-import { isDual, isValue, primalTensor, type Value, type ValueTree } from '../ad/index.js'
+import { belowDifferentiation, isDual, isValue, primalTensor, type Value, type ValueTree } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
@@ -55,9 +55,24 @@ export const featureVector = (layer: string, tree: ValueTree, key: string): Valu
   return v
 }
 
-/** The plain tensor `key` of a state record (state never carries derivatives). */
-export const stateTensor = (layer: string, tree: ValueTree, key: string, shape: Shape): Tensor =>
-  primalTensor(leafWithShape(layer, 'state', tree, key, shape))
+/**
+ * The leaf `key` of a state record without derivatives (state never carries any): a plain tensor,
+ * or under `jit` a traced value.
+ */
+export const stateTensor = (layer: string, tree: ValueTree, key: string, shape: Shape): Value =>
+  belowDifferentiation(leafWithShape(layer, 'state', tree, key, shape))
+
+/**
+ * A new state leaf, typed as the tensor a layer's state holds: the value with every differentiation
+ * stripped off (state never carries derivatives). Outside `jit` it is a plain tensor; while `jit`
+ * traces, it is the trace's tracer, standing for the tensor the compiled function returns in its
+ * place — the same promise the op overloads make (a tensor in, a tensor out), asserted here by the
+ * overload signature for state, whose type the layer's `S` fixes as tensors.
+ */
+export function stateLeaf(v: Value): Tensor
+export function stateLeaf(v: Value): Value {
+  return belowDifferentiation(v)
+}
 
 /**
  * The `length` children of an array node (a combinator's params or state).

@@ -6,6 +6,12 @@
  * `extend.ts` or this file, never past them (test/architecture.test.ts). Re-exports only.
  */
 export { fromData, unsafeTensor } from './Tensor.js'
+export { allocate, installAllocationHook, type AllocationHook } from './kernels/alloc.js'
 export { installParallelMatmul, type ParallelMatmul } from './kernels/backend.js'
 export { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from './kernels/wasm.js'
 export { kernelScratchBytes, sharedKernelsBase64 } from './kernels/wasm-module.js'
+// For ad's primitives and jit: the kernels' own loops, which a compiled plan runs into its buffers.
+export * as elementwiseKernels from './kernels/elementwise.js'
+export { affineInto, matmulKernel } from './kernels/backend.js'
+export type { MatmulLayout } from './kernels/wasm.js'
+export { NO_AUX, sumReducer } from './kernels/reduce.js'

@@ -1,14 +1,18 @@
 /**
  * Inference: `predict` and `evaluate` run the model on plain tensors, in inference mode. No Dual
- * is created: the ops take the plain-kernel path, so prediction pays nothing for differentiation.
+ * of a differentiation is created. By default the forward pass is compiled with `jit` (one plan
+ * per model and batch shape, kept in a per-model cache); `jit: false` runs the plain kernels.
  */
 import * as ad from '../ad/index.js'
+import type { Value, ValueTree } from '../ad/index.js'
 import type { Dataset } from '../data/index.js'
+import { jit, JitError } from '../jit/index.js'
 import type { Loss } from '../losses/index.js'
 import type { Metric } from '../metrics/index.js'
 import type { Layer, Params } from '../nn/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
+import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -16,12 +20,62 @@ import type { Tensor } from '../tensor/index.js'
 export interface PredictOptions {
   /** Rows per forward pass (default: all rows at once). */
   readonly batchSize?: number
+  /**
+   * Compile the forward pass with `jit` (default true): the same bits as the interpreter. A model
+   * whose forward pass cannot be traced runs interpreted.
+   */
+  readonly jit?: boolean
 }
 
 /** Loss (when a loss was given) and metric values. */
 export interface Evaluation {
   readonly loss?: number
   readonly metrics: Readonly<Record<string, number>>
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+interface CompiledForward {
+  readonly run: (params: ValueTree, state: Tree, rows: Tensor) => ForwardOutput
+  /** Set when tracing failed: the model then runs interpreted. */
+  untraceable: boolean
+}
+
+/**
+ * Compiled forward passes by model: a cache (weakly held, so a model that is dropped takes its
+ * plans with it), invisible to results — a plan replays the interpreter's bits.
+ */
+const forwards = new WeakMap<Layer, CompiledForward>()
+
+/**
+ * What a compiled forward pass returns: the output and, when it came straight from a sigmoid, the
+ * logits it remembers (`ad.logitsOf`), which a replay must hand back too — a loss on probabilities
+ * works from them (binary cross-entropy), so without them `evaluate` would give other bits.
+ */
+interface ForwardOutput {
+  readonly y: Value
+  readonly logits: Value | undefined
+}
+
+/** The output of a replay, carrying its logits again as the interpreter's sigmoid output does (a copy: memory of its own). */
+const retagged = ({ y, logits }: ForwardOutput): Value => {
+  if (logits === undefined || ad.isDual(y)) return y
+  const tagged: Tensor & { readonly logits: Tensor } = { shape: y.shape, data: y.data, logits: T.map(ad.primalTensor(logits), (v) => v) }
+  return tagged
+}
+
+const compiledForward = (model: Layer): CompiledForward => {
+  const known = forwards.get(model)
+  if (known !== undefined) return known
+  const made: CompiledForward = {
+    run: jit((params: ValueTree, state: Tree, rows: Tensor): ForwardOutput => {
+      const { y } = model.apply(params, state, rows, { training: false })
+      return { y, logits: ad.logitsOf(y) }
+    }),
+    untraceable: false,
+  }
+  forwards.set(model, made)
+  return made
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -35,14 +89,26 @@ export interface Evaluation {
  * const { params, state } = model.init(random.key(0), [2])
  * train.predict(model, params, state, tensor([[1, 2], [3, 4]]))  // [[1.5], [3.5]]
  */
-export const predict = <P, S>(model: Layer<P, S>, params: Params<P>, state: S, x: Tensor, { batchSize }: PredictOptions = {}): Tensor => {
+export const predict = <P extends Tree, S extends Tree>(model: Layer<P, S>, params: Params<P>, state: S, x: Tensor, { batchSize, jit: compile = true }: PredictOptions = {}): Tensor => {
   const n = x.shape[0] ?? 0
   if (x.shape.length === 0) throw new T.ShapeError('predict', [x.shape], 'expected a batch of rows (rank at least 1), got a scalar')
   if (n === 0) throw new T.ArgumentError('predict', `the input x ${T.formatShape(x.shape)} is empty (0 rows)`)
   const size = batchSize ?? n
   if (!Number.isInteger(size) || size <= 0) throw new T.ArgumentError('predict', `batchSize must be a positive integer, got ${size}`)
+  const forward = compile ? compiledForward(model) : undefined
+  const interpreted = (rows: Tensor): Value => model.apply(params, state, rows, { training: false }).y
   const run = (rows: Tensor): Tensor => {
-    const { y } = model.apply(params, state, rows, { training: false })
+    let y: Value
+    if (forward === undefined || forward.untraceable) y = interpreted(rows)
+    else {
+      try {
+        y = retagged(forward.run(params, state, rows))
+      } catch (e) {
+        if (!(e instanceof JitError)) throw e
+        forward.untraceable = true
+        y = interpreted(rows)
+      }
+    }
     if (ad.isDual(y)) throw new T.ArgumentError('predict', 'the model returned a Dual for plain inputs: a layer differentiates where it should not')
     return y
   }
@@ -68,7 +134,7 @@ export const checkLabels = (op: string, y: Tensor, outputShape: readonly number[
 }
 
 /** Loss and metrics of the model on a dataset, in inference mode; labels are checked against the model's outputs. */
-export const evaluate = <P, S>(
+export const evaluate = <P extends Tree, S extends Tree>(
   model: Layer<P, S>,
   params: Params<P>,
   state: S,

@@ -64,6 +64,11 @@ export interface FitOptions<O, P = Tree, S = Tree> {
   readonly clock?: () => number
   /** Start from these parameters and state instead of initialising the model. */
   readonly initial?: { readonly params: P; readonly state: S }
+  /**
+   * Compile each training step's forward and backward pass with `jit` (default true; the same
+   * bits either way, as the jit law states). False runs the interpreter.
+   */
+  readonly jit?: boolean
 }
 
 /** What `fit` returns: the model's parameters (of the model's own type), state and the history. */
@@ -107,7 +112,7 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
   const predictWith = (ls: readonly Value[], state: S) => (x: Tensor): Tensor => predict(model, paramsOf(treedef, ls), state, x)
   checkModelFits(predictWith(leaves, initialized.state), loss, train, validation)
 
-  const step = flatStep(model, treedef, { loss, optimizer, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
+  const step = flatStep(model, treedef, { loss, optimizer, jit: options.jit ?? true, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
   const stopping = options.earlyStopping
   const monitor = stopping?.monitor ?? (validation === undefined ? 'loss' : 'val_loss')
   const better = (a: number, b: number): boolean => (lowerIsBetter(monitor) ? a < b - (stopping?.minDelta ?? 0) : a > b + (stopping?.minDelta ?? 0))
@@ -147,7 +152,7 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
     const seconds = started === undefined || clock === undefined ? undefined : clock() - started
     const trainMetrics =
       done.predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(done.predictions, 0), T.concat(done.targets, 0))]))
-    const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, ts.params), ts.modelState, validation, metrics, { loss })
+    const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, ts.params), ts.modelState, validation, metrics, { loss, jit: options.jit ?? true })
     const log: EpochLog = {
       epoch: e,
       loss: done.loss,

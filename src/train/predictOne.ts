@@ -4,6 +4,7 @@
 import type { Layer, Params } from '../nn/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
+import type { Tree } from '../tree/index.js'
 import { predict } from './evaluate.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -23,7 +24,7 @@ import { predict } from './evaluate.js'
  * const { params, state } = model.init(random.key(0), [2])
  * train.predictOne(model, params, state, tensor([1, 2]))  // [1.5]
  */
-export const predictOne = <P, S>(model: Layer<P, S>, params: Params<P>, state: S, x: Tensor): Tensor => {
+export const predictOne = <P extends Tree, S extends Tree>(model: Layer<P, S>, params: Params<P>, state: S, x: Tensor): Tensor => {
   const y = predict(model, params, state, T.expandDims(x, 0))
   if (y.shape[0] !== 1) {
     throw new T.ArgumentError('predictOne', `the model's output for a batch of one sample has shape ${T.formatShape(y.shape)}: expected a leading batch axis of length 1`)

@@ -15,6 +15,7 @@
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
 import type { Dataset } from '../data/index.js'
+import { jit, JitError, type Jitted } from '../jit/index.js'
 import { l1, l2, type Loss } from '../losses/index.js'
 import type { Layer } from '../nn/index.js'
 import type { GradientTransformation } from '../optim/index.js'
@@ -65,6 +66,15 @@ export interface StepOptions<O> {
   readonly loss: Loss
   readonly optimizer: GradientTransformation<O>
   readonly regularization?: Regularization
+  /**
+   * Compile the forward and backward pass with `jit` (default true): traced once per batch shape,
+   * then replayed into reused buffers; the results are bit for bit those of the interpreter. A
+   * model that reads its key in JavaScript (dropout draws its mask from the step's key) would
+   * retrace every step, so the step notices and runs it interpreted instead; so does a step that
+   * cannot be traced (a loss that branches on tensor values in JavaScript). False: always
+   * interpreted.
+   */
+  readonly jit?: boolean
 }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
@@ -107,13 +117,14 @@ export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regulariz
  * const sgdStep = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
  * sgdStep(train.initialTrainState(leaves, {}, optimizer, random.key(0)), data.dataset(tensor([[1]]), tensor([[2]]))).params  // [[[0.4]], [0.4]]
  */
-export const flatStep =
-  <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) =>
-  (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
-    const out = lossAndGradient(model, treedef, options, ts, batch)
+export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) => {
+  const step = gradientStep(model, treedef, options)
+  return (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
+    const out = step.run(ts, batch)
     const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
     return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
+}
 
 /**
  * The training step of a model on its parameters as `init` makes them: a pure
@@ -126,13 +137,20 @@ export const flatStep =
  * train.trainStep(model, { loss: losses.mse, optimizer })(start, data.dataset(tensor([[1]]), tensor([[2]]))).params  // { kernel: [[0.4]], bias: [0.4] }
  */
 export const trainStep =
-  <O, P extends Tree, S extends Tree>(model: Layer<P, S>, options: StepOptions<O>) =>
-  (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
+  <O, P extends Tree, S extends Tree>(model: Layer<P, S>, options: StepOptions<O>) => {
+  // One compiled step per parameter structure (a step function normally sees one).
+  let last: { readonly treedef: TreeDef<P>; readonly step: GradientStep<O, S> } | undefined
+  const compiledFor = (treedef: TreeDef<P>): GradientStep<O, S> => {
+    if (last === undefined || !tree.treedefEquals(last.treedef, treedef)) last = { treedef, step: gradientStep(model, treedef, options) }
+    return last.step
+  }
+  return (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
     const { leaves, treedef } = tree.flatten(ts.params)
-    const out = lossAndGradient(model, treedef, options, { ...ts, params: leaves }, batch)
+    const out = compiledFor(treedef).run({ ...ts, params: leaves }, batch)
     const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
     return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
+}
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -146,33 +164,68 @@ interface StepOutcome<S> {
   readonly predictions: Tensor
 }
 
+/** The part of a step that `jit` compiles: loss, gradient, new model state and predictions. */
+interface Gradients<S> {
+  readonly value: Value
+  readonly grads: readonly Value[]
+  readonly modelState: S
+  readonly predictions: Value
+}
+
 /**
  * Forward pass, loss and backward pass on the parameter leaves: the model sees its own structure
- * (one unflatten of the leaves, as Duals); the penalty reads the leaves directly.
+ * (one unflatten of the leaves, as Duals); the penalty reads the leaves directly. A pure function
+ * of its arguments (the step's key included), so that `jit` may compile it.
  */
-const lossAndGradient = <O, P, S extends Tree>(
-  model: Layer<P, S>,
-  treedef: TreeDef<P>,
-  { loss, regularization = {} }: StepOptions<O>,
-  ts: FlatTrainState<O, S>,
-  batch: Dataset,
-): StepOutcome<S> => {
-  const ctx = { training: true, key: random.foldIn(ts.key, ts.step % 0x100000000) }
-  // The model's output, kept from the one forward pass for metrics (the objective runs once).
-  let predictions: Value = batch.y
-  const objective = (leaves: readonly Value[]): readonly [Value, S] => {
-    const { y, state } = model.apply(tree.unflatten(treedef, leaves, UNFROZEN), ts.modelState, batch.x, ctx)
-    predictions = y
-    const data = loss(y, batch.y)
-    const reg = penalty(leaves, regularization)
-    return [reg === undefined ? data : ad.add(data, reg), state]
+const gradientsOf =
+  <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, { loss, regularization = {} }: StepOptions<O>) =>
+  (params: readonly Value[], modelState: S, x: Tensor, y: Tensor, key: Key): Gradients<S> => {
+    const ctx = { training: true, key }
+    // The model's output comes back from the one forward pass as aux, next to the new state (the
+    // objective runs once), so that under `jit` it leaves the trace as a plain value.
+    const objective = (leaves: readonly Value[]): readonly [Value, { readonly state: S; readonly predictions: Value }] => {
+      const out = model.apply(tree.unflatten(treedef, leaves, UNFROZEN), modelState, x, ctx)
+      const data = loss(out.y, y)
+      const reg = penalty(leaves, regularization)
+      return [reg === undefined ? data : ad.add(data, reg), { state: out.state, predictions: out.y }]
+    }
+    const [[value, aux], grads] = ad.valueAndGradWithAux(objective)(params)
+    return { value, grads, modelState: aux.state, predictions: aux.predictions }
   }
-  const [[value, modelState], grads] = ad.valueAndGradWithAux(objective)(ts.params)
+
+/** A step's loss and gradient, compiled unless `jit: false` (or until compiling stops paying). */
+interface GradientStep<O, S> {
+  readonly run: (ts: FlatTrainState<O, S>, batch: Dataset) => StepOutcome<S>
+}
+
+const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>): GradientStep<O, S> => {
+  const gradients = gradientsOf(model, treedef, options)
+  const compiled: Jitted<typeof gradients> | undefined = options.jit === false ? undefined : jit(gradients)
+  // The one piece of state of a step function: whether its compiled form still pays (it does not
+  // when the model reads its key, as dropout does). Results are the same either way.
+  let interpret = compiled === undefined
   return {
-    loss: ad.primalTensor(value).data[0] ?? Number.NaN,
-    grads: grads.map(ad.primalTensor),
-    modelState,
-    predictions: ad.primalTensor(predictions),
+    run: (ts, batch) => {
+      const key = random.foldIn(ts.key, ts.step % 0x100000000)
+      const computed = ((): Gradients<S> => {
+        if (interpret || compiled === undefined) return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
+        try {
+          const out = compiled(ts.params, ts.modelState, batch.x, batch.y, key)
+          if (compiled.stats().readsKeys) interpret = true
+          return out
+        } catch (e) {
+          if (!(e instanceof JitError)) throw e
+          interpret = true
+          return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
+        }
+      })()
+      return {
+        loss: ad.primalTensor(computed.value).data[0] ?? Number.NaN,
+        grads: computed.grads.map(ad.primalTensor),
+        modelState: computed.modelState,
+        predictions: ad.primalTensor(computed.predictions),
+      }
+    },
   }
 }
 

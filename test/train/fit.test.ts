@@ -117,14 +117,16 @@ describe('bad input is rejected before any work', () => {
 })
 
 describe('evaluate and predict', () => {
-  it('predict runs the plain path: no Dual reaches any layer', () => {
+  it('predict differentiates nothing: no Dual of a differentiation reaches any layer (jit tracers do, unless jit: false)', () => {
     let sawDual = false
+    let sawTracer = false
     const spy: nn.Layer = {
       name: 'spy',
       spec: { kind: 'spy' },
       init: (_k, shape) => ({ params: {}, state: {}, outputShape: shape }),
       apply: (_p, state, x) => {
-        if (ad.isDual(x)) sawDual = true
+        if (ad.isDual(x) && x.trace.mode !== 'jit') sawDual = true
+        if (ad.isDual(x) && x.trace.mode === 'jit') sawTracer = true
         return { y: x, state }
       },
     }
@@ -133,6 +135,11 @@ describe('evaluate and predict', () => {
     const y = train.predict(model, params, state, data.gates.xor.x)
     expect(ad.isDual(y)).toBe(false)
     expect(sawDual).toBe(false)
+    expect(sawTracer).toBe(true)
+    sawTracer = false
+    const plain = train.predict(model, params, state, data.gates.xor.x, { jit: false })
+    expect(sawTracer).toBe(false)
+    expect(plain.data).toEqual(y.data)
     expect(train.predict(model, params, state, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
   })
   it('evaluate gives the loss and metrics', () => {

@@ -5,7 +5,8 @@
 import * as T from '../../tensor/index.js'
 import type { Shape } from '../../tensor/index.js'
 import { primalTensor, shapeOf, type Value } from '../Dual.js'
-import { arg, binaryOp, input, type Primitive } from '../primitive.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
+import { arg, binaryOp, constantOp, input, type Primitive, type SpecializedKernel } from '../primitive.js'
 import { log, neg, reciprocal } from './unary.js'
 import { broadcastTo, sumTo } from './shape.js'
 import { where } from './select.js'
@@ -25,14 +26,54 @@ const tangentSum = (terms: readonly (Value | undefined)[], output: Value): Value
   return T.shapesEqual(shapeOf(total), shape) ? total : broadcastTo(total, shape)
 }
 
+/**
+ * For `jit`: the broadcasting driver's choice of inner loop made once for fixed shapes (equal
+ * sizes, a scalar on either side, or one operand a trailing block of the other), the same loop
+ * then writing into the plan's buffer. Other broadcasts replay through the kernel.
+ */
+const specializeLoops =
+  (loops: K.BinaryLoops) =>
+  (shapes: readonly Shape[]): SpecializedKernel | undefined => {
+    const [sa, sb] = shapes
+    if (sa === undefined || sb === undefined) return undefined
+    const n = T.sizeOf(T.broadcastShapes('jit', sa, sb))
+    const na = T.sizeOf(sa)
+    const nb = T.sizeOf(sb)
+    if (n === 0) return undefined
+    if (na === n && nb === n) {
+      return (ins, out) => {
+        const x = ins[0]
+        const y = ins[1]
+        if (x !== undefined && y !== undefined) loops.vv(out, 0, x, 0, y, 0, n)
+      }
+    }
+    if (nb === 1) {
+      return (ins, out) => {
+        const x = ins[0]
+        const y = ins[1]
+        if (x !== undefined && y !== undefined) loops.vs(out, 0, x, 0, y[0] ?? 0, n)
+      }
+    }
+    if (na === 1) {
+      return (ins, out) => {
+        const x = ins[0]
+        const y = ins[1]
+        if (x !== undefined && y !== undefined) loops.sv(out, 0, x[0] ?? 0, y, 0, n)
+      }
+    }
+    return undefined
+  }
+
 const binaryPrimitive = (
   name: string,
   kernel: (a: T.Tensor, b: T.Tensor) => T.Tensor,
   rules: Pick<Primitive<void>, 'vjp' | 'jvp'>,
+  loops?: K.BinaryLoops,
 ): Primitive<void> => ({
   name,
   value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
   ...rules,
+  ...(loops === undefined ? {} : { specialize: specializeLoops(loops) }),
 })
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
@@ -44,7 +85,7 @@ export const addPrimitive: Primitive<void> = binaryPrimitive('add', T.add, {
     reduced(wanted[1], () => g, shapeOf(arg(inputs, 1, 'add'))),
   ],
   jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb], y),
-})
+}, K.addLoops)
 
 /** Subtraction with broadcasting. */
 export const subPrimitive: Primitive<void> = binaryPrimitive('sub', T.sub, {
@@ -53,7 +94,7 @@ export const subPrimitive: Primitive<void> = binaryPrimitive('sub', T.sub, {
     reduced(wanted[1], () => neg(g), shapeOf(arg(inputs, 1, 'sub'))),
   ],
   jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb === undefined ? undefined : neg(tb)], y),
-})
+}, K.subLoops)
 
 /** Multiplication with broadcasting. */
 export const mulPrimitive: Primitive<void> = binaryPrimitive('mul', T.mul, {
@@ -67,7 +108,7 @@ export const mulPrimitive: Primitive<void> = binaryPrimitive('mul', T.mul, {
       [ta === undefined || b === undefined ? undefined : mulStrongZero(ta, b), tb === undefined || a === undefined ? undefined : mulStrongZero(tb, a)],
       y,
     ),
-})
+}, K.mulLoops)
 
 /**
  * a·b with a strong zero (0·∞ = 0·NaN = 0), the product every rule uses to scale a cotangent or
@@ -97,7 +138,7 @@ export const divPrimitive: Primitive<void> = binaryPrimitive('div', T.div, {
     b === undefined
       ? tangentSum([], y)
       : tangentSum([ta === undefined ? undefined : mulStrongZero(ta, reciprocal(b)), tb === undefined ? undefined : mulStrongZero(tb, neg(div(y, b)))], y),
-})
+}, K.divLoops)
 
 /**
  * Power a^b with broadcasting. ∂/∂a = b·a^(b−1); ∂/∂b = a^b·ln a, taken as 0 where a ≤ 0 (where
@@ -116,8 +157,9 @@ export const powPrimitive: Primitive<void> = binaryPrimitive('pow', T.pow, {
 })
 
 const dPowDa = (a: Value, b: Value): Value => mul(b, pow(a, sub(b, 1)))
+const positiveBase = constantOp('pow.positive', (xs: readonly T.Tensor[]) => T.greater(input(xs, 0, 'pow'), T.scalar(0)))
 const dPowDb = (a: Value, y: Value): Value => {
-  const positive = T.greater(primalTensor(a), T.scalar(0))
+  const positive = positiveBase([a], undefined)
   return where(positive, mul(y, log(where(positive, a, 1))), 0)
 }
 
@@ -125,26 +167,33 @@ const dPowDb = (a: Value, y: Value): Value => {
  * Share of the gradient that goes to `a` in maximum/minimum: 1 where a wins, 0 where b wins, and
  * ½ on ties (the gradient is split evenly; NaN inputs send it all to b).
  */
-const winnerShare = (name: string, a: Value, b: Value, better: (x: number, y: number) => boolean): T.Tensor =>
-  T.map2(name, primalTensor(a), primalTensor(b), (x, y) => (x === y ? 0.5 : better(x, y) ? 1 : 0))
+const winnerShareOp = (name: string, better: (x: number, y: number) => boolean): ((a: Value, b: Value) => Value) => {
+  const op = constantOp(`${name}.share`, (ab: readonly T.Tensor[]) =>
+    T.map2(name, input(ab, 0, name), input(ab, 1, name), (x, y) => (x === y ? 0.5 : better(x, y) ? 1 : 0)),
+  )
+  return (a, b) => op([a, b], undefined)
+}
+const loserShare = constantOp('share.complement', (xs: readonly T.Tensor[]) => T.sub(T.scalar(1), input(xs, 0, 'share')))
 
-const selectPrimitive = (name: string, kernel: typeof T.maximum, better: (x: number, y: number) => boolean): Primitive<void> =>
-  binaryPrimitive(name, kernel, {
+const selectPrimitive = (name: string, kernel: typeof T.maximum, better: (x: number, y: number) => boolean): Primitive<void> => {
+  const shareOf = winnerShareOp(name, better)
+  return binaryPrimitive(name, kernel, {
     vjp: (g, inputs, _y, _p, wanted) => {
       const a = arg(inputs, 0, name)
       const b = arg(inputs, 1, name)
-      const share = winnerShare(name, a, b, better)
+      const share = shareOf(a, b)
       return [
         reduced(wanted[0], () => mulStrongZero(g, share), shapeOf(a)),
-        reduced(wanted[1], () => mulStrongZero(g, T.sub(T.scalar(1), share)), shapeOf(b)),
+        reduced(wanted[1], () => mulStrongZero(g, loserShare([share], undefined)), shapeOf(b)),
       ]
     },
     jvp: ([ta, tb], [a, b], y) => {
       if (a === undefined || b === undefined) return tangentSum([], y)
-      const share = winnerShare(name, a, b, better)
-      return tangentSum([ta === undefined ? undefined : mulStrongZero(ta, share), tb === undefined ? undefined : mulStrongZero(tb, T.sub(T.scalar(1), share))], y)
+      const share = shareOf(a, b)
+      return tangentSum([ta === undefined ? undefined : mulStrongZero(ta, share), tb === undefined ? undefined : mulStrongZero(tb, loserShare([share], undefined))], y)
     },
   })
+}
 
 /** Element-wise maximum; ties split the gradient evenly. */
 export const maximumPrimitive = selectPrimitive('maximum', T.maximum, (x, y) => x > y)

@@ -5,6 +5,7 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
+import { affineInto, matmulKernel, type MatmulLayout } from '../../tensor/internal.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, productOverloads, type Primitive, type ProductOp } from '../primitive.js'
 import { add, mul } from './binary.js'
@@ -26,8 +27,27 @@ const productPrimitive = (
   cotangentA: (g: Value, b: Value) => Value,
   cotangentB: (g: Value, a: Value) => Value,
   self: () => Product,
+  layout: MatmulLayout,
 ): Primitive<void> => ({
   name,
+  // For jit: two matrices (no batch) are one call of the kernel the product's driver makes —
+  // chosen by the same entry point, at each call — on a zeroed output as the driver's fresh buffer is.
+  specialize: ([sa, sb]) => {
+    if (sa?.length !== 2 || sb?.length !== 2) return undefined
+    const transA = layout === 'atb'
+    const transB = layout === 'abt'
+    const m = (transA ? sa[1] : sa[0]) ?? 0
+    const k = (transA ? sa[0] : sa[1]) ?? 0
+    const n = (transB ? sb[0] : sb[1]) ?? 0
+    if (m * n === 0) return undefined
+    return (ins, out) => {
+      const a = ins[0]
+      const b = ins[1]
+      if (a === undefined || b === undefined) return
+      out.fill(0)
+      matmulKernel(layout, m, k, n)(a, 0, b, 0, out, 0, m, k, n)
+    }
+  },
   value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
   vjp: (g, inputs, _y, _p, wanted) => {
     const a = arg(inputs, 0, name)
@@ -55,6 +75,7 @@ const matmulPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmulTransB(g, b),
   (g, a) => matmulTransA(a, g),
   () => matmul2,
+  'ab',
 )
 
 // C = Aᵀ·B (A is [k, m]): dA = B·Gᵀ, dB = A·G.
@@ -64,6 +85,7 @@ const matmulTransAPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmulTransB(b, g),
   (g, a) => matmul2(a, g),
   () => matmulTransA,
+  'atb',
 )
 
 // C = A·Bᵀ (B is [n, k]): dA = G·B, dB = Gᵀ·A.
@@ -73,6 +95,7 @@ const matmulTransBPrimitive: Primitive<void> = productPrimitive(
   (g, b) => matmul2(g, b),
   (g, a) => matmulTransA(g, a),
   () => matmulTransB,
+  'abt',
 )
 
 const none = (): void => undefined
@@ -134,6 +157,22 @@ export const outer = productOverloads((a: Value, b: Value): Value => {
 const affinePrimitive: Primitive<void> = {
   name: 'affine',
   value: (inputs) => T.affine(input(inputs, 0, 'affine'), input(inputs, 1, 'affine'), input(inputs, 2, 'affine')),
+  // For jit: T.affine's kernel entry point (which picks the backend) into the plan's zeroed buffer.
+  specialize: ([sx, sw]) => {
+    if (sx?.length !== 2 || sw?.length !== 2) return undefined
+    const m = sx[0] ?? 0
+    const k = sx[1] ?? 0
+    const n = sw[1] ?? 0
+    if (m * n === 0) return undefined
+    return (ins, out) => {
+      const x = ins[0]
+      const w = ins[1]
+      const bias = ins[2]
+      if (x === undefined || w === undefined || bias === undefined) return
+      out.fill(0)
+      affineInto(x, w, bias, out, m, k, n)
+    }
+  },
   vjp: (g, inputs, _y, _p, wanted) => {
     const x = arg(inputs, 0, 'affine')
     const w = arg(inputs, 1, 'affine')

@@ -7,9 +7,8 @@
  */
 import * as T from '../../tensor/index.js'
 import type { PerAxis, PoolOptions, Shape } from '../../tensor/index.js'
-import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
+import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, type Primitive } from '../primitive.js'
-import { gather, reshape, scatterAdd } from './shape.js'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -18,22 +17,50 @@ interface PoolParams {
   readonly options: PoolOptions
 }
 
-/** Where each maximum came from, as a list of flat input indices (x may be a Dual of an outer trace). */
-const argmaxOf = (x: Value, { poolSize, options }: PoolParams): number[] => Array.from(T.maxPoolArgmax(primalTensor(x), poolSize, options))
+/** Where each maximum of x came from, as a list of flat input indices. */
+const argmaxOf = (x: T.Tensor, { poolSize, options }: PoolParams): number[] => Array.from(T.maxPoolArgmax(x, poolSize, options))
+
+/**
+ * The pullback of max pooling as a primitive of its own: the cotangent g (shaped as the pooled
+ * output) scattered onto the input x's first maximum of each window. x is an input, not a
+ * parameter, so that the maxima are found when the kernel runs (under `jit`, on the replayed
+ * values); its derivative is zero (where the maxima are does not change under a small change of
+ * x), and the one in g is the gather below, whose transpose this is.
+ */
+const maxPoolScatterPrimitive: Primitive<PoolParams> = {
+  name: 'maxPool.scatter',
+  value: (inputs, params) => {
+    const g = input(inputs, 0, 'maxPool')
+    const x = input(inputs, 1, 'maxPool')
+    return T.reshape(T.scatterAdd([T.sizeOf(x.shape)], argmaxOf(x, params), T.reshape(g, [-1])), x.shape)
+  },
+  vjp: (c, inputs, _y, params) => [maxPoolGather(c, arg(inputs, 1, 'maxPool'), { ...params, outputShape: shapeOf(arg(inputs, 0, 'maxPool')) }), undefined],
+  jvp: ([tg], inputs, y, params) => (tg === undefined ? T.zeros(shapeOf(y)) : maxPoolScatter(tg, arg(inputs, 1, 'maxPool'), params)),
+}
+
+/** The tangent of max pooling: t (shaped as the input x) gathered from x's first maximum of each window. */
+const maxPoolGatherPrimitive: Primitive<PoolParams & { readonly outputShape: Shape }> = {
+  name: 'maxPool.gather',
+  value: (inputs, params) => {
+    const t = input(inputs, 0, 'maxPool')
+    const x = input(inputs, 1, 'maxPool')
+    return T.reshape(T.gather(T.reshape(t, [-1]), argmaxOf(x, params)), params.outputShape)
+  },
+  vjp: (c, inputs, _y, params) => [maxPoolScatter(c, arg(inputs, 1, 'maxPool'), params), undefined],
+  jvp: ([tt], inputs, y, params) => (tt === undefined ? T.zeros(shapeOf(y)) : maxPoolGather(tt, arg(inputs, 1, 'maxPool'), params)),
+}
+
+const maxPoolScatter = (g: Value, x: Value, params: PoolParams): Value =>
+  isDual(g) || isDual(x) ? bind(maxPoolScatterPrimitive, [g, x], params) : maxPoolScatterPrimitive.value([g, x], params)
+const maxPoolGather = (t: Value, x: Value, params: PoolParams & { readonly outputShape: Shape }): Value =>
+  isDual(t) || isDual(x) ? bind(maxPoolGatherPrimitive, [t, x], params) : maxPoolGatherPrimitive.value([t, x], params)
 
 const maxPoolPrimitive: Primitive<PoolParams> = {
   name: 'maxPool',
   value: (inputs, { poolSize, options }) => T.maxPool(input(inputs, 0, 'maxPool'), poolSize, options),
   // Subgradient: the whole cotangent of a window goes to its first maximum (ties: the first takes all).
-  vjp: (g, inputs, _y, params) => {
-    const x = arg(inputs, 0, 'maxPool')
-    const shape = shapeOf(x)
-    return [reshape(scatterAdd([T.sizeOf(shape)], argmaxOf(x, params), reshape(g, [-1])), shape)]
-  },
-  jvp: ([t], inputs, y, params) => {
-    const x = arg(inputs, 0, 'maxPool')
-    return t === undefined ? T.zeros(shapeOf(y)) : reshape(gather(reshape(t, [-1]), argmaxOf(x, params)), shapeOf(y))
-  },
+  vjp: (g, inputs, _y, params) => [maxPoolScatter(g, arg(inputs, 0, 'maxPool'), params)],
+  jvp: ([t], inputs, y, params) => (t === undefined ? T.zeros(shapeOf(y)) : maxPoolGather(t, arg(inputs, 0, 'maxPool'), { ...params, outputShape: shapeOf(y) })),
 }
 
 const avgPoolPrimitive: Primitive<PoolParams> = {

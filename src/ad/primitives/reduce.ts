@@ -3,9 +3,10 @@
  * (restored as size-1 axes first when keepDims was false).
  */
 import * as T from '../../tensor/index.js'
+import { NO_AUX, sumReducer } from '../../tensor/internal.js'
 import type { ReduceOptions, Shape, Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
-import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
+import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 import { div, mulStrongZero, sub } from './binary.js'
 import { square } from './unary.js'
 import { broadcastTo, reshape, transpose } from './shape.js'
@@ -49,21 +50,37 @@ const liftReduce = (primitive: Primitive<Reduction>, kernel: (x: Tensor, o?: Red
 }
 
 /** Where x attains the reduction's extreme value, each tie weighted 1/(number of ties). */
-const tieShares = (x: Value, y: Value, r: Reduction): Tensor => {
-  const px = primalTensor(x)
-  const py = primalTensor(y)
+const tieSharesOp = constantOp('extreme.ties', (xy: readonly Tensor[], r: Reduction) => {
+  const px = input(xy, 0, 'max')
+  const py = input(xy, 1, 'max')
   const hits = T.equal(px, r.keepDims ? py : T.reshape(py, keptShape(px.shape, r.axes)))
   return T.div(hits, T.maximum(T.sum(hits, { axis: r.axes, keepDims: true }), T.scalar(1)))
-}
+})
+const tieShares = (x: Value, y: Value, r: Reduction): Value => tieSharesOp([x, y], r)
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
 
-const sumPrimitive = reducePrimitive(
-  'sum',
-  T.sum,
-  (g, x, _y, r) => broadcastTo(restore(g, x, r), shapeOf(x)),
-  (t, _x, _y, r) => sum(t, options(r)),
-)
+const sumPrimitive: Primitive<Reduction> = {
+  ...reducePrimitive(
+    'sum',
+    T.sum,
+    (g, x, _y, r) => broadcastTo(restore(g, x, r), shapeOf(x)),
+    (t, _x, _y, r) => sum(t, options(r)),
+  ),
+  // For jit: a sum over every axis is the reduction kernel's one fold from −0 over the whole
+  // (contiguous) input, made here with the same reducer into the plan's buffer.
+  specialize: ([sx], r) => {
+    if (sx === undefined || r.axes.length !== sx.length) return undefined
+    const n = T.sizeOf(sx)
+    if (n === 0) return undefined
+    return (ins, out) => {
+      const x = ins[0]
+      if (x === undefined) return
+      out[0] = sumReducer.init
+      sumReducer.fold(out, NO_AUX, 0, x, 0, n)
+    }
+  },
+}
 
 const extremePrimitive = (name: string, kernel: (x: Tensor, o: ReduceOptions) => Tensor): Primitive<Reduction> =>
   reducePrimitive(

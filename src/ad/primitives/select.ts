@@ -3,34 +3,36 @@
  * comparisons, which return constant 0/1 masks (a mask has no derivative).
  */
 import * as T from '../../tensor/index.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
 import type { Tensor } from '../../tensor/index.js'
-import { isDual, primalTensor, shapeOf, type Operand, type Value } from '../Dual.js'
-import { arg, bind, toValue, unaryOverloads, type Primitive } from '../primitive.js'
+import { belowDifferentiation, isDual, shapeOf, type Operand, type Value } from '../Dual.js'
+import { arg, binaryOverloads, bind, constantOp, input, toValue, unaryOverloads, type BinaryOp, type Primitive } from '../primitive.js'
 import { broadcastTo, sumTo } from './shape.js'
 import { mulStrongZero } from './binary.js'
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
 
-/** where(condition, a, b): the condition is a constant parameter; a and b are differentiated. */
-const wherePrimitive: Primitive<Tensor> = {
+/**
+ * where(condition, a, b): the condition is a constant input (never differentiated; under `jit` it
+ * may be a traced mask); a and b are differentiated.
+ */
+const wherePrimitive: Primitive<void> = {
   name: 'where',
-  value: (inputs, condition) => {
-    const [a, b] = inputs
-    if (a === undefined || b === undefined) throw new T.ArgumentError('where', 'expected two inputs')
-    return T.where(condition, a, b)
-  },
-  vjp: (g, inputs, _y, condition, wanted) => {
-    const a = arg(inputs, 0, 'where')
-    const b = arg(inputs, 1, 'where')
+  value: (inputs) => T.where(input(inputs, 0, 'where'), input(inputs, 1, 'where'), input(inputs, 2, 'where')),
+  vjp: (g, inputs, _y, _p, wanted) => {
+    const condition = arg(inputs, 0, 'where')
+    const a = arg(inputs, 1, 'where')
+    const b = arg(inputs, 2, 'where')
     const zero = T.scalar(0)
     return [
-      wanted[0] === true ? sumTo(where(condition, g, zero), shapeOf(a)) : undefined,
-      wanted[1] === true ? sumTo(where(condition, zero, g), shapeOf(b)) : undefined,
+      undefined,
+      wanted[1] === true ? sumTo(where(condition, g, zero), shapeOf(a)) : undefined,
+      wanted[2] === true ? sumTo(where(condition, zero, g), shapeOf(b)) : undefined,
     ]
   },
-  jvp: ([ta, tb], _inputs, y, condition) => {
+  jvp: ([, ta, tb], inputs, y) => {
     const zero = T.zeros(shapeOf(y))
-    const t = where(condition, ta ?? zero, tb ?? zero)
+    const t = where(arg(inputs, 0, 'where'), ta ?? zero, tb ?? zero)
     return T.shapesEqual(shapeOf(t), shapeOf(y)) ? t : broadcastTo(t, shapeOf(y))
   },
 }
@@ -47,12 +49,26 @@ interface ClipParams {
 const clipPrimitive: Primitive<ClipParams> = {
   name: 'clip',
   value: ([x], { min, max }) => T.clip(x ?? T.scalar(0), min, max),
+  // For jit: the clip kernel's loop into the plan's buffer.
+  specialize: (_shapes, { min, max }) => (ins, out) => {
+    const x = ins[0]
+    if (x !== undefined) K.clipLoop(x, min, max, out)
+  },
   vjp: (g, inputs, _y, bounds) => [mulStrongZero(g, insideMask(arg(inputs, 0, 'clip'), bounds))],
   jvp: ([t], inputs, y, bounds) => (t === undefined ? T.zeros(shapeOf(y)) : mulStrongZero(t, insideMask(arg(inputs, 0, 'clip'), bounds))),
 }
 
-const insideMask = (x: Value, { min, max }: ClipParams): Tensor =>
-  T.map(primalTensor(x), (v) => (v >= min && v <= max ? 1 : 0))
+const inside = (v: number, { min, max }: ClipParams): number => (v >= min && v <= max ? 1 : 0)
+const insideMaskOp = constantOp(
+  'clip.mask',
+  (xs: readonly Tensor[], bounds: ClipParams) => T.map(input(xs, 0, 'clip'), (v) => inside(v, bounds)),
+  (_shapes, bounds) => (ins, out) => {
+    const x = ins[0]
+    if (x === undefined) return
+    for (let i = 0; i < out.length; i++) out[i] = inside(x[i] ?? 0, bounds)
+  },
+)
+const insideMask = (x: Value, bounds: ClipParams): Value => insideMaskOp([x], bounds)
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -68,10 +84,10 @@ const insideMask = (x: Value, { min, max }: ClipParams): Tensor =>
 export function where(condition: Tensor, a: Tensor | number, b: Tensor | number): Tensor
 export function where(condition: Value, a: Operand, b: Operand): Value
 export function where(condition: Value, a: Operand, b: Operand): Value {
-  const mask = primalTensor(condition)
+  const mask = belowDifferentiation(condition)
   const x = toValue(a)
   const y = toValue(b)
-  return isDual(x) || isDual(y) ? bind(wherePrimitive, [x, y], mask) : T.where(mask, x, y)
+  return isDual(mask) || isDual(x) || isDual(y) ? bind(wherePrimitive, [mask, x, y], undefined) : T.where(mask, x, y)
 }
 
 const clipOp = (x: Value, min: number, max: number): Value => {
@@ -85,20 +101,24 @@ const clipOp = (x: Value, min: number, max: number): Value => {
 /** Clamps x to [min, max]; the gradient is 1 inside the bounds (bounds included), 0 outside. */
 export const clip = unaryOverloads(clipOp)
 
-const comparison =
-  (kernel: (a: Tensor, b: Tensor) => Tensor) =>
-  (a: Operand, b: Operand): Tensor =>
-    kernel(primalTensor(toValue(a)), primalTensor(toValue(b)))
+/**
+ * A comparison: a constant mask of two operands (no derivative). Plain tensors in, a plain tensor
+ * out (constantOp runs the kernel directly on them); under `jit` the mask is a traced Value.
+ */
+const comparison = (name: string, kernel: (a: Tensor, b: Tensor) => Tensor): BinaryOp => {
+  const op = constantOp(name, (ab: readonly Tensor[]) => kernel(input(ab, 0, name), input(ab, 1, name)))
+  return binaryOverloads((a: Operand, b: Operand): Value => op([toValue(a), toValue(b)], undefined))
+}
 
 /** 1 where a = b, else 0 (a constant mask). */
-export const equal = comparison(T.equal)
+export const equal = comparison('equal', T.equal)
 /** 1 where a ≠ b, else 0. */
-export const notEqual = comparison(T.notEqual)
+export const notEqual = comparison('notEqual', T.notEqual)
 /** 1 where a < b, else 0. */
-export const less = comparison(T.less)
+export const less = comparison('less', T.less)
 /** 1 where a ≤ b, else 0. */
-export const lessEqual = comparison(T.lessEqual)
+export const lessEqual = comparison('lessEqual', T.lessEqual)
 /** 1 where a > b, else 0. */
-export const greater = comparison(T.greater)
+export const greater = comparison('greater', T.greater)
 /** 1 where a ≥ b, else 0. */
-export const greaterEqual = comparison(T.greaterEqual)
+export const greaterEqual = comparison('greaterEqual', T.greaterEqual)

@@ -4,8 +4,9 @@
  * broadcast).
  */
 import * as T from '../../tensor/index.js'
+import { NO_AUX, sumReducer } from '../../tensor/internal.js'
 import type { Shape, Tensor } from '../../tensor/index.js'
-import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
+import { belowDifferentiation, isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -21,6 +22,12 @@ const unaryShapePrimitive = <P>(
   vjp: (g, inputs, y, params) => [vjp(g, arg(inputs, 0, name), y, params)],
   jvp: ([t], inputs, y, params) => (t === undefined ? T.zeros(shapeOf(y)) : jvp(t, arg(inputs, 0, name), y, params)),
 })
+
+/**
+ * A tensor to compute a shape with: the primal, or zeros of its shape under `jit` (where the
+ * traced value cannot be read).
+ */
+const shapeProbe = (x: Value): Tensor => (isDual(belowDifferentiation(x)) ? T.zeros(shapeOf(x)) : primalTensor(x))
 
 const lift = <P, A extends unknown[]>(primitive: Primitive<P>, kernel: (x: Tensor, ...rest: A) => Tensor, paramsOf: (x: Value, ...rest: A) => P): UnaryOp<A> => {
   return unaryOverloads((x: Value, ...rest: A): Value => (isDual(x) ? bind(primitive, [x], paramsOf(x, ...rest)) : kernel(x, ...rest)))
@@ -48,19 +55,57 @@ const transposePrimitive: Primitive<readonly number[]> = unaryShapePrimitive(
   (t, _x, _y, permutation) => transpose(t, permutation),
 )
 
-const broadcastToPrimitive: Primitive<Shape> = unaryShapePrimitive(
-  'broadcastTo',
-  (x, shape) => T.broadcastTo(x, shape),
-  (g, x) => sumTo(g, shapeOf(x)),
-  (t, _x, _y, shape) => broadcastTo(t, shape),
-)
+const broadcastToPrimitive: Primitive<Shape> = {
+  ...unaryShapePrimitive<Shape>(
+    'broadcastTo',
+    (x, shape) => T.broadcastTo(x, shape),
+    (g, x) => sumTo(g, shapeOf(x)),
+    (t, _x, _y, shape) => broadcastTo(t, shape),
+  ),
+  // For jit: one element broadcast everywhere is a fill with it (a copy: no arithmetic).
+  specialize: ([sx]) =>
+    sx !== undefined && T.sizeOf(sx) === 1
+      ? (ins, out) => {
+          const x = ins[0]
+          out.fill(x?.[0] ?? 0)
+        }
+      : undefined,
+}
 
-const sumToPrimitive: Primitive<Shape> = unaryShapePrimitive(
-  'sumTo',
-  (x, shape) => T.sumTo(x, shape),
-  (g, x) => broadcastTo(g, shapeOf(x)),
-  (t, _x, _y, shape) => sumTo(t, shape),
-)
+const sumToPrimitive: Primitive<Shape> = {
+  ...unaryShapePrimitive<Shape>(
+    'sumTo',
+    (x, shape) => T.sumTo(x, shape),
+    (g, x) => broadcastTo(g, shapeOf(x)),
+    (t, _x, _y, shape) => sumTo(t, shape),
+  ),
+  // For jit: T.sumTo's two summing loops (to one element; to the trailing row), the same
+  // reducer calls, into the plan's buffer. Other cases replay through T.sumTo.
+  specialize: ([sx], shape) => {
+    if (sx === undefined) return undefined
+    const n = T.sizeOf(sx)
+    const m = T.sizeOf(shape)
+    if (n === 0 || m === n) return undefined
+    if (m === 1) {
+      return (ins, out) => {
+        const x = ins[0]
+        if (x === undefined) return
+        out[0] = sumReducer.init
+        sumReducer.fold(out, NO_AUX, 0, x, 0, n)
+      }
+    }
+    let start = 0
+    while (start < shape.length && shape[start] === 1) start++
+    const offset = sx.length - (shape.length - start)
+    for (let i = start; i < shape.length; i++) if (shape[i] !== sx[offset + i - start]) return undefined
+    return (ins, out) => {
+      const x = ins[0]
+      if (x === undefined) return
+      out.fill(sumReducer.init)
+      for (let r = 0; r < n; r += m) sumReducer.zip(out, NO_AUX, 0, x, r, m)
+    }
+  },
+}
 
 interface SliceParams {
   readonly begin: readonly number[]
@@ -140,7 +185,7 @@ export const sumTo = lift(sumToPrimitive, T.sumTo, (_x, shape: Shape) => shape)
 
 /** A box of x from `begin` with `size` (−1: to the end). */
 export const slice = lift(slicePrimitive, T.slice, (x, begin: readonly number[], size: readonly number[]) => {
-  const shape = T.slice(primalTensor(x), begin, size).shape
+  const shape = T.slice(shapeProbe(x), begin, size).shape
   return { begin, size: shape }
 })
 
@@ -173,13 +218,13 @@ export function concat(xs: readonly Value[], axis = 0): Value {
 }
 
 /** Inserts an axis of size 1. */
-export const expandDims = lift(reshapePrimitive, T.expandDims, (x, axis: number) => T.expandDims(primalTensor(x), axis).shape)
+export const expandDims = lift(reshapePrimitive, T.expandDims, (x, axis: number) => T.expandDims(shapeProbe(x), axis).shape)
 
 /** Removes size-1 axes (all of them, or the one given). */
-export const squeeze = lift(reshapePrimitive, T.squeeze, (x, axis?: number) => T.squeeze(primalTensor(x), axis).shape)
+export const squeeze = lift(reshapePrimitive, T.squeeze, (x, axis?: number) => T.squeeze(shapeProbe(x), axis).shape)
 
 /** [n, …] → [n, product of the rest]. */
-export const flatten2d = lift(reshapePrimitive, T.flatten2d, (x) => T.flatten2d(primalTensor(x)).shape)
+export const flatten2d = lift(reshapePrimitive, T.flatten2d, (x) => T.flatten2d(shapeProbe(x)).shape)
 
 /** Stacks equal-shaped tensors along a new axis (default 0). */
 export function stack(xs: readonly Tensor[], axis?: number): Tensor

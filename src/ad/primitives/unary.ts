@@ -4,9 +4,10 @@
  * optionally as a plain scalar function used for a fused first-order kernel g·f'(x, y).
  */
 import * as T from '../../tensor/index.js'
-import type { Tensor } from '../../tensor/index.js'
-import { isDual, primalTensor, type Dual, type Value } from '../Dual.js'
-import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
+import type { ReadonlyFloat64Array, Tensor } from '../../tensor/index.js'
+import { belowDifferentiation, isDual, isUndifferentiated, primalTensor, type Dual, type Value } from '../Dual.js'
+import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type SpecializedKernel, type UnaryOp } from '../primitive.js'
 import { add, div, mul, mulStrongZero, sub } from './binary.js'
 import { where } from './select.js'
 
@@ -21,6 +22,26 @@ export interface ElementwiseSpec<P> {
   readonly derivative: (x: Value, y: Value, params: P) => Value
   /** The same derivative on numbers, for the fused first-order kernel. */
   readonly scalarDerivative?: (x: number, y: number, params: P) => number
+  /**
+   * The kernel's own loop writing into a given buffer (every element), for `jit`'s specialised
+   * replay into a planned buffer: the same operations as `kernel` (the jit law checks the bits).
+   */
+  readonly loop?: (x: ReadonlyFloat64Array, out: Float64Array, params: P) => void
+  /**
+   * The fused first-order pullback's loop, out[i] = g[i] · f'(x[i], y[i]) with exactly the
+   * operations of `scalarDerivative`, written out per op so that it runs without a call per
+   * element (for `jit`'s specialised replay; the jit law checks the bits).
+   */
+  readonly vjpLoop?: (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, y: ReadonlyFloat64Array, out: Float64Array, params: P) => void
+}
+
+/**
+ * gi·d with a strong zero (0·∞ = 0·NaN = 0), the product `mulStrongZero` computes, inlined for the
+ * fused first-order kernel: only a NaN product is looked at again.
+ */
+const strongZeroProduct = (gi: number, d: number): number => {
+  const p = gi * d
+  return p === p || (gi !== 0 && d !== 0) ? p : 0
 }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
@@ -31,21 +52,52 @@ export interface ElementwiseSpec<P> {
  * NaN, and a zero derivative gives exactly 0 whatever the cotangent.
  */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
-  const { name, kernel, derivative, scalarDerivative } = spec
+  const { name, kernel, derivative, scalarDerivative, loop, vjpLoop } = spec
+  const fused =
+    scalarDerivative === undefined
+      ? undefined
+      : constantOp(
+          `${name}.vjp`,
+          (gxy: readonly Tensor[], params: P) =>
+            T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), (gi, xi, yi) => strongZeroProduct(gi, scalarDerivative(xi, yi, params))),
+          // Equal shapes: map3's own loop, out[i] = f(g[i], x[i], y[i]), into the plan's buffer.
+          (shapes, params) => {
+            const [sg, sx, sy] = shapes
+            if (sg === undefined || sx === undefined || sy === undefined || !T.shapesEqual(sg, sx) || !T.shapesEqual(sg, sy)) return undefined
+            return (ins, out) => {
+              const g = ins[0]
+              const x = ins[1]
+              const y = ins[2]
+              if (g === undefined || x === undefined || y === undefined) return
+              if (vjpLoop === undefined) {
+                for (let i = 0; i < out.length; i++) out[i] = strongZeroProduct(g[i] ?? 0, scalarDerivative(x[i] ?? 0, y[i] ?? 0, params))
+                return
+              }
+              vjpLoop(g, x, y, out, params)
+              // The strong zero, as in strongZeroProduct: only a NaN product is looked at again.
+              for (let i = 0; i < out.length; i++) {
+                const p = out[i] ?? 0
+                if (p !== p) out[i] = strongZeroProduct(g[i] ?? 0, scalarDerivative(x[i] ?? 0, y[i] ?? 0, params))
+              }
+            }
+          },
+        )
   return {
     name,
     value: (inputs, params) => kernel(input(inputs, 0, name), params),
+    ...(loop === undefined
+      ? {}
+      : {
+          specialize: (_shapes: readonly T.Shape[], params: P): SpecializedKernel => (ins, out) => {
+            const x = ins[0]
+            if (x !== undefined) loop(x, out, params)
+          },
+        }),
     vjp: (g, inputs, y, params) => {
       const x = arg(inputs, 0, name)
-      if (scalarDerivative !== undefined && T.isTensor(g) && T.isTensor(x) && T.isTensor(y)) {
-        return [
-          T.map3(name, g, x, y, (gi, xi, yi) => {
-            const d = scalarDerivative(xi, yi, params)
-            const p = gi * d
-            // The strong zero of mulStrongZero, inlined: only a NaN product is looked at again.
-            return p === p || (gi !== 0 && d !== 0) ? p : 0
-          }),
-        ]
+      // First order (nothing differentiates the pullback): one fused kernel, a plain tensor or a jit node.
+      if (fused !== undefined && isUndifferentiated(g) && isUndifferentiated(x) && isUndifferentiated(y)) {
+        return [fused([g, x, y], params)]
       }
       return [mulStrongZero(g, derivative(x, y, params))]
     },
@@ -70,6 +122,11 @@ const elementwiseWith = (spec: ElementwiseSpec<number>, fallback?: number): Unar
   })
 }
 
+const signOf = constantOp('abs.derivative', (xs: readonly Tensor[]) => T.sign(input(xs, 0, 'abs')))
+const stepOf = constantOp('relu.derivative', (xs: readonly Tensor[]) => T.step(input(xs, 0, 'relu')))
+const leakySlope = constantOp('leakyRelu.derivative', (xs: readonly Tensor[], alpha: number) => T.map(input(xs, 0, 'leakyRelu'), (v) => (v > 0 ? 1 : alpha)))
+const positive = constantOp('elu.derivative', (xs: readonly Tensor[]) => T.greater(input(xs, 0, 'elu'), T.scalar(0)))
+
 /** A piecewise-constant op: its derivative is zero wherever it exists (sign, step). */
 const piecewiseConstant = (name: string, kernel: (x: Tensor) => Tensor): UnaryOp =>
   elementwise({ name, kernel, derivative: (x) => T.zeros(primalTensor(x).shape), scalarDerivative: () => 0 })
@@ -77,13 +134,23 @@ const piecewiseConstant = (name: string, kernel: (x: Tensor) => Tensor): UnaryOp
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /** −x. */
-export const neg = elementwise({ name: 'neg', kernel: T.neg, derivative: (x) => T.full(primalTensor(x).shape, -1), scalarDerivative: () => -1 })
+export const neg = elementwise({
+  name: 'neg',
+  kernel: T.neg,
+  loop: (x, out) => K.negLoop(x, out),
+  vjpLoop: (g, _x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * -1
+  },
+  derivative: (x) => T.full(primalTensor(x).shape, -1),
+  scalarDerivative: () => -1,
+})
 
 /** |x|; the subgradient at 0 is 0. */
 export const abs = elementwise({
   name: 'abs',
   kernel: T.abs,
-  derivative: (x) => T.sign(primalTensor(x)),
+  loop: (x, out) => K.absLoop(x, out),
+  derivative: (x) => signOf([x], undefined),
   scalarDerivative: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
 })
 
@@ -94,30 +161,93 @@ export const sign = piecewiseConstant('sign', T.sign)
 export const step = piecewiseConstant('step', T.step)
 
 /** eˣ. */
-export const exp = elementwise({ name: 'exp', kernel: T.exp, derivative: (_x, y) => y, scalarDerivative: (_x, y) => y })
+export const exp = elementwise({
+  name: 'exp',
+  kernel: T.exp,
+  loop: (x, out) => K.expLoop(x, out),
+  vjpLoop: (g, _x, y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (y[i] ?? 0)
+  },
+  derivative: (_x, y) => y,
+  scalarDerivative: (_x, y) => y,
+})
 
 /** Natural logarithm. */
-export const log = elementwise({ name: 'log', kernel: T.log, derivative: (x) => reciprocal(x), scalarDerivative: (x) => 1 / x })
+export const log = elementwise({
+  name: 'log',
+  kernel: T.log,
+  loop: (x, out) => K.logLoop(x, out),
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (1 / (x[i] ?? 0))
+  },
+  derivative: (x) => reciprocal(x),
+  scalarDerivative: (x) => 1 / x,
+})
 
 /** ln(1 + x), accurate near 0. */
-export const log1p = elementwise({ name: 'log1p', kernel: T.log1p, derivative: (x) => reciprocal(add(x, 1)), scalarDerivative: (x) => 1 / (1 + x) })
+export const log1p = elementwise({
+  name: 'log1p',
+  kernel: T.log1p,
+  // T.log1p maps Math.log1p over the elements: the same call per element, without the closure.
+  loop: (x, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = Math.log1p(x[i] ?? 0)
+  },
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (1 / (1 + (x[i] ?? 0)))
+  },
+  derivative: (x) => reciprocal(add(x, 1)),
+  scalarDerivative: (x) => 1 / (1 + x),
+})
 
 /** eˣ − 1, accurate near 0. */
 export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
 
 /** √x. */
-export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
+export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, loop: (x, out) => K.sqrtLoop(x, out), derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
 
 /** x². */
-export const square = elementwise({ name: 'square', kernel: T.square, derivative: (x) => mul(x, 2), scalarDerivative: (x) => 2 * x })
+export const square = elementwise({
+  name: 'square',
+  kernel: T.square,
+  loop: (x, out) => K.squareLoop(x, out),
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (2 * (x[i] ?? 0))
+  },
+  derivative: (x) => mul(x, 2),
+  scalarDerivative: (x) => 2 * x,
+})
 
 /** 1 / x. */
-export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
+export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, loop: (x, out) => K.reciprocalLoop(x, out), derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
 
 /** Hyperbolic tangent; tanh' = 1 − tanh², computed from the output. */
-export const tanh = elementwise({ name: 'tanh', kernel: T.tanh, derivative: (_x, y) => sub(1, mul(y, y)), scalarDerivative: (_x, y) => 1 - y * y })
+export const tanh = elementwise({
+  name: 'tanh',
+  kernel: T.tanh,
+  loop: (x, out) => K.tanhLoop(x, out),
+  vjpLoop: (g, _x, y, out) => {
+    for (let i = 0; i < out.length; i++) {
+      const yi = y[i] ?? 0
+      out[i] = (g[i] ?? 0) * (1 - yi * yi)
+    }
+  },
+  derivative: (_x, y) => sub(1, mul(y, y)),
+  scalarDerivative: (_x, y) => 1 - y * y,
+})
 
-const sigmoidOp = elementwise({ name: 'sigmoid', kernel: T.sigmoid, derivative: (_x, y) => mul(y, sub(1, y)), scalarDerivative: (_x, y) => y * (1 - y) })
+const sigmoidOp = elementwise({
+  name: 'sigmoid',
+  kernel: T.sigmoid,
+  loop: (x, out) => K.sigmoidLoop(x, out),
+  vjpLoop: (g, _x, y, out) => {
+    for (let i = 0; i < out.length; i++) {
+      const yi = y[i] ?? 0
+      out[i] = (g[i] ?? 0) * (yi * (1 - yi))
+    }
+  },
+  derivative: (_x, y) => mul(y, sub(1, y)),
+  scalarDerivative: (_x, y) => y * (1 - y),
+})
 
 /**
  * Logistic sigmoid 1 / (1 + e⁻ˣ); σ' = σ(1 − σ), finite (0) where σ saturates.
@@ -165,14 +295,27 @@ export const softplus = elementwise({
 })
 
 /** max(x, 0); the subgradient at 0 is 0 (relu'(0) = 0). NaN stays NaN. */
-export const relu = elementwise({ name: 'relu', kernel: T.relu, derivative: (x) => T.step(primalTensor(x)), scalarDerivative: (x) => (x > 0 ? 1 : 0) })
+export const relu = elementwise({
+  name: 'relu',
+  kernel: T.relu,
+  loop: (x, out) => K.reluLoop(x, out),
+  vjpLoop: (g, x, _y, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : 0)
+  },
+  derivative: (x) => stepOf([x], undefined),
+  scalarDerivative: (x) => (x > 0 ? 1 : 0),
+})
 
 /** x for x > 0, α·x otherwise (default α = 0.01); the derivative at 0 is α. */
 export const leakyRelu = elementwiseWith(
   {
     name: 'leakyRelu',
     kernel: (x, alpha) => T.leakyRelu(x, alpha),
-    derivative: (x, _y, alpha) => T.map(primalTensor(x), (v) => (v > 0 ? 1 : alpha)),
+    loop: (x, out, alpha) => K.leakyReluLoop(x, alpha, out),
+    vjpLoop: (g, x, _y, out, alpha) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : alpha)
+    },
+    derivative: (x, _y, alpha) => leakySlope([x], alpha),
     scalarDerivative: (x, _y, alpha) => (x > 0 ? 1 : alpha),
   },
   0.01,
@@ -183,7 +326,7 @@ export const elu = elementwiseWith(
   {
     name: 'elu',
     kernel: (x, alpha) => T.elu(x, alpha),
-    derivative: (x, y, alpha) => where(T.greater(primalTensor(x), T.scalar(0)), 1, add(y, alpha)),
+    derivative: (x, y, alpha) => where(positive([x], undefined), 1, add(y, alpha)),
     scalarDerivative: (x, y, alpha) => (x > 0 ? 1 : y + alpha),
   },
   1,
@@ -216,6 +359,10 @@ export const cos = elementwise({ name: 'cos', kernel: T.cos, derivative: (x) => 
 export const scale = elementwiseWith({
   name: 'scale',
   kernel: (x, s) => T.scale(x, s),
+  loop: (x, out, s) => K.scaleLoop(x, s, out),
+  vjpLoop: (g, _x, _y, out, s) => {
+    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * s
+  },
   derivative: (x, _y, s) => T.full(primalTensor(x).shape, s),
   scalarDerivative: (_x, _y, s) => s,
 })
@@ -224,6 +371,7 @@ export const scale = elementwiseWith({
 export const addScalar = elementwiseWith({
   name: 'addScalar',
   kernel: (x, s) => T.addScalar(x, s),
+  loop: (x, out, s) => K.addScalarLoop(x, s, out),
   derivative: (x) => T.ones(primalTensor(x).shape),
   scalarDerivative: () => 1,
 })
@@ -237,9 +385,13 @@ export const powScalar = elementwiseWith({
 })
 
 /**
- * The value of x with no derivative: every trace sees a constant.
+ * The value of x with no derivative: every trace sees a constant. (Under `jit`, a traced value
+ * stays traced: its value is still recomputed on every replay.)
  *
  * @example
  * grad((x) => sum(mul(stopGradient(x), x)))(tensor([3]))  // [3], not [6]
  */
-export const stopGradient = (x: Value): Tensor => primalTensor(x)
+export const stopGradient: {
+  (x: Tensor): Tensor
+  (x: Value): Value
+} = unaryOverloads(belowDifferentiation)

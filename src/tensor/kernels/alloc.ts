@@ -13,13 +13,46 @@
  * then exposed every other tensor on the slab, and transferring it emptied them all. Sealing wins
  * over speed; the cost on small workloads is measured in bench/ (W3–W5).
  *
- * There is no module state here.
+ * The allocation hook below is the only mutable module state here, and it is invisible to results:
+ * which memory holds a value never changes the value.
+ *
+ * The hook (issue 14, `jit`): while a compiled plan replays, it hands each kernel the buffer the
+ * plan reserved for that allocation (zero-filled, of the same length), so a replay that reuses its
+ * buffers allocates no arrays; while a plan is traced, it records each kernel's allocations. A
+ * buffer the plan hands out is only ever an intermediate the plan owns: every output handed to the
+ * caller is a fresh allocation of exactly its size (the hook answers undefined for it), so sealing
+ * holds for compiled functions as for the interpreter.
  */
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Where allocations go while installed: `take(n)` returns a zero-filled buffer of n elements, or undefined for a fresh one. */
+export interface AllocationHook {
+  readonly take: (n: number) => Float64Array | undefined
+}
+
+let hook: AllocationHook | undefined
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Installs an allocation hook (undefined: none) and returns the one it replaces, which the caller
+ * must reinstall when done (in a `finally`). Internal to `jit`.
+ */
+export const installAllocationHook = (next: AllocationHook | undefined): AllocationHook | undefined => {
+  const previous = hook
+  hook = next
+  return previous
+}
+
 /** A zero-filled Float64Array of n elements over a buffer of its own, owned by the caller. */
-export const allocate = (n: number): Float64Array => new Float64Array(n)
+export const allocate = (n: number): Float64Array => {
+  if (hook !== undefined) {
+    const taken = hook.take(n)
+    if (taken !== undefined) return taken
+  }
+  return new Float64Array(n)
+}
 
 /** A copy of `data` over a buffer of its own. */
 export const copyOf = (data: ArrayLike<number>): Float64Array => {

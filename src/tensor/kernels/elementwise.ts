@@ -2,7 +2,8 @@
  * Element-wise kernels: the hot loops behind `src/tensor/elementwise.ts`.
  *
  * Every kernel allocates exactly one output Float64Array, fills it, and never writes anywhere
- * else. Unary kernels are one loop each. Binary kernels broadcast by NumPy's rules and take the
+ * else. (Unary loops take an optional `out` to fill instead — every element written — which
+ * `jit` uses to replay into a buffer its plan owns.) Unary kernels are one loop each. Binary kernels broadcast by NumPy's rules and take the
  * fast paths first — both sides full size, one side a single value, one side a row repeated
  * over the other — before the general strided loop: an odometer over the outer dimensions of the
  * coalesced output (see `strided.ts`) that hands each contiguous innermost run to the op's
@@ -224,49 +225,43 @@ export const unary = (x: ReadonlyFloat64Array, f: (v: number) => number): Float6
 }
 
 /** −x */
-export const negLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const negLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = -(x[i] ?? 0)
   return out
 }
 
 /** |x| */
-export const absLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const absLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] ?? 0)
   return out
 }
 
 /** eˣ */
-export const expLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const expLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] ?? 0)
   return out
 }
 
 /** ln x */
-export const logLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const logLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.log(x[i] ?? 0)
   return out
 }
 
 /** √x */
-export const sqrtLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const sqrtLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] ?? 0)
   return out
 }
 
 /** x² */
-export const squareLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const squareLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v * v
@@ -275,25 +270,22 @@ export const squareLoop = (x: ReadonlyFloat64Array): Float64Array => {
 }
 
 /** 1/x */
-export const reciprocalLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const reciprocalLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = 1 / (x[i] ?? 0)
   return out
 }
 
 /** tanh x */
-export const tanhLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const tanhLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] ?? 0)
   return out
 }
 
 /** 1/(1 + e⁻ˣ), evaluated through exp(−|x|) ≤ 1 so it never overflows. */
-export const sigmoidLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const sigmoidLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     if (v >= 0) {
@@ -307,9 +299,8 @@ export const sigmoidLoop = (x: ReadonlyFloat64Array): Float64Array => {
 }
 
 /** ln(1 + eˣ) = max(x, 0) + log1p(exp(−|x|)): no overflow, no cancellation. */
-export const softplusLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const softplusLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     // A NaN v fails `v > 0`, and log1p(exp(NaN)) carries it through.
@@ -319,9 +310,8 @@ export const softplusLoop = (x: ReadonlyFloat64Array): Float64Array => {
 }
 
 /** max(x, 0), NaN kept as NaN. */
-export const reluLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v > 0 || v !== v ? v : 0
@@ -330,9 +320,8 @@ export const reluLoop = (x: ReadonlyFloat64Array): Float64Array => {
 }
 
 /** x for x > 0, αx otherwise (NaN stays NaN through αx). */
-export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number): Float64Array => {
+export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v > 0 ? v : alpha * v
@@ -341,9 +330,8 @@ export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number): Float64Ar
 }
 
 /** Heaviside step: 1 for x > 0, 0 otherwise, NaN for NaN. */
-export const stepLoop = (x: ReadonlyFloat64Array): Float64Array => {
+export const stepLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v > 0 ? 1 : v !== v ? v : 0
@@ -352,17 +340,15 @@ export const stepLoop = (x: ReadonlyFloat64Array): Float64Array => {
 }
 
 /** s·x */
-export const scaleLoop = (x: ReadonlyFloat64Array, s: number): Float64Array => {
+export const scaleLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) * s
   return out
 }
 
 /** x + s */
-export const addScalarLoop = (x: ReadonlyFloat64Array, s: number): Float64Array => {
+export const addScalarLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) + s
   return out
 }
@@ -376,9 +362,8 @@ export const powScalarLoop = (x: ReadonlyFloat64Array, p: number): Float64Array 
 }
 
 /** min(max(x, lo), hi), NaN kept as NaN. The caller checks lo ≤ hi. */
-export const clipLoop = (x: ReadonlyFloat64Array, lo: number, hi: number): Float64Array => {
+export const clipLoop = (x: ReadonlyFloat64Array, lo: number, hi: number, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
-  const out = allocate(n)
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v < lo ? lo : v > hi ? hi : v

@@ -1,0 +1,201 @@
+/**
+ * WJ — `jit` against the interpreter, in one process (issue 14). Each case is measured in
+ * alternating rounds — interpreted, then compiled, then again — and each side's figure is the
+ * median over its rounds, so that load from other processes falls on both sides alike; the ratio
+ * (interpreted time / compiled time) is what counts on a shared machine. Times are this process's
+ * CPU time (user + system, all its threads, garbage collection included), not wall-clock time:
+ * on a machine shared with other work, time spent waiting for a core is not the library's.
+ *
+ *   W3  Pima 8-12-8-1 training step through `train.fit` (batch 10, Adam): µs per step
+ *   W4  XOR 2-3-1 full-batch training step through `train.fit` (Adam): µs per step
+ *   W5  valueAndGrad of Σ tanh(x)·x at a length-16 vector: calls/s (jit(valueAndGrad(f)))
+ *   W2  MNIST 784-128-10 training through `train.fit` (batch 128) on a subset: samples/s
+ *   W6  inference of the W2 network on the test set through `train.predict`: samples/s
+ *
+ * and memory: bytes allocated per call of a compiled Pima training gradient and of a whole
+ * compiled training step, in steady state over 10 000 calls (heap and array buffers, between
+ * forced collections; needs --expose-gc, as `npm run bench` runs).
+ *
+ * `fit` compiles only the forward and backward pass; the optimizer update (one fused loop per
+ * leaf) and the batch gathering stay interpreted, so W3/W4 include them on both sides.
+ */
+import * as data from '../../src/data/index.js'
+import * as random from '../../src/random/index.js'
+import * as train from '../../src/train/index.js'
+import * as losses from '../../src/losses/index.js'
+import * as optim from '../../src/optim/index.js'
+import { jit, mul, sum, tanh, valueAndGrad, vector, type Value } from '../../src/index.js'
+import type { Tensor } from '../../src/tensor/index.js'
+import type { Tree } from '../../src/tree/index.js'
+import { median, type Measurement, type Ratio, type WorkloadResult } from '../stats.js'
+import { dualflowModel, initialise, permuted, trainOn, type MlpSpec, type TrainSetup } from '../mlp.js'
+import type { Context } from './context.js'
+import { lcg } from './w1-matmul.js'
+import { mnistInitSeed, mnistSpec } from './w2-mnist.js'
+
+const pimaSpec: MlpSpec = {
+  inputs: 8,
+  layers: [
+    { units: 12, activation: 'relu' },
+    { units: 8, activation: 'relu' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+}
+const xorSpec: MlpSpec = { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] }
+
+interface Side {
+  readonly interpreted: number[]
+  readonly compiled: number[]
+}
+
+/** Alternating rounds of the two sides; `measure(jit)` returns one figure (seconds per unit). */
+const alternate = (rounds: number, measure: (jit: boolean) => number): { readonly interpreted: number; readonly compiled: number } => {
+  const side: Side = { interpreted: [], compiled: [] }
+  for (let r = 0; r < rounds; r++) {
+    side.interpreted.push(measure(false))
+    side.compiled.push(measure(true))
+  }
+  return { interpreted: median(side.interpreted), compiled: median(side.compiled) }
+}
+
+/** CPU seconds of this process (user + system). */
+const cpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1e6
+}
+
+/** CPU seconds per unit of `fn` (which does `units` units of work). */
+const cpuPer = (units: number, fn: () => void): number => {
+  const t0 = cpuSeconds()
+  fn()
+  return (cpuSeconds() - t0) / units
+}
+
+/** CPU seconds per training step of a whole fit run (tracing and the first epoch included). */
+const secondsPerStep = (setup: TrainSetup, stepsPerEpoch: number): number => cpuPer(setup.epochs * stepsPerEpoch, () => void trainOn('dualflow', setup))
+
+/** Bytes allocated per call (V8 heap plus array buffers), median over batches between forced collections. */
+const bytesPerCall = (fn: () => void, calls: number, batch = 100): number => {
+  const gc = globalThis.gc
+  if (typeof gc !== 'function') return Number.NaN
+  for (let i = 0; i < 200; i++) fn()
+  const samples: number[] = []
+  for (let done = 0; done < calls; done += batch) {
+    gc()
+    const m0 = process.memoryUsage()
+    for (let i = 0; i < batch; i++) fn()
+    const m1 = process.memoryUsage()
+    samples.push((m1.heapUsed - m0.heapUsed + m1.arrayBuffers - m0.arrayBuffers) / batch)
+  }
+  return median(samples)
+}
+
+export const runWJ = async (ctx: Context): Promise<WorkloadResult> => {
+  const measurements: Measurement[] = []
+  const ratios: Ratio[] = []
+  const notes: string[] = []
+  const records: Record<string, unknown>[] = []
+  const rounds = ctx.quick ? 3 : 5
+  const record = (name: string, metric: string, higherIsBetter: boolean, unitsPer: (seconds: number) => number, r: { readonly interpreted: number; readonly compiled: number }, target?: number): void => {
+    const interpreted = unitsPer(r.interpreted)
+    const compiled = unitsPer(r.compiled)
+    measurements.push({ workload: 'WJ', case: `${name} interpreted`, lib: 'dualflow', metric, value: interpreted, higherIsBetter })
+    measurements.push({ workload: 'WJ', case: `${name} jit`, lib: 'dualflow', metric, value: compiled, higherIsBetter })
+    const ratio = r.interpreted / r.compiled
+    ratios.push({ workload: 'WJ', case: name, vs: 'interpreted', value: ratio, ...(target === undefined ? {} : { target }) })
+    ctx.log(`WJ ${name}: interpreted ${interpreted.toFixed(2)} ${metric}, jit ${compiled.toFixed(2)} ${metric}: ×${ratio.toFixed(2)}`)
+  }
+
+  // W3: Pima through fit.
+  const pima = permuted(data.pima(), 2)
+  const pimaSteps = Math.ceil(data.rowCount(pima) / 10)
+  const pimaSetup = (jit: boolean): TrainSetup => ({
+    spec: pimaSpec,
+    loss: 'binaryCrossEntropy',
+    learningRate: 1e-3,
+    batchSize: 10,
+    epochs: ctx.quick ? 6 : 15,
+    train: pima,
+    initial: initialise(pimaSpec, random.key(7)),
+    jit,
+  })
+  record('W3 Pima step', 'usPerStep', false, (s) => s * 1e6, alternate(rounds, (jit) => secondsPerStep(pimaSetup(jit), pimaSteps)), 7)
+
+  // W4: XOR through fit, full batch.
+  const xorSetup = (jit: boolean): TrainSetup => ({
+    spec: xorSpec,
+    loss: 'mse',
+    learningRate: 0.01,
+    batchSize: 4,
+    epochs: ctx.quick ? 300 : 1000,
+    train: data.gates.xor,
+    initial: initialise(xorSpec, random.key(0)),
+    jit,
+  })
+  record('W4 XOR step', 'usPerStep', false, (s) => s * 1e6, alternate(rounds, (jit) => secondsPerStep(xorSetup(jit), 1)), 7)
+
+  // W5: valueAndGrad calls.
+  const x = vector(lcg(16, 3))
+  const f = (v: Value): Value => sum(mul(tanh(v), v))
+  const interpretedGrad = valueAndGrad(f)
+  const compiledGrad = jit(valueAndGrad(f))
+  const calls = ctx.quick ? 20_000 : 100_000
+  for (let i = 0; i < 2000; i++) {
+    interpretedGrad(x)
+    compiledGrad(x)
+  }
+  record('W5 valueAndGrad', 'callsPerSec', true, (s) => 1 / s, alternate(rounds, (useJit) => cpuPer(calls, () => {
+    const g = useJit ? compiledGrad : interpretedGrad
+    for (let i = 0; i < calls; i++) g(x)
+  })), 5)
+
+  // W2 and W6: MNIST.
+  const { train: mnistTrain, test } = await data.mnist()
+  const subset = data.take(permuted(mnistTrain, 1), Array.from({ length: ctx.quick ? 1024 : 4096 }, (_, i) => i))
+  const mnistSetup = (jit: boolean): TrainSetup => ({
+    spec: mnistSpec,
+    loss: 'softmaxCrossEntropy',
+    learningRate: 1e-3,
+    batchSize: 128,
+    epochs: 3,
+    train: subset,
+    initial: initialise(mnistSpec, random.key(mnistInitSeed)),
+    jit,
+  })
+  const rowsOf = data.rowCount(subset)
+  record('W2 MNIST training', 'samplesPerSec', true, (s) => 1 / s, alternate(ctx.quick ? 2 : 3, (jit) => cpuPer(3 * rowsOf, () => void trainOn('dualflow', mnistSetup(jit)))))
+  const model = dualflowModel(mnistSpec)
+  const initial = initialise(mnistSpec, random.key(mnistInitSeed))
+  const testRows = data.rowCount(test)
+  const predictions = ctx.quick ? 3 : 10
+  record('W6 MNIST inference', 'samplesPerSec', true, (s) => 1 / s, alternate(rounds, (jit) => cpuPer(predictions * testRows, () => {
+    for (let i = 0; i < predictions; i++) train.predict(model, initial.params, initial.state, test.x, { jit })
+  })))
+
+  // Memory: a compiled Pima gradient, and a whole compiled training step.
+  const pimaModel = dualflowModel(pimaSpec)
+  const start = initialise(pimaSpec, random.key(7))
+  const batch = data.take(pima, Array.from({ length: 10 }, (_, i) => i))
+  const gradient = jit((params: Tree, state: Tree, xb: Tensor, yb: Tensor) =>
+    valueAndGrad((p: Tree) => losses.binaryCrossEntropy(pimaModel.apply(p, state, xb, { training: true }).y, yb))(params),
+  )
+  const returned = (1 + 8 * 12 + 12 + 12 * 8 + 8 + 8 + 1) * 8
+  const gradientBytes = bytesPerCall(() => void gradient(start.params, start.state, batch.x, batch.y), 10_000)
+  const optimizer = optim.adam({ learningRate: 1e-3 })
+  const steps = { jit: train.trainStep(pimaModel, { loss: losses.binaryCrossEntropy, optimizer }), interpreted: train.trainStep(pimaModel, { loss: losses.binaryCrossEntropy, optimizer, jit: false }) }
+  const stepBytes = (step: typeof steps.jit): number => {
+    let ts = train.initialTrainState(start.params, start.state, optimizer, random.key(0))
+    return bytesPerCall(() => {
+      ts = step(ts, batch)
+    }, 10_000)
+  }
+  const jitStepBytes = stepBytes(steps.jit)
+  const interpretedStepBytes = stepBytes(steps.interpreted)
+  records.push({ workload: 'WJ', memory: { gradientBytesPerCall: gradientBytes, returnedTensorBytes: returned, jitStepBytesPerStep: jitStepBytes, interpretedStepBytesPerStep: interpretedStepBytes, planBytes: gradient.stats().bytes } })
+  ctx.log(
+    `WJ memory: compiled Pima gradient ${gradientBytes.toFixed(0)} B/call (its returned tensors hold ${returned} B of data), ` +
+      `plan buffers ${gradient.stats().bytes} B held once; whole step ${jitStepBytes.toFixed(0)} B/step compiled vs ${interpretedStepBytes.toFixed(0)} B/step interpreted`,
+  )
+  notes.push('WJ ratios are interpreted time / jit time in the same process, alternating rounds; fit compiles the forward and backward pass, the optimizer update stays interpreted')
+  return { measurements, ratios, notes, records }
+}

@@ -1,0 +1,212 @@
+/**
+ * The arguments of a jitted call, taken apart: the tensor leaves (the plan's inputs), the random
+ * keys (dynamic unless the function reads them), and a signature string of everything else — tree
+ * structure, leaf shapes and static values (numbers, strings, booleans, functions by identity) —
+ * which keys the plan cache. Trees are arrays and plain records, as everywhere in dualflow.
+ */
+import { isDual, type Value } from '../ad/index.js'
+import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A random key as `random` makes it (structurally: jit does not depend on `random`). */
+export interface KeyLike {
+  readonly _tag: 'Key'
+  readonly words: readonly [number, number]
+}
+
+/** The arguments of one call, flattened. */
+export interface FlatArgs {
+  readonly signature: string
+  /** The structural tokens the signature is made of. */
+  readonly tokens: readonly (string | number)[]
+  readonly leaves: readonly Tensor[]
+  readonly keys: readonly KeyLike[]
+  /** True when a Dual (a differentiation or another jit's tracer) is among the arguments. */
+  readonly hasDual: boolean
+}
+
+// ─── guards ─────────────────────────────────────────────────────────────────────────────────────
+
+const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === 'object' && u !== null && !Array.isArray(u)
+
+/** A random key: `{ _tag: 'Key', words: [a, b] }`. */
+export const isKeyLike = (u: unknown): u is KeyLike =>
+  isRecord(u) && u['_tag'] === 'Key' && Array.isArray(u['words']) && u['words'].length === 2
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const functionIds = new WeakMap<object, number>()
+let nextFunctionId = 0
+/** A stable id for a function or other opaque object (static arguments compared by identity). */
+const identity = (u: object): number => {
+  const known = functionIds.get(u)
+  if (known !== undefined) return known
+  const id = nextFunctionId++
+  functionIds.set(u, id)
+  return id
+}
+
+const staticPart = (u: unknown): string => {
+  switch (typeof u) {
+    case 'number':
+      return Object.is(u, -0) ? 'n-0' : `n${u}`
+    case 'string':
+      return `s${JSON.stringify(u)}`
+    case 'boolean':
+      return u ? 'b1' : 'b0'
+    case 'undefined':
+      return 'u'
+    case 'bigint':
+      return `i${u}`
+    case 'function':
+      return `f${identity(u)}`
+    case 'symbol':
+      return `y${String(u)}`
+    default:
+      return typeof u === 'object' && u !== null ? `o${identity(u)}` : 'z'
+  }
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Walks the arguments in flattening order (depth-first, arrays by index, records in key order),
+ * handing each structural token to `token` — which returns false to stop the walk — and each
+ * tensor leaf and key to its sink. Returns false when stopped, or when a Dual was met.
+ */
+const walkArgs = (
+  args: readonly unknown[],
+  token: (t: string | number) => boolean,
+  leaf: (t: Tensor) => void,
+  key: (k: KeyLike) => void,
+): 'ok' | 'stopped' | 'dual' => {
+  const met = { dual: false }
+  const walk = (u: unknown): boolean => {
+    if (typeof u !== 'object' || u === null) return token(staticPart(u))
+    if (Array.isArray(u)) {
+      if (!token('[')) return false
+      for (let i = 0; i < u.length; i++) if (!walk(u[i])) return false
+      return token(']')
+    }
+    if (isDual(u)) {
+      met.dual = true
+      return false
+    }
+    if (T.isTensor(u)) {
+      const shape = u.shape
+      if (!token('T') || !token(shape.length)) return false
+      for (let i = 0; i < shape.length; i++) if (!token(shape[i] ?? 0)) return false
+      leaf(u)
+      return true
+    }
+    if (isKeyLike(u)) {
+      key(u)
+      return token('K')
+    }
+    if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
+      if (!token('{')) return false
+      for (const k in u) {
+        if (!Object.hasOwn(u, k)) continue
+        if (!token(`:${k}`) || !walk(u[k])) return false
+      }
+      return token('}')
+    }
+    return token(staticPart(u))
+  }
+  for (const a of args) {
+    if (!walk(a)) return met.dual ? 'dual' : 'stopped'
+  }
+  return 'ok'
+}
+
+/** Flattens the arguments of a call: its signature, tensor leaves and keys. */
+export const flattenArgs = (args: readonly unknown[]): FlatArgs => {
+  const tokens: (string | number)[] = []
+  const leaves: Tensor[] = []
+  const keys: KeyLike[] = []
+  const walked = walkArgs(
+    args,
+    (t) => {
+      tokens.push(t)
+      return true
+    },
+    (t) => leaves.push(t),
+    (k) => keys.push(k),
+  )
+  return { signature: tokens.join('\u0001'), tokens, leaves, keys, hasDual: walked === 'dual' }
+}
+
+/** Where a match of arguments against a plan's tokens stands (reused across calls: no allocation). */
+export interface MatchCursor {
+  position: number
+  leaf: number
+  key: number
+}
+
+/** Matches one argument against the tokens from `cursor.position` on (the walk of `walkArgs`, comparing). */
+const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: MatchCursor, leaves: Tensor[], keys: KeyLike[]): boolean => {
+  if (typeof u !== 'object' || u === null) return tokens[cursor.position++] === staticPart(u)
+  if (Array.isArray(u)) {
+    if (tokens[cursor.position++] !== '[') return false
+    for (let i = 0; i < u.length; i++) if (!matchValue(u[i], tokens, cursor, leaves, keys)) return false
+    return tokens[cursor.position++] === ']'
+  }
+  if (isDual(u)) return false
+  if (T.isTensor(u)) {
+    const shape = u.shape
+    if (tokens[cursor.position++] !== 'T' || tokens[cursor.position++] !== shape.length) return false
+    for (let i = 0; i < shape.length; i++) if (tokens[cursor.position++] !== shape[i]) return false
+    leaves[cursor.leaf++] = u
+    return true
+  }
+  if (isKeyLike(u)) {
+    keys[cursor.key++] = u
+    return tokens[cursor.position++] === 'K'
+  }
+  if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
+    if (tokens[cursor.position++] !== '{') return false
+    for (const k in u) {
+      if (!Object.hasOwn(u, k)) continue
+      const t = tokens[cursor.position++]
+      if (typeof t !== 'string' || t.length !== k.length + 1 || t.charCodeAt(0) !== 58 || !t.endsWith(k) || !matchValue(u[k], tokens, cursor, leaves, keys)) return false
+    }
+    return tokens[cursor.position++] === '}'
+  }
+  return tokens[cursor.position++] === staticPart(u)
+}
+
+/**
+ * Whether the arguments have exactly these structural tokens (the fast path of a repeated call:
+ * no signature string is built, nothing is allocated). On success the leaves and keys are written
+ * into the given arrays, which have the right lengths.
+ */
+export const matchArgs = (args: readonly unknown[], tokens: readonly (string | number)[], leaves: Tensor[], keys: KeyLike[], cursor: MatchCursor): boolean => {
+  cursor.position = 0
+  cursor.leaf = 0
+  cursor.key = 0
+  for (let i = 0; i < args.length; i++) if (!matchValue(args[i], tokens, cursor, leaves, keys)) return false
+  return cursor.position === tokens.length && cursor.leaf === leaves.length && cursor.key === keys.length
+}
+
+/**
+ * The arguments rebuilt with each tensor leaf and each key replaced, in the order `flattenArgs`
+ * lists them: what the traced function receives.
+ */
+export const rebuildArgs = (args: readonly unknown[], leaf: (t: Tensor, i: number) => Value, key: (k: KeyLike, i: number) => KeyLike): unknown[] => {
+  let leafIndex = 0
+  let keyIndex = 0
+  const walk = (u: unknown): unknown => {
+    if (Array.isArray(u)) return u.map(walk)
+    if (isKeyLike(u)) return key(u, keyIndex++)
+    if (T.isTensor(u)) return leaf(u, leafIndex++)
+    if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
+      const out: { [key: string]: unknown } = {}
+      for (const k of Object.keys(u)) out[k] = walk(u[k])
+      return out
+    }
+    return u
+  }
+  return args.map(walk)
+}

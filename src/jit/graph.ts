@@ -1,0 +1,58 @@
+/**
+ * The graph a trace records: slots (the function's input leaves, constants, and one per recorded
+ * primitive application) and the nodes that fill them, in creation order — which is a topological
+ * order, since a node can only use slots that existed when it was recorded.
+ */
+import type { SpecializedKernel } from '../ad/extend.js'
+import type { Shape, Tensor } from '../tensor/index.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** One recorded primitive application. */
+export interface GraphNode {
+  /** The primitive's name (errors and the graph's printout). */
+  readonly name: string
+  /** Runs the primitive's kernel on plain inputs, with the params it was recorded with. */
+  readonly run: (inputs: readonly Tensor[]) => Tensor
+  /** The primitive's kernel specialised to the given input shapes, when it offers one. */
+  readonly specialize?: (shapes: readonly Shape[]) => SpecializedKernel | undefined
+  /** Slots of the inputs. */
+  readonly inputs: readonly number[]
+  /** The slot this node fills. */
+  readonly output: number
+  readonly shape: Shape
+  /** Lengths of the buffers the kernel allocated, in the order it asked for them. */
+  readonly allocations: readonly number[]
+  /**
+   * Which of those allocations holds the output, or -1 when the output is none of them (a view,
+   * an input passed through, a buffer from elsewhere): then it may alias any input and any of the
+   * node's allocations, and liveness treats it so.
+   */
+  readonly outputAllocation: number
+}
+
+/** Where an output leaf of the traced function comes from. */
+export type OutputLeaf =
+  | { readonly kind: 'slot'; readonly slot: number }
+  | { readonly kind: 'static'; readonly value: unknown }
+
+/** The output's structure: arrays and plain records around leaves. */
+export type OutputTemplate =
+  | { readonly kind: 'leaf'; readonly index: number }
+  | { readonly kind: 'array'; readonly items: readonly OutputTemplate[] }
+  | { readonly kind: 'record'; readonly keys: readonly string[]; readonly items: readonly OutputTemplate[] }
+
+/** A finished trace. */
+export interface Graph {
+  /** Number of input leaves: slots 0 … inputCount − 1. */
+  readonly inputCount: number
+  /** Shapes of the input leaves. */
+  readonly inputShapes: readonly Shape[]
+  /** Slot count (inputs, constants, nodes). */
+  readonly slotCount: number
+  /** Constants by slot. */
+  readonly constants: ReadonlyMap<number, Tensor>
+  readonly nodes: readonly GraphNode[]
+  readonly outputLeaves: readonly OutputLeaf[]
+  readonly outputTemplate: OutputTemplate
+}

@@ -1,0 +1,164 @@
+/**
+ * `jit(f)`: the public face. A call flattens its arguments, looks the signature up in a small LRU
+ * cache of plans, traces and plans on a miss, and replays.
+ */
+import { JitError } from './errors.js'
+import { flattenArgs, matchArgs, type KeyLike, type MatchCursor } from './args.js'
+import type { Tensor } from '../tensor/index.js'
+import type { Graph } from './graph.js'
+import { planGraph } from './plan.js'
+import { replayer, type Replayer } from './replay.js'
+import { traceFunction } from './tracer.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Options of `jit`. */
+export interface JitOptions {
+  /**
+   * Plans kept (least recently used dropped first), default 8: one per distinct signature of the
+   * arguments (tree structure, shapes, static values) — e.g. the full batches of an epoch and its
+   * smaller last batch take two. Must be a positive integer.
+   */
+  readonly cacheSize?: number
+  /**
+   * A rewrite of the traced graph before it is planned (default: none). For tests of the equality
+   * law, which must catch a rewrite that changes any floating-point operation or its order.
+   */
+  readonly rewrite?: (graph: Graph) => Graph
+}
+
+/** What a jitted function has done so far. */
+export interface JitStats {
+  /** Calls that traced (cache misses, and calls whose read keys differed). */
+  readonly traces: number
+  /** Calls that replayed a plan. */
+  readonly replays: number
+  /** Calls that ran f directly (Dual arguments: under a differentiation or another jit). */
+  readonly direct: number
+  /** Plans in the cache now. */
+  readonly cached: number
+  /** Bytes of buffers held by the cached plans. */
+  readonly bytes: number
+  /** Whether a cached plan read a random key's words (so it replays only for that key). */
+  readonly readsKeys: boolean
+}
+
+/** A jitted function: f's signature, plus its statistics. */
+export type Jitted<F extends (...args: never[]) => unknown> = F & { readonly stats: () => JitStats }
+
+interface Entry {
+  readonly replay: Replayer
+  readonly keysRead: readonly boolean[]
+  readonly keyWords: readonly (readonly [number, number])[]
+  /** The signature's tokens, and arrays the fast path fills with a matching call's leaves and keys. */
+  readonly tokens: readonly (string | number)[]
+  readonly leaves: Tensor[]
+  readonly keys: KeyLike[]
+  readonly cursor: MatchCursor
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const keysMatch = (entry: Entry, keys: readonly KeyLike[]): boolean => {
+  for (let i = 0; i < entry.keysRead.length; i++) {
+    if (entry.keysRead[i] !== true) continue
+    const a = entry.keyWords[i]
+    const b = keys[i]?.words
+    if (a === undefined || b === undefined || a[0] !== b[0] || a[1] !== b[1]) return false
+  }
+  return true
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Compiles a pure function of tensors and trees (arrays and plain records of tensors, with any
+ * static values among them: numbers, strings, functions). The first call with a given signature
+ * traces f into a graph of primitives — calls to grad, valueAndGrad, vjp and jvp inside f are
+ * traced too, their backward pass being made of primitives — and plans it; later calls with the
+ * same signature replay the plan into reused buffers and return fresh tensors, bit for bit what f
+ * returns. Random keys in the arguments are dynamic unless f reads them in JavaScript (then their
+ * values become part of the signature). Under a differentiation (Dual arguments) the jitted
+ * function simply runs f. A function that branches on tensor values cannot be traced: the trace
+ * fails with a JitError naming the op.
+ *
+ * @example
+ * const f = jit((x) => sum(mul(x, x)))
+ * f(tensor([1, 2, 3]))  // 14
+ * f(tensor([3, 4]))     // 25
+ * jit(valueAndGrad((x) => sum(mul(x, x))))(tensor([1, 2]))  // [5, [2, 4]]
+ *
+ * @throws {JitError} when cacheSize is not a positive integer; when f cannot be traced (it reads a
+ *   traced tensor's values, a traced value escapes it); when a replayed op's output shape differs
+ *   from the traced one (a shape that depends on values)
+ */
+export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
+  const cacheSize = options.cacheSize ?? 8
+  if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new JitError('jit', `cacheSize must be a positive integer, got ${cacheSize}`)
+  const cache = new Map<string, Entry>()
+  let traces = 0
+  let replays = 0
+  let direct = 0
+  // The most recently used plan: a call with the same structure skips building the signature.
+  let last: Entry | undefined
+  const call = (...args: unknown[]): unknown => {
+    if (last !== undefined && matchArgs(args, last.tokens, last.leaves, last.keys, last.cursor) && keysMatch(last, last.keys)) {
+      replays++
+      return last.replay.run(last.leaves)
+    }
+    const flat = flattenArgs(args)
+    if (flat.hasDual) {
+      direct++
+      return Reflect.apply(f, undefined, args)
+    }
+    const hit = cache.get(flat.signature)
+    if (hit !== undefined && keysMatch(hit, flat.keys)) {
+      // Most recently used last (Map keeps insertion order).
+      cache.delete(flat.signature)
+      cache.set(flat.signature, hit)
+      last = hit
+      replays++
+      return hit.replay.run(flat.leaves)
+    }
+    traces++
+    const traced = traceFunction(f, args, flat.leaves, flat.keys)
+    const entry: Entry = {
+      replay: replayer(planGraph(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph))),
+      keysRead: traced.keysRead,
+      keyWords: flat.keys.map((k) => k.words),
+      tokens: flat.tokens,
+      leaves: [...flat.leaves],
+      keys: [...flat.keys],
+      cursor: { position: 0, leaf: 0, key: 0 },
+    }
+    last = entry
+    cache.delete(flat.signature)
+    cache.set(flat.signature, entry)
+    while (cache.size > cacheSize) {
+      const oldest = cache.keys().next()
+      if (oldest.done === true) break
+      cache.delete(oldest.value)
+    }
+    // The trace computed on the real values, but its results are the plan's first replay: one
+    // code path for every call.
+    return entry.replay.run(flat.leaves)
+  }
+  const stats = (): JitStats => {
+    let bytes = 0
+    let readsKeys = false
+    for (const e of cache.values()) {
+      bytes += e.replay.plan.bytes
+      if (e.keysRead.includes(true)) readsKeys = true
+    }
+    return { traces, replays, direct, cached: cache.size, bytes, readsKeys }
+  }
+  return asJitted<F>(Object.assign(call, { stats }))
+}
+
+/**
+ * Types the jitted function as f's own signature (the one assertion of this module): a replay
+ * returns what f returned on the trace, structure for structure, with fresh tensors for its
+ * traced leaves, and a direct call returns f's own result.
+ */
+const asJitted = <F extends (...args: never[]) => unknown>(g: ((...args: unknown[]) => unknown) & { readonly stats: () => JitStats }): Jitted<F> =>
+  g as unknown as Jitted<F>

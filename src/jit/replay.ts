@@ -1,0 +1,168 @@
+/**
+ * Replay: runs a plan on new input leaves. Each node's kernel runs on the tensors in its input
+ * slots while the allocation hook hands it the node's planned buffers (zero-filled, exactly as a
+ * fresh allocation), so the kernel — the very function the interpreter calls — computes the same
+ * bits into reused memory. The output leaves are copied into fresh tensors and put back into the
+ * output's structure: the caller never sees a plan's buffer.
+ */
+import * as T from '../tensor/index.js'
+import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
+import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
+import { JitError } from './errors.js'
+import type { OutputTemplate } from './graph.js'
+import type { Plan } from './plan.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A plan with its replay state (slots and per-node input lists), reused across calls. */
+export interface Replayer {
+  readonly plan: Plan
+  readonly run: (leaves: readonly Tensor[]) => unknown
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const EMPTY: readonly (Float64Array | undefined)[] = []
+const NO_SIZES: readonly number[] = []
+const EMPTY_BUFFER = new Float64Array(0)
+
+/**
+ * The hook of one replay: the current node's allocations, handed out in order while the lengths
+ * match — its planned buffer (zero-filled), or fresh memory where the plan says so.
+ */
+class PlannedBuffers implements AllocationHook {
+  buffers: readonly (Float64Array | undefined)[] = EMPTY
+  sizes: readonly number[] = NO_SIZES
+  next = 0
+  readonly take = (n: number): Float64Array | undefined => {
+    const i = this.next
+    if (i >= this.sizes.length || this.sizes[i] !== n) {
+      // A kernel asked for something the trace did not see: fresh memory from here on (safe).
+      this.next = Number.POSITIVE_INFINITY
+      return undefined
+    }
+    this.next++
+    const b = this.buffers[i]
+    if (b === undefined) return undefined
+    b.fill(0)
+    return b
+  }
+}
+
+/** Whether `data` is one of a node's planned buffers. */
+const landsInPlan = (buffers: readonly (Float64Array | undefined)[], data: ReadonlyFloat64Array): boolean => {
+  for (const b of buffers) if (b !== undefined && b === data) return true
+  return false
+}
+
+const sameShape = (a: T.Shape, b: T.Shape): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+const fresh = (t: Tensor): Tensor => {
+  const data = allocate(t.data.length)
+  data.set(t.data)
+  return unsafeTensor(data, t.shape)
+}
+
+const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
+  switch (template.kind) {
+    case 'leaf':
+      return leaves[template.index]
+    case 'array':
+      return template.items.map((t) => build(t, leaves))
+    case 'record': {
+      const out: { [key: string]: unknown } = {}
+      template.keys.forEach((k, i) => {
+        const t = template.items[i]
+        if (t !== undefined) out[k] = build(t, leaves)
+      })
+      return out
+    }
+  }
+}
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The replayer of a plan.
+ *
+ * @throws {JitError} (from the replayer's `run`) when an op's output shape differs from the traced one
+ */
+export const replayer = (plan: Plan): Replayer => {
+  const { graph, steps } = plan
+  const placeholder = T.scalar(0)
+  const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
+  for (const [slot, t] of graph.constants) slots[slot] = t
+  const inputLists = steps.map((s) => new Array<Tensor>(s.node.inputs.length).fill(placeholder))
+  const dataLists = steps.map((s) => new Array<ReadonlyFloat64Array>(s.node.inputs.length).fill(placeholder.data))
+  const hook = new PlannedBuffers()
+  // Output leaves made by a node that writes fresh memory go to the caller without a copy.
+  const freshSlots = new Set<number>()
+  for (const step of steps) if (step.freshOutput) freshSlots.add(step.node.output)
+  const handedOut = graph.outputLeaves.map((leaf) => leaf.kind === 'slot' && freshSlots.has(leaf.slot))
+  const planned = new Set<ReadonlyFloat64Array>()
+  for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
+  /** A tensor whose memory the plan owns (never handed out). */
+  const inPlan = (t: Tensor): boolean => planned.has(t.data)
+  const outputs = new Array<unknown>(graph.outputLeaves.length)
+
+  const run = (leaves: readonly Tensor[]): unknown => {
+    for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
+    const previous = installAllocationHook(hook)
+    try {
+      for (let k = 0; k < steps.length; k++) {
+        const step = steps[k]
+        const ins = inputLists[k]
+        if (step === undefined || ins === undefined) continue
+        const { node, buffers, specialized } = step
+        const refs = node.inputs
+        const data = dataLists[k]
+        if (specialized !== undefined && data !== undefined) {
+          for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+          if (specialized.output === undefined) {
+            // An output of the function: fresh memory, handed to the caller as it is.
+            hook.next = Number.POSITIVE_INFINITY
+            const fresh = allocate(T.sizeOf(node.shape))
+            specialized.kernel(data, fresh)
+            slots[node.output] = unsafeTensor(fresh, node.shape)
+          } else {
+            specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
+            slots[node.output] = specialized.output
+          }
+          continue
+        }
+        for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
+        hook.buffers = buffers
+        hook.sizes = node.allocations
+        hook.next = 0
+        let out = node.run(ins)
+        if (!sameShape(out.shape, node.shape)) {
+          throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
+        }
+        // The output landed in one of this node's buffers other than the planned one: that buffer
+        // may be reused too early, so the value moves to fresh memory (never observed in practice).
+        if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
+          hook.next = Number.POSITIVE_INFINITY
+          out = fresh(out)
+        }
+        slots[node.output] = out
+      }
+    } finally {
+      hook.buffers = EMPTY
+      installAllocationHook(previous)
+    }
+    for (let i = 0; i < outputs.length; i++) {
+      const leaf = graph.outputLeaves[i]
+      if (leaf === undefined) continue
+      const t = leaf.kind === 'static' ? undefined : (slots[leaf.slot] ?? placeholder)
+      outputs[i] = t === undefined ? (leaf.kind === 'static' ? leaf.value : undefined) : handedOut[i] === true && !inPlan(t) ? t : fresh(t)
+    }
+    // Let go of the caller's tensors (the plan keeps only its own buffers).
+    for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
+    return build(graph.outputTemplate, outputs)
+  }
+  return { plan, run }
+}

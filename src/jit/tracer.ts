@@ -1,0 +1,196 @@
+/**
+ * Tracing: runs the function once on tracers and records every primitive it applies.
+ *
+ * A tracer is a Dual of a `jit` trace (level 0, below every differentiation), so every op routes
+ * it to `bind`, and `bind` hands the application to this trace's recorder instead of computing a
+ * derivative. Differentiations inside the function work unchanged on top of it: their rules are
+ * written with the ops, so the backward pass is recorded as primitives too. The recorder runs the
+ * primitive's kernel on the real values (so shapes, and the buffers the kernel allocates, are
+ * known) but the function never sees a value: a tracer's primal is a `TracedTensor`, whose `data`
+ * throws a `JitError`. A JavaScript branch on a tensor's values therefore fails at trace time,
+ * naming the op that produced the tensor, instead of being frozen into the plan.
+ */
+import { isDual, type Dual, type Value } from '../ad/index.js'
+import type { JitRecorder, Primitive, Trace } from '../ad/extend.js'
+import * as T from '../tensor/index.js'
+import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
+import { installAllocationHook } from '../tensor/internal.js'
+import { rebuildArgs, isKeyLike, type KeyLike } from './args.js'
+import { JitError } from './errors.js'
+import type { Graph, GraphNode, OutputLeaf, OutputTemplate } from './graph.js'
+
+// ─── model ──────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The primal of a tracer: its shape is known, its values are not (until replay). Reading `data`
+ * throws a JitError naming the op that produced it.
+ */
+export class TracedTensor implements T.Tensor {
+  constructor(
+    readonly shape: Shape,
+    /** The trace this value belongs to and its slot there (internal). */
+    readonly owner: object,
+    readonly slot: number,
+    /** The op that produced it ('input' for an argument). */
+    readonly producer: string,
+  ) {}
+
+  get data(): ReadonlyFloat64Array {
+    throw new JitError(
+      this.producer,
+      `the values of a traced tensor of shape ${T.formatShape(this.shape)} (made by ${this.producer}) were read. Under jit the ` +
+        'function is traced once and replayed, so it cannot branch on or compute with values in JavaScript ' +
+        '(reading .data, item, a JavaScript if on a tensor); use the ops instead (where, comparisons, maximum), ' +
+        'or call the function without jit.',
+    )
+  }
+}
+
+/** What tracing yields: the graph and which keys the function read (those become static). */
+export interface Traced {
+  readonly graph: Graph
+  /** For each key argument: whether the function read its words (then they were baked in). */
+  readonly keysRead: readonly boolean[]
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === 'object' && u !== null && !Array.isArray(u)
+
+/** A key that notes when its words are read. */
+const watchedKey = (k: KeyLike, onRead: () => void): KeyLike => ({
+  _tag: 'Key',
+  get words() {
+    onRead()
+    return k.words
+  },
+})
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Traces `f` on the flattened arguments `args` (whose tensor leaves are `leaves`, keys `keys`).
+ *
+ * @throws {JitError} when f reads a traced tensor's values, lets a traced value escape, or returns a Dual
+ */
+export const traceFunction = (f: (...args: never[]) => unknown, args: readonly unknown[], leaves: readonly Tensor[], keys: readonly KeyLike[]): Traced => {
+  const owner = {}
+  const values: Tensor[] = [...leaves]
+  const constants = new Map<number, Tensor>()
+  const constantSlots = new Map<Tensor, number>()
+  const nodes: GraphNode[] = []
+  let finished = false
+
+  const tracerOf = (slot: number, shape: Shape, producer: string): Dual => ({
+    _tag: 'Dual',
+    primal: new TracedTensor(shape, owner, slot, producer),
+    trace,
+    id: slot,
+    tangent: undefined,
+  })
+
+  const slotOf = (op: string, v: Value): number => {
+    if (isDual(v)) {
+      if (v.trace !== trace) {
+        throw new JitError(op, 'a value traced by another jit call (or by this one after it finished) reached this op: a traced value escaped its function, e.g. through a closure or a variable outside it')
+      }
+      return v.id
+    }
+    if (v instanceof TracedTensor) {
+      if (v.owner !== owner) throw new JitError(op, 'a traced tensor from another jit call reached this op (it escaped its function)')
+      return v.slot
+    }
+    const known = constantSlots.get(v)
+    if (known !== undefined) return known
+    const slot = values.length
+    values.push(v)
+    constants.set(slot, v)
+    constantSlots.set(v, slot)
+    return slot
+  }
+
+  const record: JitRecorder = <P>(primitive: Primitive<P>, args: readonly Value[], params: P): Value => {
+    if (finished) throw new JitError(primitive.name, 'a traced value was used after its jit trace finished (it escaped its function)')
+    const inputs = args.map((a) => slotOf(primitive.name, a))
+    const real = inputs.map((s) => values[s] ?? T.scalar(0))
+    const run = (xs: readonly Tensor[]): Tensor => primitive.value(xs, params)
+    const allocations: Float64Array[] = []
+    const previous = installAllocationHook({
+      take: (n) => {
+        const b = new Float64Array(n)
+        allocations.push(b)
+        return b
+      },
+    })
+    let out: Tensor
+    try {
+      out = run(real)
+    } finally {
+      installAllocationHook(previous)
+    }
+    // A kernel that hands back one of its inputs unchanged (sumTo to the same shape) needs no node:
+    // the result is that input. (Kernels decide this from shapes and params, never from values.)
+    const same = real.findIndex((t) => t === out)
+    const passed = same < 0 ? undefined : args[same]
+    if (passed !== undefined) return passed
+    const slot = values.length
+    values.push(out)
+    const { specialize } = primitive
+    nodes.push({
+      name: primitive.name,
+      run,
+      ...(specialize === undefined ? {} : { specialize: (shapes: readonly Shape[]) => specialize(shapes, params) }),
+      inputs,
+      output: slot,
+      shape: out.shape,
+      allocations: allocations.map((b) => b.length),
+      // A getter on a TracedTensor never runs here: `out` is the kernel's own plain result.
+      outputAllocation: allocations.findIndex((b) => b === out.data),
+    })
+    return tracerOf(slot, out.shape, primitive.name)
+  }
+
+  const trace: Trace = { _tag: 'Trace', mode: 'jit', level: 0, nodes: [], record }
+  const keysRead = keys.map(() => false)
+  const traced = rebuildArgs(
+    args,
+    (t, i) => tracerOf(i, t.shape, 'input'),
+    (k, i) => watchedKey(k, () => {
+      keysRead[i] = true
+    }),
+  )
+  let result: unknown
+  try {
+    result = Reflect.apply(f, undefined, traced)
+  } finally {
+    finished = true
+  }
+
+  // The output: its tree structure, and where each leaf comes from.
+  const outputLeaves: OutputLeaf[] = []
+  const template = (u: unknown): OutputTemplate => {
+    if (Array.isArray(u)) return { kind: 'array', items: u.map(template) }
+    if (isDual(u)) {
+      if (u.trace !== trace) {
+        throw new JitError('output', 'the function returned a value of a differentiation still in progress (a Dual); return plain values, e.g. from valueAndGrad')
+      }
+      outputLeaves.push({ kind: 'slot', slot: u.id })
+      return { kind: 'leaf', index: outputLeaves.length - 1 }
+    }
+    if (u instanceof TracedTensor && u.owner === owner) {
+      outputLeaves.push({ kind: 'slot', slot: u.slot })
+      return { kind: 'leaf', index: outputLeaves.length - 1 }
+    }
+    if (!isKeyLike(u) && !T.isTensor(u) && isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
+      const keysOf = Object.keys(u)
+      return { kind: 'record', keys: keysOf, items: keysOf.map((k) => template(u[k])) }
+    }
+    outputLeaves.push({ kind: 'static', value: u })
+    return { kind: 'leaf', index: outputLeaves.length - 1 }
+  }
+  const outputTemplate = template(result)
+  return {
+    graph: { inputCount: leaves.length, inputShapes: leaves.map((t) => t.shape), slotCount: values.length, constants, nodes, outputLeaves, outputTemplate },
+    keysRead,
+  }
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest'
+import { bitDifference, checkJitEqual } from '../../laws/jit.js'
+import { checkSealed } from '../../laws/purity.js'
+import * as ad from '../../src/ad/index.js'
+import type { Value } from '../../src/ad/index.js'
+import { jit, JitError } from '../../src/jit/index.js'
+import * as nn from '../../src/nn/index.js'
+import * as random from '../../src/random/index.js'
+import * as T from '../../src/tensor/index.js'
+import type { Tensor } from '../../src/tensor/index.js'
+
+const x = T.tensor([[1, -2, 3], [0.5, 4, -1]])
+const y = T.tensor([[2, 1, -3], [1.5, -4, 2]])
+
+describe('jit: tracing, caching, replay', () => {
+  it('traces once per signature and replays; new shapes and static values trace again', () => {
+    const f = jit((a: Value, s: number) => ad.sum(ad.mul(ad.tanh(a), s)))
+    f(x, 2)
+    f(y, 2)
+    expect(f.stats()).toMatchObject({ traces: 1, replays: 1 })
+    f(T.vector([1, 2]), 2)
+    f(x, 3)
+    expect(f.stats()).toMatchObject({ traces: 3, replays: 1, cached: 3 })
+    expect(bitDifference(ad.sum(ad.mul(ad.tanh(y), 3)), f(y, 3))).toBeUndefined()
+  })
+  it('a structure that differs only in a record key or a static value is a different signature', () => {
+    const f = jit((o: { readonly [k: string]: Value | number }) => ad.add(T.scalar(1), Object.values(o).reduce<Value>((acc, v) => ad.add(acc, v), T.scalar(0))))
+    expect(ad.primalTensor(f({ a: T.scalar(2) })).data[0]).toBe(3)
+    expect(ad.primalTensor(f({ b: T.scalar(5) })).data[0]).toBe(6)
+    expect(ad.primalTensor(f({ a: T.scalar(2), n: 1 })).data[0]).toBe(4)
+    expect(ad.primalTensor(f({ a: T.scalar(2), n: 2 })).data[0]).toBe(5)
+    expect(ad.primalTensor(f({ a: T.scalar(7), n: 2 })).data[0]).toBe(10)
+    expect(f.stats()).toMatchObject({ traces: 4, replays: 1 })
+  })
+  it('keeps at most cacheSize plans, least recently used dropped first', () => {
+    const f = jit((a: Value) => ad.exp(a), { cacheSize: 2 })
+    f(T.vector([1]))
+    f(T.vector([1, 2]))
+    f(T.vector([1]))
+    f(T.vector([1, 2, 3]))
+    expect(f.stats()).toMatchObject({ cached: 2, traces: 3, replays: 1 })
+    f(T.vector([1]))
+    expect(f.stats()).toMatchObject({ traces: 3, replays: 2 })
+    f(T.vector([1, 2]))
+    expect(f.stats().traces).toBe(4)
+    expect(() => jit((a: Value) => a, { cacheSize: 0 })).toThrow(JitError)
+  })
+  it('returns fresh tensors and leaves its inputs untouched', () => {
+    const f = jit((p: { readonly w: Value }) => ({ out: ad.add(p.w, 1), same: p.w }))
+    const w = T.vector([1, 2, 3])
+    const before = Array.from(w.data)
+    const r1 = { out: ad.primalTensor(f({ w }).out), same: ad.primalTensor(f({ w }).same) }
+    const r2 = { out: ad.primalTensor(f({ w }).out) }
+    expect(r1.out.data).not.toBe(r2.out.data)
+    expect(r1.same.data).not.toBe(w.data)
+    expect(Array.from(r1.same.data)).toEqual(before)
+    expect(Array.from(w.data)).toEqual(before)
+    expect(Array.from(r2.out.data)).toEqual([2, 3, 4])
+  })
+  it('equals the interpreter on grad, valueAndGrad, vjp and jvp of a tree', () => {
+    const loss = (p: { readonly w: Value; readonly b: readonly [Value] }): Value => ad.mean(ad.square(ad.sub(ad.add(ad.matmul(x, p.w), p.b[0]), 1)))
+    const p = { w: T.tensor([[1], [2], [-1]]), b: [T.vector([0.5])] as const }
+    const q = { w: T.tensor([[0.1], [-2], [3]]), b: [T.vector([-1])] as const }
+    expect(checkJitEqual((t: typeof p) => ad.grad(loss)(t), [p], [q])).toBeUndefined()
+    expect(checkJitEqual((t: typeof p) => ad.valueAndGrad(loss)(t), [p], [q])).toBeUndefined()
+    expect(checkJitEqual((t: typeof p, v: typeof p) => ad.jvp(loss, t, v), [p, q], [q, p])).toBeUndefined()
+    expect(checkJitEqual((a: Tensor, g: Tensor) => ad.vjp((u: Value) => ad.sigmoid(ad.mul(u, u)), a)[1](g), [x, y], [y, x])).toBeUndefined()
+  })
+  it('products large enough for the WebAssembly kernels replay the same bits (same entry points)', () => {
+    const xs = random.normal(random.key(1), [16, 32])
+    const p = { w: random.normal(random.key(2), [32, 16]), b: random.normal(random.key(3), [16]) }
+    const q = { w: random.normal(random.key(4), [32, 16]), b: random.normal(random.key(5), [16]) }
+    const loss = (t: { readonly w: Value; readonly b: Value }): Value => ad.sum(ad.tanh(ad.affine(xs, ad.matmul(t.w, ad.matmulTransA(t.w, t.w)), t.b)))
+    expect(checkJitEqual((t: typeof p) => ad.valueAndGrad(loss)(t), [p], [q])).toBeUndefined()
+  })
+  it('stopGradient and customVjp work under it', () => {
+    const cube = ad.customVjp({ name: 'cube', value: (a) => T.powScalar(a, 3), vjp: (g, [a]) => [ad.mul(g, ad.mul(3, ad.mul(a ?? 0, a ?? 0)))] })
+    const f = (a: Value): Value => ad.sum(ad.add(ad.mul(ad.stopGradient(a), a), cube(a)))
+    expect(checkJitEqual((a: Tensor) => ad.valueAndGrad(f)(a), [x], [y])).toBeUndefined()
+  })
+  it('a random key passed as an argument: dynamic unless read, then part of the signature', () => {
+    const unread = jit((a: Value, _k: random.Key) => ad.exp(a))
+    unread(x, random.key(1))
+    unread(x, random.key(2))
+    expect(unread.stats()).toMatchObject({ traces: 1, replays: 1, readsKeys: false })
+    const noisy = (a: Value, k: random.Key): Value => ad.add(a, random.normal(k, [2, 3]))
+    const read = jit(noisy)
+    for (const k of [random.key(1), random.key(2), random.key(1)]) expect(bitDifference(noisy(x, k), read(x, k))).toBeUndefined()
+    expect(read.stats()).toMatchObject({ traces: 3, readsKeys: true })
+  })
+  it('layer state: batch norm in training mode gives the same output and moving statistics', () => {
+    const layer = nn.batchNorm()
+    const { params, state } = layer.init(random.key(0), [3])
+    const step = (p: typeof params, s: typeof state, input: Tensor) =>
+      ad.valueAndGradWithAux((q: typeof params) => {
+        const out = layer.apply(q, s, input, { training: true })
+        return [ad.sum(ad.square(out.y)), out.state] as const
+      })(p)
+    expect(checkJitEqual(step, [params, state, x], [params, state, y])).toBeUndefined()
+  })
+  it('conv, pooling and scan (issue 15) replay the same bits: values, gradients, tangents and second order', () => {
+    const images = random.normal(random.key(6), [2, 6, 2])
+    const other = random.normal(random.key(7), [2, 6, 2])
+    const kernel = random.normal(random.key(8), [3, 2, 3])
+    const conv = (k: Value, a: Value): Value => ad.sum(ad.tanh(ad.conv(a, k)))
+    expect(checkJitEqual((k: Tensor, a: Tensor) => ad.valueAndGrad((q: Value) => conv(q, a))(k), [kernel, images], [kernel, other])).toBeUndefined()
+    // Max pooling's pullback and tangent find the maxima when they run (on the replayed values).
+    const pooled = (a: Value): Value => ad.sum(ad.square(ad.maxPool(a, 2, { strides: 1 })))
+    expect(checkJitEqual((a: Tensor) => ad.valueAndGrad(pooled)(a), [images], [other])).toBeUndefined()
+    expect(checkJitEqual((a: Tensor, t: Tensor) => ad.jvp((b: Value) => ad.maxPool(b, 2), a, t), [images, other], [other, images])).toBeUndefined()
+    expect(checkJitEqual((a: Tensor) => ad.grad((b: Value) => ad.sum(ad.grad(pooled)(b)))(a), [images], [other])).toBeUndefined()
+    expect(checkJitEqual((a: Tensor) => ad.valueAndGrad((b: Value) => ad.sum(ad.square(ad.avgPool(b, 2))))(a), [images], [other])).toBeUndefined()
+    // scan: the probe that learns the step's shapes runs on zeros of a tracer's shape.
+    const body = (c: Value, xi: Value, w: Value): [Value, Value] => [ad.tanh(ad.add(ad.mul(c, w), xi)), c]
+    const folded = (w: Value, a: Value): Value => {
+      const [last, all] = ad.scan(body, ad.sum(a, { axis: 0 }), a, w)
+      return ad.add(ad.sum(last), ad.sum(all))
+    }
+    const w = random.normal(random.key(9), [6, 2])
+    expect(checkJitEqual((a: Tensor) => ad.scan(body, ad.sum(a, { axis: 0 }), a, w), [images], [other])).toBeUndefined()
+    expect(checkJitEqual((q: Tensor, a: Tensor) => ad.valueAndGrad((v: Value) => folded(v, a))(q), [w, images], [w, other])).toBeUndefined()
+    expect(checkJitEqual((q: Tensor, t: Tensor) => ad.jvp((v: Value) => folded(v, images), q, t), [w, w], [w, T.neg(w)])).toBeUndefined()
+  })
+  it('sealed memory (issue 11): every tensor a replay hands back owns a buffer of exactly its size', () => {
+    const f = (a: Tensor, b: Tensor) => {
+      const [value, grads] = ad.valueAndGrad((p: readonly Value[]) => ad.sum(ad.tanh(ad.add(ad.mul(p[0] ?? a, p[1] ?? b), 1))))([a, b])
+      return { value, grads, passed: a, reshaped: ad.reshape(ad.exp(a), [-1]), sum: ad.sum(b, { axis: 0 }) }
+    }
+    const compiled = jit(f)
+    // The trace's own call, a replay, and a replay on other values.
+    for (const inputs of [[x, y], [x, y], [y, x]] as const) expect(checkSealed(compiled, [...inputs]).violations).toEqual([])
+  })
+  it('under a differentiation it runs f directly (jit inside grad)', () => {
+    const inner = jit((a: Value) => ad.sum(ad.sin(a)))
+    const g = ad.grad((a: Value) => inner(a))(x)
+    expect(bitDifference(ad.grad((a: Value) => ad.sum(ad.sin(a)))(x), g)).toBeUndefined()
+    expect(inner.stats().direct).toBe(1)
+  })
+})
+
+describe('jit: what cannot be traced fails loudly, naming the op', () => {
+  it('a JavaScript branch on a value', () => {
+    const f = jit((a: Value) => (T.item(ad.primalTensor(ad.sum(a))) > 0 ? a : ad.neg(a)))
+    expect(() => f(x)).toThrow(JitError)
+    expect(() => f(x)).toThrow(/jit: sum: the values of a traced tensor of shape \[\] \(made by sum\) were read/)
+  })
+  it('reading .data of an argument', () => {
+    const f = jit((a: Value) => ad.mul(a, ad.primalTensor(a).data[0] ?? 0))
+    expect(() => f(x)).toThrow(/jit: input: the values of a traced tensor of shape \[2,3\]/)
+  })
+  it('argmax (a value-dependent index) is an error under jit, not a frozen answer', () => {
+    expect(() => jit((a: Value) => ad.argmax(a))(x)).toThrow(JitError)
+  })
+  it('a traced value that escapes its function', () => {
+    let leaked: Value | undefined
+    const f = jit((a: Value) => {
+      leaked = ad.exp(a)
+      return leaked
+    })
+    f(x)
+    const g = jit((a: Value) => ad.add(a, leaked ?? 0))
+    expect(() => g(x)).toThrow(/jit: add: a value traced by another jit call reached this op: a traced value escaped/)
+  })
+})

@@ -1,0 +1,105 @@
+/**
+ * fit, trainStep, evaluate and predict run compiled by default and interpreted with `jit: false`:
+ * both ways give the same bits (the jit law, at the level of whole training runs).
+ */
+import { describe, expect, it } from 'vitest'
+import { bitDifference } from '../../laws/jit.js'
+import * as ad from '../../src/ad/index.js'
+import * as data from '../../src/data/index.js'
+import * as losses from '../../src/losses/index.js'
+import * as metrics from '../../src/metrics/index.js'
+import * as nn from '../../src/nn/index.js'
+import * as optim from '../../src/optim/index.js'
+import * as random from '../../src/random/index.js'
+import * as T from '../../src/tensor/index.js'
+import * as train from '../../src/train/index.js'
+import * as tree from '../../src/tree/index.js'
+
+const xs = T.tensor([[0.5, -1, 2], [1, 0, -0.5], [-2, 1, 1], [0.3, 0.3, 0.3], [1.5, -0.5, 0], [0, 2, -1], [-1, -1, 1]])
+const labels = T.vector([0, 1, 2, 1, 0, 2, 1])
+const targets = T.tensor([[1], [0], [1], [1], [0], [0], [1]])
+
+interface Case {
+  readonly name: string
+  readonly model: nn.Layer
+  readonly data: data.Dataset
+  readonly metric: metrics.Metric
+  readonly options: Omit<train.FitOptions<unknown>, 'epochs' | 'key'>
+}
+
+const cases: readonly Case[] = [
+  {
+    name: 'dense relu/sigmoid, binary cross-entropy, Adam, L2, a short last batch',
+    model: nn.sequential(nn.dense(4), nn.relu, nn.dense(1), nn.sigmoid),
+    data: data.dataset(xs, targets),
+    metric: metrics.mae,
+    options: { loss: losses.binaryCrossEntropy, optimizer: optim.adam({ learningRate: 0.05 }), batchSize: 3, regularization: { l2: 0.01 } },
+  },
+  {
+    name: 'batch norm (layer state) and softmax cross-entropy on integer labels',
+    model: nn.sequential(nn.dense(5), nn.batchNorm(), nn.tanh, nn.dense(3)),
+    data: data.dataset(xs, labels),
+    metric: metrics.accuracy,
+    options: { loss: losses.softmaxCrossEntropy, optimizer: optim.sgd({ learningRate: 0.1, momentum: 0.9 }), batchSize: 4 },
+  },
+  {
+    name: 'dropout (reads its key: runs interpreted after the first trace)',
+    model: nn.sequential(nn.dense(6), nn.relu, nn.dropout(0.3), nn.dense(1)),
+    data: data.dataset(xs, targets),
+    metric: metrics.mae,
+    options: { loss: losses.mse, optimizer: optim.rmsprop({ learningRate: 0.01 }), batchSize: 7 },
+  },
+]
+
+describe('fit both ways', () => {
+  for (const c of cases) {
+    it(`${c.name}: the same parameters, state, history and evaluation with and without jit`, () => {
+      const run = (jit: boolean) => train.fit(c.model, c.data, { ...c.options, epochs: 4, key: random.key(3), validationData: c.data, metrics: [c.metric], jit })
+      const compiled = run(true)
+      const interpreted = run(false)
+      expect(bitDifference(interpreted.params, compiled.params)).toBeUndefined()
+      expect(bitDifference(interpreted.state, compiled.state)).toBeUndefined()
+      expect(compiled.history.map((h) => [h.loss, h.validation?.loss])).toEqual(interpreted.history.map((h) => [h.loss, h.validation?.loss]))
+      const a = train.evaluate(c.model, compiled.params, compiled.state, c.data, [c.metric], { loss: c.options.loss })
+      const b = train.evaluate(c.model, compiled.params, compiled.state, c.data, [c.metric], { loss: c.options.loss, jit: false })
+      expect(a).toEqual(b)
+    })
+  }
+  it('fit traces once per batch shape when compiled, and never with jit: false', () => {
+    let traced = 0
+    const spy: nn.Layer = {
+      name: 'spy',
+      spec: { kind: 'spy' },
+      init: (_k, shape) => ({ params: {}, state: {}, outputShape: shape }),
+      apply: (_p, state, x) => {
+        if (ad.isDual(x) && ad.belowDifferentiation(x) !== x && ad.isDual(ad.belowDifferentiation(x))) traced++
+        return { y: x, state }
+      },
+    }
+    const model = nn.sequential(nn.dense(2), spy, nn.dense(1))
+    const options = { loss: losses.mse, optimizer: optim.sgd({ learningRate: 0.01 }), epochs: 3, batchSize: 3, key: random.key(0) }
+    train.fit(model, data.dataset(xs, targets), options)
+    // 7 rows in batches of 3: shapes [3, …] and [1, …], each traced once for all 3 epochs.
+    expect(traced).toBe(2)
+    traced = 0
+    train.fit(model, data.dataset(xs, targets), { ...options, jit: false })
+    expect(traced).toBe(0)
+  })
+  it('trainStep both ways, step by step', () => {
+    const model = nn.sequential(nn.dense(3), nn.elu(), nn.dense(1))
+    const optimizer = optim.adam({ learningRate: 0.1 })
+    const { params, state } = model.init(random.key(1), [3])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+    const ds = data.dataset(xs, targets)
+    const compiled = train.trainStep(model, { loss: losses.mse, optimizer })
+    const interpreted = train.trainStep(model, { loss: losses.mse, optimizer, jit: false })
+    let a = train.initialTrainState(params, state, optimizer, random.key(0))
+    let b = a
+    for (let i = 0; i < 5; i++) {
+      a = compiled(a, ds)
+      b = interpreted(b, ds)
+      expect(bitDifference(b.params, a.params)).toBeUndefined()
+      expect(Object.is(a.loss, b.loss)).toBe(true)
+    }
+  })
+})
