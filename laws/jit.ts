@@ -57,13 +57,18 @@ export interface JitLawOptions {
   readonly seed?: number
   /** Most instructions per program (default 8). */
   readonly maxInstructions?: number
-  /** The jit under test (default `jit`): the mutation tests pass a deliberately wrong one. */
+  /**
+   * The jit under test (default `jit`): the mutation tests pass a deliberately wrong one.
+   *
+   * @typeParam F the type of the function compiled
+   */
   readonly compile?: <F extends (...args: never[]) => unknown>(f: F) => F
 }
 
 // ─── the vocabulary ─────────────────────────────────────────────────────────────────────────────
 
-type Ternary = (x: Value, y: Value, z: Value, choice: number, s: Shape) => Value
+/** An instruction of a generated program: up to three operands, a drawn choice (an axis, a constant) and a shape. */
+export type Ternary = (x: Value, y: Value, z: Value, choice: number, s: Shape) => Value
 
 const unary = (f: (x: Value) => Value): Ternary => (x) => f(x)
 const binary = (f: (x: Value, y: Value) => Value): Ternary => (x, y) => f(x, y)
@@ -270,9 +275,13 @@ export const programFunctions = (p: Program) => {
     return ad.add(ad.sum(ad.mul(g.a, g.a)), ad.sum(ad.mul(g.b[0], g.b[1])))
   }
   return {
+    /** The program's value. */
     value: (x: ProgramInput) => runProgram(p)(x),
+    /** The value and gradient of the program's scalar loss. */
     valueAndGrad: (x: ProgramInput) => ad.valueAndGrad(loss)(x),
+    /** The loss pushed forward along a tangent v. */
     jvp: (x: ProgramInput, v: ProgramInput) => ad.jvp(loss, x, v),
+    /** Second order: a jvp of a function of the gradient. */
     hvp: (x: ProgramInput, v: ProgramInput) => ad.jvp(gradientNorm, x, v),
   } as const
 }

@@ -43,8 +43,15 @@ export interface JitStats {
   readonly readsKeys: boolean
 }
 
-/** A jitted function: f's signature, plus its statistics. */
-export type Jitted<F extends (...args: never[]) => unknown> = F & { readonly stats: () => JitStats }
+/**
+ * A jitted function: f's signature, plus its statistics.
+ *
+ * @typeParam F the signature of the function compiled
+ */
+export type Jitted<F extends (...args: never[]) => unknown> = F & {
+  /** What the jitted function has done so far: traces, replays, plans held. */
+  readonly stats: () => JitStats
+}
 
 interface Entry {
   readonly replay: Replayer
@@ -91,6 +98,7 @@ const keysMatch = (entry: Entry, keys: readonly KeyLike[]): boolean => {
  * @throws {JitError} when cacheSize is not a positive integer; when f cannot be traced (it reads a
  *   traced tensor's values, a traced value escapes it); when a replayed op's output shape differs
  *   from the traced one (a shape that depends on values)
+ * @typeParam F the signature of the function compiled
  */
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
   const cacheSize = options.cacheSize ?? 8

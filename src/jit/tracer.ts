@@ -35,6 +35,7 @@ export class TracedTensor implements T.Tensor {
     readonly producer: string,
   ) {}
 
+  /** Unreadable while tracing: reading it throws a JitError naming the op that made this value. */
   get data(): ReadonlyFloat64Array {
     throw new JitError(
       this.producer,
