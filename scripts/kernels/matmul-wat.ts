@@ -25,6 +25,8 @@
  * run the routine on one shared memory, each on its own rows of C with its own scratch.
  */
 
+import { elementwiseWat } from './elementwise-wat.js'
+
 /** Depth of a block of the shared dimension. */
 export const KC = 256
 /** Width of a column panel of B. */
@@ -237,7 +239,8 @@ const addRows = (): string => `
         (br $rows))))`
 
 /**
- * The whole module. `shared` declares the imported memory shared (for worker threads; needs a
+ * The whole module: the products, and the element-wise and optimizer loops of elementwise-wat.ts.
+ * `shared` declares the imported memory shared (for worker threads; needs a
  * maximum), otherwise it is an ordinary growable memory.
  */
 export const kernelsWat = ({ shared }: { readonly shared: boolean }): string => `(module
@@ -247,5 +250,6 @@ ${pack()}
 ${edge()}
 ${matmul()}
 ${addRows()}
+${elementwiseWat()}
 )
 `

@@ -15,3 +15,5 @@ export * as elementwiseKernels from './kernels/elementwise.js'
 export { affineInto, matmulKernel } from './kernels/backend.js'
 export type { MatmulLayout } from './kernels/wasm.js'
 export { NO_AUX, sumReducer } from './kernels/reduce.js'
+// For optim's leafwise updates.
+export { adamInto, momentumInto, type AdamConstants } from './kernels/optimizer.js'

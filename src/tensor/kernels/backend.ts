@@ -112,6 +112,14 @@ export const matmulKernel = (layout: MatmulLayout, m: number, k: number, n: numb
 }
 
 /**
+ * Whether an element-wise or optimizer loop over `length` elements runs in WebAssembly: always
+ * under 'wasm', never under 'js', and under 'auto' where the engine has SIMD and the array is at
+ * least `ELEMENTWISE_MIN_LENGTH` long.
+ */
+export const onWasm = (length: number): boolean =>
+  current === 'wasm' || (current === 'auto' && length >= ELEMENTWISE_MIN_LENGTH && wasmAvailable())
+
+/**
  * out = x·W + bias for x [m×k], W [k×n], bias [n], into `out` (m·n entries, zero-filled): the
  * product, then the bias added to each entry, on the backend the choice and size pick.
  */
@@ -153,6 +161,13 @@ const wasmKernels: Readonly<Record<MatmulLayout, MatmulKernel>> = {
  * 1.3× and more (2.3× at 10³, 4.5× at 64³).
  */
 export const WASM_MIN_WORK = 512
+
+/**
+ * Element-wise and optimizer loops over at least this many elements run in WebAssembly under
+ * 'auto'. Below it the copies in and out and the call cost more than two lanes save: measured with
+ * bench/kernel-threshold.ts (see bench/README.md).
+ */
+export const ELEMENTWISE_MIN_LENGTH = 256
 
 /**
  * Products with at least this many multiply–adds go to the parallel executor when one is
