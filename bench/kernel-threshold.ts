@@ -2,7 +2,8 @@
  * Where the WebAssembly kernels start to pay, and what the copies in and out of WebAssembly memory
  * cost — in one process, every figure a ratio against the JavaScript kernel timed beside it.
  *
- *   npx tsx bench/kernel-threshold.ts
+ *   npx tsx bench/kernel-threshold.ts                 products, then element-wise loops, then threads
+ *   npx tsx bench/kernel-threshold.ts --elementwise   the element-wise and optimizer loops only
  *
  * For each shape m×k·k×n: the JavaScript kernel (matmulInto), the WebAssembly kernel as the
  * library calls it (operands copied in, result copied out: wasmMatmul), and the bare WebAssembly
@@ -15,6 +16,9 @@ import { kernelBytes, kernelExports, layoutStrides, wasmApi, wasmMatmul, type Ma
 import { kernelScratchBytes, kernelsBase64 } from '../src/tensor/kernels/wasm-module.js'
 import { lcg } from './workloads/w1-matmul.js'
 import { threadPool } from '../src/node/threads.js'
+import { useKernels } from '../src/tensor/kernels/backend.js'
+import { addLoops, mulLoops } from '../src/tensor/kernels/elementwise.js'
+import { adamInto } from '../src/tensor/kernels/optimizer.js'
 
 /** CPU seconds of this process (user + system). */
 const cpu = (): number => {
@@ -110,6 +114,42 @@ for (const [m, k, n] of [[2, 2, 2], [8, 8, 8], [33, 17, 9]] as const) {
   }
 }
 
+/**
+ * An element-wise or optimizer loop over n elements under 'js' and under 'wasm' (operands copied
+ * in and out, as the library runs it): WebAssembly's speed-up, in turns.
+ */
+const elementwiseRow = (label: string, n: number, run: (a: Float64Array, b: Float64Array, c: Float64Array, out: readonly Float64Array[]) => void): void => {
+  const a = lcg(n, 1)
+  const b = lcg(n, 2)
+  const c = lcg(n, 3).map(Math.abs)
+  const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)]
+  const { seconds, speedups } = interleaved([
+    () => {
+      useKernels('js')
+      run(a, b, c, out)
+    },
+    () => {
+      useKernels('wasm')
+      run(a, b, c, out)
+    },
+  ])
+  useKernels('auto')
+  process.stdout.write(`${label.padEnd(12)} n = ${String(n).padStart(6)}  js ${((seconds[0] ?? 0) * 1e6).toFixed(2).padStart(9)} µs  wasm ${(speedups[1] ?? 0).toFixed(2).padStart(5)}×\n`)
+}
+const adamConstants = { beta1: 0.9, beta2: 0.999, oneMinusBeta1: 1 - 0.9, oneMinusBeta2: 1 - 0.999, correction1: 1 - 0.9 ** 3, correction2: 1 - 0.999 ** 3, eps: 1e-8 }
+const elementwise = (): void => {
+  process.stdout.write(`\nelement-wise and optimizer loops, WebAssembly (with copies) over JavaScript, CPU time\n`)
+  for (const n of [16, 64, 128, 256, 512, 1024, 4096, 100352]) {
+    elementwiseRow('add a + b', n, (a, b, _c, [o]) => o !== undefined && addLoops.vv(o, 0, a, 0, b, 0, n))
+    elementwiseRow('scale a·s', n, (a, _b, _c, [o]) => o !== undefined && mulLoops.vs(o, 0, a, 0, 0.3, n))
+    elementwiseRow('adam', n, (a, b, c, [u, m, v]) => u !== undefined && m !== undefined && v !== undefined && adamInto(a, b, c, u, m, v, adamConstants))
+  }
+}
+if (process.argv[2] === '--elementwise') {
+  elementwise()
+  process.exit(0)
+}
+
 process.stdout.write(`speed-ups over the JavaScript kernel in the same run (node ${process.version}); work = m·k·n multiply–adds\n`)
 const only = process.argv[2] === '--small'
 for (const nn of [2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64, 128, 256, 512]) if (!only || nn <= 12) row(`${nn}³`, 'ab', nn, nn, nn)
@@ -126,6 +166,8 @@ row('W6 x·W1', 'ab', 1000, 784, 128)
 row('W6 h·W2', 'ab', 1000, 128, 10)
 row('thin 1×k·n', 'ab', 1, 128, 128)
 row('thin m×k·1', 'ab', 128, 128, 1)
+
+elementwise()
 
 // Two threads against one, both WebAssembly with copies: wall-clock time (CPU time would count
 // both threads), sampled in turns. On a machine shared with other processes the second core is
