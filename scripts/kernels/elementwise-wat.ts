@@ -112,7 +112,25 @@ const momentum = (): string => `
         ${store(w, '$u', `(${op(w, 'add')} (${op(w, 'mul')} ${scalar(w, '$decay')} (local.get $v${t})) (local.get $g${t}))`)}`
     })})`
 
+/**
+ * out[i] = max(x[i], 0) with NaN kept (bits and all) and −0 → +0: x where x > 0 or x ≠ x, else
+ * +0 — the JavaScript `reluLoop`. No arithmetic: a mask of the lanes to keep, and-ed with x.
+ */
+const relu = (): string => `
+  (func (export "relu") (param $out i32) (param $x i32) (param $n i32)
+    (local $end2 i32) (local $v v128) (local $s f64)
+    ${pairs(['$out', '$x'], (w) =>
+      w === 'v'
+        ? `(local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $out)
+          (v128.and (local.get $v) (v128.or (f64x2.gt (local.get $v) (v128.const f64x2 0 0)) (f64x2.ne (local.get $v) (local.get $v)))))`
+        : `(local.set $s (f64.load (local.get $x)))
+        (f64.store (local.get $out)
+          (select (local.get $s) (f64.const 0) (i32.or (f64.gt (local.get $s) (f64.const 0)) (f64.ne (local.get $s) (local.get $s)))))`,
+    )})`
+
 /** The element-wise and optimizer functions, to splice into the module. */
 export const elementwiseWat = (): string => `${binary()}
+${relu()}
 ${adam()}
 ${momentum()}`

@@ -4,13 +4,14 @@
  *
  * Each allocates its output, or fills the `out` it is given (every element written) — which `jit`
  * uses to replay into a buffer its plan owns. The loops that are IEEE-exact arithmetic on one
- * double (x², 1/x, x·s, x + s) run in WebAssembly SIMD for long arrays (`onWasm`, backend.ts),
- * with the same bits; the others call JavaScript's `Math` and stay in JavaScript.
+ * double (x², 1/x, x·s, x + s) or a comparison (relu) run in WebAssembly SIMD for long arrays
+ * (`onWasm`, backend.ts), with the same bits; the others call JavaScript's `Math` and stay in
+ * JavaScript.
  */
 import type { ReadonlyFloat64Array } from '../Tensor.js'
 import { allocate } from './alloc.js'
 import { onWasm } from './backend.js'
-import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV } from './wasm-elementwise.js'
+import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV, wasmRelu } from './wasm-elementwise.js'
 
 // ─── operations ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -118,6 +119,10 @@ export const softplusLoop = (x: ReadonlyFloat64Array, out: Float64Array = alloca
 /** max(x, 0), NaN kept as NaN. */
 export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
   const n = x.length
+  if (onWasm(n)) {
+    wasmRelu(x, out)
+    return out
+  }
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
     out[i] = v > 0 || v !== v ? v : 0

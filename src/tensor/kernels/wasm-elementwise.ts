@@ -65,6 +65,15 @@ export const wasmBinarySV = (op: WasmBinaryOp, out: Float64Array, o: number, s: 
   out.set(heap.subarray(0, n), o)
 }
 
+/** out[i] = max(x[i], 0) with NaN kept and −0 → +0 (`reluLoop`), in WebAssembly. */
+export const wasmRelu = (x: ReadonlyFloat64Array, out: Float64Array): void => {
+  const n = x.length
+  const { heap, kernels } = wasmHeap(8 * n)
+  heap.set(x, 0)
+  kernels.relu(0, 0, n)
+  out.set(heap.subarray(0, n))
+}
+
 /**
  * One Adam step over a leaf in WebAssembly: reads g, m0, v0 (equal lengths), writes the update u
  * and the new moments m1, v1 (see `adamInto` in optimizer.ts for the expressions).

@@ -67,6 +67,8 @@ export interface KernelExports {
    * `mul_vs`, …): (out, a, b, n) for `_vv`, (out, a, s, n) for `_vs`, (out, s, b, n) for `_sv`.
    */
   readonly binary: Readonly<Record<WasmBinaryName, (out: number, x: number, y: number, n: number) => void>>
+  /** out[i] = max(x[i], 0), NaN kept (see elementwise-wat.ts). */
+  readonly relu: (out: number, x: number, n: number) => void
   /** Adam over one leaf, in place on the moments (see elementwise-wat.ts). */
   readonly adam: (
     g: number, m: number, v: number, u: number, n: number,
@@ -116,13 +118,15 @@ export const kernelExports = (exports: object): KernelExports | undefined => {
   const addRow: unknown = Reflect.get(exports, 'addRow')
   const adam: unknown = Reflect.get(exports, 'adam')
   const momentum: unknown = Reflect.get(exports, 'momentum')
-  if (typeof matmul !== 'function' || typeof addRow !== 'function' || typeof adam !== 'function' || typeof momentum !== 'function') return undefined
+  const relu: unknown = Reflect.get(exports, 'relu')
+  if (typeof matmul !== 'function' || typeof addRow !== 'function' || typeof adam !== 'function' || typeof momentum !== 'function' || typeof relu !== 'function') return undefined
   const binary = binaryExports(exports)
   if (binary === undefined) return undefined
   return {
     matmul: (a, aRow, aDepth, b, bDepth, bCol, c, ldc, m, k, n, scratch) => void matmul(a, aRow, aDepth, b, bDepth, bCol, c, ldc, m, k, n, scratch),
     addRow: (c, ldc, bias, m, n) => void addRow(c, ldc, bias, m, n),
     binary,
+    relu: (out, x, n) => void relu(out, x, n),
     adam: (g, m, v, u, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, eps) =>
       void adam(g, m, v, u, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, eps),
     momentum: (g, v, u, n, decay, nesterov) => void momentum(g, v, u, n, decay, nesterov),

@@ -82,10 +82,10 @@ describe.runIf(wasmAvailable())('WebAssembly element-wise loops', () => {
       )
     })
   }
-  it('x², 1/x, x·s and x + s give the JavaScript bits', () => {
+  it('x², 1/x, x·s, x + s and relu give the JavaScript bits', () => {
     fc.assert(
       fc.property(length.chain((n) => fc.record({ x: values(n), s: value })), ({ x, s }) => {
-        const [js, wasm] = both(() => [K.squareLoop(x), K.reciprocalLoop(x), K.scaleLoop(x, s), K.addScalarLoop(x, s)].map(bits))
+        const [js, wasm] = both(() => [K.squareLoop(x), K.reciprocalLoop(x), K.scaleLoop(x, s), K.addScalarLoop(x, s), K.reluLoop(x)].map(bits))
         expect(wasm).toEqual(js)
       }),
       { numRuns: 150 },
@@ -147,7 +147,7 @@ describe.runIf(wasmAvailable())('WebAssembly element-wise loops', () => {
       const [adamUpdate, adamState] = adam.update(b, adam.init(a), a)
       const [adamAgain] = adam.update(a, adamState, a)
       const [sgdUpdate] = nesterov.update(b, nesterov.init(a), a)
-      const outs = [T.add(a, b), T.sub(a, b), T.mul(a, b), T.div(a, b), T.add(grid, row), T.div(row, grid), T.scale(a, 0.3), T.addScalar(a, 2), T.square(b), T.reciprocal(b), ...[adamUpdate, adamAgain, sgdUpdate].map(leaf)]
+      const outs = [T.add(a, b), T.sub(a, b), T.mul(a, b), T.div(a, b), T.add(grid, row), T.div(row, grid), T.scale(a, 0.3), T.addScalar(a, 2), T.square(b), T.reciprocal(b), T.relu(a), ...[adamUpdate, adamAgain, sgdUpdate].map(leaf)]
       return outs.map((t) => bits(Float64Array.from(t.data)))
     }
     const reference = run('js')
