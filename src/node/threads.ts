@@ -10,6 +10,12 @@
  * blocks do not change any entry's summation order, so the bits are the same for every number of
  * threads. The workers are unref'd: they never keep the process alive.
  *
+ * Default (issue 13): the Node entry of the package root (`import 'dualflow'` under Node, see
+ * ./main.ts) calls `installDefaultThreads`, which installs a lazy executor for the cores available:
+ * no worker starts until the first product big enough to split (THREADS_MIN_WORK), which then
+ * waits for the workers once (tens of milliseconds). Where workers cannot start, that product and
+ * every later one run on the calling thread. `useThreads` overrides the default either way.
+ *
  * Memory: the shared memory grows to hold the largest product seen (operands, result, and each
  * thread's packing scratch) and is kept for later products. `useThreads({ threads: 1 })` takes
  * the executor out of the core; its workers stay parked (blocked in `Atomics.wait`, unref'd) so
@@ -18,7 +24,7 @@
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { ArgumentError, type ReadonlyFloat64Array } from '../tensor/index.js'
-import { installParallelMatmul, type ParallelMatmul } from '../tensor/internal.js'
+import { affineInto, installParallelMatmul, matmulKernel, type ParallelMatmul } from '../tensor/internal.js'
 import { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from '../tensor/internal.js'
 import { kernelScratchBytes, sharedKernelsBase64 } from '../tensor/internal.js'
 
@@ -60,6 +66,23 @@ export const useThreads = ({ threads = os.availableParallelism() }: ThreadOption
 }
 
 /**
+ * Installs the default: a lazy executor for `os.availableParallelism()` threads (at most 64) that
+ * starts the workers on the first product big enough to split; nothing where there is one core or
+ * no WebAssembly. Returns the number of threads large products will use. Called once by the Node
+ * entry of the package root (./main.ts); `useThreads` replaces what it installs.
+ *
+ * @example
+ * installDefaultThreads() >= 1  // true
+ * useThreads({ threads: 1 })    // 1: back to the calling thread only
+ */
+export const installDefaultThreads = (): number => {
+  const threads = Math.min(os.availableParallelism(), 64)
+  if (threads < 2 || wasmApi() === undefined) return 1
+  installParallelMatmul(lazyPool(threads))
+  return threads
+}
+
+/**
  * The executor of a pool of `threads` threads (started on first use, kept for the next call with
  * the same count), without installing it — for benchmarks that time it beside one thread.
  * Not part of dualflow/node's public surface.
@@ -73,6 +96,27 @@ export const threadPool = (threads: number): ParallelMatmul => {
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * An executor that starts its pool on its first product and then hands over to it (installing the
+ * started pool's executor in its place). If the workers cannot start, it takes itself out of the
+ * core and runs the product on the calling thread: the default never makes a product fail.
+ */
+const lazyPool = (threads: number): ParallelMatmul => ({
+  threads,
+  matmul: (layout, a, aOffset, b, bOffset, c, cOffset, m, k, n, bias) => {
+    let started: ParallelMatmul | undefined
+    try {
+      started = threadPool(threads)
+    } catch {
+      started = undefined
+    }
+    installParallelMatmul(started)
+    if (started !== undefined) return started.matmul(layout, a, aOffset, b, bOffset, c, cOffset, m, k, n, bias)
+    if (bias === undefined) return matmulKernel(layout, m, k, n)(a, aOffset, b, bOffset, c, cOffset, m, k, n)
+    return affineInto(a, b, bias, c, m, k, n)
+  },
+})
 
 interface Pool {
   readonly workers: readonly Worker[]

@@ -10,8 +10,9 @@
  * out (threshold measured, see `WASM_MIN_WORK`).
  *
  * Threads are a seam: the browser-safe core never imports `worker_threads`. A parallel executor
- * (`ParallelMatmul`) is installed from outside — `useThreads` in `dualflow/node` — and the core
- * hands it the products big enough to split.
+ * (`ParallelMatmul`) is installed from outside — by default the Node entry of the package root
+ * (src/node/main.ts, one thread per core, workers started on the first big product), or
+ * `useThreads` in `dualflow/node` — and the core hands it the products big enough to split.
  */
 import { ArgumentError } from '../errors.js'
 import type { ReadonlyFloat64Array } from '../Tensor.js'
