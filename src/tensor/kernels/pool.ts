@@ -111,6 +111,9 @@ function poolWorkerMain({ module, memory, base }) {
 /**
  * The parallel executor over ready workers 1 … threads − 1 (see the module comment). Call it only
  * on a thread that may block in `Atomics.wait`.
+ *
+ * @throws {ArgumentError} (from its `matmul`) when a worker failed on its rows, or when a product
+ * does not fit the 2 GiB shared memory.
  */
 export const poolExecutor = (shared: SharedKernels): ParallelMatmul => {
   const { threads, memory, main, control } = shared
