@@ -1,7 +1,7 @@
 /**
  * `useWorkers` outside a Worker of a cross-origin isolated page (here: Node, which has no global
  * `Worker` and no `WorkerGlobalScope`) starts nothing and resolves to 1; a bad thread count is a
- * typed error. The threads themselves are tested in Chromium (test/browser/workers.e2e.ts).
+ * typed error. The threads themselves are tested in Chromium (playground/test/workers.ts, in `npm run test:browser`).
  */
 import { describe, expect, it } from 'vitest'
 import { useWorkers } from '../../src/web/index.js'
