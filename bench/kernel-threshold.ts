@@ -17,7 +17,7 @@ import { kernelScratchBytes, kernelsBase64 } from '../src/tensor/kernels/wasm-mo
 import { lcg } from './workloads/w1-matmul.js'
 import { threadPool } from '../src/node/threads.js'
 import { useKernels } from '../src/tensor/kernels/backend.js'
-import { addLoops, mulLoops } from '../src/tensor/kernels/elementwise.js'
+import { addLoops, mulLoops, reluLoop } from '../src/tensor/kernels/elementwise.js'
 import { adamInto } from '../src/tensor/kernels/optimizer.js'
 
 /** CPU seconds of this process (user + system). */
@@ -142,6 +142,7 @@ const elementwise = (): void => {
   for (const n of [16, 64, 128, 256, 512, 1024, 4096, 100352]) {
     elementwiseRow('add a + b', n, (a, b, _c, [o]) => o !== undefined && addLoops.vv(o, 0, a, 0, b, 0, n))
     elementwiseRow('scale a·s', n, (a, _b, _c, [o]) => o !== undefined && mulLoops.vs(o, 0, a, 0, 0.3, n))
+    elementwiseRow('relu', n, (a, _b, _c, [o]) => o !== undefined && reluLoop(a, o))
     elementwiseRow('adam', n, (a, b, c, [u, m, v]) => u !== undefined && m !== undefined && v !== undefined && adamInto(a, b, c, u, m, v, adamConstants))
   }
 }
