@@ -73,6 +73,24 @@ describe('typed layers', () => {
     expectTypeOf(nn.residual(nn.dense(3))).toEqualTypeOf<nn.Layer<nn.DenseParams, nn.NoState>>()
   })
 
+  it('convolution, pooling, embedding and augmentation layers are typed too', () => {
+    const cnn = nn.sequential(nn.randomShift(2), nn.conv2d(4, 3), nn.relu, nn.maxPool2d(), nn.conv2d(2, 3, { useBias: false }), nn.globalAvgPool2d(), nn.dense(3))
+    const { params } = cnn.init(k0, [9, 9, 1])
+    expectTypeOf(params).toEqualTypeOf<readonly [nn.NoParams, nn.ConvParams, nn.NoParams, nn.NoParams, nn.ConvKernelOnly, nn.NoParams, nn.DenseParams]>()
+    expect(params[1].kernel.shape).toEqual([3, 3, 1, 4])
+    expect(params[4].kernel.shape).toEqual([3, 3, 4, 2])
+    // @ts-expect-error no bias with useBias: false
+    expect(params[4].bias).toBeUndefined()
+    const table = nn.embedding(10, 4).init(k0, [3]).params
+    expectTypeOf(table).toEqualTypeOf<nn.EmbeddingParams>()
+    expect(table.embeddings.shape).toEqual([10, 4])
+    // @ts-expect-error an embedding's table is 'embeddings'
+    expect(table.kernel).toBeUndefined()
+    expectTypeOf(nn.conv1d(2, 3).init(k0, [5, 1]).params).toEqualTypeOf<nn.ConvParams>()
+    const layers: readonly nn.Layer[] = [nn.conv1d(1, 1), nn.avgPool1d(), nn.zeroPadding2d(), nn.globalMaxPool1d(), nn.embedding(2, 2), nn.randomShift(1)]
+    expect(layers.length).toBe(6)
+  })
+
   it('plain ops give tensors back on tensors, so no primalTensor is needed', () => {
     expectTypeOf(ad.add(T.tensor([1]), 2)).toEqualTypeOf<Tensor>()
     expectTypeOf(ad.matmul(T.tensor([[1]]), T.tensor([[2]]))).toEqualTypeOf<Tensor>()
