@@ -7,6 +7,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import * as ad from '../../src/ad/index.js'
 import * as data from '../../src/data/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import * as io from '../../src/io/index.js'
 import * as losses from '../../src/losses/index.js'
 import * as nn from '../../src/nn/index.js'
 import * as optim from '../../src/optim/index.js'
@@ -89,6 +91,23 @@ describe('typed layers', () => {
     expectTypeOf(nn.conv1d(2, 3).init(k0, [5, 1]).params).toEqualTypeOf<nn.ConvParams>()
     const layers: readonly nn.Layer[] = [nn.conv1d(1, 1), nn.avgPool1d(), nn.zeroPadding2d(), nn.globalMaxPool1d(), nn.embedding(2, 2), nn.randomShift(1)]
     expect(layers.length).toBe(6)
+  })
+
+  it('loading a file into a typed model gives its own params and state types', () => {
+    const model = nn.sequential(nn.dense(3), nn.batchNorm(), nn.relu, nn.dense(1))
+    const { params, state } = model.init(k0, [2])
+    const loaded = io.decodeModel(io.encodeModel(model, { params, state, inputShape: [2] }), model)
+    if (E.isLeft(loaded)) throw loaded.left
+    expectTypeOf(loaded.right.params).toEqualTypeOf<readonly [nn.DenseParams, nn.NormParams, nn.NoParams, nn.DenseParams]>()
+    expectTypeOf(loaded.right.state[1].movingVariance).toEqualTypeOf<Tensor>()
+    expect(Array.from(loaded.right.params[0].kernel.data)).toEqual(Array.from(params[0].kernel.data))
+    expect(loaded.right.state[1].movingVariance.shape).toEqual([3])
+    // @ts-expect-error the model's first layer has no 'weights'
+    expect(loaded.right.params[0].weights).toBeUndefined()
+    // Without the model (rebuilt from the file), the trees are general.
+    const restored = io.restoreModel(io.encodeModel(model, { params, state, inputShape: [2] }))
+    if (E.isLeft(restored)) throw restored.left
+    expectTypeOf(restored.right.params).toEqualTypeOf<io.SavedModel['params']>()
   })
 
   it('plain ops give tensors back on tensors, so no primalTensor is needed', () => {
