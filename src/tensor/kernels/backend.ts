@@ -22,9 +22,11 @@ import { wasmAffine, wasmAvailable, wasmMatmul, type MatmulLayout } from './wasm
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * `'auto'` (the default): WebAssembly SIMD where available and the product is big enough,
- * JavaScript otherwise. `'js'`: always the JavaScript kernels. `'wasm'`: always WebAssembly
- * (throws if the engine lacks SIMD), at every size — for tests and benchmarks.
+ * `'auto'` (the default): WebAssembly SIMD where available and the product or array is big
+ * enough, JavaScript otherwise. `'js'`: always the JavaScript kernels. `'wasm'`: always
+ * WebAssembly (throws if the engine lacks SIMD), at every size — for tests and benchmarks — up to
+ * the memory caps (`ELEMENTWISE_MAX_LENGTH`, `WASM_MAX_BYTES`), past which every choice runs
+ * JavaScript.
  */
 export type KernelChoice = 'auto' | 'js' | 'wasm'
 
@@ -115,10 +117,10 @@ export const matmulKernel = (layout: MatmulLayout, m: number, k: number, n: numb
 /**
  * Whether an element-wise or optimizer loop over `length` elements runs in WebAssembly: always
  * under 'wasm', never under 'js', and under 'auto' where the engine has SIMD and the array is at
- * least `ELEMENTWISE_MIN_LENGTH` long.
+ * least `ELEMENTWISE_MIN_LENGTH` long — in every case only up to `ELEMENTWISE_MAX_LENGTH`.
  */
 export const onWasm = (length: number): boolean =>
-  current === 'wasm' || (current === 'auto' && length >= ELEMENTWISE_MIN_LENGTH && wasmAvailable())
+  length <= ELEMENTWISE_MAX_LENGTH && (current === 'wasm' || (current === 'auto' && length >= ELEMENTWISE_MIN_LENGTH && wasmAvailable()))
 
 /**
  * out = x·W + bias for x [m×k], W [k×n], bias [n], into `out` (m·n entries, zero-filled): the
@@ -173,6 +175,20 @@ export const WASM_MIN_WORK = 512
 export const ELEMENTWISE_MIN_LENGTH = 256
 
 /**
+ * Loops over more elements than this stay in JavaScript under every choice: each call copies its
+ * arrays into the module's memory (Adam: four of them), which never shrinks, so a 10⁸-element leaf
+ * would keep 3 GiB reserved — or fail to grow past WebAssembly's 4 GiB. 2²³ elements (64 MiB an
+ * array) is far past the sizes where WebAssembly pays (bench/README.md).
+ */
+export const ELEMENTWISE_MAX_LENGTH = 1 << 23
+
+/**
+ * Products whose operands and result need more bytes than this stay in JavaScript under every
+ * choice, for the same reason (the module's memory never shrinks and cannot pass 4 GiB).
+ */
+export const WASM_MAX_BYTES = 1 << 30
+
+/**
  * Products with at least this many multiply–adds go to the parallel executor when one is
  * installed: below it, waking the workers and splitting costs more than the second core saves.
  * Bench K measured the split's CPU efficiency (CPU of one thread over CPU of all threads) at 83%
@@ -182,7 +198,8 @@ export const ELEMENTWISE_MIN_LENGTH = 256
 export const THREADS_MIN_WORK = 1 << 21
 
 const pick = (m: number, k: number, n: number): 'js' | 'wasm' | 'threads' => {
-  if (current === 'js') return 'js'
+  // Too big for the memory a WebAssembly module can grow to (and keep): JavaScript, whatever the choice.
+  if (current === 'js' || 8 * (m * k + k * n + m * n + n) > WASM_MAX_BYTES) return 'js'
   const work = m * k * n
   if (current === 'auto' && (work < WASM_MIN_WORK || !wasmAvailable())) return 'js'
   return parallel !== undefined && work >= THREADS_MIN_WORK && m >= 8 ? 'threads' : 'wasm'

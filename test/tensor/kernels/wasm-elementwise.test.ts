@@ -11,7 +11,8 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wasmAvailable } from '../../../src/tensor/kernels/wasm.js'
-import { kernelsInUse, useKernels, type KernelChoice } from '../../../src/tensor/kernels/backend.js'
+import { ELEMENTWISE_MAX_LENGTH, kernelsInUse, matmulKernel, onWasm, useKernels, WASM_MAX_BYTES, type KernelChoice } from '../../../src/tensor/kernels/backend.js'
+import { matmulInto } from '../../../src/tensor/kernels/matmul.js'
 import * as K from '../../../src/tensor/kernels/elementwise.js'
 import { adamInto, momentumInto } from '../../../src/tensor/kernels/optimizer.js'
 import * as T from '../../../src/tensor/index.js'
@@ -153,5 +154,20 @@ describe.runIf(wasmAvailable())('WebAssembly element-wise loops', () => {
     const reference = run('js')
     expect(run('wasm')).toEqual(reference)
     expect(run('auto')).toEqual(reference)
+  })
+})
+
+describe('memory caps', () => {
+  it('sends arrays and products too big for WebAssembly memory to JavaScript, even under wasm', () => {
+    if (wasmAvailable()) {
+      useKernels('wasm')
+      expect(onWasm(ELEMENTWISE_MAX_LENGTH)).toBe(true)
+      expect(onWasm(1)).toBe(true)
+    }
+    expect(onWasm(ELEMENTWISE_MAX_LENGTH + 1)).toBe(false)
+    // 2¹⁴×2¹⁴ by 2¹⁴×1: 2³¹ bytes of operands, past the cap (the kernel is chosen, nothing is allocated).
+    expect(8 * (2 ** 28 + 2 ** 14 + 2 ** 14 + 1)).toBeGreaterThan(WASM_MAX_BYTES)
+    expect(matmulKernel('ab', 2 ** 14, 2 ** 14, 1)).toBe(matmulInto)
+    expect(matmulKernel('ab', 64, 64, 64) === matmulInto).toBe(!wasmAvailable())
   })
 })
