@@ -94,19 +94,18 @@ export const threadPool = (threads: number): ParallelMatmul => {
   return pool.executor
 }
 
-// ─── internal ───────────────────────────────────────────────────────────────────────────────────
-
 /**
- * An executor that starts its pool on its first product and then hands over to it (installing the
- * started pool's executor in its place). If the workers cannot start, it takes itself out of the
- * core and runs the product on the calling thread: the default never makes a product fail.
+ * An executor that starts its pool on its first product (`startPool`, by default `threadPool`) and
+ * then hands over to it (installing the started pool's executor in its place). If the workers
+ * cannot start, it takes itself out of the core and runs the product on the calling thread: the
+ * default never makes a product fail. Exported for tests; not part of dualflow/node.
  */
-const lazyPool = (threads: number): ParallelMatmul => ({
+export const lazyPool = (threads: number, startPool: (threads: number) => ParallelMatmul = threadPool): ParallelMatmul => ({
   threads,
   matmul: (layout, a, aOffset, b, bOffset, c, cOffset, m, k, n, bias) => {
     let started: ParallelMatmul | undefined
     try {
-      started = threadPool(threads)
+      started = startPool(threads)
     } catch {
       started = undefined
     }
@@ -116,6 +115,8 @@ const lazyPool = (threads: number): ParallelMatmul => ({
     return affineInto(a, b, bias, c, m, k, n)
   },
 })
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 interface Pool {
   readonly workers: readonly Worker[]

@@ -2,7 +2,8 @@
  * Threads by default under Node: the package root's Node entry (src/node/main.ts) installs a lazy
  * pool for the cores available; a large product then runs on the workers with the bits of the
  * JavaScript kernel (a small one starts no worker), and the process exits on its own as soon as its work is done (the workers
- * are unref'd). Run in a child process, as a user's script would be.
+ * are unref'd). Run in a child process, as a user's script would be. And where workers cannot
+ * start, the default pool falls back to the calling thread (same bits) and takes itself out.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,6 +12,9 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { wasmAvailable } from '../../src/tensor/kernels/wasm.js'
+import { installParallelMatmul } from '../../src/tensor/kernels/backend.js'
+import { lazyPool } from '../../src/node/threads.js'
+import * as T from '../../src/tensor/index.js'
 
 const entry = pathToFileURL(path.resolve(import.meta.dirname, '../../src/node/main.ts')).href
 
@@ -60,6 +64,38 @@ describe.runIf(wasmAvailable())('threads by default (Node entry of the package r
       expect(seconds).toBeLessThan(60)
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.runIf(wasmAvailable())('the default pool when workers cannot start', () => {
+  it('runs the product on the calling thread, same bits, and takes itself out of the core', () => {
+    const a = T.fromArray(Float64Array.from({ length: 200 * 150 }, (_, i) => Math.sin(i)), [200, 150])
+    const b = T.fromArray(Float64Array.from({ length: 150 * 120 }, (_, i) => Math.cos(i * 0.3)), [150, 120])
+    const bias = T.fromArray(Float64Array.from({ length: 120 }, (_, i) => i / 7), [120])
+    const before = T.kernelsInUse().choice
+    T.useKernels('js')
+    const reference = [T.matmul(a, b), T.affine(a, b, bias)].map((t) => [...t.data])
+    T.useKernels('auto')
+    let attempts = 0
+    try {
+      installParallelMatmul(
+        lazyPool(2, () => {
+          attempts++
+          throw new Error('no workers here')
+        }),
+      )
+      expect(T.kernelsInUse().threads).toBe(2)
+      expect([...T.matmul(a, b).data]).toEqual(reference[0])
+      expect(T.kernelsInUse().threads).toBe(1)
+      expect([...T.affine(a, b, bias).data]).toEqual(reference[1])
+      expect(attempts).toBe(1)
+      // The affine map's first product, through the fallback with a bias.
+      installParallelMatmul(lazyPool(2, () => { throw new Error('no workers here') }))
+      expect([...T.affine(a, b, bias).data]).toEqual(reference[1])
+    } finally {
+      installParallelMatmul(undefined)
+      T.useKernels(before)
     }
   })
 })
