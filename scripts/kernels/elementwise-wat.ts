@@ -129,8 +129,25 @@ const relu = (): string => `
           (select (local.get $s) (f64.const 0) (i32.or (f64.gt (local.get $s) (f64.const 0)) (f64.ne (local.get $s) (local.get $s)))))`,
     )})`
 
+/**
+ * relu's pullback: out[i] = g[i] · (x[i] > 0 ? 1 : 0) — the factor is 1 or +0 (a compare mask
+ * and-ed with 1.0), then one IEEE multiply, as in the JavaScript loop (so g = ±∞ or NaN against a
+ * factor of 0 gives NaN there too).
+ */
+const reluVjp = (): string => `
+  (func (export "reluVjp") (param $out i32) (param $g i32) (param $x i32) (param $n i32)
+    (local $end2 i32)
+    ${pairs(['$out', '$g', '$x'], (w) =>
+      w === 'v'
+        ? `(v128.store (local.get $out)
+          (f64x2.mul (v128.load (local.get $g)) (v128.and (f64x2.gt (v128.load (local.get $x)) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))))`
+        : `(f64.store (local.get $out)
+          (f64.mul (f64.load (local.get $g)) (select (f64.const 1) (f64.const 0) (f64.gt (f64.load (local.get $x)) (f64.const 0)))))`,
+    )})`
+
 /** The element-wise and optimizer functions, to splice into the module. */
 export const elementwiseWat = (): string => `${binary()}
 ${relu()}
+${reluVjp()}
 ${adam()}
 ${momentum()}`

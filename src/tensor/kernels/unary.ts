@@ -4,14 +4,14 @@
  *
  * Each allocates its output, or fills the `out` it is given (every element written) — which `jit`
  * uses to replay into a buffer its plan owns. The loops that are IEEE-exact arithmetic on one
- * double (x², 1/x, x·s, x + s) or a comparison (relu) run in WebAssembly SIMD for long arrays
+ * double (x², 1/x, x·s, x + s) or a comparison (relu and its pullback) run in WebAssembly SIMD for long arrays
  * (`onWasm`, backend.ts), with the same bits; the others call JavaScript's `Math` and stay in
  * JavaScript.
  */
 import type { ReadonlyFloat64Array } from '../Tensor.js'
 import { allocate } from './alloc.js'
 import { onWasm } from './backend.js'
-import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV, wasmRelu } from './wasm-elementwise.js'
+import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV, wasmRelu, wasmReluVjp } from './wasm-elementwise.js'
 
 // ─── operations ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -128,6 +128,13 @@ export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x
     out[i] = v > 0 || v !== v ? v : 0
   }
   return out
+}
+
+/** relu's pullback: g · (x > 0 ? 1 : 0), into `out` (g, x and out of one length). */
+export const reluVjpLoop = (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, out: Float64Array): void => {
+  const n = out.length
+  if (onWasm(n)) return wasmReluVjp(g, x, out)
+  for (let i = 0; i < n; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : 0)
 }
 
 /** x for x > 0, αx otherwise (NaN stays NaN through αx). */

@@ -74,6 +74,17 @@ export const wasmRelu = (x: ReadonlyFloat64Array, out: Float64Array): void => {
   out.set(heap.subarray(0, n))
 }
 
+/** out[i] = g[i] · (x[i] > 0 ? 1 : 0), relu's pullback (`reluVjpLoop`), in WebAssembly. */
+export const wasmReluVjp = (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, out: Float64Array): void => {
+  const n = g.length
+  const region = aligned(8 * n)
+  const { heap, kernels } = wasmHeap(2 * region)
+  heap.set(g, 0)
+  heap.set(x, region / 8)
+  kernels.reluVjp(0, 0, region, n)
+  out.set(heap.subarray(0, n))
+}
+
 /**
  * One Adam step over a leaf in WebAssembly: reads g, m0, v0 (equal lengths), writes the update u
  * and the new moments m1, v1 (see `adamInto` in optimizer.ts for the expressions).

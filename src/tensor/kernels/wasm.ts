@@ -69,6 +69,8 @@ export interface KernelExports {
   readonly binary: Readonly<Record<WasmBinaryName, (out: number, x: number, y: number, n: number) => void>>
   /** out[i] = max(x[i], 0), NaN kept (see elementwise-wat.ts). */
   readonly relu: (out: number, x: number, n: number) => void
+  /** out[i] = g[i] · (x[i] > 0 ? 1 : 0), relu's pullback (see elementwise-wat.ts). */
+  readonly reluVjp: (out: number, g: number, x: number, n: number) => void
   /** Adam over one leaf, in place on the moments (see elementwise-wat.ts). */
   readonly adam: (
     g: number, m: number, v: number, u: number, n: number,
@@ -119,7 +121,17 @@ export const kernelExports = (exports: object): KernelExports | undefined => {
   const adam: unknown = Reflect.get(exports, 'adam')
   const momentum: unknown = Reflect.get(exports, 'momentum')
   const relu: unknown = Reflect.get(exports, 'relu')
-  if (typeof matmul !== 'function' || typeof addRow !== 'function' || typeof adam !== 'function' || typeof momentum !== 'function' || typeof relu !== 'function') return undefined
+  const reluVjp: unknown = Reflect.get(exports, 'reluVjp')
+  if (
+    typeof matmul !== 'function' ||
+    typeof addRow !== 'function' ||
+    typeof adam !== 'function' ||
+    typeof momentum !== 'function' ||
+    typeof relu !== 'function' ||
+    typeof reluVjp !== 'function'
+  ) {
+    return undefined
+  }
   const binary = binaryExports(exports)
   if (binary === undefined) return undefined
   return {
@@ -127,6 +139,7 @@ export const kernelExports = (exports: object): KernelExports | undefined => {
     addRow: (c, ldc, bias, m, n) => void addRow(c, ldc, bias, m, n),
     binary,
     relu: (out, x, n) => void relu(out, x, n),
+    reluVjp: (out, g, x, n) => void reluVjp(out, g, x, n),
     adam: (g, m, v, u, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, eps) =>
       void adam(g, m, v, u, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, eps),
     momentum: (g, v, u, n, decay, nesterov) => void momentum(g, v, u, n, decay, nesterov),

@@ -92,6 +92,19 @@ describe.runIf(wasmAvailable())('WebAssembly element-wise loops', () => {
       { numRuns: 150 },
     )
   })
+  it("relu's pullback g · (x > 0 ? 1 : 0) gives the JavaScript bits", () => {
+    fc.assert(
+      fc.property(length.chain((n) => fc.record({ g: values(n), x: values(n) })), ({ g, x }) => {
+        const [js, wasm] = both(() => {
+          const out = new Float64Array(g.length)
+          K.reluVjpLoop(g, x, out)
+          return bits(out)
+        })
+        expect(wasm).toEqual(js)
+      }),
+      { numRuns: 150 },
+    )
+  })
   it('Adam: the update and both moments give the JavaScript bits', () => {
     fc.assert(
       fc.property(
