@@ -180,6 +180,12 @@ interface Cell {
   readonly split: (units: number, recurrentKernel: Value, bias: Value | undefined) => { readonly inputBias: Value | undefined; readonly consts: Consts }
   /** One step: the next states (the first is the output) from the states and the projected input x·W + b. */
   readonly step: (units: number, states: readonly Value[], xProjected: Value, consts: Consts) => readonly Value[]
+  /**
+   * The whole loop as one fused primitive, when the cell has one: from the projected inputs
+   * `[time, batch, g·units]`, the consts and the initial states, the outputs `[time, batch, units]`
+   * and the final states. Without it the loop is a `scan` of `step`.
+   */
+  readonly sequence?: (units: number, projected: Value, consts: Consts, states: readonly Value[], reverse: boolean) => { readonly outputs: Value; readonly states: readonly Value[] }
   readonly spec: { readonly [option: string]: boolean }
 }
 
@@ -222,6 +228,14 @@ const lstmCell = (unitForgetBias: boolean): Cell => ({
     const o = ad.sigmoid(gate(z, 3, units))
     const cNext = ad.add(ad.mul(f, c), ad.mul(i, candidate))
     return [ad.mul(o, ad.tanh(cNext)), cNext]
+  },
+  // The same recurrence fused (ad.lstmSequence): rows of [h, c, i, f, c̃, o] per step.
+  sequence: (units, projected, consts, [h0 = T.scalar(0), c0 = T.scalar(0)], reverse) => {
+    const rows = ad.lstmSequence(projected, constOf(consts, 'recurrentKernel'), h0, c0, { reverse })
+    const [time = 0, batch = 0] = ad.shapeOf(rows)
+    const last = reverse ? 0 : time - 1
+    const state = (column: number): Value => ad.reshape(ad.slice(rows, [last, 0, column * units], [1, batch, units]), [batch, units])
+    return { outputs: ad.slice(rows, [0, 0, 0], [time, batch, units]), states: [state(0), state(1)] }
   },
   spec: { unitForgetBias },
 })
@@ -298,7 +312,7 @@ const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units:
     // Time first, then every step's x·W + b in one product.
     const flat = ad.reshape(ad.transpose(x, [1, 0, 2]), [time * batch, features])
     const projected = ad.reshape(inputBias === undefined ? ad.matmul(flat, kernel) : ad.affine(flat, kernel, inputBias), [time, batch, width])
-    const [finalStates, outputs] = ad.scan(
+    const [finalStates, outputs] = cell.sequence !== undefined ? fused(cell.sequence(units, projected, consts, states, goBackwards)) : ad.scan(
       (carry: readonly Value[], xt: Value, k: Consts): readonly [readonly Value[], Value] => {
         const next = cell.step(units, carry, xt, k)
         return [next, next[0] ?? xt]
@@ -336,6 +350,8 @@ const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units:
     reversed: () => recurrent({ kind }, cell, units, { ...options, goBackwards: !goBackwards }),
   }
 }
+
+const fused = ({ outputs, states }: { readonly outputs: Value; readonly states: readonly Value[] }): readonly [readonly Value[], Value] => [states, outputs]
 
 /** The time axis (axis 1) of `[batch, time, units]` reversed. */
 const reverseTime = (y: Value): Value => {
