@@ -1,6 +1,8 @@
 /**
  * Recurrent layers — `simpleRnn`, `lstm`, `gru` — and `bidirectional`, with Keras's names,
- * defaults and weight layouts, built on `scan` (one differentiable loop, not one node per step).
+ * defaults and weight layouts, each run as ONE fused primitive of `ad` (`simpleRnnSequence`,
+ * `lstmSequence`, `gruSequence`: one node for the whole loop, whose output keeps the residuals of
+ * every step for its reverse rule; their higher-order rules are `scan`s of the same cell).
  *
  * Inputs are sequences `[batch, time, features]` (init takes `[time, features]`). Every layer has
  * params `{ kernel: [features, g·units], recurrentKernel: [units, g·units], bias }` with g the
@@ -14,8 +16,8 @@
  *   `[2, 3·units]` (input bias, recurrent bias) and h̃ = tanh(x_h + r·(h·U_h + b_rh)); without it,
  *   bias `[3·units]` and h̃ = tanh(x_h + (r·h)·U_h). h' = z·h + (1 − z)·h̃.
  *
- * The input projection x·W + b of all steps is one product before the loop; the loop carries the
- * state and multiplies by the recurrent kernel. `returnSequences` gives all outputs
+ * The input projection x·W + b of all steps is one product before the loop (as Keras and cuDNN
+ * do); the loop carries the state and multiplies by the recurrent kernel. `returnSequences` gives all outputs
  * `[batch, time, units]` instead of the last `[batch, units]`; `goBackwards` reads the sequence
  * from its end (and, as Keras, returns the sequence of outputs in that order). Keras's
  * `returnState` and `initialState` are the layer's `call`, which takes initial states and returns
@@ -178,14 +180,12 @@ interface Cell {
   readonly initialBias: (bias: Tensor, units: number) => Tensor
   /** The input bias (added to x·W before the loop) and the consts of the loop, from the params. */
   readonly split: (units: number, recurrentKernel: Value, bias: Value | undefined) => { readonly inputBias: Value | undefined; readonly consts: Consts }
-  /** One step: the next states (the first is the output) from the states and the projected input x·W + b. */
-  readonly step: (units: number, states: readonly Value[], xProjected: Value, consts: Consts) => readonly Value[]
   /**
-   * The whole loop as one fused primitive, when the cell has one: from the projected inputs
-   * `[time, batch, g·units]`, the consts and the initial states, the outputs `[time, batch, units]`
-   * and the final states. Without it the loop is a `scan` of `step`.
+   * The whole loop, one fused primitive of `ad` (`simpleRnnSequence`, `lstmSequence`,
+   * `gruSequence`): from the projected inputs `[time, batch, g·units]`, the consts and the initial
+   * states, the outputs `[time, batch, units]` and the final states.
    */
-  readonly sequence?: (units: number, projected: Value, consts: Consts, states: readonly Value[], reverse: boolean) => { readonly outputs: Value; readonly states: readonly Value[] }
+  readonly sequence: (units: number, projected: Value, consts: Consts, states: readonly Value[], reverse: boolean) => { readonly outputs: Value; readonly states: readonly Value[] }
   readonly spec: { readonly [option: string]: boolean }
 }
 
@@ -195,10 +195,15 @@ const constOf = (consts: Consts, key: string): Value => {
   return v
 }
 
-/** Columns [k·units, (k+1)·units) of a [batch, g·units] value: gate k. */
-const gate = (z: Value, k: number, units: number): Value => {
-  const batch = ad.shapeOf(z)[0] ?? 0
-  return ad.slice(z, [0, k * units], [batch, units])
+/**
+ * A fused primitive's rows `[time, batch, c·units]` read as the layer's outputs (the first `units`
+ * columns: h of every step) and its final states (the given column blocks of the last step run).
+ */
+const rowsRead = (rows: Value, units: number, stateColumns: readonly number[], reverse: boolean): { readonly outputs: Value; readonly states: readonly Value[] } => {
+  const [time = 0, batch = 0, width = 0] = ad.shapeOf(rows)
+  const last = reverse ? 0 : time - 1
+  const state = (column: number): Value => ad.reshape(ad.slice(rows, [last, 0, column * units], [1, batch, units]), [batch, units])
+  return { outputs: width === units ? rows : ad.slice(rows, [0, 0, 0], [time, batch, units]), states: stateColumns.map(state) }
 }
 
 const simpleCell: Cell = {
@@ -208,7 +213,8 @@ const simpleCell: Cell = {
   biasShape: (units) => [units],
   initialBias: (bias) => bias,
   split: (_units, recurrentKernel, bias) => ({ inputBias: bias, consts: { recurrentKernel } }),
-  step: (_units, [h = T.scalar(0)], x, consts) => [ad.tanh(ad.add(x, ad.matmul(h, constOf(consts, 'recurrentKernel'))))],
+  sequence: (units, projected, consts, [h0 = T.scalar(0)], reverse) =>
+    rowsRead(ad.simpleRnnSequence(projected, constOf(consts, 'recurrentKernel'), h0, { reverse }), units, [0], reverse),
   spec: {},
 }
 
@@ -220,23 +226,9 @@ const lstmCell = (unitForgetBias: boolean): Cell => ({
   initialBias: (bias, units) =>
     unitForgetBias ? T.fromArray(Array.from(bias.data, (v, i) => (i >= units && i < 2 * units ? 1 : v)), bias.shape) : bias,
   split: (_units, recurrentKernel, bias) => ({ inputBias: bias, consts: { recurrentKernel } }),
-  step: (units, [h = T.scalar(0), c = T.scalar(0)], x, consts) => {
-    const z = ad.add(x, ad.matmul(h, constOf(consts, 'recurrentKernel')))
-    const i = ad.sigmoid(gate(z, 0, units))
-    const f = ad.sigmoid(gate(z, 1, units))
-    const candidate = ad.tanh(gate(z, 2, units))
-    const o = ad.sigmoid(gate(z, 3, units))
-    const cNext = ad.add(ad.mul(f, c), ad.mul(i, candidate))
-    return [ad.mul(o, ad.tanh(cNext)), cNext]
-  },
-  // The same recurrence fused (ad.lstmSequence): rows of [h, c, i, f, c̃, o] per step.
-  sequence: (units, projected, consts, [h0 = T.scalar(0), c0 = T.scalar(0)], reverse) => {
-    const rows = ad.lstmSequence(projected, constOf(consts, 'recurrentKernel'), h0, c0, { reverse })
-    const [time = 0, batch = 0] = ad.shapeOf(rows)
-    const last = reverse ? 0 : time - 1
-    const state = (column: number): Value => ad.reshape(ad.slice(rows, [last, 0, column * units], [1, batch, units]), [batch, units])
-    return { outputs: ad.slice(rows, [0, 0, 0], [time, batch, units]), states: [state(0), state(1)] }
-  },
+  // Rows of [h, c, i, f, c̃, o] per step: the states are columns 0 (h) and 1 (c).
+  sequence: (units, projected, consts, [h0 = T.scalar(0), c0 = T.scalar(0)], reverse) =>
+    rowsRead(ad.lstmSequence(projected, constOf(consts, 'recurrentKernel'), h0, c0, { reverse }), units, [0, 1], reverse),
   spec: { unitForgetBias },
 })
 
@@ -247,31 +239,15 @@ const gruCell = (resetAfter: boolean): Cell => ({
   biasShape: (units) => (resetAfter ? [2, 3 * units] : [3 * units]),
   initialBias: (bias) => bias,
   split: (units, recurrentKernel, bias) => {
-    if (resetAfter) {
-      const inputBias = bias === undefined ? undefined : ad.reshape(ad.slice(bias, [0, 0], [1, 3 * units]), [3 * units])
-      const recurrentBias = bias === undefined ? undefined : ad.reshape(ad.slice(bias, [1, 0], [1, 3 * units]), [3 * units])
-      return { inputBias, consts: recurrentBias === undefined ? { recurrentKernel } : { recurrentKernel, recurrentBias } }
-    }
-    const rows = ad.shapeOf(recurrentKernel)[0] ?? 0
-    return {
-      inputBias: bias,
-      consts: { gatesKernel: ad.slice(recurrentKernel, [0, 0], [rows, 2 * units]), candidateKernel: ad.slice(recurrentKernel, [0, 2 * units], [rows, units]) },
-    }
+    if (!resetAfter || bias === undefined) return { inputBias: bias, consts: { recurrentKernel } }
+    const inputBias = ad.reshape(ad.slice(bias, [0, 0], [1, 3 * units]), [3 * units])
+    const recurrentBias = ad.reshape(ad.slice(bias, [1, 0], [1, 3 * units]), [3 * units])
+    return { inputBias, consts: { recurrentKernel, recurrentBias } }
   },
-  step: (units, [h = T.scalar(0)], x, consts) => {
-    if (resetAfter) {
-      const product = ad.matmul(h, constOf(consts, 'recurrentKernel'))
-      const hz = consts['recurrentBias'] === undefined ? product : ad.add(product, constOf(consts, 'recurrentBias'))
-      const z = ad.sigmoid(ad.add(gate(x, 0, units), gate(hz, 0, units)))
-      const r = ad.sigmoid(ad.add(gate(x, 1, units), gate(hz, 1, units)))
-      const candidate = ad.tanh(ad.add(gate(x, 2, units), ad.mul(r, gate(hz, 2, units))))
-      return [ad.add(ad.mul(z, h), ad.mul(ad.sub(1, z), candidate))]
-    }
-    const hz = ad.matmul(h, constOf(consts, 'gatesKernel'))
-    const z = ad.sigmoid(ad.add(gate(x, 0, units), gate(hz, 0, units)))
-    const r = ad.sigmoid(ad.add(gate(x, 1, units), gate(hz, 1, units)))
-    const candidate = ad.tanh(ad.add(gate(x, 2, units), ad.matmul(ad.mul(r, h), constOf(consts, 'candidateKernel'))))
-    return [ad.add(ad.mul(z, h), ad.mul(ad.sub(1, z), candidate))]
+  // Without a bias, resetAfter's recurrent bias is zero.
+  sequence: (units, projected, consts, [h0 = T.scalar(0)], reverse) => {
+    const recurrentBias = resetAfter ? (consts['recurrentBias'] ?? T.zeros([3 * units])) : undefined
+    return rowsRead(ad.gruSequence(projected, constOf(consts, 'recurrentKernel'), recurrentBias, h0, { reverse, resetAfter }), units, [0], reverse)
   },
   spec: { resetAfter },
 })
@@ -312,16 +288,7 @@ const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units:
     // Time first, then every step's x·W + b in one product.
     const flat = ad.reshape(ad.transpose(x, [1, 0, 2]), [time * batch, features])
     const projected = ad.reshape(inputBias === undefined ? ad.matmul(flat, kernel) : ad.affine(flat, kernel, inputBias), [time, batch, width])
-    const [finalStates, outputs] = cell.sequence !== undefined ? fused(cell.sequence(units, projected, consts, states, goBackwards)) : ad.scan(
-      (carry: readonly Value[], xt: Value, k: Consts): readonly [readonly Value[], Value] => {
-        const next = cell.step(units, carry, xt, k)
-        return [next, next[0] ?? xt]
-      },
-      states,
-      projected,
-      consts,
-      { reverse: goBackwards },
-    )
+    const { outputs, states: finalStates } = cell.sequence(units, projected, consts, states, goBackwards)
     if (!returnSequences) return { output: finalStates[0] ?? outputs, states: finalStates }
     // ys[t] belongs to time t; Keras's goBackwards returns them in the order they were computed.
     const sequence = ad.transpose(outputs, [1, 0, 2])
@@ -350,8 +317,6 @@ const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units:
     reversed: () => recurrent({ kind }, cell, units, { ...options, goBackwards: !goBackwards }),
   }
 }
-
-const fused = ({ outputs, states }: { readonly outputs: Value; readonly states: readonly Value[] }): readonly [readonly Value[], Value] => [states, outputs]
 
 /** The time axis (axis 1) of `[batch, time, units]` reversed. */
 const reverseTime = (y: Value): Value => {

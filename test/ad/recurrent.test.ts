@@ -54,3 +54,84 @@ describe('lstmSequence', () => {
     )
   })
 })
+
+type SimpleProblem = readonly [Value, Value, Value]
+type GruProblem = readonly [Value, Value, Value, Value]
+
+const simpleArb: fc.Arbitrary<SimpleProblem> = fc
+  .record({ steps: fc.integer({ min: 1, max: 5 }), batch: fc.integer({ min: 1, max: 3 }), units: fc.integer({ min: 1, max: 3 }) })
+  .chain(({ steps, batch, units }) =>
+    fc.tuple(arb.tensorOf([steps, batch, units], { min: -1.5, max: 1.5 }), arb.tensorOf([units, units], { min: -1.5, max: 1.5 }), arb.tensorOf([batch, units], { min: -1.5, max: 1.5 })),
+  )
+
+/** xs, U, recurrent bias, h0 (the bias is ignored without resetAfter). */
+const gruArb: fc.Arbitrary<GruProblem> = fc
+  .record({ steps: fc.integer({ min: 1, max: 5 }), batch: fc.integer({ min: 1, max: 3 }), units: fc.integer({ min: 1, max: 3 }) })
+  .chain(({ steps, batch, units }) =>
+    fc.tuple(
+      arb.tensorOf([steps, batch, 3 * units], { min: -1.5, max: 1.5 }),
+      arb.tensorOf([units, 3 * units], { min: -1.5, max: 1.5 }),
+      arb.tensorOf([3 * units], { min: -1.5, max: 1.5 }),
+      arb.tensorOf([batch, units], { min: -1.5, max: 1.5 }),
+    ),
+  )
+
+const simpleFused = (reverse: boolean) => ([xs, u, h0]: SimpleProblem): Value => ad.simpleRnnSequence(xs, u, h0, { reverse })
+const simpleReference = (reverse: boolean) => ([xs, u, h0]: SimpleProblem): Value => ad.simpleRnnSequenceReference(xs, u, h0, { reverse })
+const gruFused = (reverse: boolean, resetAfter: boolean) => ([xs, u, b, h0]: GruProblem): Value =>
+  resetAfter ? ad.gruSequence(xs, u, b, h0, { reverse }) : ad.add(ad.gruSequence(xs, u, undefined, h0, { reverse, resetAfter }), ad.mul(ad.sum(b), 0))
+const gruReference = (reverse: boolean, resetAfter: boolean) => ([xs, u, b, h0]: GruProblem): Value =>
+  resetAfter ? ad.gruSequenceReference(xs, u, b, h0, { reverse }) : ad.add(ad.gruSequenceReference(xs, u, undefined, h0, { reverse, resetAfter }), ad.mul(ad.sum(b), 0))
+
+const samePullback = <Q extends readonly Value[]>(f: (q: Q) => Value, g: (q: Q) => Value, q: Q): void => {
+  const loss = (h: (q: Q) => Value) => (r: Q) => ad.sum(ad.square(ad.sin(h(r))))
+  const a = ad.grad(loss(f))(q)
+  const b = ad.grad(loss(g))(q)
+  a.forEach((x, i) => expect(T.allClose(ad.primalTensor(x), ad.primalTensor(b[i] ?? x), { rtol: 1e-10, atol: 1e-12 })).toBe(true))
+}
+
+describe('simpleRnnSequence', () => {
+  it('equals the recurrence written with the ops, bit for bit, both directions', () =>
+    fc.assert(
+      fc.property(simpleArb, fc.boolean(), (q, reverse) => {
+        expect(Array.from(ad.primalTensor(simpleFused(reverse)(q)).data)).toEqual(Array.from(ad.primalTensor(simpleReference(reverse)(q)).data))
+      }),
+      { numRuns: 40 },
+    ))
+  it('obeys the gradient laws, both directions', () => {
+    gradientLaws(simpleFused(false), simpleArb, { numRuns: 30 })
+    gradientLaws(simpleFused(true), simpleArb, { numRuns: 15 })
+  })
+  it('its fused pullback equals the reference pullback; grad of grad equals finite differences', () => {
+    fc.assert(fc.property(simpleArb, fc.boolean(), (q, reverse) => samePullback(simpleFused(reverse), simpleReference(reverse), q)), { numRuns: 30 })
+    gradientLaw((q: SimpleProblem) => ad.grad((r: SimpleProblem) => ad.sum(ad.square(simpleFused(false)(r))))(q)[1], simpleArb, { numRuns: 10 })
+  })
+  it('names the shapes that do not fit', () =>
+    expect(() => ad.simpleRnnSequence(T.zeros([2, 1, 3]), T.zeros([3, 2]), T.zeros([1, 3]))).toThrow('simpleRnnSequence: [2,1,3] x [3,2] x [1,3]: expected'))
+})
+
+describe('gruSequence', () => {
+  for (const resetAfter of [true, false]) {
+    it(`resetAfter ${resetAfter}: equals the recurrence written with the ops, bit for bit, both directions`, () =>
+      fc.assert(
+        fc.property(gruArb, fc.boolean(), (q, reverse) => {
+          expect(Array.from(ad.primalTensor(gruFused(reverse, resetAfter)(q)).data)).toEqual(Array.from(ad.primalTensor(gruReference(reverse, resetAfter)(q)).data))
+        }),
+        { numRuns: 40 },
+      ))
+    it(`resetAfter ${resetAfter}: obeys the gradient laws, both directions`, () => {
+      gradientLaws(gruFused(false, resetAfter), gruArb, { numRuns: 30 })
+      gradientLaws(gruFused(true, resetAfter), gruArb, { numRuns: 15 })
+    })
+    it(`resetAfter ${resetAfter}: its fused pullback equals the reference pullback; second order`, () => {
+      fc.assert(fc.property(gruArb, fc.boolean(), (q, reverse) => samePullback(gruFused(reverse, resetAfter), gruReference(reverse, resetAfter), q)), { numRuns: 30 })
+      const inner = (q: GruProblem) => ad.grad((r: GruProblem) => ad.sum(ad.square(gruFused(false, resetAfter)(r))))(q)
+      gradientLaw((q: GruProblem) => inner(q)[1], gruArb, { numRuns: 8 })
+      forwardReverseLaw((q: GruProblem) => inner(q)[3], gruArb, { numRuns: 8 })
+    })
+  }
+  it('names the shapes that do not fit, and a bias that does not match resetAfter', () => {
+    expect(() => ad.gruSequence(T.zeros([2, 1, 6]), T.zeros([2, 6]), undefined, T.zeros([1, 2]))).toThrow('gruSequence: [2,1,6] x [2,6] x [1,2]: expected xs [T, batch, 3·units], recurrentKernel [units, 3·units], recurrentBias [3·units]')
+    expect(() => ad.gruSequence(T.zeros([2, 1, 6]), T.zeros([2, 6]), T.zeros([6]), T.zeros([1, 2]), { resetAfter: false })).toThrow('no recurrentBias (resetAfter false)')
+  })
+})

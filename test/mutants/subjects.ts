@@ -203,6 +203,22 @@ export const windowed: readonly MutationSubject[] = [
     f: (x: ValueTree) => { const [xs, u, h0, c0] = asQuad(x); return ad.lstmSequence(xs, u, h0, c0, { reverse: true }) },
     input: fc.tuple(arb.tensorOf([3, 1, 4], ordinary), arb.tensorOf([1, 4], ordinary), arb.tensorOf([1, 1], ordinary), arb.tensorOf([1, 1], ordinary)),
   },
+  {
+    name: 'simpleRnnSequence (fused SimpleRNN loop)',
+    f: (x: ValueTree) => { const [xs, u, h0] = asTuple(x); return ad.simpleRnnSequence(xs, u, h0) },
+    input: fc.tuple(arb.tensorOf([3, 2, 2], ordinary), arb.tensorOf([2, 2], ordinary), arb.tensorOf([2, 2], ordinary)),
+    kinds: ['transposed'],
+  },
+  {
+    name: 'gruSequence (fused GRU loop, resetAfter)',
+    f: (x: ValueTree) => { const [xs, u, b, h0] = asQuad(x); return ad.gruSequence(xs, u, b, h0) },
+    input: fc.tuple(arb.tensorOf([3, 2, 6], ordinary), arb.tensorOf([2, 6], ordinary), arb.tensorOf([6], ordinary), arb.tensorOf([2, 2], ordinary)),
+  },
+  {
+    name: 'gruSequence (fused GRU loop, resetAfter false, reverse)',
+    f: (x: ValueTree) => { const [xs, u, h0] = asTuple(x); return ad.gruSequence(xs, u, undefined, h0, { resetAfter: false, reverse: true }) },
+    input: fc.tuple(arb.tensorOf([3, 2, 6], ordinary), arb.tensorOf([2, 6], ordinary), arb.tensorOf([2, 2], ordinary)),
+  },
   unary('avgPoolTranspose', (g) => ad.avgPoolTranspose(g, [2, 3, 5, 2], 2, { padding: 'same' }), arb.tensorOf([2, 2, 3, 2], ordinary)),
 ]
 
