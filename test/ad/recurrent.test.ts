@@ -5,6 +5,9 @@ import type { Value } from '../../src/ad/index.js'
 import * as T from '../../src/tensor/index.js'
 import * as arb from '../../laws/arbitraries.js'
 import { forwardReverseLaw, gradientLaw, gradientLaws } from '../../laws/gradient.js'
+import { checkJitEqual } from '../../laws/jit.js'
+import * as nn from '../../src/nn/index.js'
+import * as random from '../../src/random/index.js'
 
 type Problem = readonly [Value, Value, Value, Value]
 
@@ -133,5 +136,33 @@ describe('gruSequence', () => {
   it('names the shapes that do not fit, and a bias that does not match resetAfter', () => {
     expect(() => ad.gruSequence(T.zeros([2, 1, 6]), T.zeros([2, 6]), undefined, T.zeros([1, 2]))).toThrow('gruSequence: [2,1,6] x [2,6] x [1,2]: expected xs [T, batch, 3·units], recurrentKernel [units, 3·units], recurrentBias [3·units]')
     expect(() => ad.gruSequence(T.zeros([2, 1, 6]), T.zeros([2, 6]), T.zeros([6]), T.zeros([1, 2]), { resetAfter: false })).toThrow('no recurrentBias (resetAfter false)')
+  })
+})
+
+describe('the fused recurrences under jit', () => {
+  it('replay the same bits: values, first-order gradients (the fused pullback), tangents and second order', () => {
+    const xs = random.normal(random.key(1), [4, 2, 12])
+    const other = random.normal(random.key(2), [4, 2, 12])
+    const u3 = random.normal(random.key(3), [3, 12])
+    const h0 = random.normal(random.key(4), [2, 3])
+    const loss = (f: (a: Value, u: Value) => Value) => (u: Value, a: Value): Value => ad.sum(ad.square(f(a, u)))
+    const lstm = (a: Value, u: Value): Value => ad.lstmSequence(a, u, h0, h0)
+    const gru = (a: Value, u: Value): Value => ad.gruSequence(ad.slice(a, [0, 0, 0], [4, 2, 9]), ad.slice(u, [0, 0], [3, 9]), ad.slice(ad.reshape(u, [-1]), [0], [9]), h0, { reverse: true })
+    const gruBefore = (a: Value, u: Value): Value => ad.gruSequence(ad.slice(a, [0, 0, 0], [4, 2, 9]), ad.slice(u, [0, 0], [3, 9]), undefined, h0, { resetAfter: false })
+    const simple = (a: Value, u: Value): Value => ad.simpleRnnSequence(ad.slice(a, [0, 0, 0], [4, 2, 3]), ad.slice(u, [0, 0], [3, 3]), h0)
+    for (const f of [lstm, gru, gruBefore, simple]) {
+      expect(checkJitEqual((q: T.Tensor, a: T.Tensor) => ad.valueAndGrad((v: Value) => loss(f)(v, a))(q), [u3, xs], [u3, other])).toBeUndefined()
+      expect(checkJitEqual((q: T.Tensor, t: T.Tensor) => ad.jvp((v: Value) => f(xs, v), q, t), [u3, u3], [u3, T.neg(u3)])).toBeUndefined()
+    }
+    expect(checkJitEqual((q: T.Tensor) => ad.grad((v: Value) => ad.sum(ad.grad((w: Value) => loss(lstm)(w, xs))(v)))(q), [u3], [T.neg(u3)])).toBeUndefined()
+  })
+  it('a training step of each recurrent layer, compiled and interpreted, gives the same bits', () => {
+    for (const layer of [nn.lstm(3, { returnSequences: true }), nn.gru(3, { goBackwards: true }), nn.gru(3, { resetAfter: false }), nn.simpleRnn(3)]) {
+      const { params } = layer.init(random.key(5), [4, 2])
+      const x = random.normal(random.key(6), [2, 4, 2])
+      const y = random.normal(random.key(7), [2, 4, 2])
+      const step = (p: typeof params, a: T.Tensor) => ad.valueAndGrad((q: typeof params) => ad.sum(ad.square(layer.apply(q, {}, a, { training: true }).y)))(p)
+      expect(checkJitEqual(step, [params, x], [params, y])).toBeUndefined()
+    }
   })
 })
