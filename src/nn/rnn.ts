@@ -30,8 +30,9 @@ import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import { glorotUniform, orthogonal, zeros, type Initializer } from './init.js'
-import type { Layer } from './Layer.js'
+import { layerOverloads, type Layer, type NoState, type Params } from './Layer.js'
 import { describe, isList, leafOf, leafWithShape } from './params.js'
+import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -69,8 +70,25 @@ export interface RecurrentResult {
   readonly states: readonly Value[]
 }
 
-/** A recurrent layer: a Layer that can also start from given states and return its final ones. */
-export interface RecurrentLayer extends Layer {
+/**
+ * The parameters of a recurrent layer (Keras's layout, g gates): the input kernel W
+ * `[features, g·units]`, the recurrent kernel U `[units, g·units]` and the bias (`[g·units]`; a
+ * GRU with `resetAfter` `[2, 3·units]`: input and recurrent bias).
+ */
+export type RecurrentParams = { readonly kernel: Tensor; readonly recurrentKernel: Tensor; readonly bias: Tensor }
+
+/** The parameters of a recurrent layer made with `useBias: false`: the two kernels alone. */
+export type RecurrentKernelsOnly = { readonly kernel: Tensor; readonly recurrentKernel: Tensor }
+
+/** The parameters of a recurrent layer whose `useBias` is not known statically. */
+export type RecurrentMaybeBias = { readonly kernel: Tensor; readonly recurrentKernel: Tensor; readonly bias?: Tensor }
+
+/**
+ * A recurrent layer: a `Layer<P, NoState>` that can also start from given states and return its
+ * final ones. `P` is {@link RecurrentParams} (or {@link RecurrentKernelsOnly} without a bias);
+ * `PV`, what `apply` and `call` receive, is `Params<P>` (a parameter of its own, as in `Layer`).
+ */
+export interface RecurrentLayer<P = RecurrentMaybeBias, PV = Params<P>> extends Layer<P, NoState, PV> {
   readonly units: number
   /** Number of state tensors: 1 (h) or 2 (h, c for an LSTM). */
   readonly stateCount: number
@@ -78,10 +96,13 @@ export interface RecurrentLayer extends Layer {
    * Runs the layer on x `[batch, time, features]` from `initialState` (default zeros, each
    * `[batch, units]`): Keras's `initial_state` and `return_state`.
    */
-  readonly call: (params: ValueTree, x: Value, initialState?: readonly Value[]) => RecurrentResult
+  call(params: PV, x: Value, initialState?: readonly Value[]): RecurrentResult
   /** The same layer reading its input backwards (the second half of `bidirectional`). */
-  readonly reversed: () => RecurrentLayer
+  reversed(): RecurrentLayer<P, PV>
 }
+
+/** The parameters of `bidirectional(layer)`: the forward layer's and the backward copy's. */
+export type BidirectionalParams<P> = { readonly forward: P; readonly backward: P }
 
 /** How `bidirectional` merges the two directions (Keras's merge modes). */
 export type BidirectionalMerge = 'concat' | 'sum' | 'mul' | 'ave'
@@ -98,7 +119,12 @@ export type BidirectionalMerge = 'concat' | 'sum' | 'mul' | 'ave'
  * @throws {ArgumentError} (from the tensor module) for units that are not a positive integer
  * @throws {LayerError} at init for an input that is not [time, features]; at apply for an input that is not [batch, time, features], or bad initial states
  */
-export const simpleRnn = (units: number, options: RecurrentOptions = {}): RecurrentLayer => recurrent({ kind: 'simpleRnn' }, simpleCell, units, options)
+export function simpleRnn(units: number, options: RecurrentOptions & { readonly useBias: false }): RecurrentLayer<RecurrentKernelsOnly>
+export function simpleRnn(units: number, options?: RecurrentOptions & { readonly useBias?: true }): RecurrentLayer<RecurrentParams>
+export function simpleRnn(units: number, options?: RecurrentOptions): RecurrentLayer
+export function simpleRnn(units: number, options: RecurrentOptions = {}): RecurrentLayer {
+  return recurrent({ kind: 'simpleRnn' }, simpleCell, units, options)
+}
 
 /**
  * A long short-term memory layer of `units` (Keras gate order i, f, c, o; sigmoid gates, tanh
@@ -107,7 +133,12 @@ export const simpleRnn = (units: number, options: RecurrentOptions = {}): Recurr
  * @example
  * nn.summary(nn.lstm(32), [50, 1]).totalParams  // 4352
  */
-export const lstm = (units: number, options: LstmOptions = {}): RecurrentLayer => recurrent({ kind: 'lstm' }, lstmCell(options.unitForgetBias ?? true), units, options)
+export function lstm(units: number, options: LstmOptions & { readonly useBias: false }): RecurrentLayer<RecurrentKernelsOnly>
+export function lstm(units: number, options?: LstmOptions & { readonly useBias?: true }): RecurrentLayer<RecurrentParams>
+export function lstm(units: number, options?: LstmOptions): RecurrentLayer
+export function lstm(units: number, options: LstmOptions = {}): RecurrentLayer {
+  return recurrent({ kind: 'lstm' }, lstmCell(options.unitForgetBias ?? true), units, options)
+}
 
 /**
  * A gated recurrent unit layer of `units` (Keras gate order z, r, h; `resetAfter` true by default,
@@ -117,7 +148,12 @@ export const lstm = (units: number, options: LstmOptions = {}): RecurrentLayer =
  * nn.summary(nn.gru(32), [50, 1]).totalParams                          // 3360
  * nn.summary(nn.gru(32, { resetAfter: false }), [50, 1]).totalParams  // 3264
  */
-export const gru = (units: number, options: GruOptions = {}): RecurrentLayer => recurrent({ kind: 'gru' }, gruCell(options.resetAfter ?? true), units, options)
+export function gru(units: number, options: GruOptions & { readonly useBias: false }): RecurrentLayer<RecurrentKernelsOnly>
+export function gru(units: number, options?: GruOptions & { readonly useBias?: true }): RecurrentLayer<RecurrentParams>
+export function gru(units: number, options?: GruOptions): RecurrentLayer
+export function gru(units: number, options: GruOptions = {}): RecurrentLayer {
+  return recurrent({ kind: 'gru' }, gruCell(options.resetAfter ?? true), units, options)
+}
 
 /**
  * Runs a recurrent layer forwards and a copy of it backwards over the same input and merges the
@@ -128,11 +164,13 @@ export const gru = (units: number, options: GruOptions = {}): RecurrentLayer => 
  * nn.bidirectional(nn.lstm(8)).init(random.key(0), [5, 3]).outputShape  // [16]
  * nn.summary(nn.bidirectional(nn.lstm(8)), [5, 3]).totalParams          // 768
  */
-export const bidirectional = (layer: RecurrentLayer, merge: BidirectionalMerge = 'concat'): Layer => {
-  const backward = layer.reversed()
+export const bidirectional = <P extends Tree>(recurrentLayer: RecurrentLayer<P>, merge: BidirectionalMerge = 'concat'): Layer<BidirectionalParams<P>, NoState> => {
+  // The two directions as general layers: their params come through the general tree below.
+  const layer: Layer = recurrentLayer
+  const backward: Layer = recurrentLayer.reversed()
   const name = `bidirectional(${layer.name}, ${merge})`
   const sequences = layer.spec['returnSequences'] === true
-  return {
+  return layerOverloads<BidirectionalParams<P>, NoState>({
     name,
     spec: { kind: 'bidirectional', merge, layer: layer.spec },
     children: [layer, backward],
@@ -153,7 +191,7 @@ export const bidirectional = (layer: RecurrentLayer, merge: BidirectionalMerge =
       const y = merge === 'concat' ? ad.concat([yf, yb], -1) : merge === 'sum' ? ad.add(yf, yb) : merge === 'mul' ? ad.mul(yf, yb) : ad.mul(ad.add(yf, yb), 0.5)
       return { y, state }
     },
-  }
+  })
 }
 
 /**
@@ -163,7 +201,7 @@ export const bidirectional = (layer: RecurrentLayer, merge: BidirectionalMerge =
  * nn.isRecurrent(nn.lstm(4))   // true
  * nn.isRecurrent(nn.dense(4))  // false
  */
-export const isRecurrent = (layer: Layer): layer is RecurrentLayer =>
+export const isRecurrent = (layer: Layer): layer is Layer & RecurrentLayer =>
   'call' in layer && 'reversed' in layer && typeof Reflect.get(layer, 'call') === 'function' && typeof Reflect.get(layer, 'reversed') === 'function'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -266,7 +304,7 @@ const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units:
   const width = cell.gates * units
   const expected = (shape: Shape): string => expectsInput('[time, features] (a batch of sequences [batch, time, features])', shape)
 
-  const call = (params: ValueTree, x: Value, initialState?: readonly Value[]): RecurrentResult => {
+  const call = (params: Params<RecurrentMaybeBias>, x: Value, initialState?: readonly Value[]): RecurrentResult => {
     const kernel = leafOf(name, 'params', params, 'kernel')
     const features = ad.shapeOf(kernel)[0] ?? 0
     if (!T.shapesEqual(ad.shapeOf(kernel), [features, width])) {
