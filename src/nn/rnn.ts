@@ -264,7 +264,7 @@ const lstmCell = (unitForgetBias: boolean): Cell => ({
   initialBias: (bias, units) =>
     unitForgetBias ? T.fromArray(Array.from(bias.data, (v, i) => (i >= units && i < 2 * units ? 1 : v)), bias.shape) : bias,
   split: (_units, recurrentKernel, bias) => ({ inputBias: bias, consts: { recurrentKernel } }),
-  // Rows of [h, c, i, f, c̃, o] per step: the states are columns 0 (h) and 1 (c).
+  // Rows of [h, c, i, f, c̃, o, tanh(c)] per step: the states are columns 0 (h) and 1 (c).
   sequence: (units, projected, consts, [h0 = T.scalar(0), c0 = T.scalar(0)], reverse) =>
     rowsRead(ad.lstmSequence(projected, constOf(consts, 'recurrentKernel'), h0, c0, { reverse }), units, [0, 1], reverse),
   spec: { unitForgetBias },

@@ -7,8 +7,8 @@
  * `scan` is the general fold; its reverse rule cannot keep residuals (a primitive's rules see its
  * inputs and its output only) and so runs the body again, with Duals, inside its backward loop.
  * A fused recurrence states the residuals as part of its output instead: per step t the output row
- * holds the new state AND what the step's derivative needs (an LSTM's c and gates i, f, c̃, o; a
- * GRU's z, r, h̃ and, with resetAfter, h·U_h + b_h). The rules:
+ * holds the new state AND what the step's derivative needs (an LSTM's c, gates i, f, c̃, o and
+ * tanh(c); a GRU's z, r, h̃ and, with resetAfter, h·U_h + b_h). The rules:
  *
  * - value: per step one product h·U (into a scratch buffer, on the WebAssembly kernels from 512
  *   multiply–adds) and one loop over the gates. Its bits are those of the same recurrence written

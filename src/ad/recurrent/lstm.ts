@@ -16,8 +16,8 @@ import { applyFused, columns, fusedPrimitive, sigmoidOf, stepAt, type Recurrence
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-/** Columns of an LSTM step's output row, in units: h, c, i, f, c̃, o. */
-const LSTM_COLUMNS = 6
+/** Columns of an LSTM step's output row, in units: h, c, i, f, c̃, o, tanh(c) (kept: tanh is the dearest op of the loop). */
+const LSTM_COLUMNS = 7
 
 interface LstmDims {
   readonly steps: number
@@ -27,7 +27,7 @@ interface LstmDims {
 
 const lstmDims = (xs: Shape): LstmDims => ({ steps: xs[0] ?? 0, batch: xs[1] ?? 0, units: (xs[2] ?? 0) / 4 })
 
-/** The forward loop: out [T, B, 6u], per row h, c, i, f, c̃, o. */
+/** The forward loop: out [T, B, 7u], per row h, c, i, f, c̃, o, tanh(c). */
 const lstmValue = (inputs: readonly Tensor[], { reverse }: RecurrenceParams): Tensor => {
   const name = 'lstmSequence'
   const xs = input(inputs, 0, name).data
@@ -57,13 +57,15 @@ const lstmValue = (inputs: readonly Tensor[], { reverse }: RecurrenceParams): Te
         const g = Math.tanh((xs[xRow + 2 * units + j] ?? 0) + (z[zRow + 2 * units + j] ?? 0))
         const o = sigmoidOf((xs[xRow + 3 * units + j] ?? 0) + (z[zRow + 3 * units + j] ?? 0))
         const c = f * (cPrevious[cRow + j] ?? 0) + i * g
-        const hj = o * Math.tanh(c)
+        const tc = Math.tanh(c)
+        const hj = o * tc
         out[row + j] = hj
         out[row + units + j] = c
         out[row + 2 * units + j] = i
         out[row + 3 * units + j] = f
         out[row + 4 * units + j] = g
         out[row + 5 * units + j] = o
+        out[row + 6 * units + j] = tc
         h[b * units + j] = hj
       }
     }
@@ -115,9 +117,9 @@ const lstmPullback = (inputs: readonly Tensor[], { reverse }: RecurrenceParams):
         const o = y[row + 5 * units + j] ?? 0
         const cPrevious = prevRow < 0 ? (c0[s] ?? 0) : (y[prevRow + units + j] ?? 0)
         hIn[t * stateSize + s] = prevRow < 0 ? (h0[s] ?? 0) : (y[prevRow + j] ?? 0)
-        const tc = Math.tanh(c)
+        const tc = y[row + 6 * units + j] ?? 0
         const dhj = (gy[row + j] ?? 0) + (dh[s] ?? 0)
-        const dcj = (gy[row + units + j] ?? 0) + (dc[s] ?? 0) + dhj * o * (1 - tc * tc)
+        const dcj = (gy[row + units + j] ?? 0) + (dc[s] ?? 0) + (dhj * o + (gy[row + 6 * units + j] ?? 0)) * (1 - tc * tc)
         const di = dcj * g + (gy[row + 2 * units + j] ?? 0)
         const df = dcj * cPrevious + (gy[row + 3 * units + j] ?? 0)
         const dg = dcj * i + (gy[row + 4 * units + j] ?? 0)
@@ -154,8 +156,9 @@ export const lstmSequenceReference = (xs: Value, recurrentKernel: Value, h0: Val
       const g = tanh(columns(z, 2, units))
       const o = sigmoid(columns(z, 3, units))
       const cNext = add(mul(f, c), mul(i, g))
-      const hNext = mul(o, tanh(cNext))
-      return [[hNext, cNext], concat([hNext, cNext, i, f, g, o], -1)]
+      const tc = tanh(cNext)
+      const hNext = mul(o, tc)
+      return [[hNext, cNext], concat([hNext, cNext, i, f, g, o, tc], -1)]
     },
     [h0, c0] as const,
     xs,
@@ -179,11 +182,11 @@ const lstmPrimitive = fusedPrimitive<RecurrenceParams>({
  * An LSTM's loop over time as one primitive. `xs` `[T, batch, 4·units]` holds every step's input
  * projection x_t·W + b (Keras's gate order i, f, c̃, o), `recurrentKernel` `[units, 4·units]`,
  * `h0` and `c0` `[batch, units]`. Per step: z = x_t + h·U; i, f, o = σ(z_i, z_f, z_o),
- * c̃ = tanh(z_c); c' = f·c + i·c̃; h' = o·tanh(c'). Returns `[T, batch, 6·units]`: row t holds
- * h_t, c_t and the gates i, f, c̃, o of step t (the gates are what the reverse rule reads).
+ * c̃ = tanh(z_c); c' = f·c + i·c̃; h' = o·tanh(c'). Returns `[T, batch, 7·units]`: row t holds
+ * h_t, c_t, the gates i, f, c̃, o and tanh(c_t) of step t (what the reverse rule reads).
  *
  * @example
- * ad.lstmSequence(T.zeros([2, 1, 4]), T.zeros([1, 4]), T.zeros([1, 1]), T.ones([1, 1]))  // [[[0.23105857863000487, 0.5, 0.5, 0.5, 0, 0.5]], [[0.12245933120185457, 0.25, 0.5, 0.5, 0, 0.5]]]
+ * ad.lstmSequence(T.zeros([2, 1, 4]), T.zeros([1, 4]), T.zeros([1, 1]), T.ones([1, 1]))  // [[[0.23105857863000487, 0.5, 0.5, 0.5, 0, 0.5, 0.46211715726000974]], [[0.12245933120185457, 0.25, 0.5, 0.5, 0, 0.5, 0.24491866240370913]]]
  * @throws {ShapeError} when the shapes do not fit together (the op and the shapes named)
  */
 export function lstmSequence(xs: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options?: RecurrenceOptions): Tensor
