@@ -4,8 +4,9 @@
  * MNIST digits as 28×28×1 images, both libraries from the same initial weights and batches.
  * Figures: training samples/s (batch size over the median step time) and dualflow's test accuracy
  * on the 2 000 test digits after its timed steps (the full run trains one epoch: 250 steps; the
- * quick run 40). tfjs-cpu is timed on a few steps only (it takes seconds per step); tfjs-wasm 4.22
- * cannot train a CNN (it has no Conv2DBackpropFilter kernel), and its error is reported.
+ * quick run 40). tfjs-cpu is timed on 3 steps after one warm-up (quick: 1; it takes seconds per
+ * step); tfjs-wasm 4.22 cannot train a CNN (it has no Conv2DBackpropFilter kernel), and its error
+ * is reported.
  */
 import { data, losses, metrics, nn, T, train } from '../../src/index.js'
 import { tf, tfLibs } from '../tfjs.js'
@@ -67,7 +68,7 @@ export const runW7 = async (ctx: Context): Promise<WorkloadResult> => {
     try {
       const s = await tfjsStepper(setup, lib)
       // tfjs-cpu takes seconds per step: one warm-up step and a few timed ones.
-      for (const [i, batch] of batches.slice(0, ctx.quick ? 3 : 4).entries()) await s.step(batch, i >= 1)
+      for (const [i, batch] of batches.slice(0, ctx.quick ? 2 : 4).entries()) await s.step(batch, i >= 1)
       s.dispose()
       const samplesPerSec = batchSize / medianOf(s.times.wall)
       measurements.push({ workload: 'W7', lib, metric: 'samplesPerSec', value: samplesPerSec, higherIsBetter: true, extras: { cpuSamplesPerSec: Number((batchSize / medianOf(s.times.cpu)).toFixed(2)), timedSteps: s.times.wall.length } })
