@@ -43,7 +43,6 @@ export interface RecurrenceParams {
   readonly reverse: boolean
 }
 
-
 // ─── internal: the primitive from its kernels and its reference ─────────────────────────────────
 
 /** What a fused recurrence states: its forward kernel, its first-order pullback kernel, its reference. */
@@ -102,7 +101,6 @@ export const sigmoidOf = (v: number): number => {
   const e = Math.exp(v)
   return e / (1 + e)
 }
-
 
 /** Step t of the k-th iteration (k = 0 is the first step run). */
 export const stepAt = (k: number, steps: number, reverse: boolean): number => (reverse ? steps - 1 - k : k)

@@ -244,7 +244,6 @@ const gruPrimitive = fusedPrimitive<GruParams>({
   },
 })
 
-
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /** Options of {@link gruSequence}. */

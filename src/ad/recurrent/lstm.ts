@@ -16,9 +16,13 @@ import { applyFused, columns, fusedPrimitive, sigmoidOf, stepAt, type Recurrence
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-/** Columns of an LSTM step's output row, in units: h, c, i, f, c̃, o, tanh(c) (kept: tanh is the dearest op of the loop). */
+/**
+ * Columns of an LSTM step's output row, in units: h, c, i, f, c̃, o and tanh(c) (kept for the
+ * pullback: tanh is the dearest operation of the loop).
+ */
 const LSTM_COLUMNS = 7
 
+/** T, batch and units, from xs `[T, batch, 4·units]`. */
 interface LstmDims {
   readonly steps: number
   readonly batch: number
@@ -141,7 +145,6 @@ const lstmPullback = (inputs: readonly Tensor[], { reverse }: RecurrenceParams):
   return unsafeTensor(out, [xsSize + uSize + 2 * stateSize])
 }
 
-
 /**
  * The LSTM recurrence written with the ops, as a `scan`: the same output as {@link lstmSequence}.
  * Its rules (scan's) are the fused primitive's rules at higher order and in forward mode.
@@ -174,7 +177,6 @@ const lstmPrimitive = fusedPrimitive<RecurrenceParams>({
   pullback: lstmPullback,
   reference: ([xs = T.scalar(0), u = T.scalar(0), h0 = T.scalar(0), c0 = T.scalar(0)], p) => lstmSequenceReference(xs, u, h0, c0, p),
 })
-
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 

@@ -90,7 +90,6 @@ const simplePrimitive = fusedPrimitive<RecurrenceParams>({
   reference: ([xs = T.scalar(0), u = T.scalar(0), h0 = T.scalar(0)], p) => simpleRnnSequenceReference(xs, u, h0, p),
 })
 
-
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
