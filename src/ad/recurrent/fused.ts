@@ -23,11 +23,12 @@
  *   independent derivation.
  */
 import * as T from '../../tensor/index.js'
-import type { ReadonlyFloat64Array, Tensor } from '../../tensor/index.js'
+import type { ReadonlyFloat64Array, Shape, Tensor } from '../../tensor/index.js'
+import { allocate, unsafeTensor } from '../../tensor/internal.js'
 import { isDual, isUndifferentiated, shapeOf, type Value } from '../Dual.js'
 import { jvp } from '../forward.js'
-import { bind, constantOp, type Primitive } from '../primitive.js'
-import { reshape, slice } from '../primitives/shape.js'
+import { bind, constantOp, input, type Primitive } from '../primitive.js'
+import { slice } from '../primitives/shape.js'
 import { vjp } from '../reverse.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -71,9 +72,8 @@ export const fusedPrimitive = <P>({ name, value, pullback, reference }: FusedSpe
         let offset = 0
         return inputs.map((x, i) => {
           const shape = shapeOf(x)
-          const n = T.sizeOf(shape)
-          const part = wanted[i] === true ? reshape(slice(packed, [offset], [n]), shape) : undefined
-          offset += n
+          const part = wanted[i] === true ? partOp([packed], { offset, shape }) : undefined
+          offset += T.sizeOf(shape)
           return part
         })
       }
@@ -88,6 +88,18 @@ export const fusedPrimitive = <P>({ name, value, pullback, reference }: FusedSpe
     },
   }
 }
+
+/**
+ * Entries [offset, offset + size) of a packed cotangent, as a tensor of `shape`: one copy (a slice
+ * and a reshape would make two). A constant of every differentiation, like the pullback kernel
+ * whose result it cuts.
+ */
+const partOp = constantOp('recurrence.vjp.part', (inputs: readonly Tensor[], { offset, shape }: { readonly offset: number; readonly shape: Shape }): Tensor => {
+  const packed = input(inputs, 0, 'recurrence.vjp.part').data
+  const out = allocate(T.sizeOf(shape))
+  for (let i = 0; i < out.length; i++) out[i] = packed[offset + i] ?? 0
+  return unsafeTensor(out, Object.freeze([...shape]))
+})
 
 /** Applies a fused primitive: the kernel on tensors, `bind` when a Dual is among the inputs. */
 export const applyFused = <P>(primitive: Primitive<P>, args: readonly Value[], params: P): Value =>
