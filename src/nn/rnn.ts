@@ -201,7 +201,7 @@ export const bidirectional = <P extends Tree>(recurrentLayer: RecurrentLayer<P>,
  * nn.isRecurrent(nn.lstm(4))   // true
  * nn.isRecurrent(nn.dense(4))  // false
  */
-export const isRecurrent = (layer: Layer): layer is Layer & RecurrentLayer =>
+export const isRecurrent = (layer: Layer): layer is RecurrentLayer =>
   'call' in layer && 'reversed' in layer && typeof Reflect.get(layer, 'call') === 'function' && typeof Reflect.get(layer, 'reversed') === 'function'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
