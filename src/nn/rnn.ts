@@ -17,9 +17,9 @@
  *   bias `[3·units]` and h̃ = tanh(x_h + (r·h)·U_h). h' = z·h + (1 − z)·h̃.
  *
  * The input projection x·W + b of all steps is one product before the loop (as Keras and cuDNN
- * do); the loop carries the state and multiplies by the recurrent kernel. `returnSequences` gives all outputs
- * `[batch, time, units]` instead of the last `[batch, units]`; `goBackwards` reads the sequence
- * from its end (and, as Keras, returns the sequence of outputs in that order). Keras's
+ * do); the loop carries the state and multiplies by the recurrent kernel. `returnSequences` gives
+ * all outputs `[batch, time, units]` instead of the last `[batch, units]`; `goBackwards` reads the
+ * sequence from its end (and, as Keras, returns the sequence of outputs in that order). Keras's
  * `returnState` and `initialState` are the layer's `call`, which takes initial states and returns
  * the final ones beside the output.
  */
