@@ -17,7 +17,10 @@
  *   (a `constantOp`, so `jit` records it) runs back through time from the stored gates, with one
  *   product dz·Uᵀ per step; the recurrent kernel's cotangent is ONE product Hᵀ·DZ over all steps.
  *   A cotangent on any column of the output (gates included) is taken into account, so the rule is
- *   the exact vjp of the output as stated.
+ *   the exact vjp of the output as stated. Its products are plain IEEE products, as the matmul
+ *   rules' are: for finite inputs it agrees with the reference, but with an infinite input or state
+ *   a zero cotangent times ∞ gives NaN where the reference's element-wise rules give 0 (the strong
+ *   zero of `mulStrongZero`).
  * - vjp under an outer differentiation, and jvp: the rules of the reference (`scan` of the ops),
  *   so `grad` of `grad` and `jvp` of `grad` work, and the laws compare the fused kernel with an
  *   independent derivation.
