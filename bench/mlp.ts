@@ -66,6 +66,8 @@ export interface TrainSetup {
   readonly heapAt?: readonly number[]
   /** dualflow only: compile the training step with jit (fit's default, true) or interpret it. */
   readonly jit?: boolean
+  /** dualflow only: the clock of `epochSeconds` (default: the wall clock, `now`; bench K passes CPU seconds). */
+  readonly clock?: () => number
 }
 
 /** What a training run gives. */
@@ -145,7 +147,7 @@ export const trainDualflow = (setup: TrainSetup): TrainOutcome => {
     key: random.key(0),
     shuffle: false,
     initial: setup.initial,
-    clock: now,
+    clock: setup.clock ?? now,
     // The observer runs between the timed parts of two epochs.
     onEvent: (event) => {
       if (event.type !== 'epochEnd') return

@@ -10,7 +10,8 @@
  *
  * Scheme (BLIS-like): columns in panels of NC, the shared dimension in blocks of KC. For each
  * (panel, block) the KC×NC slab of B is packed into scratch as 4-column strips laid out [p][4];
- * for each 4-row strip of A the KC×4 strip is packed [p][4]; the tile routine then keeps a 4×4
+ * for each 4-row strip of A the KC×4 strip is packed [p][4] — unless A is stored row by row
+ * (aDepth = 1: A·B and A·Bᵀ), when the tile reads the four rows in place; the tile routine keeps a 4×4
  * block of C in eight f64x2 accumulators and, per p, loads four splatted A values and two pairs
  * of B values (6 loads for 32 flops). Rows and columns left over when m or n is not a multiple
  * of 4 are plain scalar dot products.
@@ -25,6 +26,8 @@
  * run the routine on one shared memory, each on its own rows of C with its own scratch.
  */
 
+import { elementwiseWat } from './elementwise-wat.js'
+
 /** Depth of a block of the shared dimension. */
 export const KC = 256
 /** Width of a column panel of B. */
@@ -38,33 +41,42 @@ const acc = (r: number, h: number): string => `$c${r}${h}`
 const lines = (xs: readonly string[]): string => xs.join('\n')
 
 /**
- * The 4×4 tile: C[4×4] at `c` (row stride ldc8 bytes) over `kc` packed steps of A (`ap`, 32 bytes
- * a step) and B (`bp`, 32 bytes a step). `resume` ≠ 0 continues from the values in C.
+ * The 4×4 tile: C[4×4] at `c` (row stride ldc8 bytes) over `kc` steps of B (`bp`, packed, 32
+ * bytes a step) and of A. `resume` ≠ 0 continues from the values in C.
+ *
+ * Two variants read A differently and compute the same sums: `$tile` from a packed strip (`ap`,
+ * [p][4], 32 bytes a step), and `$tileRows` straight from four rows of a row-major A (`ap` the
+ * address of A(i, p₀), rows `ar8` bytes apart, 8 bytes a step) — no packing pass when A is stored
+ * row by row (the A·B and A·Bᵀ layouts), where the strip would be a copy of what is already
+ * contiguous.
  */
-const tile = (): string => `
-  (func $tile (param $ap i32) (param $bp i32) (param $c i32) (param $ldc8 i32) (param $kc i32) (param $resume i32)
+const tile = (variant: 'packed' | 'rows'): string => `
+  (func ${variant === 'packed' ? '$tile' : '$tileRows'} (param $ap i32) ${variant === 'rows' ? '(param $ar8 i32) ' : ''}(param $bp i32) (param $c i32) (param $ldc8 i32) (param $kc i32) (param $resume i32)
     (local $end i32) (local $b0 v128) (local $b1 v128) (local $a v128)
-    (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     ${lines(rows.flatMap((r) => halves.map((h) => `(local ${acc(r, h)} v128)`)))}
     (local.set $c1 (i32.add (local.get $c) (local.get $ldc8)))
     (local.set $c2 (i32.add (local.get $c1) (local.get $ldc8)))
     (local.set $c3 (i32.add (local.get $c2) (local.get $ldc8)))
+    ${variant === 'rows' ? `(local.set $a1 (i32.add (local.get $ap) (local.get $ar8)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ar8)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ar8)))` : ''}
     (if (local.get $resume)
       (then
         ${lines(rows.flatMap((r) => halves.map((h) => `(local.set ${acc(r, h)} (v128.load offset=${h * 16} (local.get ${r === 0 ? '$c' : `$c${r}`})))`)))}))
-    (local.set $end (i32.add (local.get $ap) (i32.shl (local.get $kc) (i32.const 5))))
+    (local.set $end (i32.add (local.get $bp) (i32.shl (local.get $kc) (i32.const 5))))
     (loop $p
       (local.set $b0 (v128.load offset=0 (local.get $bp)))
       (local.set $b1 (v128.load offset=16 (local.get $bp)))
       ${lines(
         rows.map(
-          (r) => `(local.set $a (v128.load64_splat offset=${r * 8} (local.get $ap)))
+          (r) => `(local.set $a ${variant === 'packed' ? `(v128.load64_splat offset=${r * 8} (local.get $ap))` : `(v128.load64_splat (local.get ${r === 0 ? '$ap' : `$a${r}`}))`})
       ${lines(halves.map((h) => `(local.set ${acc(r, h)} (f64x2.add (local.get ${acc(r, h)}) (f64x2.mul (local.get $a) (local.get $b${h}))))`))}`,
         ),
       )}
-      (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+      ${variant === 'packed' ? '(local.set $ap (i32.add (local.get $ap) (i32.const 32)))' : lines(['$ap', '$a1', '$a2', '$a3'].map((q) => `(local.set ${q} (i32.add (local.get ${q}) (i32.const 8)))`))}
       (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
-      (br_if $p (i32.lt_u (local.get $ap) (local.get $end))))
+      (br_if $p (i32.lt_u (local.get $bp) (local.get $end))))
     ${lines(rows.flatMap((r) => halves.map((h) => `(v128.store offset=${h * 16} (local.get ${r === 0 ? '$c' : `$c${r}`}) (local.get ${acc(r, h)}))`)))})`
 
 /**
@@ -136,7 +148,9 @@ const matmul = (): string => `
         (param $c i32) (param $ldc i32) (param $m i32) (param $k i32) (param $n i32) (param $scratch i32)
     (local $ar8 i32) (local $ad8 i32) (local $bd8 i32) (local $bc8 i32) (local $ldc8 i32)
     (local $m4 i32) (local $n4 i32) (local $jb i32) (local $jEnd i32) (local $kb i32) (local $kc i32)
-    (local $i i32) (local $j i32) (local $apack i32) (local $bstrip i32) (local $row i32)
+    (local $i i32) (local $j i32) (local $apack i32) (local $bstrip i32) (local $row i32) (local $astrip i32) (local $packA i32)
+    ;; A stored row by row (aDepth = 1) is read in place by $tileRows; otherwise packed per strip.
+    (local.set $packA (i32.ne (local.get $aDepth) (i32.const 1)))
     (local.set $ar8 (i32.shl (local.get $aRow) (i32.const 3)))
     (local.set $ad8 (i32.shl (local.get $aDepth) (i32.const 3)))
     (local.set $bd8 (i32.shl (local.get $bDepth) (i32.const 3)))
@@ -178,16 +192,22 @@ const matmul = (): string => `
               (br_if $packB (i32.lt_s (local.get $j) (local.get $jEnd))))
             (local.set $i (i32.const 0))
             (loop $strips
-              (call $pack4
-                (i32.add (local.get $a) (i32.add (i32.mul (local.get $i) (local.get $ar8)) (i32.mul (local.get $kb) (local.get $ad8))))
-                (local.get $ar8) (local.get $ad8) (local.get $kc) (local.get $apack))
+              (local.set $astrip (i32.add (local.get $a) (i32.add (i32.mul (local.get $i) (local.get $ar8)) (i32.mul (local.get $kb) (local.get $ad8)))))
+              (if (local.get $packA)
+                (then (call $pack4 (local.get $astrip) (local.get $ar8) (local.get $ad8) (local.get $kc) (local.get $apack))))
               (local.set $row (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc8))))
               (local.set $j (local.get $jb))
               (local.set $bstrip (local.get $scratch))
               (loop $tiles
-                (call $tile (local.get $apack) (local.get $bstrip)
-                  (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))
-                  (local.get $ldc8) (local.get $kc) (local.get $kb))
+                (if (local.get $packA)
+                  (then
+                    (call $tile (local.get $apack) (local.get $bstrip)
+                      (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))
+                      (local.get $ldc8) (local.get $kc) (local.get $kb)))
+                  (else
+                    (call $tileRows (local.get $astrip) (local.get $ar8) (local.get $bstrip)
+                      (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))
+                      (local.get $ldc8) (local.get $kc) (local.get $kb))))
                 (local.set $bstrip (i32.add (local.get $bstrip) (i32.shl (local.get $kc) (i32.const 5))))
                 (local.set $j (i32.add (local.get $j) (i32.const 4)))
                 (br_if $tiles (i32.lt_s (local.get $j) (local.get $jEnd))))
@@ -237,15 +257,18 @@ const addRows = (): string => `
         (br $rows))))`
 
 /**
- * The whole module. `shared` declares the imported memory shared (for worker threads; needs a
+ * The whole module: the products, and the element-wise and optimizer loops of elementwise-wat.ts.
+ * `shared` declares the imported memory shared (for worker threads; needs a
  * maximum), otherwise it is an ordinary growable memory.
  */
 export const kernelsWat = ({ shared }: { readonly shared: boolean }): string => `(module
   (import "env" "memory" (memory 1 ${shared ? '32768 shared' : ''}))
-${tile()}
+${tile('packed')}
+${tile('rows')}
 ${pack()}
 ${edge()}
 ${matmul()}
 ${addRows()}
+${elementwiseWat()}
 )
 `

@@ -9,9 +9,11 @@ export { fromData, unsafeTensor } from './Tensor.js'
 export { allocate, installAllocationHook, type AllocationHook } from './kernels/alloc.js'
 export { installParallelMatmul, type ParallelMatmul } from './kernels/backend.js'
 export { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from './kernels/wasm.js'
-export { kernelScratchBytes, sharedKernelsBase64 } from './kernels/wasm-module.js'
+export { poolExecutor, poolWorkerSource, readyIndex, sharedKernels, workerData, type SharedKernels } from './kernels/pool.js'
 // For ad's primitives and jit: the kernels' own loops, which a compiled plan runs into its buffers.
 export * as elementwiseKernels from './kernels/elementwise.js'
 export { affineInto, matmulKernel } from './kernels/backend.js'
 export type { MatmulLayout } from './kernels/wasm.js'
 export { NO_AUX, sumReducer } from './kernels/reduce.js'
+// For optim's leafwise updates.
+export { adamInto, momentumInto, type AdamConstants } from './kernels/optimizer.js'

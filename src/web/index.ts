@@ -1,6 +1,7 @@
 /**
  * dualflow/web — models and data through the Web platform: models stored in browser storage
- * (IndexedDB), models and CSV tables from a URL (`fetch`). Beside `dualflow/node`'s file helpers;
+ * (IndexedDB), models and CSV tables from a URL (`fetch`), and Web Workers for large products when
+ * dualflow runs in a Worker of a cross-origin isolated page (`useWorkers`). Beside `dualflow/node`'s file helpers;
  * nothing here needs Node, and the IndexedDB and fetch functions can be passed in.
  * Re-exports only.
  *
@@ -19,3 +20,4 @@ export {
   type IdbTransaction,
   type IndexedDbOptions,
 } from './indexedDb.js'
+export { useWorkers, type WorkerOptions } from './threads.js'

@@ -299,9 +299,7 @@ export const relu = elementwise({
   name: 'relu',
   kernel: T.relu,
   loop: (x, out) => K.reluLoop(x, out),
-  vjpLoop: (g, x, _y, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : 0)
-  },
+  vjpLoop: (g, x, _y, out) => K.reluVjpLoop(g, x, out),
   derivative: (x) => stepOf([x], undefined),
   scalarDerivative: (x) => (x > 0 ? 1 : 0),
 })

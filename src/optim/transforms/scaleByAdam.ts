@@ -7,6 +7,7 @@ import type { Tree } from '../../tree/index.js'
 import { arityError, fusedLeaves } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { decayRate, positive } from '../validation.js'
+import { adamInto } from '../../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -56,16 +57,10 @@ export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByA
       const t = step + 1
       const correction1 = 1 - beta1 ** t
       const correction2 = 1 - beta2 ** t
+      const constants = { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, correction1, correction2, eps }
       const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0], [u1, m1, v1]) => {
         if (g === undefined || m0 === undefined || v0 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i] ?? 0
-          const mi = beta1 * (m0[i] ?? 0) + (1 - beta1) * gi
-          const vi = beta2 * (v0[i] ?? 0) + (1 - beta2) * gi * gi
-          m1[i] = mi
-          v1[i] = vi
-          u1[i] = mi / correction1 / (Math.sqrt(vi / correction2) + eps)
-        }
+        adamInto(g, m0, v0, u1, m1, v1, constants)
       })
       return [u, { step: t, mu: m, nu: v }]
     },

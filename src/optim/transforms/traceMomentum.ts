@@ -6,6 +6,7 @@ import type { Tree } from '../../tree/index.js'
 import { arityError, fusedLeaves } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { decayRate } from '../validation.js'
+import { momentumInto } from '../../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -45,18 +46,13 @@ export const traceMomentum = ({ decay = 0.9, nesterov = false }: TraceMomentumOp
       if (!nesterov) {
         const [v] = fusedLeaves([grads, velocity], 1, ([g, v0], [v1]) => {
           if (g === undefined || v0 === undefined || v1 === undefined) throw arityError('traceMomentum')
-          for (let i = 0; i < g.length; i++) v1[i] = decay * (v0[i] ?? 0) + (g[i] ?? 0)
+          momentumInto(g, v0, v1, undefined, decay)
         })
         return [v, { velocity: v }]
       }
       const [u, v] = fusedLeaves([grads, velocity], 2, ([g, v0], [u1, v1]) => {
         if (g === undefined || v0 === undefined || u1 === undefined || v1 === undefined) throw arityError('traceMomentum')
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i] ?? 0
-          const vi = decay * (v0[i] ?? 0) + gi
-          v1[i] = vi
-          u1[i] = decay * vi + gi
-        }
+        momentumInto(g, v0, v1, u1, decay)
       })
       return [u, { velocity: v }]
     },

@@ -10,8 +10,9 @@
  * out (threshold measured, see `WASM_MIN_WORK`).
  *
  * Threads are a seam: the browser-safe core never imports `worker_threads`. A parallel executor
- * (`ParallelMatmul`) is installed from outside — `useThreads` in `dualflow/node` — and the core
- * hands it the products big enough to split.
+ * (`ParallelMatmul`) is installed from outside — by default the Node entry of the package root
+ * (src/node/main.ts, one thread per core, workers started on the first big product), or
+ * `useThreads` in `dualflow/node` — and the core hands it the products big enough to split.
  */
 import { ArgumentError } from '../errors.js'
 import type { ReadonlyFloat64Array } from '../Tensor.js'
@@ -21,9 +22,11 @@ import { wasmAffine, wasmAvailable, wasmMatmul, type MatmulLayout } from './wasm
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * `'auto'` (the default): WebAssembly SIMD where available and the product is big enough,
- * JavaScript otherwise. `'js'`: always the JavaScript kernels. `'wasm'`: always WebAssembly
- * (throws if the engine lacks SIMD), at every size — for tests and benchmarks.
+ * `'auto'` (the default): WebAssembly SIMD where available and the product or array is big
+ * enough, JavaScript otherwise. `'js'`: always the JavaScript kernels. `'wasm'`: always
+ * WebAssembly (throws if the engine lacks SIMD), at every size — for tests and benchmarks — up to
+ * the memory caps (`ELEMENTWISE_MAX_LENGTH`, `WASM_MAX_BYTES`), past which every choice runs
+ * JavaScript.
  */
 export type KernelChoice = 'auto' | 'js' | 'wasm'
 
@@ -112,6 +115,14 @@ export const matmulKernel = (layout: MatmulLayout, m: number, k: number, n: numb
 }
 
 /**
+ * Whether an element-wise or optimizer loop over `length` elements runs in WebAssembly: always
+ * under 'wasm', never under 'js', and under 'auto' where the engine has SIMD and the array is at
+ * least `ELEMENTWISE_MIN_LENGTH` long — in every case only up to `ELEMENTWISE_MAX_LENGTH`.
+ */
+export const onWasm = (length: number): boolean =>
+  length <= ELEMENTWISE_MAX_LENGTH && (current === 'wasm' || (current === 'auto' && length >= ELEMENTWISE_MIN_LENGTH && wasmAvailable()))
+
+/**
  * out = x·W + bias for x [m×k], W [k×n], bias [n], into `out` (m·n entries, zero-filled): the
  * product, then the bias added to each entry, on the backend the choice and size pick.
  */
@@ -155,6 +166,29 @@ const wasmKernels: Readonly<Record<MatmulLayout, MatmulKernel>> = {
 export const WASM_MIN_WORK = 512
 
 /**
+ * Element-wise and optimizer loops over at least this many elements run in WebAssembly under
+ * 'auto'. Below it the copies in and out and the call cost more than two lanes save. Measured with
+ * `npx tsx bench/kernel-threshold.ts --elementwise` (CPU time, WebAssembly with copies over
+ * JavaScript): a + b 0.63× at 64 elements, 1.09× at 128, 1.72× at 256, 3.4× at 1024; x·s 0.64×,
+ * 1.00×, 1.53×, 2.4×; Adam 0.97×, 1.24×, 1.52×, 1.65× (÷ and √ bound: 1.5× at 10⁵).
+ */
+export const ELEMENTWISE_MIN_LENGTH = 256
+
+/**
+ * Loops over more elements than this stay in JavaScript under every choice: each call copies its
+ * arrays into the module's memory (Adam: four of them), which never shrinks, so a 10⁸-element leaf
+ * would keep 3 GiB reserved — or fail to grow past WebAssembly's 4 GiB. 2²³ elements (64 MiB an
+ * array) is far past the sizes where WebAssembly pays (bench/README.md).
+ */
+export const ELEMENTWISE_MAX_LENGTH = 1 << 23
+
+/**
+ * Products whose operands and result need more bytes than this stay in JavaScript under every
+ * choice, for the same reason (the module's memory never shrinks and cannot pass 4 GiB).
+ */
+export const WASM_MAX_BYTES = 1 << 30
+
+/**
  * Products with at least this many multiply–adds go to the parallel executor when one is
  * installed: below it, waking the workers and splitting costs more than the second core saves.
  * Bench K measured the split's CPU efficiency (CPU of one thread over CPU of all threads) at 83%
@@ -164,7 +198,8 @@ export const WASM_MIN_WORK = 512
 export const THREADS_MIN_WORK = 1 << 21
 
 const pick = (m: number, k: number, n: number): 'js' | 'wasm' | 'threads' => {
-  if (current === 'js') return 'js'
+  // Too big for the memory a WebAssembly module can grow to (and keep): JavaScript, whatever the choice.
+  if (current === 'js' || 8 * (m * k + k * n + m * n + n) > WASM_MAX_BYTES) return 'js'
   const work = m * k * n
   if (current === 'auto' && (work < WASM_MIN_WORK || !wasmAvailable())) return 'js'
   return parallel !== undefined && work >= THREADS_MIN_WORK && m >= 8 ? 'threads' : 'wasm'

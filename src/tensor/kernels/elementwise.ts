@@ -1,20 +1,29 @@
 /**
- * Element-wise kernels: the hot loops behind `src/tensor/elementwise.ts`.
+ * Element-wise kernels: the hot loops behind `src/tensor/elementwise.ts` (the unary ones are in
+ * `unary.ts`, re-exported here so that `elementwiseKernels` names them all).
  *
  * Every kernel allocates exactly one output Float64Array, fills it, and never writes anywhere
- * else. (Unary loops take an optional `out` to fill instead — every element written — which
- * `jit` uses to replay into a buffer its plan owns.) Unary kernels are one loop each. Binary kernels broadcast by NumPy's rules and take the
- * fast paths first — both sides full size, one side a single value, one side a row repeated
- * over the other — before the general strided loop: an odometer over the outer dimensions of the
- * coalesced output (see `strided.ts`) that hands each contiguous innermost run to the op's
- * inner loop. Named ops (add, sub, mul, div and the common unary functions) have their own loops,
- * so the hot path calls no closure per element; the generic `unary`/`binary`/`ternary` take one.
+ * else. Binary kernels broadcast by NumPy's rules and take the fast paths first — both sides
+ * full size, one side a single value, one side a row repeated over the other — before the
+ * general strided loop: an odometer over the outer dimensions of the coalesced output (see
+ * `strided.ts`) that hands each contiguous innermost run to the op's inner loop. Named ops (add,
+ * sub, mul, div and the common unary functions) have their own loops, so the hot path calls no
+ * closure per element; the generic `unary`/`binary`/`ternary` take one.
+ *
+ * The inner loops of add, sub, mul and div run a long run in WebAssembly SIMD (`onWasm`,
+ * backend.ts; wasm-elementwise.ts): the four operations are correctly rounded in both engines, so
+ * the bits are the same.
  */
 import { ShapeError } from '../errors.js'
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js'
 import { sizeOf, unsafeTensor, type ReadonlyFloat64Array, type Shape, type Tensor } from '../Tensor.js'
 import { coalesce } from './strided.js'
 import { allocate } from './alloc.js'
+import { onWasm } from './backend.js'
+import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV } from './wasm-elementwise.js'
+import type { WasmBinaryOp } from './wasm.js'
+
+export * from './unary.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -77,7 +86,7 @@ export const closureLoops = (f: (x: number, y: number) => number): BinaryLoops =
 })
 
 /** a + b */
-export const addLoops: BinaryLoops = {
+export const addLoops: BinaryLoops = withWasm('add', {
   vv: (out, o, a, ao, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) + (b[bo + i] ?? 0)
   },
@@ -87,10 +96,10 @@ export const addLoops: BinaryLoops = {
   sv: (out, o, s, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = s + (b[bo + i] ?? 0)
   },
-}
+})
 
 /** a − b */
-export const subLoops: BinaryLoops = {
+export const subLoops: BinaryLoops = withWasm('sub', {
   vv: (out, o, a, ao, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) - (b[bo + i] ?? 0)
   },
@@ -100,10 +109,10 @@ export const subLoops: BinaryLoops = {
   sv: (out, o, s, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = s - (b[bo + i] ?? 0)
   },
-}
+})
 
 /** a · b */
-export const mulLoops: BinaryLoops = {
+export const mulLoops: BinaryLoops = withWasm('mul', {
   vv: (out, o, a, ao, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) * (b[bo + i] ?? 0)
   },
@@ -113,7 +122,7 @@ export const mulLoops: BinaryLoops = {
   sv: (out, o, s, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = s * (b[bo + i] ?? 0)
   },
-}
+})
 
 /**
  * a · b with a strong zero: a zero factor on either side gives exactly 0, also against ±∞ or NaN
@@ -139,7 +148,7 @@ export const mulStrongZeroLoops: BinaryLoops = {
 }
 
 /** a / b */
-export const divLoops: BinaryLoops = {
+export const divLoops: BinaryLoops = withWasm('div', {
   vv: (out, o, a, ao, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) / (b[bo + i] ?? 0)
   },
@@ -149,7 +158,7 @@ export const divLoops: BinaryLoops = {
   sv: (out, o, s, b, bo, n) => {
     for (let i = 0; i < n; i++) out[o + i] = s / (b[bo + i] ?? 0)
   },
-}
+})
 
 // ─── ternary ────────────────────────────────────────────────────────────────────────────────────
 
@@ -214,164 +223,16 @@ export const ternary = (
   return unsafeTensor(out, shape)
 }
 
-// ─── unary ──────────────────────────────────────────────────────────────────────────────────────
-
-/** out[i] = f(x[i]): the generic path behind `map`. */
-export const unary = (x: ReadonlyFloat64Array, f: (v: number) => number): Float64Array => {
-  const n = x.length
-  const out = allocate(n)
-  for (let i = 0; i < n; i++) out[i] = f(x[i] ?? 0)
-  return out
-}
-
-/** −x */
-export const negLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = -(x[i] ?? 0)
-  return out
-}
-
-/** |x| */
-export const absLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] ?? 0)
-  return out
-}
-
-/** eˣ */
-export const expLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] ?? 0)
-  return out
-}
-
-/** ln x */
-export const logLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.log(x[i] ?? 0)
-  return out
-}
-
-/** √x */
-export const sqrtLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] ?? 0)
-  return out
-}
-
-/** x² */
-export const squareLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v * v
-  }
-  return out
-}
-
-/** 1/x */
-export const reciprocalLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = 1 / (x[i] ?? 0)
-  return out
-}
-
-/** tanh x */
-export const tanhLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] ?? 0)
-  return out
-}
-
-/** 1/(1 + e⁻ˣ), evaluated through exp(−|x|) ≤ 1 so it never overflows. */
-export const sigmoidLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    if (v >= 0) {
-      out[i] = 1 / (1 + Math.exp(-v))
-    } else {
-      const e = Math.exp(v)
-      out[i] = e / (1 + e)
-    }
-  }
-  return out
-}
-
-/** ln(1 + eˣ) = max(x, 0) + log1p(exp(−|x|)): no overflow, no cancellation. */
-export const softplusLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    // A NaN v fails `v > 0`, and log1p(exp(NaN)) carries it through.
-    out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)))
-  }
-  return out
-}
-
-/** max(x, 0), NaN kept as NaN. */
-export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v > 0 || v !== v ? v : 0
-  }
-  return out
-}
-
-/** x for x > 0, αx otherwise (NaN stays NaN through αx). */
-export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v > 0 ? v : alpha * v
-  }
-  return out
-}
-
-/** Heaviside step: 1 for x > 0, 0 otherwise, NaN for NaN. */
-export const stepLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v > 0 ? 1 : v !== v ? v : 0
-  }
-  return out
-}
-
-/** s·x */
-export const scaleLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) * s
-  return out
-}
-
-/** x + s */
-export const addScalarLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) + s
-  return out
-}
-
-/** xᵖ (Math.pow semantics) */
-export const powScalarLoop = (x: ReadonlyFloat64Array, p: number): Float64Array => {
-  const n = x.length
-  const out = allocate(n)
-  for (let i = 0; i < n; i++) out[i] = Math.pow(x[i] ?? 0, p)
-  return out
-}
-
-/** min(max(x, lo), hi), NaN kept as NaN. The caller checks lo ≤ hi. */
-export const clipLoop = (x: ReadonlyFloat64Array, lo: number, hi: number, out: Float64Array = allocate(x.length)): Float64Array => {
-  const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v < lo ? lo : v > hi ? hi : v
-  }
-  return out
-}
-
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** A binary op's loops that hand a run long enough (`onWasm`) to WebAssembly, the same op there. */
+function withWasm(op: WasmBinaryOp, js: BinaryLoops): BinaryLoops {
+  return {
+    vv: (out, o, a, ao, b, bo, n) => (onWasm(n) ? wasmBinaryVV(op, out, o, a, ao, b, bo, n) : js.vv(out, o, a, ao, b, bo, n)),
+    vs: (out, o, a, ao, s, n) => (onWasm(n) ? wasmBinaryVS(op, out, o, a, ao, s, n) : js.vs(out, o, a, ao, s, n)),
+    sv: (out, o, s, b, bo, n) => (onWasm(n) ? wasmBinarySV(op, out, o, s, b, bo, n) : js.sv(out, o, s, b, bo, n)),
+  }
+}
 
 /** True when `inner` equals the trailing dimensions of `outer`. */
 const isTrailing = (inner: Shape, outer: Shape): boolean => {

@@ -62,7 +62,30 @@ export interface KernelExports {
   ) => void
   /** C(i, j) += bias(j) for C[m×n] with row stride ldc. */
   readonly addRow: (c: number, ldc: number, bias: number, m: number, n: number) => void
+  /**
+   * The element-wise loops of scripts/kernels/elementwise-wat.ts by export name (`add_vv`,
+   * `mul_vs`, …): (out, a, b, n) for `_vv`, (out, a, s, n) for `_vs`, (out, s, b, n) for `_sv`.
+   */
+  readonly binary: Readonly<Record<WasmBinaryName, (out: number, x: number, y: number, n: number) => void>>
+  /** out[i] = max(x[i], 0), NaN kept (see elementwise-wat.ts). */
+  readonly relu: (out: number, x: number, n: number) => void
+  /** out[i] = g[i] · (x[i] > 0 ? 1 : 0), relu's pullback (see elementwise-wat.ts). */
+  readonly reluVjp: (out: number, g: number, x: number, n: number) => void
+  /** Adam over one leaf, in place on the moments (see elementwise-wat.ts). */
+  readonly adam: (
+    g: number, m: number, v: number, u: number, n: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    correction1: number, correction2: number, eps: number,
+  ) => void
+  /** Momentum over one leaf, in place on the velocity; the Nesterov update at `u` when `nesterov` is 1. */
+  readonly momentum: (g: number, v: number, u: number, n: number, decay: number, nesterov: number) => void
 }
+
+/** The four IEEE-exact binary operations the module has loops for. */
+export type WasmBinaryOp = 'add' | 'sub' | 'mul' | 'div'
+
+/** The export name of a binary loop: the op and how its operands come (array–array, array–scalar, scalar–array). */
+export type WasmBinaryName = `${WasmBinaryOp}_${'vv' | 'vs' | 'sv'}`
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -95,11 +118,42 @@ export const kernelBytes = (base64: string): Uint8Array<ArrayBuffer> => {
 export const kernelExports = (exports: object): KernelExports | undefined => {
   const matmul: unknown = Reflect.get(exports, 'matmul')
   const addRow: unknown = Reflect.get(exports, 'addRow')
-  if (typeof matmul !== 'function' || typeof addRow !== 'function') return undefined
+  const adam: unknown = Reflect.get(exports, 'adam')
+  const momentum: unknown = Reflect.get(exports, 'momentum')
+  const relu: unknown = Reflect.get(exports, 'relu')
+  const reluVjp: unknown = Reflect.get(exports, 'reluVjp')
+  if (
+    typeof matmul !== 'function' ||
+    typeof addRow !== 'function' ||
+    typeof adam !== 'function' ||
+    typeof momentum !== 'function' ||
+    typeof relu !== 'function' ||
+    typeof reluVjp !== 'function'
+  ) {
+    return undefined
+  }
+  const binary = binaryExports(exports)
+  if (binary === undefined) return undefined
   return {
     matmul: (a, aRow, aDepth, b, bDepth, bCol, c, ldc, m, k, n, scratch) => void matmul(a, aRow, aDepth, b, bDepth, bCol, c, ldc, m, k, n, scratch),
     addRow: (c, ldc, bias, m, n) => void addRow(c, ldc, bias, m, n),
+    binary,
+    relu: (out, x, n) => void relu(out, x, n),
+    reluVjp: (out, g, x, n) => void reluVjp(out, g, x, n),
+    adam: (g, m, v, u, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, eps) =>
+      void adam(g, m, v, u, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, eps),
+    momentum: (g, v, u, n, decay, nesterov) => void momentum(g, v, u, n, decay, nesterov),
   }
+}
+
+/**
+ * The module's memory as float64 elements, grown first to hold `bytes`, and its kernels — for the
+ * element-wise and optimizer loops (wasm-elementwise.ts). Throws where there is no WebAssembly
+ * SIMD. The view is valid until the next call that may grow the memory.
+ */
+export const wasmHeap = (bytes: number): { readonly heap: Float64Array; readonly kernels: KernelExports } => {
+  const w = required()
+  return { heap: ensure(w, bytes), kernels: w.kernels }
 }
 
 /**
@@ -177,6 +231,22 @@ const load = (): Loaded | null => {
   const kernels = kernelExports(new api.Instance(new api.Module(bytes), { env: { memory } }).exports)
   return kernels === undefined ? null : { memory, kernels }
 }
+
+const binaryNames: readonly WasmBinaryName[] = (['add', 'sub', 'mul', 'div'] as const).flatMap((op) => [`${op}_vv`, `${op}_vs`, `${op}_sv`] as const)
+
+const binaryExports = (exports: object): KernelExports['binary'] | undefined => {
+  const bound: Partial<Record<WasmBinaryName, (out: number, x: number, y: number, n: number) => void>> = {}
+  for (const name of binaryNames) {
+    const f: unknown = Reflect.get(exports, name)
+    if (typeof f !== 'function') return undefined
+    bound[name] = (out, x, y, n) => void f(out, x, y, n)
+  }
+  return isComplete(bound) ? bound : undefined
+}
+
+const isComplete = (
+  bound: Partial<Record<WasmBinaryName, (out: number, x: number, y: number, n: number) => void>>,
+): bound is Record<WasmBinaryName, (out: number, x: number, y: number, n: number) => void> => binaryNames.every((name) => bound[name] !== undefined)
 
 const isWasmApi = (api: unknown): api is WasmApi =>
   typeof api === 'object' &&
