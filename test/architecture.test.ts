@@ -23,7 +23,7 @@ const allowed: Record<string, readonly string[]> = {
   jit: ['tensor', 'tree', 'ad'],
   nn: ['tensor', 'random', 'tree', 'ad'],
   losses: ['tensor', 'tree', 'ad'],
-  optim: ['tensor', 'tree'],
+  optim: ['tensor', 'tree', 'ad'],
   metrics: ['tensor'],
   data: ['tensor', 'random'],
   train: ['tensor', 'random', 'tree', 'ad', 'jit', 'nn', 'losses', 'optim', 'metrics', 'data'],

@@ -6,7 +6,16 @@
  * the structures are equal — the flat list of leaves that `fit` hands the optimizer is the
  * simplest such structure — records matched by key otherwise, TreeError naming the path where
  * structures or leaf shapes differ), and every output tree has the first tree's structure.
+ *
+ * Under `jit` (issue 14) the leaves are tracers (Duals of a jit trace): each leaf's kernel is then
+ * recorded as nodes of the plan — one node per output, each running the very same loop (so the
+ * bits are the interpreter's) and keeping its own output, the others going to scratch memory the
+ * plan owns — and the whole optimizer update replays inside the compiled training step. Numbers
+ * that change from step to step (the step count) enter a kernel as scalar tensors (`scalars`), never
+ * as JavaScript numbers captured by the loop, which a trace would freeze.
  */
+import { constantOp, valueLeaf } from '../ad/extend.js'
+import { isDual, primalTensor, shapeOf, type Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { fromKernel } from '../tensor/extend.js'
@@ -21,8 +30,14 @@ import type { Tree } from '../tree/index.js'
  */
 export type LeafKernel = (inputs: readonly ReadonlyFloat64Array[], outputs: readonly Float64Array[]) => void
 
-/** Two or three trees of one structure. */
-export type Inputs = readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
+/** One, two or three trees of one structure. */
+export type Inputs = readonly [Tree] | readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
+
+/**
+ * Scalar tensors a kernel reads after the leaves' data (as arrays of length 1): numbers that change
+ * from step to step, such as the step count.
+ */
+export type Scalars = readonly Tensor[]
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -33,18 +48,20 @@ export type Inputs = readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
 export const arityError = (op: string): Error => new T.ArgumentError(op, 'fused kernel called with too few buffers')
 
 /**
- * Runs `kernel` on the aligned leaves of two or three trees and returns `outputs` trees shaped like
- * the first.
+ * Runs `kernel` on the aligned leaves of two or three trees (then the data of the `scalars`) and
+ * returns `outputs` trees shaped like the first. Under `jit` the kernels are recorded (see above).
  */
-export function fusedLeaves(trees: Inputs, outputs: 1, kernel: LeafKernel): readonly [Tree]
-export function fusedLeaves(trees: Inputs, outputs: 2, kernel: LeafKernel): readonly [Tree, Tree]
-export function fusedLeaves(trees: Inputs, outputs: 3, kernel: LeafKernel): readonly [Tree, Tree, Tree]
-export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel): readonly Tree[] {
-  const { lists, treedef } = tree.alignedLeaves('fusedLeaves', trees)
+export function fusedLeaves(trees: Inputs, outputs: 1, kernel: LeafKernel, scalars?: Scalars): readonly [Tree]
+export function fusedLeaves(trees: Inputs, outputs: 2, kernel: LeafKernel, scalars?: Scalars): readonly [Tree, Tree]
+export function fusedLeaves(trees: Inputs, outputs: 3, kernel: LeafKernel, scalars?: Scalars): readonly [Tree, Tree, Tree]
+export function fusedLeaves(trees: readonly Tree<Value>[], outputs: number, kernel: LeafKernel, scalars: readonly Value[] = NO_SCALARS): readonly Tree<Value>[] {
+  if (scalars.some(isDual) || trees.some(containsDual)) return tracedLeaves(trees, outputs, kernel, scalars)
+  const { lists, treedef } = tree.alignedLeaves('fusedLeaves', trees.filter(isTensorTree))
   const n = treedef.leafCount
   const results: Tensor[][] = []
   for (let o = 0; o < outputs; o++) results.push(new Array<Tensor>(n))
-  const inputs = new Array<ReadonlyFloat64Array>(lists.length)
+  const inputs = new Array<ReadonlyFloat64Array>(lists.length + scalars.length)
+  for (let s = 0; s < scalars.length; s++) inputs[lists.length + s] = scalarData(scalars[s])
   const write = (buffers: readonly Float64Array[]): void => kernel(inputs, buffers)
   for (let i = 0; i < n; i++) {
     const first = lists[0]?.[i]
@@ -58,4 +75,106 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
     }
   }
   return results.map((leaves) => tree.unflatten(treedef, leaves))
+}
+
+/**
+ * A scalar through a kernel (`fusedScalar(step, (s) => s + 1)`): a plain scalar in, a plain scalar
+ * out; under `jit`, a node of the plan.
+ */
+export function fusedScalar(name: string, x: Tensor, f: (x: number) => number): Tensor
+export function fusedScalar(name: string, x: Value, f: (x: number) => number): Value {
+  const op = constantOp(name, (xs: readonly Tensor[]) => {
+    const [y] = fromKernel([], 1, ([out]) => {
+      if (out !== undefined) out[0] = f(xs[0]?.data[0] ?? Number.NaN)
+    })
+    if (y === undefined) throw arityError(name)
+    return y
+  })
+  return op([x], undefined)
+}
+
+/**
+ * For a transformation that computes with its inputs' values in JavaScript (a data-dependent
+ * branch): under jit, reading a traced leaf's values throws the JitError that names it; a Dual of a
+ * differentiation is refused (optimizers are not differentiated).
+ *
+ * @throws {JitError} (from the traced tensor) when a leaf is a jit tracer
+ * @throws {ArgumentError} when a leaf is a Dual of a differentiation
+ */
+export const requireValues = (op: string, t: Tree<Value>): void => {
+  if (!containsDual(t)) return
+  for (const leaf of tree.flatten(t, valueLeaf).leaves) {
+    if (!isDual(leaf)) continue
+    void primalTensor(leaf).data
+    throw new T.ArgumentError(op, 'the optimizer was given Duals: its updates are not differentiated')
+  }
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const NO_SCALARS: readonly Value[] = []
+
+/** Type guard for the plain path: no leaf is a Dual there, so every tree is a tree of tensors. */
+const isTensorTree = (t: Tree<Value>): t is Tree => !containsDual(t)
+
+/** Whether a tree holds a Dual (a jit tracer) among its leaves (walked without allocating). */
+export const containsDual = (u: unknown): boolean => {
+  if (typeof u !== 'object' || u === null) return false
+  if (isDual(u)) return true
+  if (Array.isArray(u)) {
+    for (const x of u) if (containsDual(x)) return true
+    return false
+  }
+  if (T.isTensor(u)) return false
+  for (const k in u) if (Object.hasOwn(u, k) && containsDual(Reflect.get(u, k))) return true
+  return false
+}
+
+const scalarData = (s: Value | undefined): ReadonlyFloat64Array => {
+  if (s === undefined || isDual(s)) throw arityError('fusedLeaves')
+  if (s.data.length !== 1) throw new T.ArgumentError('fusedLeaves', `a scalar input must hold one number, got shape ${T.formatShape(s.shape)}`)
+  return s.data
+}
+
+/**
+ * The traced path: per leaf and output, one recorded node running the whole kernel (the same loop
+ * as the plain path, so the same bits) and keeping that output.
+ */
+const tracedLeaves = (trees: readonly Tree<Value>[], outputs: number, kernel: LeafKernel, scalars: readonly Value[]): readonly Tree<Value>[] => {
+  const flat = trees.map((t) => tree.flatten(t, valueLeaf))
+  const first = flat[0]
+  if (first === undefined) throw arityError('fusedLeaves')
+  for (const f of flat) {
+    if (!tree.treedefEquals(f.treedef, first.treedef)) throw new T.ArgumentError('fusedLeaves', 'under jit the trees must have the same structure (the same keys in the same order)')
+  }
+  const run = (xs: readonly Tensor[], output: number): Tensor => {
+    const x0 = xs[0]
+    if (x0 === undefined) throw arityError('fusedLeaves')
+    const made = fromKernel(x0.shape, outputs, (buffers) => kernel(xs.map((x) => x.data), buffers))
+    const out = made[output]
+    if (out === undefined) throw arityError('fusedLeaves')
+    return out
+  }
+  const specialize = (shapes: readonly T.Shape[], output: number) => {
+    const n = T.sizeOf(shapes[0] ?? [])
+    // The other outputs' buffers: scratch the plan owns, written (every element) on each replay.
+    const buffers: Float64Array[] = Array.from({ length: outputs }, () => new Float64Array(n))
+    return (data: readonly ReadonlyFloat64Array[], out: Float64Array): void => {
+      buffers[output] = out
+      kernel(data, buffers)
+    }
+  }
+  const op = constantOp('fusedLeaves', run, specialize)
+  const results: Value[][] = Array.from({ length: outputs }, () => [])
+  first.leaves.forEach((leaf, i) => {
+    const inputs = flat.map((f) => f.leaves[i] ?? leaf)
+    const shape = shapeOf(leaf)
+    for (const x of inputs) {
+      if (!T.shapesEqual(shapeOf(x), shape)) {
+        throw new T.ArgumentError('fusedLeaves', `leaf ${i} has shapes ${T.formatShape(shape)} and ${T.formatShape(shapeOf(x))}`)
+      }
+    }
+    for (let o = 0; o < outputs; o++) results[o]?.push(op([...inputs, ...scalars], o))
+  })
+  return results.map((leaves) => tree.unflatten(first.treedef, leaves))
 }

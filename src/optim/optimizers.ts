@@ -5,7 +5,8 @@
  * `Schedule` of the step count. Defaults follow Keras unless a line says otherwise.
  */
 import { chain, type GradientTransformation } from './GradientTransformation.js'
-import { arityError, fusedLeaves } from './fused.js'
+import { arityError, fusedLeaves, fusedScalar } from './fused.js'
+import { primalTensor } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Schedule } from './schedules.js'
 import { addDecayedWeights, type AddDecayedWeightsState } from './transforms/addDecayedWeights.js'
@@ -176,12 +177,15 @@ const kerasAdam = (rate: number | Schedule, beta1: number, beta2: number, eps: n
     return r
   }
   return {
-    init: (params) => [moments.init(params), { step: 0 }],
+    init: (params) => [moments.init(params), { step: T.scalar(0) }],
     update: (grads, [{ step, mu, nu }, { step: rateStep }]) => {
-      const t = step + 1
-      const alpha = (rateAt(rateStep) * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
-      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0], [u1, m1, v1]) => {
-        if (g === undefined || m0 === undefined || v0 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('adam')
+      // A schedule reads the count in JavaScript (under jit that read fails: the update then runs interpreted).
+      const rate = typeof checked === 'number' ? checked : rateAt(primalTensor(rateStep).data[0] ?? Number.NaN)
+      const count = fusedScalar('adam.count', step, (s) => s + 1)
+      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0, count1], [u1, m1, v1]) => {
+        if (g === undefined || m0 === undefined || v0 === undefined || count1 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('adam')
+        const t = count1[0] ?? Number.NaN
+        const alpha = (rate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
         for (let i = 0; i < g.length; i++) {
           const gi = g[i] ?? 0
           const mPrev = m0[i] ?? 0
@@ -192,8 +196,8 @@ const kerasAdam = (rate: number | Schedule, beta1: number, beta2: number, eps: n
           v1[i] = vi
           u1[i] = -((mi * alpha) / (Math.sqrt(vi) + eps))
         }
-      })
-      return [u, [{ step: t, mu: m, nu: v }, { step: rateStep + 1 }]]
+      }, [count])
+      return [u, [{ step: count, mu: m, nu: v }, { step: fusedScalar('adam.rateCount', rateStep, (s) => s + 1) }]]
     },
   }
 }

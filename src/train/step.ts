@@ -67,15 +67,27 @@ export interface StepOptions<O> {
   readonly optimizer: GradientTransformation<O>
   readonly regularization?: Regularization
   /**
-   * Compile the forward and backward pass with `jit` (default true): traced once per batch shape,
-   * then replayed into reused buffers; the results are bit for bit those of the interpreter. A
-   * model that reads its key in JavaScript (dropout draws its mask from the step's key) would
-   * retrace every step, so the step notices and runs it interpreted instead; so does a step that
-   * cannot be traced (a loss that branches on tensor values in JavaScript). False: always
-   * interpreted.
+   * Compile the step with `jit` (default true): traced once per batch shape, then replayed into
+   * reused buffers; the results are bit for bit those of the interpreter. `flatStep` (and so `fit`)
+   * compiles the whole step — forward and backward pass, the optimizer's update (its step counts
+   * are scalar tensors in its state) and the new parameters — into one plan; when the optimizer
+   * reads its state in JavaScript (a learning-rate schedule, clipping by the global norm) only the
+   * forward and backward pass is compiled (`trainStep` compiles only those). A model that reads
+   * its key in JavaScript (dropout draws its mask from the step's key) would retrace every step, so
+   * the step notices and runs it interpreted instead; so does a step that cannot be traced (a loss
+   * that branches on tensor values in JavaScript). False: always interpreted.
    */
   readonly jit?: boolean
 }
+
+/**
+ * How a `flatStep` runs now: `'whole'` — the whole step (forward and backward pass, optimizer update
+ * and its application) replays one compiled plan; `'gradient'` — only the forward and backward
+ * pass is compiled (the optimizer reads its state in JavaScript: a learning-rate schedule, clipping
+ * by the global norm); `'interpreted'` — nothing is (`jit: false`, a model that reads its key such
+ * as dropout, a step that cannot be traced). The results are the same bits in every mode.
+ */
+export type StepMode = 'whole' | 'gradient' | 'interpreted'
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -108,7 +120,7 @@ export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regulariz
 /**
  * The training step on the flat form, for a model whose parameters have the structure `treedef`:
  * a pure `(flatTrainState, batch) → flatTrainState`. The optimizer sees leaf lists (its state was
- * made by `initialTrainState` from the leaf list).
+ * made by `initialTrainState` from the leaf list). `mode()` says what runs compiled now (`StepMode`).
  *
  * @example
  * const model = nn.dense(1, { kernelInitializer: nn.zeros })
@@ -119,11 +131,43 @@ export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regulariz
  */
 export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) => {
   const step = gradientStep(model, treedef, options)
-  return (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
+  const whole = wholeStepOf(model, treedef, options)
+  const compiled: Jitted<typeof whole> | undefined = options.jit === false ? undefined : jit(whole)
+  // Whether the whole step (gradient, optimizer update and its application) still compiles: it
+  // does not when the optimizer reads its state in JavaScript (a schedule, clipping by the global
+  // norm) or the model reads its key (dropout). Then the gradient alone is compiled (gradientStep),
+  // or nothing. Results are the same bits either way.
+  let wholeCompiles = compiled !== undefined
+  const interpreted = (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
     const out = step.run(ts, batch)
     const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
     return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
+  const run = (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
+    if (!wholeCompiles || compiled === undefined) return interpreted(ts, batch)
+    const key = stepKey(ts)
+    const traces = compiled.stats().traces
+    let out: WholeStep<O, S>
+    try {
+      out = compiled(ts.params, ts.modelState, ts.optimizerState, batch.x, batch.y, key)
+    } catch (e) {
+      // A trace that failed (whatever the reason: the interpreted step reports a genuine error
+      // itself), or a replay that found a value-dependent shape.
+      if (!(e instanceof JitError) && compiled.stats().traces === traces) throw e
+      wholeCompiles = false
+      return interpreted(ts, batch)
+    }
+    if (compiled.stats().readsKeys) wholeCompiles = false
+    const outcome: StepOutcome<S> = {
+      loss: ad.primalTensor(out.value).data[0] ?? Number.NaN,
+      grads: [],
+      modelState: out.modelState,
+      predictions: ad.primalTensor(out.predictions),
+    }
+    return next(ts, out.params, outcome, out.optimizerState)
+  }
+  const mode = (): StepMode => (wholeCompiles ? 'whole' : step.compiled() ? 'gradient' : 'interpreted')
+  return Object.assign(run, { mode })
 }
 
 /**
@@ -167,7 +211,7 @@ interface StepOutcome<S> {
 /** The part of a step that `jit` compiles: loss, gradient, new model state and predictions. */
 interface Gradients<S> {
   readonly value: Value
-  readonly grads: readonly Value[]
+  readonly grads: readonly Tensor[]
   readonly modelState: S
   readonly predictions: Value
 }
@@ -179,12 +223,13 @@ interface Gradients<S> {
  */
 const gradientsOf =
   <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, { loss, regularization = {} }: StepOptions<O>) =>
-  (params: readonly Value[], modelState: S, x: Tensor, y: Tensor, key: Key): Gradients<S> => {
+  (params: readonly Tensor[], modelState: S, x: Tensor, y: Tensor, key: Key): Gradients<S> => {
     const ctx = { training: true, key }
     // The model's output comes back from the one forward pass as aux, next to the new state (the
     // objective runs once), so that under `jit` it leaves the trace as a plain value.
-    const objective = (leaves: readonly Value[]): readonly [Value, { readonly state: S; readonly predictions: Value }] => {
-      const out = model.apply(tree.unflatten(treedef, leaves, UNFROZEN), modelState, x, ctx)
+    const objective = (leaves: readonly Tensor[]): readonly [Value, { readonly state: S; readonly predictions: Value }] => {
+      const values: readonly Value[] = leaves
+      const out = model.apply(tree.unflatten(treedef, values, UNFROZEN), modelState, x, ctx)
       const data = loss(out.y, y)
       const reg = penalty(leaves, regularization)
       return [reg === undefined ? data : ad.add(data, reg), { state: out.state, predictions: out.y }]
@@ -193,9 +238,37 @@ const gradientsOf =
     return { value, grads, modelState: aux.state, predictions: aux.predictions }
   }
 
+/** What the whole compiled step returns. */
+interface WholeStep<O, S> {
+  readonly value: Value
+  readonly params: readonly Tensor[]
+  readonly optimizerState: O
+  readonly modelState: S
+  readonly predictions: Value
+}
+
+/**
+ * The whole training step on the flat form, as one pure function of its inputs that `jit`
+ * compiles into one plan: gradient, optimizer update (its step counts are tensors in its state,
+ * so the plan replays for every count) and the new parameters.
+ */
+const wholeStepOf = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) => {
+  const gradients = gradientsOf(model, treedef, options)
+  return (params: readonly Tensor[], modelState: S, optimizerState: O, x: Tensor, y: Tensor, key: Key): WholeStep<O, S> => {
+    const g = gradients(params, modelState, x, y, key)
+    const [updates, nextState] = options.optimizer.update(g.grads, optimizerState, params)
+    return { value: g.value, params: applyUpdates(params, updates), optimizerState: nextState, modelState: g.modelState, predictions: g.predictions }
+  }
+}
+
+/** The key of a step's stochastic layers: foldIn(key, step). */
+const stepKey = <O, P, S>(ts: TrainState<O, P, S>): Key => random.foldIn(ts.key, ts.step % 0x100000000)
+
 /** A step's loss and gradient, compiled unless `jit: false` (or until compiling stops paying). */
 interface GradientStep<O, S> {
   readonly run: (ts: FlatTrainState<O, S>, batch: Dataset) => StepOutcome<S>
+  /** Whether the gradient still runs compiled. */
+  readonly compiled: () => boolean
 }
 
 const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>): GradientStep<O, S> => {
@@ -206,7 +279,7 @@ const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef
   let interpret = compiled === undefined
   return {
     run: (ts, batch) => {
-      const key = random.foldIn(ts.key, ts.step % 0x100000000)
+      const key = stepKey(ts)
       const computed = ((): Gradients<S> => {
         if (interpret || compiled === undefined) return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
         try {
@@ -226,6 +299,7 @@ const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef
         predictions: ad.primalTensor(computed.predictions),
       }
     },
+    compiled: () => !interpret,
   }
 }
 

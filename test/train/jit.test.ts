@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { bitDifference } from '../../laws/jit.js'
 import * as ad from '../../src/ad/index.js'
 import * as data from '../../src/data/index.js'
+import { take } from '../../src/data/index.js'
 import * as losses from '../../src/losses/index.js'
 import * as metrics from '../../src/metrics/index.js'
 import * as nn from '../../src/nn/index.js'
@@ -101,5 +102,75 @@ describe('fit both ways', () => {
       expect(bitDifference(b.params, a.params)).toBeUndefined()
       expect(Object.is(a.loss, b.loss)).toBe(true)
     }
+  })
+})
+
+describe('the whole step in one plan (flatStep: gradient, optimizer update, new parameters)', () => {
+  const model = nn.sequential(nn.dense(4), nn.tanh, nn.dense(1))
+  const ds = data.dataset(xs, targets)
+  // Two batch shapes (4 rows and the last 3), so both plans replay with every step count.
+  const batches = [take(ds, [0, 1, 2, 3]), take(ds, [4, 5, 6])]
+  const optimizers: readonly { readonly name: string; readonly optimizer: optim.GradientTransformation<unknown>; readonly mode: train.StepMode; readonly regularization?: train.Regularization }[] = [
+    { name: 'adam', optimizer: optim.adam({ learningRate: 0.05 }), mode: 'whole' },
+    { name: 'adam, Keras form', optimizer: optim.adam({ learningRate: 0.05, keras: true }), mode: 'whole' },
+    { name: 'adamw', optimizer: optim.adamw({ learningRate: 0.05, weightDecay: 0.01 }), mode: 'whole' },
+    { name: 'sgd', optimizer: optim.sgd({ learningRate: 0.1 }), mode: 'whole', regularization: { l1: 0.01, l2: 0.02 } },
+    { name: 'momentum', optimizer: optim.momentum({ learningRate: 0.1 }), mode: 'whole' },
+    { name: 'nesterov', optimizer: optim.nesterov({ learningRate: 0.1 }), mode: 'whole' },
+    { name: 'rmsprop', optimizer: optim.rmsprop({ learningRate: 0.01 }), mode: 'whole' },
+    { name: 'adagrad', optimizer: optim.adagrad({ learningRate: 0.1 }), mode: 'whole' },
+    { name: 'clipByValue, scale, adam', optimizer: optim.chain(optim.clipByValue(0.05), optim.scale(2), optim.scaleByAdam(), optim.scaleByLearningRate(0.01)), mode: 'whole' },
+    // A schedule is a JavaScript function of the count, clipping by the global norm branches on a
+    // value: the update runs interpreted, the gradient compiled.
+    { name: 'adam with a schedule', optimizer: optim.adam({ learningRate: optim.exponentialDecay({ initial: 0.05, decayRate: 0.5, decaySteps: 3 }) }), mode: 'gradient' },
+    { name: 'Keras adam with a schedule', optimizer: optim.adam({ learningRate: (step) => 0.05 / (1 + step), keras: true }), mode: 'gradient' },
+    { name: 'clipByGlobalNorm, sgd', optimizer: optim.chain(optim.clipByGlobalNorm(0.1), optim.sgd({ learningRate: 0.1 })), mode: 'gradient' },
+  ]
+  for (const o of optimizers) {
+    it(`${o.name}: bit for bit the interpreted step, in mode ${o.mode}`, () => {
+      const { params, state } = model.init(random.key(2), [3])
+      if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+      const { leaves, treedef } = tree.flatten(params)
+      const options = { loss: losses.mse, optimizer: o.optimizer, ...(o.regularization === undefined ? {} : { regularization: o.regularization }) }
+      const compiled = train.flatStep(model, treedef, options)
+      const interpreted = train.flatStep(model, treedef, { ...options, jit: false })
+      let a = train.initialTrainState(leaves, state, o.optimizer, random.key(0))
+      let b = a
+      for (let i = 0; i < 8; i++) {
+        const batch = batches[i % 2] ?? ds
+        a = compiled(a, batch)
+        b = interpreted(b, batch)
+        expect(bitDifference(b.params, a.params)).toBeUndefined()
+        expect(bitDifference(b.optimizerState, a.optimizerState)).toBeUndefined()
+        expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
+        expect(Object.is(a.loss, b.loss)).toBe(true)
+      }
+      expect(compiled.mode()).toBe(o.mode)
+      expect(interpreted.mode()).toBe('interpreted')
+    })
+  }
+  it('the optimizer\'s step count is a tensor: one plan per batch shape, whatever the count', () => {
+    let traced = 0
+    const spy: nn.Layer = {
+      name: 'spy',
+      spec: { kind: 'spy' },
+      init: (_k, shape) => ({ params: {}, state: {}, outputShape: shape }),
+      apply: (_p, state, x) => {
+        if (ad.isDual(x) && ad.isDual(ad.belowDifferentiation(x))) traced++
+        return { y: x, state }
+      },
+    }
+    const spied = nn.sequential(nn.dense(2), spy, nn.dense(1))
+    const { params, state } = spied.init(random.key(1), [3])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+    const { leaves, treedef } = tree.flatten(params)
+    const optimizer = optim.adam({ learningRate: 0.01 })
+    const step = train.flatStep(spied, treedef, { loss: losses.mse, optimizer })
+    let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
+    for (let i = 0; i < 6; i++) ts = step(ts, batches[i % 2] ?? ds)
+    expect(traced).toBe(2)
+    expect(step.mode()).toBe('whole')
+    const [adamState] = ts.optimizerState
+    expect(adamState.step).toEqual(T.scalar(6))
   })
 })

@@ -3,6 +3,7 @@
  * of all its scalars together) is at most `maxNorm`, keeping its direction. Stateless.
  */
 import * as tree from '../../tree/index.js'
+import { requireValues } from '../fused.js'
 import { EMPTY_STATE, type EmptyState, type GradientTransformation } from '../GradientTransformation.js'
 import { positive } from '../validation.js'
 
@@ -26,6 +27,8 @@ export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<ClipBy
   return {
     init: () => EMPTY_STATE,
     update: (grads, state) => {
+      // The branch reads the norm's value: not traceable (under jit, a JitError; the train step then runs the update interpreted).
+      requireValues('clipByGlobalNorm', grads)
       const norm = tree.globalNorm(grads)
       return [norm > maxNorm ? tree.scale(grads, maxNorm / norm) : grads, state]
     },

@@ -2,17 +2,23 @@
  * `scaleByLearningRate`: the descent step. Multiplies the updates by −learningRate, the rate taken
  * from a constant or from a schedule of the step count; the count lives in the state.
  */
+import { primalTensor } from '../../ad/index.js'
 import * as T from '../../tensor/index.js'
-import * as tree from '../../tree/index.js'
+import type { Tensor } from '../../tensor/index.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
+import { arityError, fusedLeaves, fusedScalar } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import type { Schedule } from '../schedules.js'
 import { learningRate } from '../validation.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** How many updates have been made (0 before the first). */
+/**
+ * How many updates have been made (0 before the first), as a scalar tensor: a compiled training
+ * step carries it through its plan.
+ */
 export interface ScaleByLearningRateState {
-  readonly step: number
+  readonly step: Tensor
 }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
@@ -37,7 +43,16 @@ export const scaleByLearningRate = (rate: number | Schedule): GradientTransforma
     return r
   }
   return {
-    init: () => ({ step: 0 }),
-    update: (grads, { step }) => [tree.scale(grads, -rateAt(step)), { step: step + 1 }],
+    init: () => ({ step: T.scalar(0) }),
+    update: (grads, { step }) => {
+      // A schedule is a JavaScript function of the count: it reads the count (under jit, that read
+      // fails with a JitError and the caller runs the update interpreted).
+      const factor = -(typeof checked === 'number' ? checked : rateAt(primalTensor(step).data[0] ?? Number.NaN))
+      const [u] = fusedLeaves([grads], 1, ([g], [u1]) => {
+        if (g === undefined || u1 === undefined) throw arityError('scaleByLearningRate')
+        K.scaleLoop(g, factor, u1)
+      })
+      return [u, { step: fusedScalar('scaleByLearningRate.count', step, (s) => s + 1) }]
+    },
   }
 }
