@@ -68,11 +68,11 @@ export interface StepOptions<O> {
   readonly regularization?: Regularization
   /**
    * Compile the step with `jit` (default true): traced once per batch shape, then replayed into
-   * reused buffers; the results are bit for bit those of the interpreter. `flatStep` (and so `fit`)
-   * compiles the whole step — forward and backward pass, the optimizer's update (its step counts
-   * are scalar tensors in its state) and the new parameters — into one plan; when the optimizer
-   * reads its state in JavaScript (a learning-rate schedule, clipping by the global norm) only the
-   * forward and backward pass is compiled (`trainStep` compiles only those). A model that reads
+   * reused buffers; the results are bit for bit those of the interpreter. The whole step is one
+   * plan — forward and backward pass, the optimizer's update (its step counts are scalar tensors
+   * in its state) and the new parameters; when the optimizer reads its state in JavaScript (a
+   * learning-rate schedule, clipping by the global norm) only the forward and backward pass is
+   * compiled (`flatStep`'s `mode()` says which). A model that reads
    * its key in JavaScript (dropout draws its mask from the step's key) would retrace every step, so
    * the step notices and runs it interpreted instead; so does a step that cannot be traced (a loss
    * that branches on tensor values in JavaScript). False: always interpreted.
@@ -131,43 +131,12 @@ export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regulariz
  */
 export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) => {
   const step = gradientStep(model, treedef, options)
-  const whole = wholeStepOf(model, treedef, options)
-  const compiled: Jitted<typeof whole> | undefined = options.jit === false ? undefined : jit(whole)
-  // Whether the whole step (gradient, optimizer update and its application) still compiles: it
-  // does not when the optimizer reads its state in JavaScript (a schedule, clipping by the global
-  // norm) or the model reads its key (dropout). Then the gradient alone is compiled (gradientStep),
-  // or nothing. Results are the same bits either way.
-  let wholeCompiles = compiled !== undefined
   const interpreted = (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
     const out = step.run(ts, batch)
     const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
     return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
-  const run = (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
-    if (!wholeCompiles || compiled === undefined) return interpreted(ts, batch)
-    const key = stepKey(ts)
-    const traces = compiled.stats().traces
-    let out: WholeStep<O, S>
-    try {
-      out = compiled(ts.params, ts.modelState, ts.optimizerState, batch.x, batch.y, key)
-    } catch (e) {
-      // A trace that failed (whatever the reason: the interpreted step reports a genuine error
-      // itself), or a replay that found a value-dependent shape.
-      if (!(e instanceof JitError) && compiled.stats().traces === traces) throw e
-      wholeCompiles = false
-      return interpreted(ts, batch)
-    }
-    if (compiled.stats().readsKeys) wholeCompiles = false
-    const outcome: StepOutcome<S> = {
-      loss: ad.primalTensor(out.value).data[0] ?? Number.NaN,
-      grads: [],
-      modelState: out.modelState,
-      predictions: ad.primalTensor(out.predictions),
-    }
-    return next(ts, out.params, outcome, out.optimizerState)
-  }
-  const mode = (): StepMode => (wholeCompiles ? 'whole' : step.compiled() ? 'gradient' : 'interpreted')
-  return Object.assign(run, { mode })
+  return wholeStep(model, treedef, options, step, interpreted, (leaves) => leaves, (params) => params)
 }
 
 /**
@@ -183,17 +152,20 @@ export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: Tree
 export const trainStep =
   <O, P extends Tree, S extends Tree>(model: Layer<P, S>, options: StepOptions<O>) => {
   // One compiled step per parameter structure (a step function normally sees one).
-  let last: { readonly treedef: TreeDef<P>; readonly step: GradientStep<O, S> } | undefined
-  const compiledFor = (treedef: TreeDef<P>): GradientStep<O, S> => {
-    if (last === undefined || !tree.treedefEquals(last.treedef, treedef)) last = { treedef, step: gradientStep(model, treedef, options) }
+  let last: { readonly treedef: TreeDef<P>; readonly step: (ts: TrainState<O, P, S>, batch: Dataset) => TrainState<O, P, S> } | undefined
+  const compiledFor = (treedef: TreeDef<P>) => {
+    if (last === undefined || !tree.treedefEquals(last.treedef, treedef)) {
+      const step = gradientStep(model, treedef, options)
+      const interpreted = (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
+        const out = step.run({ ...ts, params: tree.flatten(ts.params).leaves }, batch)
+        const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
+        return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
+      }
+      last = { treedef, step: wholeStep(model, treedef, options, step, interpreted, (leaves) => tree.unflatten(treedef, leaves), (params) => tree.flatten(params).leaves) }
+    }
     return last.step
   }
-  return (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
-    const { leaves, treedef } = tree.flatten(ts.params)
-    const out = compiledFor(treedef).run({ ...ts, params: leaves }, batch)
-    const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
-    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
-  }
+  return (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => compiledFor(tree.flatten(ts.params).treedef)(ts, batch)
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -239,27 +211,68 @@ const gradientsOf =
   }
 
 /** What the whole compiled step returns. */
-interface WholeStep<O, S> {
+interface WholeStep<O, S, Q> {
   readonly value: Value
-  readonly params: readonly Tensor[]
+  readonly params: Q
   readonly optimizerState: O
   readonly modelState: S
   readonly predictions: Value
 }
 
 /**
- * The whole training step on the flat form, as one pure function of its inputs that `jit`
- * compiles into one plan: gradient, optimizer update (its step counts are tensors in its state,
- * so the plan replays for every count) and the new parameters.
+ * The whole training step, on the parameters in the form `Q` (the leaf list, or the model's tree:
+ * `shape` makes it from the leaves), compiled by `jit` into one plan — gradient, optimizer update
+ * (its step counts are tensors in its state, so the plan replays for every count) and the new
+ * parameters — with `interpreted` as the way back: it is taken when the optimizer reads its state
+ * in JavaScript (a schedule, clipping by the global norm) or the model reads its key (dropout), and
+ * then the gradient alone may still be compiled (`gradient`), or nothing. Same bits every way.
  */
-const wholeStepOf = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) => {
+const wholeStep = <O, P, S extends Tree, Q extends Tree>(
+  model: Layer<P, S>,
+  treedef: TreeDef<P>,
+  options: StepOptions<O>,
+  gradient: GradientStep<O, S>,
+  interpreted: (ts: TrainState<O, Q, S>, batch: Dataset) => TrainState<O, Q, S>,
+  shape: (leaves: readonly Tensor[]) => Q,
+  leavesOf: (params: Q) => readonly Tensor[],
+) => {
   const gradients = gradientsOf(model, treedef, options)
-  return (params: readonly Tensor[], modelState: S, optimizerState: O, x: Tensor, y: Tensor, key: Key): WholeStep<O, S> => {
+  const whole = (params: readonly Tensor[], modelState: S, optimizerState: O, x: Tensor, y: Tensor, key: Key): WholeStep<O, S, Q> => {
     const g = gradients(params, modelState, x, y, key)
-    const [updates, nextState] = options.optimizer.update(g.grads, optimizerState, params)
-    return { value: g.value, params: applyUpdates(params, updates), optimizerState: nextState, modelState: g.modelState, predictions: g.predictions }
+    const current = shape(params)
+    const [updates, nextState] = options.optimizer.update(shape(g.grads), optimizerState, current)
+    return { value: g.value, params: applyUpdates(current, updates), optimizerState: nextState, modelState: g.modelState, predictions: g.predictions }
   }
+  const compiled: Jitted<typeof whole> | undefined = options.jit === false ? undefined : jit(whole)
+  // The one piece of state of a step function: whether the whole step still compiles.
+  let wholeCompiles = compiled !== undefined
+  const run = (ts: TrainState<O, Q, S>, batch: Dataset): TrainState<O, Q, S> => {
+    if (!wholeCompiles || compiled === undefined) return interpreted(ts, batch)
+    const traces = compiled.stats().traces
+    let out: WholeStep<O, S, Q>
+    try {
+      out = compiled(leavesOf(ts.params), ts.modelState, ts.optimizerState, batch.x, batch.y, stepKey(ts))
+    } catch (e) {
+      // A trace that failed (whatever the reason: the interpreted step reports a genuine error
+      // itself), or a replay that found a value-dependent shape.
+      if (!(e instanceof JitError) && compiled.stats().traces === traces) throw e
+      wholeCompiles = false
+      return interpreted(ts, batch)
+    }
+    if (compiled.stats().readsKeys) wholeCompiles = false
+    const outcome: StepOutcome<S> = {
+      loss: ad.primalTensor(out.value).data[0] ?? Number.NaN,
+      grads: NO_GRADS,
+      modelState: out.modelState,
+      predictions: ad.primalTensor(out.predictions),
+    }
+    return next(ts, out.params, outcome, out.optimizerState)
+  }
+  const mode = (): StepMode => (wholeCompiles ? 'whole' : gradient.compiled() ? 'gradient' : 'interpreted')
+  return Object.assign(run, { mode })
 }
+
+const NO_GRADS: readonly Tensor[] = []
 
 /** The key of a step's stochastic layers: foldIn(key, step). */
 const stepKey = <O, P, S>(ts: TrainState<O, P, S>): Key => random.foldIn(ts.key, ts.step % 0x100000000)
