@@ -51,6 +51,8 @@ export interface JitStats {
 export type Jitted<F extends (...args: never[]) => unknown> = F & {
   /** What the jitted function has done so far: traces, replays, plans held. */
   readonly stats: () => JitStats
+  /** The number of traces so far (`stats().traces`, without building the record: for hot loops). */
+  readonly traceCount: () => number
 }
 
 interface Entry {
@@ -160,7 +162,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     }
     return { traces, replays, direct, cached: cache.size, bytes, readsKeys }
   }
-  return asJitted<F>(Object.assign(call, { stats }))
+  return asJitted<F>(Object.assign(call, { stats, traceCount: () => traces }))
 }
 
 /**
@@ -168,5 +170,5 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
  * returns what f returned on the trace, structure for structure, with fresh tensors for its
  * traced leaves, and a direct call returns f's own result.
  */
-const asJitted = <F extends (...args: never[]) => unknown>(g: ((...args: unknown[]) => unknown) & { readonly stats: () => JitStats }): Jitted<F> =>
+const asJitted = <F extends (...args: never[]) => unknown>(g: ((...args: unknown[]) => unknown) & { readonly stats: () => JitStats; readonly traceCount: () => number }): Jitted<F> =>
   g as unknown as Jitted<F>

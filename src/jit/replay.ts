@@ -67,18 +67,28 @@ const fresh = (t: Tensor): Tensor => {
   return unsafeTensor(data, t.shape)
 }
 
+/** The output's structure around its leaves (plain loops: a replay allocates only what it returns). */
 const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
   switch (template.kind) {
     case 'leaf':
       return leaves[template.index]
-    case 'array':
-      return template.items.map((t) => build(t, leaves))
+    case 'array': {
+      const items = template.items
+      const out = new Array<unknown>(items.length)
+      for (let i = 0; i < items.length; i++) {
+        const t = items[i]
+        if (t !== undefined) out[i] = build(t, leaves)
+      }
+      return out
+    }
     case 'record': {
       const out: { [key: string]: unknown } = {}
-      template.keys.forEach((k, i) => {
-        const t = template.items[i]
-        if (t !== undefined) out[k] = build(t, leaves)
-      })
+      const { keys, items } = template
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]
+        const t = items[i]
+        if (k !== undefined && t !== undefined) out[k] = build(t, leaves)
+      }
       return out
     }
   }

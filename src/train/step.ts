@@ -248,18 +248,18 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
   let wholeCompiles = compiled !== undefined
   const run = (ts: TrainState<O, Q, S>, batch: Dataset): TrainState<O, Q, S> => {
     if (!wholeCompiles || compiled === undefined) return interpreted(ts, batch)
-    const traces = compiled.stats().traces
+    const traces = compiled.traceCount()
     let out: WholeStep<O, S, Q>
     try {
       out = compiled(leavesOf(ts.params), ts.modelState, ts.optimizerState, batch.x, batch.y, stepKey(ts))
     } catch (e) {
       // A trace that failed (whatever the reason: the interpreted step reports a genuine error
       // itself), or a replay that found a value-dependent shape.
-      if (!(e instanceof JitError) && compiled.stats().traces === traces) throw e
+      if (!(e instanceof JitError) && compiled.traceCount() === traces) throw e
       wholeCompiles = false
       return interpreted(ts, batch)
     }
-    if (compiled.stats().readsKeys) wholeCompiles = false
+    if (compiled.traceCount() !== traces && compiled.stats().readsKeys) wholeCompiles = false
     const outcome: StepOutcome<S> = {
       loss: ad.primalTensor(out.value).data[0] ?? Number.NaN,
       grads: NO_GRADS,
@@ -296,8 +296,9 @@ const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef
       const computed = ((): Gradients<S> => {
         if (interpret || compiled === undefined) return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
         try {
+          const traces = compiled.traceCount()
           const out = compiled(ts.params, ts.modelState, batch.x, batch.y, key)
-          if (compiled.stats().readsKeys) interpret = true
+          if (compiled.traceCount() !== traces && compiled.stats().readsKeys) interpret = true
           return out
         } catch (e) {
           if (!(e instanceof JitError)) throw e
