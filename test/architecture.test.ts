@@ -20,7 +20,7 @@ const allowed: Record<string, readonly string[]> = {
   random: ['tensor'],
   tree: ['tensor'],
   ad: ['tensor', 'tree'],
-  jit: ['tensor', 'tree', 'ad'],
+  jit: ['tensor', 'tree', 'ad', 'random'],
   nn: ['tensor', 'random', 'tree', 'ad'],
   losses: ['tensor', 'tree', 'ad'],
   optim: ['tensor', 'tree', 'ad'],

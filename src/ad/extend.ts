@@ -5,6 +5,7 @@
  * to add an op with its laws. Re-exports only.
  */
 export { valueLeaf, type JitRecorder, type Trace } from './Dual.js'
+export { keyWords, TRACED_KEY_WORDS } from './keys.js'
 export {
   bind,
   binaryOp,

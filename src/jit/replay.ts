@@ -5,6 +5,7 @@
  * bits into reused memory. The output leaves are copied into fresh tensors and put back into the
  * output's structure: the caller never sees a plan's buffer.
  */
+import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
@@ -167,8 +168,14 @@ export const replayer = (plan: Plan): Replayer => {
     for (let i = 0; i < outputs.length; i++) {
       const leaf = graph.outputLeaves[i]
       if (leaf === undefined) continue
-      const t = leaf.kind === 'static' ? undefined : (slots[leaf.slot] ?? placeholder)
-      outputs[i] = t === undefined ? (leaf.kind === 'static' ? leaf.value : undefined) : handedOut[i] === true && !inPlan(t) ? t : fresh(t)
+      if (leaf.kind === 'static') outputs[i] = leaf.value
+      else if (leaf.kind === 'key') {
+        const words = (slots[leaf.slot] ?? placeholder).data
+        outputs[i] = random.keyFromWords([words[0] ?? 0, words[1] ?? 0])
+      } else {
+        const t = slots[leaf.slot] ?? placeholder
+        outputs[i] = handedOut[i] === true && !inPlan(t) ? t : fresh(t)
+      }
     }
     // Let go of the caller's tensors (the plan keeps only its own buffers).
     for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder

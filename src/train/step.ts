@@ -73,7 +73,8 @@ export interface StepOptions<O> {
    * in its state) and the new parameters; when the optimizer reads its state in JavaScript (a
    * learning-rate schedule, clipping by the global norm) only the forward and backward pass is
    * compiled (`flatStep`'s `mode()` says which). A model that reads
-   * its key in JavaScript (dropout draws its mask from the step's key) would retrace every step, so
+   * its key's words in JavaScript (a layer calling `random.normal(ctx.key, …)` itself; dropout draws
+   * its mask through an op, inside the plan) would retrace every step, so
    * the step notices and runs it interpreted instead; so does a step that cannot be traced (a loss
    * that branches on tensor values in JavaScript). False: always interpreted.
    */
@@ -85,7 +86,7 @@ export interface StepOptions<O> {
  * and its application) replays one compiled plan; `'gradient'` — only the forward and backward
  * pass is compiled (the optimizer reads its state in JavaScript: a learning-rate schedule, clipping
  * by the global norm); `'interpreted'` — nothing is (`jit: false`, a model that reads its key such
- * as dropout, a step that cannot be traced). The results are the same bits in every mode.
+ * its key's words in JavaScript, a step that cannot be traced). The results are the same bits in every mode.
  */
 export type StepMode = 'whole' | 'gradient' | 'interpreted'
 
@@ -224,7 +225,7 @@ interface WholeStep<O, S, Q> {
  * `shape` makes it from the leaves), compiled by `jit` into one plan — gradient, optimizer update
  * (its step counts are tensors in its state, so the plan replays for every count) and the new
  * parameters — with `interpreted` as the way back: it is taken when the optimizer reads its state
- * in JavaScript (a schedule, clipping by the global norm) or the model reads its key (dropout), and
+ * in JavaScript (a schedule, clipping by the global norm) or the model reads its key's words in JavaScript, and
  * then the gradient alone may still be compiled (`gradient`), or nothing. Same bits every way.
  */
 const wholeStep = <O, P, S extends Tree, Q extends Tree>(
@@ -288,7 +289,7 @@ const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef
   const gradients = gradientsOf(model, treedef, options)
   const compiled: Jitted<typeof gradients> | undefined = options.jit === false ? undefined : jit(gradients)
   // The one piece of state of a step function: whether its compiled form still pays (it does not
-  // when the model reads its key, as dropout does). Results are the same either way.
+  // when the model reads its key's words in JavaScript). Results are the same either way.
   let interpret = compiled === undefined
   return {
     run: (ts, batch) => {

@@ -45,7 +45,7 @@ const cases: readonly Case[] = [
     options: { loss: losses.softmaxCrossEntropy, optimizer: optim.sgd({ learningRate: 0.1, momentum: 0.9 }), batchSize: 4 },
   },
   {
-    name: 'dropout (reads its key: runs interpreted after the first trace)',
+    name: 'dropout (its mask drawn from the step key inside the plan)',
     model: nn.sequential(nn.dense(6), nn.relu, nn.dropout(0.3), nn.dense(1)),
     data: data.dataset(xs, targets),
     metric: metrics.mae,
@@ -150,6 +150,25 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
       expect(interpreted.mode()).toBe('interpreted')
     })
   }
+  it('dropout draws its mask from the step\'s key inside the plan: the whole step stays compiled, the same bits', () => {
+    const dropping = nn.sequential(nn.dense(6), nn.relu, nn.dropout(0.4), nn.dense(1))
+    const { params, state } = dropping.init(random.key(4), [3])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+    const { leaves, treedef } = tree.flatten(params)
+    const optimizer = optim.adam({ learningRate: 0.05 })
+    const compiled = train.flatStep(dropping, treedef, { loss: losses.mse, optimizer })
+    const interpreted = train.flatStep(dropping, treedef, { loss: losses.mse, optimizer, jit: false })
+    let a = train.initialTrainState(leaves, state, optimizer, random.key(9))
+    let b = a
+    for (let i = 0; i < 6; i++) {
+      const batch = batches[i % 2] ?? ds
+      a = compiled(a, batch)
+      b = interpreted(b, batch)
+      expect(bitDifference(b.params, a.params)).toBeUndefined()
+      expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
+    }
+    expect(compiled.mode()).toBe('whole')
+  })
   it('the optimizer\'s step count is a tensor: one plan per batch shape, whatever the count', () => {
     let traced = 0
     const spy: nn.Layer = {
