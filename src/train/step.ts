@@ -85,8 +85,8 @@ export interface StepOptions<O> {
  * How a `flatStep` runs now: `'whole'` — the whole step (forward and backward pass, optimizer update
  * and its application) replays one compiled plan; `'gradient'` — only the forward and backward
  * pass is compiled (the optimizer reads its state in JavaScript: a learning-rate schedule, clipping
- * by the global norm); `'interpreted'` — nothing is (`jit: false`, a model that reads its key such
- * its key's words in JavaScript, a step that cannot be traced). The results are the same bits in every mode.
+ * by the global norm); `'interpreted'` — nothing is (`jit: false`, a model that reads its key's
+ * words in JavaScript, a step that cannot be traced). The results are the same bits in every mode.
  */
 export type StepMode = 'whole' | 'gradient' | 'interpreted'
 
