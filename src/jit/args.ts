@@ -202,9 +202,8 @@ export const rebuildArgs = (args: readonly unknown[], leaf: (t: Tensor, i: numbe
     if (isKeyLike(u)) return key(u, keyIndex++)
     if (T.isTensor(u)) return leaf(u, leafIndex++)
     if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
-      const out: { [key: string]: unknown } = {}
-      for (const k of Object.keys(u)) out[k] = walk(u[k])
-      return out
+      // Own data properties (Object.fromEntries): a key named `__proto__` must not reach the prototype setter.
+      return Object.fromEntries(Object.keys(u).map((k) => [k, walk(u[k])]))
     }
     return u
   }

@@ -88,7 +88,10 @@ const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown =>
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]
         const t = items[i]
-        if (k !== undefined && t !== undefined) out[k] = build(t, leaves)
+        if (k === undefined || t === undefined) continue
+        // An own data property even for `__proto__` (which plain assignment would send to the prototype setter).
+        if (k === '__proto__') Object.defineProperty(out, k, { value: build(t, leaves), enumerable: true, writable: true, configurable: true })
+        else out[k] = build(t, leaves)
       }
       return out
     }
