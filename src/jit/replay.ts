@@ -52,7 +52,7 @@ class PlannedBuffers implements AllocationHook {
 
 /** Whether `data` is one of a node's planned buffers. */
 const landsInPlan = (buffers: readonly (Float64Array | undefined)[], data: ReadonlyFloat64Array): boolean => {
-  for (const b of buffers) if (b !== undefined && b === data) return true
+  for (let i = 0; i < buffers.length; i++) if (buffers[i] === data) return true
   return false
 }
 
@@ -111,6 +111,7 @@ export const replayer = (plan: Plan): Replayer => {
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
   for (const [slot, t] of graph.constants) slots[slot] = t
   const inputLists = steps.map((s) => new Array<Tensor>(s.node.inputs.length).fill(placeholder))
+  const sizes = steps.map((s) => T.sizeOf(s.node.shape))
   const dataLists = steps.map((s) => new Array<ReadonlyFloat64Array>(s.node.inputs.length).fill(placeholder.data))
   const hook = new PlannedBuffers()
   // Output leaves made by a node that writes fresh memory go to the caller without a copy.
@@ -139,7 +140,7 @@ export const replayer = (plan: Plan): Replayer => {
           if (specialized.output === undefined) {
             // An output of the function: fresh memory, handed to the caller as it is.
             hook.next = Number.POSITIVE_INFINITY
-            const fresh = allocate(T.sizeOf(node.shape))
+            const fresh = allocate(sizes[k] ?? 0)
             specialized.kernel(data, fresh)
             slots[node.output] = unsafeTensor(fresh, node.shape)
           } else {
