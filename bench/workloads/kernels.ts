@@ -139,7 +139,7 @@ export const runKernels = async (ctx: Context & { readonly kernels: readonly Ker
     w2.push(median(outcome.epochSeconds.slice(1).map((s) => rows / s)))
     lossesPerMode.push([...outcome.epochLoss])
     const model = dualflowModel(mnistSpec)
-    const predict = (): void => void train.predict(model, initial.params, initial.state, test.x)
+    const predict = (): void => void train.predict(model, initial.params, initial.state, test.x, { batchSize: data.rowCount(test) })
     const repeat = calibrate(predict, ctx.quick ? 0.05 : 0.2)
     const samples: number[] = []
     const cpuTimes: number[] = []

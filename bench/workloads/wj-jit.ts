@@ -171,7 +171,7 @@ export const runWJ = async (ctx: Context): Promise<WorkloadResult> => {
   const testRows = data.rowCount(test)
   const predictions = ctx.quick ? 3 : 10
   record('W6 MNIST inference', 'samplesPerSec', true, (s) => 1 / s, alternate(rounds, (jit) => cpuPer(predictions * testRows, () => {
-    for (let i = 0; i < predictions; i++) train.predict(model, initial.params, initial.state, test.x, { jit })
+    for (let i = 0; i < predictions; i++) train.predict(model, initial.params, initial.state, test.x, { jit, batchSize: testRows })
   })))
 
   // Memory: a compiled Pima gradient, and a whole compiled training step.

@@ -15,20 +15,22 @@ import { flatten, isTree, leaves, type Tree, type TreeDef } from '../tree/index.
 
 /**
  * What saving and loading need of a model: its JSON layer description (`spec`) and its `init`.
- * Every `nn` Layer is one.
+ * Every `nn` Layer is one; a `Layer<P, S>` is a `SavableModel<P, S>`, and loading into it gives
+ * trees of its own types.
  */
-export type SavableModel = Pick<Layer, 'spec' | 'init'>
+export type SavableModel<P = Tree, S = Tree> = Pick<Layer<P, S>, 'spec' | 'init'>
 
 /**
  * A model's trained values: parameters and state (batch-norm statistics; `{}` or `[]` when the
  * model keeps none), with the input shape the model is initialised for. Both trees must have
  * exactly the structure and leaf shapes that `model.init(k, inputShape)` gives. Saving takes
  * trees typed as `ValueTree` (what `init` and `apply` return) and checks at run time that every
- * leaf is a plain tensor; loading gives `Tree`s.
+ * leaf is a plain tensor; loading into a model `Layer<P, S>` gives `P` and `S` (trees of tensors of
+ * the structure its `init` makes), loading a model from its file alone gives `Tree`s.
  */
-export interface SavedModel<T extends ValueTree = Tree> {
-  readonly params: T
-  readonly state: T
+export interface SavedModel<P = Tree, S = P> {
+  readonly params: P
+  readonly state: S
   readonly inputShape: Shape
 }
 

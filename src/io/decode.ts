@@ -30,7 +30,7 @@ import { type Shape, type Tensor } from '../tensor/index.js'
 import { fromData } from '../tensor/internal.js'
 import { ArgumentError } from '../tensor/index.js'
 import { shapesEqual } from '../tensor/index.js'
-import { unflatten } from '../tree/index.js'
+import { unflatten, type Tree } from '../tree/index.js'
 import { key } from '../random/index.js'
 import { ModelDecodeError, type ModelDecodeReason } from './errors.js'
 import { FormatCodec, ModelFileCodec, VersionCodec, type ModelFile } from './format.js'
@@ -74,7 +74,7 @@ export const DEFAULT_MAX_ELEMENTS = 2 ** 22
  * decodeModel('{"format": "dualflow-model", "version": 2}', model)
  * // left: decodeModel: at $.version: unsupported version 2: this dualflow reads version 1
  */
-export const decodeModel = (json: string, model: SavableModel, options: DecodeOptions = {}): E.Either<ModelDecodeError, SavedModel> => {
+export const decodeModel = <P extends Tree = Tree, S extends Tree = Tree>(json: string, model: SavableModel<P, S>, options: DecodeOptions = {}): E.Either<ModelDecodeError, SavedModel<P, S>> => {
   const file = readModelFile(json, options)
   return E.isLeft(file) ? file : savedFromFile(file.right, model)
 }
@@ -98,7 +98,7 @@ export const readModelFile = (json: string, options: DecodeOptions = {}): E.Eith
  *
  * @throws {ArgumentError} (from the tensor module) when `model.spec` is not JSON: a bug in the model, not in the file
  */
-export const savedFromFile = (file: ModelFile, model: SavableModel): E.Either<ModelDecodeError, SavedModel> => {
+export const savedFromFile = <P extends Tree = Tree, S extends Tree = Tree>(file: ModelFile, model: SavableModel<P, S>): E.Either<ModelDecodeError, SavedModel<P, S>> => {
   const { inputShape, spec, tensors } = file
   const expectedSpec = toJsonValue(model.spec)
   if (E.isLeft(expectedSpec)) {
@@ -114,10 +114,21 @@ export const savedFromFile = (file: ModelFile, model: SavableModel): E.Either<Mo
     (e) => new ModelDecodeError('architecture', '$.inputShape', `the model cannot be initialised for input shape ${showShape(inputShape)}: ${messageOf(e)}`),
   )
   if (E.isLeft(initialised)) return initialised
-  return fillTrees(layoutOf('decodeModel', initialised.right), tensors, inputShape)
+  const saved = fillTrees(layoutOf('decodeModel', initialised.right), tensors, inputShape)
+  return E.isLeft(saved) ? saved : E.right(modelTypes<P, S>(saved.right))
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The trees of a file, typed as the model's own `P` and `S`: the one place loading asserts a type.
+ * It holds by construction: `fillTrees` rebuilt them with the treedefs of this model's
+ * `init(key(0), inputShape)` (whose trees are `P` and `S`), a tensor at every leaf of the shape
+ * `init` gave (test/io checks a typed round trip).
+ */
+const modelTypes = <P, S>(saved: SavedModel): SavedModel<P, S> =>
+  // Through unknown: TypeScript cannot relate the rebuilt general trees to generic P, S.
+  saved as unknown as SavedModel<P, S>
 
 const fail = (reason: ModelDecodeReason, path: readonly JsonSegment[], detail: string): E.Either<ModelDecodeError, never> =>
   E.left(new ModelDecodeError(reason, formatJsonPath(path), detail))

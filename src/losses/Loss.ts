@@ -6,6 +6,7 @@
 import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -25,6 +26,24 @@ export interface LossOptions {
 
 /** A loss: predictions and targets to a scalar (shape `[]`), differentiable in the predictions. */
 export type Loss = (predictions: Value, targets: Value, options?: LossOptions) => Value
+
+/**
+ * The type of the built-in losses: like the ops, tensors in give a tensor out (evaluating a loss
+ * needs no `primalTensor`); Values in (Duals under `grad`) give a Value. Every `LossOp` is a
+ * {@link Loss}, so user-written losses of the plain `Loss` type are accepted wherever losses are.
+ */
+export interface LossOp<O = LossOptions> {
+  (predictions: Tensor, targets: Tensor, options?: O): Tensor
+  (predictions: Value, targets: Value, options?: O): Value
+}
+
+/**
+ * Types a loss written once on Values with the overloads of {@link LossOp}: the one place that
+ * asserts them, as `unaryOverloads` is for the ops. Each loss keeps the promise by construction: it
+ * is made of ops, and every op gives a tensor when none of its arguments is a Dual
+ * (test/losses checks every built-in loss on tensors).
+ */
+export const lossOverloads = <O>(loss: (predictions: Value, targets: Value, options?: O) => Value): LossOp<O> => loss as LossOp<O>
 
 // ─── internal (shared by the loss files) ────────────────────────────────────────────────────────
 

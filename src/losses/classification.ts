@@ -18,7 +18,7 @@ import { constantOp } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
 import { fromData } from '../tensor/internal.js'
-import { checkSameShape, reduce, reductionOf, type LossOptions } from './Loss.js'
+import { checkSameShape, lossOverloads, reduce, reductionOf, type LossOptions } from './Loss.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -49,7 +49,7 @@ export interface ProbabilityLossOptions extends LossOptions {
  * losses.binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0]))  // 0.164252033486018 = −(log 0.9 + log 0.8) / 2
  * losses.binaryCrossEntropy(sigmoid(tensor([40])), tensor([0]))  // 40, from the logits (the clamp would say 16.118095650958319)
  */
-export const binaryCrossEntropy = (predictions: Value, targets: Value, options?: ProbabilityLossOptions): Value => {
+export const binaryCrossEntropy = lossOverloads((predictions: Value, targets: Value, options?: ProbabilityLossOptions): Value => {
   checkSameShape('binaryCrossEntropy', predictions, targets)
   const reduction = reductionOf('binaryCrossEntropy', options)
   const logits = options?.fromLogits === true ? predictions : ad.logitsOf(predictions)
@@ -58,7 +58,7 @@ export const binaryCrossEntropy = (predictions: Value, targets: Value, options?:
   // log1p(−p) is log(1 − p) without the cancellation of 1 − p for small p.
   const logLikelihood = ad.add(ad.mul(targets, ad.log(p)), ad.mul(ad.sub(1, targets), ad.log1p(ad.neg(p))))
   return ad.neg(reduce(logLikelihood, reduction))
-}
+})
 
 /**
  * Binary cross-entropy on logits z (the model's output before the sigmoid): per element
@@ -70,10 +70,10 @@ export const binaryCrossEntropy = (predictions: Value, targets: Value, options?:
  * @example
  * losses.binaryCrossEntropyWithLogits(tensor([0]), tensor([1]))  // 0.6931471805599453 = log 2
  */
-export const binaryCrossEntropyWithLogits = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+export const binaryCrossEntropyWithLogits = lossOverloads((predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('binaryCrossEntropyWithLogits', predictions, targets)
   return logitsFormula(predictions, targets, reductionOf('binaryCrossEntropyWithLogits', options))
-}
+})
 
 /**
  * Softmax cross-entropy on logits `[n, classes]`: per row −Σ_c t_c · logSoftmax(z)_c, through
@@ -85,11 +85,11 @@ export const binaryCrossEntropyWithLogits = (predictions: Value, targets: Value,
  * losses.softmaxCrossEntropy(tensor([[0, 0]]), tensor([1]))       // 0.6931471805599453 = log 2
  * losses.softmaxCrossEntropy(tensor([[0, 0]]), tensor([[0, 1]]))  // 0.6931471805599453, the same with one-hot targets
  */
-export const softmaxCrossEntropy = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+export const softmaxCrossEntropy = lossOverloads((predictions: Value, targets: Value, options?: LossOptions): Value => {
   const y = classTargets('softmaxCrossEntropy', predictions, targets)
   const reduction = reductionOf('softmaxCrossEntropy', options)
   return ad.neg(reduce(ad.sum(ad.mul(y, ad.logSoftmax(predictions, -1)), { axis: -1 }), reduction))
-}
+})
 
 /**
  * Categorical cross-entropy on probabilities `[n, classes]` (rows of a softmax): per row
@@ -101,13 +101,13 @@ export const softmaxCrossEntropy = (predictions: Value, targets: Value, options?
  * @example
  * losses.categoricalCrossEntropy(tensor([[0.25, 0.75]]), tensor([1]))  // 0.2876820724517809 = −log 0.75
  */
-export const categoricalCrossEntropy = (predictions: Value, targets: Value, options?: ProbabilityLossOptions): Value => {
+export const categoricalCrossEntropy = lossOverloads((predictions: Value, targets: Value, options?: ProbabilityLossOptions): Value => {
   if (options?.fromLogits === true) return softmaxCrossEntropy(predictions, targets, options)
   const y = classTargets('categoricalCrossEntropy', predictions, targets)
   const reduction = reductionOf('categoricalCrossEntropy', options)
   const logP = ad.log(ad.clip(predictions, EPS, 1 - EPS))
   return ad.neg(reduce(ad.sum(ad.mul(y, logP), { axis: -1 }), reduction))
-}
+})
 
 /**
  * Hinge loss for scores z and labels t in {−1, 1}: per element max(0, 1 − t·z). Labels in {0, 1}
@@ -119,12 +119,12 @@ export const categoricalCrossEntropy = (predictions: Value, targets: Value, opti
  * losses.hinge(tensor([0.5, -2]), tensor([1, -1]))  // 0.25 = (0.5 + 0) / 2
  * losses.hinge(tensor([0.5, -2]), tensor([1, 0]))   // 0.25, the same with 0/1 targets
  */
-export const hinge = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+export const hinge = lossOverloads((predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('hinge', predictions, targets)
   const reduction = reductionOf('hinge', options)
   const signs = signLabelsOp([targets], undefined)
   return reduce(ad.relu(ad.sub(1, ad.mul(signs, predictions))), reduction)
-}
+})
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 

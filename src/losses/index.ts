@@ -4,7 +4,7 @@
  *
  * @module dualflow/losses
  */
-export type { Loss, LossOptions, Reduction } from './Loss.js'
+export type { Loss, LossOp, LossOptions, Reduction } from './Loss.js'
 export { mae, mse, sse, type SseOptions } from './regression.js'
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, hinge, softmaxCrossEntropy, type ProbabilityLossOptions } from './classification.js'
 export { l1, l2 } from './regularization.js'

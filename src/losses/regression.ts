@@ -6,7 +6,7 @@
 import * as ad from '../ad/index.js'
 import type { Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
-import { checkSameShape, reduce, reductionOf, type LossOptions } from './Loss.js'
+import { checkSameShape, lossOverloads, reduce, reductionOf, type LossOptions } from './Loss.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -24,10 +24,10 @@ export interface SseOptions {
  * @example
  * losses.mse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // 1.3333333333333333 = 4/3
  */
-export const mse = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+export const mse = lossOverloads((predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('mse', predictions, targets)
   return reduce(ad.square(ad.sub(predictions, targets)), reductionOf('mse', options))
-}
+})
 
 /**
  * Mean absolute error (L1 loss): mean of |p − t| over every element ('sum' gives Σ |p − t|). The
@@ -36,10 +36,10 @@ export const mse = (predictions: Value, targets: Value, options?: LossOptions): 
  * @example
  * losses.mae(tensor([1, 2, 3]), tensor([1, 0, 5]))  // 1.3333333333333333 = 4/3
  */
-export const mae = (predictions: Value, targets: Value, options?: LossOptions): Value => {
+export const mae = lossOverloads((predictions: Value, targets: Value, options?: LossOptions): Value => {
   checkSameShape('mae', predictions, targets)
   return reduce(ad.abs(ad.sub(predictions, targets)), reductionOf('mae', options))
-}
+})
 
 /**
  * Sum of squared errors, Σ (p − t)² over every element: `mse` with reduction 'sum'. It always
@@ -48,11 +48,11 @@ export const mae = (predictions: Value, targets: Value, options?: LossOptions): 
  * @example
  * losses.sse(tensor([1, 2, 3]), tensor([1, 2, 5]))  // 4
  */
-export const sse = (predictions: Value, targets: Value, options?: SseOptions): Value => {
+export const sse = lossOverloads((predictions: Value, targets: Value, options?: SseOptions): Value => {
   const reduction: unknown = options?.reduction ?? 'sum'
   if (reduction !== 'sum') {
     throw new T.ArgumentError('sse', `sse always sums (reduction 'sum'); for the mean of squared errors use mse, got reduction ${JSON.stringify(reduction) ?? String(reduction)}`)
   }
   checkSameShape('sse', predictions, targets)
   return ad.sum(ad.square(ad.sub(predictions, targets)))
-}
+})

@@ -7,13 +7,16 @@
  * any other layer); biases, normalisation scales and shifts (rank 1) and scalars are not
  * penalised. `train.fit`'s `regularization: { l1, l2 }` adds exactly `l1(params, l1) +
  * l2(params, l2)` to the loss. The penalties walk trees of Values, so inside `grad` (where the
- * leaves are Duals) they are differentiated like the rest of the objective.
+ * leaves are Duals) they are differentiated like the rest of the objective; on a tree of tensors
+ * they give a tensor (every op does on tensors).
  */
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
 import { valueLeaf } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
 import * as tree from '../tree/index.js'
+import type { Tree } from '../tree/index.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -24,7 +27,11 @@ import * as tree from '../tree/index.js'
  * @example
  * losses.l1({ kernel: tensor([[1, -2]]), bias: tensor([3]) }, 0.1)  // ≈ 0.3 = 0.1·(1 + 2); the bias is not penalised
  */
-export const l1 = (params: ValueTree, weight: number): Value => penalty('l1', params, weight, ad.abs)
+export function l1(params: Tree<Tensor>, weight: number): Tensor
+export function l1(params: ValueTree, weight: number): Value
+export function l1(params: ValueTree, weight: number): Value {
+  return penalty('l1', params, weight, ad.abs)
+}
 
 /**
  * L2 penalty: weight · Σ w² over every scalar of every kernel (leaf of rank ≥ 2) of the tree; 0
@@ -34,7 +41,11 @@ export const l1 = (params: ValueTree, weight: number): Value => penalty('l1', pa
  * @example
  * losses.l2({ kernel: tensor([[1, -2]]), bias: tensor([3]) }, 0.1)  // ≈ 0.5 = 0.1·(1 + 4); the bias is not penalised
  */
-export const l2 = (params: ValueTree, weight: number): Value => penalty('l2', params, weight, ad.square)
+export function l2(params: Tree<Tensor>, weight: number): Tensor
+export function l2(params: ValueTree, weight: number): Value
+export function l2(params: ValueTree, weight: number): Value {
+  return penalty('l2', params, weight, ad.square)
+}
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 

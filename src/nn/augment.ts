@@ -7,7 +7,7 @@ import * as ad from '../ad/index.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
-import type { Layer } from './Layer.js'
+import type { Layer, NoParams, NoState } from './Layer.js'
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -24,7 +24,7 @@ import type { Layer } from './Layer.js'
  * @throws {ArgumentError} (from the tensor module) for a maxShift that is not a non-negative integer
  * @throws {LayerError} at init for an input that is not an image [height, width, channels]; in training without a key, or on a Dual
  */
-export const randomShift = (maxShift: number): Layer => {
+export const randomShift = (maxShift: number): Layer<NoParams, NoState> => {
   if (!Number.isInteger(maxShift) || maxShift < 0) throw new T.ArgumentError('randomShift', `maxShift must be a non-negative integer, got ${maxShift}`)
   const name = `randomShift(${maxShift})`
   return {

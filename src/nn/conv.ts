@@ -12,10 +12,10 @@
 import * as ad from '../ad/index.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
-import type { PerAxis, Shape } from '../tensor/index.js'
+import type { PerAxis, Shape, Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import { glorotUniform, zeros, type Initializer } from './init.js'
-import type { Layer } from './Layer.js'
+import type { Layer, NoState } from './Layer.js'
 import { leafOf, leafWithShape } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -36,6 +36,15 @@ export interface ConvLayerOptions {
   readonly biasInitializer?: Initializer
 }
 
+/** The parameters of a convolution: the kernel `[k…, in, filters]` and the bias `[filters]` (as a dense layer's). */
+export type ConvParams = { readonly kernel: Tensor; readonly bias: Tensor }
+
+/** The parameters of a convolution made with `useBias: false`: the kernel alone. */
+export type ConvKernelOnly = { readonly kernel: Tensor }
+
+/** The parameters of a convolution whose `useBias` is not known statically. */
+export type ConvMaybeBias = { readonly kernel: Tensor; readonly bias?: Tensor }
+
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -46,8 +55,12 @@ export interface ConvLayerOptions {
  * nn.conv1d(8, 3).init(random.key(0), [10, 2]).outputShape                       // [8, 8]
  * nn.conv1d(8, 3, { padding: 'same', strides: 2 }).init(random.key(0), [10, 2]).outputShape  // [5, 8]
  */
-export const conv1d = (filters: number, kernelSize: number | readonly [number], options: ConvLayerOptions = {}): Layer =>
-  convLayer({ kind: 'conv1d' }, 1, filters, typeof kernelSize === 'number' ? [kernelSize] : kernelSize, options)
+export function conv1d(filters: number, kernelSize: number | readonly [number], options: ConvLayerOptions & { readonly useBias: false }): Layer<ConvKernelOnly, NoState>
+export function conv1d(filters: number, kernelSize: number | readonly [number], options?: ConvLayerOptions & { readonly useBias?: true }): Layer<ConvParams, NoState>
+export function conv1d(filters: number, kernelSize: number | readonly [number], options?: ConvLayerOptions): Layer<ConvMaybeBias, NoState>
+export function conv1d(filters: number, kernelSize: number | readonly [number], options: ConvLayerOptions = {}): Layer<ConvMaybeBias, NoState> {
+  return convLayer({ kind: 'conv1d' }, 1, filters, typeof kernelSize === 'number' ? [kernelSize] : kernelSize, options)
+}
 
 /**
  * A 2-D convolution of `filters` outputs over inputs `[height, width, channels]`; params
@@ -60,8 +73,12 @@ export const conv1d = (filters: number, kernelSize: number | readonly [number], 
  * @throws {ArgumentError} (from the tensor module) for bad filters, kernel size or padding
  * @throws {LayerError} at init for an input of the wrong rank or a window that does not fit; at apply for a wrong channel count or kernel
  */
-export const conv2d = (filters: number, kernelSize: number | readonly [number, number], options: ConvLayerOptions = {}): Layer =>
-  convLayer({ kind: 'conv2d' }, 2, filters, typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize, options)
+export function conv2d(filters: number, kernelSize: number | readonly [number, number], options: ConvLayerOptions & { readonly useBias: false }): Layer<ConvKernelOnly, NoState>
+export function conv2d(filters: number, kernelSize: number | readonly [number, number], options?: ConvLayerOptions & { readonly useBias?: true }): Layer<ConvParams, NoState>
+export function conv2d(filters: number, kernelSize: number | readonly [number, number], options?: ConvLayerOptions): Layer<ConvMaybeBias, NoState>
+export function conv2d(filters: number, kernelSize: number | readonly [number, number], options: ConvLayerOptions = {}): Layer<ConvMaybeBias, NoState> {
+  return convLayer({ kind: 'conv2d' }, 2, filters, typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize, options)
+}
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -71,7 +88,7 @@ const convLayer = (
   filters: number,
   window: readonly number[],
   { strides = 1, padding = 'valid', dilationRate = 1, useBias = true, kernelInitializer = glorotUniform, biasInitializer = zeros }: ConvLayerOptions,
-): Layer => {
+): Layer<ConvMaybeBias, NoState> => {
   if (!Number.isInteger(filters) || filters < 1) throw new T.ArgumentError(op, `filters must be a positive integer, got ${filters}`)
   if (window.length !== spatial || window.some((k) => !Number.isInteger(k) || k < 1)) {
     throw new T.ArgumentError(op, `kernelSize must be a positive integer or ${spatial} of them, got ${JSON.stringify(window)}`)
@@ -83,7 +100,7 @@ const convLayer = (
   return {
     name,
     spec: { kind: op, filters, kernelSize: [...window], strides: perAxisJson(strides), padding, dilationRate: perAxisJson(dilationRate), useBias },
-    init: (key, inputShape) => {
+    init(key, inputShape) {
       if (inputShape.length !== spatial + 1) {
         throw new LayerError(name, expectsInput(spatial === 1 ? '[steps, channels]' : '[height, width, channels]', inputShape))
       }
@@ -95,7 +112,7 @@ const convLayer = (
       if (!useBias) return { params: { kernel }, state: {}, outputShape }
       return { params: { kernel, bias: biasInitializer(biasKey ?? key, [filters]) }, state: {}, outputShape }
     },
-    apply: (params, state, x) => {
+    apply(params, state, x) {
       const kernel = leafOf(name, 'params', params, 'kernel')
       const kernelShape = ad.shapeOf(kernel)
       const channels = kernelShape[spatial] ?? 0

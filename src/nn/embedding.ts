@@ -7,9 +7,10 @@
 import * as ad from '../ad/index.js'
 import { primalTensor } from '../ad/index.js'
 import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
 import { LayerError } from './errors.js'
 import { uniform, type Initializer } from './init.js'
-import type { Layer } from './Layer.js'
+import type { Layer, NoState } from './Layer.js'
 import { leafWithShape } from './params.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -19,6 +20,9 @@ export interface EmbeddingOptions {
   /** How the table starts (default uniform on [−0.05, 0.05), Keras's `'uniform'`). */
   readonly embeddingsInitializer?: Initializer
 }
+
+/** The parameters of an embedding layer: the table `[inputDim, outputDim]`. */
+export type EmbeddingParams = { readonly embeddings: Tensor }
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -34,7 +38,7 @@ export interface EmbeddingOptions {
  * @throws {ArgumentError} (from the tensor module) for dimensions that are not positive integers
  * @throws {LayerError} at apply for an id that is not an integer or out of range (naming its position), or a table of the wrong shape
  */
-export const embedding = (inputDim: number, outputDim: number, { embeddingsInitializer = uniform() }: EmbeddingOptions = {}): Layer => {
+export const embedding = (inputDim: number, outputDim: number, { embeddingsInitializer = uniform() }: EmbeddingOptions = {}): Layer<EmbeddingParams, NoState> => {
   for (const [what, v] of [['inputDim', inputDim], ['outputDim', outputDim]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new T.ArgumentError('embedding', `${what} must be a positive integer, got ${v}`)
   }

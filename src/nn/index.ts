@@ -31,7 +31,7 @@ export { dropout } from './dropout.js'
 export { batchNorm, type BatchNormOptions, type BatchNormState, type NormParams } from './batchNorm.js'
 export { layerNorm, type LayerNormOptions } from './layerNorm.js'
 export { flatten } from './flatten.js'
-export { conv1d, conv2d, type ConvLayerOptions } from './conv.js'
+export { conv1d, conv2d, type ConvKernelOnly, type ConvLayerOptions, type ConvMaybeBias, type ConvParams } from './conv.js'
 export {
   avgPool1d,
   avgPool2d,
@@ -44,7 +44,7 @@ export {
   zeroPadding2d,
   type PoolLayerOptions,
 } from './pool.js'
-export { embedding, type EmbeddingOptions } from './embedding.js'
+export { embedding, type EmbeddingOptions, type EmbeddingParams } from './embedding.js'
 export { randomShift } from './augment.js'
 export {
   bidirectional,

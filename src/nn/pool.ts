@@ -11,7 +11,7 @@ import * as ad from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { PerAxis, Shape } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
-import type { Layer } from './Layer.js'
+import type { Layer, NoParams, NoState } from './Layer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -31,7 +31,7 @@ export interface PoolLayerOptions {
  * @example
  * nn.maxPool1d().init(random.key(0), [10, 3]).outputShape  // [5, 3]
  */
-export const maxPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer => poolLayer({ kind: 'maxPool1d' }, 'max', 1, [poolSize], options)
+export const maxPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer<NoParams, NoState> => poolLayer({ kind: 'maxPool1d' }, 'max', 1, [poolSize], options)
 
 /**
  * Max pooling over `[height, width, channels]` inputs.
@@ -42,14 +42,14 @@ export const maxPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}):
  * @throws {ArgumentError} (from the tensor module) for a bad pool size or padding
  * @throws {LayerError} at init for an input of the wrong rank or a window that does not fit
  */
-export const maxPool2d = (poolSize: number | readonly [number, number] = 2, options: PoolLayerOptions = {}): Layer =>
+export const maxPool2d = (poolSize: number | readonly [number, number] = 2, options: PoolLayerOptions = {}): Layer<NoParams, NoState> =>
   poolLayer({ kind: 'maxPool2d' }, 'max', 2, typeof poolSize === 'number' ? [poolSize, poolSize] : poolSize, options)
 
 /** Average pooling over `[steps, channels]` inputs. */
-export const avgPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer => poolLayer({ kind: 'avgPool1d' }, 'avg', 1, [poolSize], options)
+export const avgPool1d = (poolSize: number = 2, options: PoolLayerOptions = {}): Layer<NoParams, NoState> => poolLayer({ kind: 'avgPool1d' }, 'avg', 1, [poolSize], options)
 
 /** Average pooling over `[height, width, channels]` inputs. */
-export const avgPool2d = (poolSize: number | readonly [number, number] = 2, options: PoolLayerOptions = {}): Layer =>
+export const avgPool2d = (poolSize: number | readonly [number, number] = 2, options: PoolLayerOptions = {}): Layer<NoParams, NoState> =>
   poolLayer({ kind: 'avgPool2d' }, 'avg', 2, typeof poolSize === 'number' ? [poolSize, poolSize] : poolSize, options)
 
 /**
@@ -58,13 +58,13 @@ export const avgPool2d = (poolSize: number | readonly [number, number] = 2, opti
  * @example
  * nn.globalMaxPool1d().apply({}, {}, tensor([[[1, 5], [3, 2]]]), { training: false }).y  // [[3, 5]]
  */
-export const globalMaxPool1d = (): Layer => globalLayer({ kind: 'globalMaxPool1d' }, 'max', 1)
+export const globalMaxPool1d = (): Layer<NoParams, NoState> => globalLayer({ kind: 'globalMaxPool1d' }, 'max', 1)
 
 /** The per-channel maximum over all positions: `[height, width, channels] → [channels]`. */
-export const globalMaxPool2d = (): Layer => globalLayer({ kind: 'globalMaxPool2d' }, 'max', 2)
+export const globalMaxPool2d = (): Layer<NoParams, NoState> => globalLayer({ kind: 'globalMaxPool2d' }, 'max', 2)
 
 /** The per-channel mean over all steps: `[steps, channels] → [channels]`. */
-export const globalAvgPool1d = (): Layer => globalLayer({ kind: 'globalAvgPool1d' }, 'avg', 1)
+export const globalAvgPool1d = (): Layer<NoParams, NoState> => globalLayer({ kind: 'globalAvgPool1d' }, 'avg', 1)
 
 /**
  * The per-channel mean over all positions: `[height, width, channels] → [channels]`.
@@ -72,7 +72,7 @@ export const globalAvgPool1d = (): Layer => globalLayer({ kind: 'globalAvgPool1d
  * @example
  * nn.globalAvgPool2d().init(random.key(0), [7, 7, 64]).outputShape  // [64]
  */
-export const globalAvgPool2d = (): Layer => globalLayer({ kind: 'globalAvgPool2d' }, 'avg', 2)
+export const globalAvgPool2d = (): Layer<NoParams, NoState> => globalLayer({ kind: 'globalAvgPool2d' }, 'avg', 2)
 
 /**
  * Zeros around the height and width of `[height, width, channels]` inputs: `padding` is one
@@ -85,7 +85,7 @@ export const globalAvgPool2d = (): Layer => globalLayer({ kind: 'globalAvgPool2d
  * @throws {ArgumentError} (from the tensor module) for padding that is not non-negative integers
  * @throws {LayerError} for an input that is not [height, width, channels]
  */
-export const zeroPadding2d = (padding: number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]] = 1): Layer => {
+export const zeroPadding2d = (padding: number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]] = 1): Layer<NoParams, NoState> => {
   const pads = normalizePadding(padding)
   const [[top, bottom], [left, right]] = pads
   const name = `zeroPadding2d(${top},${bottom},${left},${right})`
@@ -107,7 +107,7 @@ export const zeroPadding2d = (padding: number | readonly [number, number] | read
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-const poolLayer = ({ kind: op }: { readonly kind: string }, kind: 'max' | 'avg', spatial: 1 | 2, window: readonly number[], { strides, padding = 'valid' }: PoolLayerOptions): Layer => {
+const poolLayer = ({ kind: op }: { readonly kind: string }, kind: 'max' | 'avg', spatial: 1 | 2, window: readonly number[], { strides, padding = 'valid' }: PoolLayerOptions): Layer<NoParams, NoState> => {
   if (window.length !== spatial || window.some((k) => !Number.isInteger(k) || k < 1)) {
     throw new T.ArgumentError(op, `poolSize must be a positive integer or ${spatial} of them, got ${JSON.stringify(window)}`)
   }
@@ -141,7 +141,7 @@ const pooledShape = (name: string, kind: 'max' | 'avg', inputShape: Shape, windo
   }
 }
 
-const globalLayer = ({ kind: name }: { readonly kind: string }, kind: 'max' | 'avg', spatial: 1 | 2): Layer => {
+const globalLayer = ({ kind: name }: { readonly kind: string }, kind: 'max' | 'avg', spatial: 1 | 2): Layer<NoParams, NoState> => {
   const axes = spatial === 1 ? [1] : [1, 2]
   const expected = spatial === 1 ? '[steps, channels]' : '[height, width, channels]'
   return {

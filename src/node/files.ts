@@ -17,6 +17,7 @@ import { basename, dirname, join } from 'node:path'
 import { either as E } from 'fp-ts'
 import type { ValueTree } from '../ad/index.js'
 import { decodeModel, encodeModel, ModelDecodeError, restoreModel, type RestoredModel, type RestoreOptions, type SavableModel, type SavedModel } from '../io/index.js'
+import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -70,7 +71,7 @@ export const saveModel = (path: string, model: SavableModel, saved: SavedModel<V
  * const alone = await loadModel('model.json')  // the model comes from the file
  * if (E.isRight(alone)) predict(alone.right.model, alone.right.params, alone.right.state, x)
  */
-export function loadModel(path: string, model: SavableModel): Promise<E.Either<ModelFileError | ModelDecodeError, SavedModel>>
+export function loadModel<P extends Tree = Tree, S extends Tree = Tree>(path: string, model: SavableModel<P, S>): Promise<E.Either<ModelFileError | ModelDecodeError, SavedModel<P, S>>>
 export function loadModel(path: string, options?: RestoreOptions): Promise<E.Either<ModelFileError | ModelDecodeError, RestoredModel>>
 export async function loadModel(
   path: string,

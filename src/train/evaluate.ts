@@ -18,7 +18,13 @@ import type { Tree } from '../tree/index.js'
 
 /** Options of `predict`. */
 export interface PredictOptions {
-  /** Rows per forward pass (default: all rows at once). */
+  /**
+   * Rows per forward pass (default 32, as Keras and TensorFlow.js). Memory stays bounded whatever
+   * the number of rows: a compiled forward pass keeps its buffers for the next call of the same
+   * shape, and a whole CNN test set in one pass would hold gigabytes. The rows come out the same
+   * bit for bit at any batch size (every op computes a row from that row alone); a larger batch can
+   * be faster for small dense models.
+   */
   readonly batchSize?: number
   /**
    * Compile the forward pass with `jit` (default true): the same bits as the interpreter. A model
@@ -78,6 +84,9 @@ const compiledForward = (model: Layer): CompiledForward => {
   return made
 }
 
+/** Rows per forward pass of `predict` and `evaluate` unless told (Keras's default). */
+export const DEFAULT_PREDICT_BATCH = 32
+
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -93,7 +102,7 @@ export const predict = <P extends Tree, S extends Tree>(model: Layer<P, S>, para
   const n = x.shape[0] ?? 0
   if (x.shape.length === 0) throw new T.ShapeError('predict', [x.shape], 'expected a batch of rows (rank at least 1), got a scalar')
   if (n === 0) throw new T.ArgumentError('predict', `the input x ${T.formatShape(x.shape)} is empty (0 rows)`)
-  const size = batchSize ?? n
+  const size = batchSize ?? DEFAULT_PREDICT_BATCH
   if (!Number.isInteger(size) || size <= 0) throw new T.ArgumentError('predict', `batchSize must be a positive integer, got ${size}`)
   const forward = compile ? compiledForward(model) : undefined
   const interpreted = (rows: Tensor): Value => model.apply(params, state, rows, { training: false }).y

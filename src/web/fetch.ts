@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { fromCsv, type CsvError, type Dataset, type FromCsvOptions } from '../data/index.js'
 import { decodeModel, restoreModel, type ModelDecodeError, type RestoredModel, type RestoreOptions, type SavableModel, type SavedModel } from '../io/index.js'
 import { messageOf, WebError, type WebOp } from './errors.js'
+import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -49,7 +50,7 @@ export const fetchText = (url: string, options: FetchOptions = {}): Promise<E.Ei
  * const loaded = await fetchModel('https://example.org/pima.json')
  * if (isRight(loaded)) train.predict(loaded.right.model, loaded.right.params, loaded.right.state, x)
  */
-export function fetchModel(url: string, model: SavableModel, options?: FetchOptions): Promise<E.Either<WebError | ModelDecodeError, SavedModel>>
+export function fetchModel<P extends Tree = Tree, S extends Tree = Tree>(url: string, model: SavableModel<P, S>, options?: FetchOptions): Promise<E.Either<WebError | ModelDecodeError, SavedModel<P, S>>>
 export function fetchModel(url: string, options?: FetchOptions & RestoreOptions): Promise<E.Either<WebError | ModelDecodeError, RestoredModel>>
 export async function fetchModel(
   url: string,

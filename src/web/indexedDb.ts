@@ -25,6 +25,7 @@ import {
   type SavedModel,
 } from '../io/index.js'
 import { messageOf, WebError, type WebOp } from './errors.js'
+import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -133,7 +134,7 @@ export const saveModel = async (
  * const loaded = await loadModel('pima')
  * if (isRight(loaded)) train.predict(loaded.right.model, loaded.right.params, loaded.right.state, x)
  */
-export function loadModel(name: string, model: SavableModel, options?: IndexedDbOptions): Promise<E.Either<WebError | ModelDecodeError, SavedModel>>
+export function loadModel<P extends Tree = Tree, S extends Tree = Tree>(name: string, model: SavableModel<P, S>, options?: IndexedDbOptions): Promise<E.Either<WebError | ModelDecodeError, SavedModel<P, S>>>
 export function loadModel(name: string, options?: IndexedDbOptions & RestoreOptions): Promise<E.Either<WebError | ModelDecodeError, RestoredModel>>
 export async function loadModel(
   name: string,

@@ -147,7 +147,8 @@ describe('embedding', () => {
     expect(T.toArray(ad.primalTensor(g.embeddings))).toEqual([[1], [0], [2]])
   })
   it('obeys the gradient laws in its table', () => {
-    const layer = nn.embedding(5, 3)
+    // The general layer type, as the laws see any layer: params drawn as a tree, checked at apply.
+    const layer: nn.Layer = nn.embedding(5, 3)
     const ids = T.tensor([[4, 0, 2], [1, 1, 3]])
     gradientLaw((p: ad.ValueTree) => layer.apply(p, {}, ids, inference).y, layerInput(layer, [3]).map((i) => i.params), { numRuns: 20 })
   })

@@ -7,6 +7,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import * as ad from '../../src/ad/index.js'
 import * as data from '../../src/data/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import * as io from '../../src/io/index.js'
 import * as losses from '../../src/losses/index.js'
 import * as nn from '../../src/nn/index.js'
 import * as optim from '../../src/optim/index.js'
@@ -71,6 +73,41 @@ describe('typed layers', () => {
     const layers: readonly nn.Layer[] = [nn.dense(2), nn.relu, nn.batchNorm(), nn.sequential(nn.dense(1)), nn.residual(nn.dense(3))]
     expect(layers.length).toBe(5)
     expectTypeOf(nn.residual(nn.dense(3))).toEqualTypeOf<nn.Layer<nn.DenseParams, nn.NoState>>()
+  })
+
+  it('convolution, pooling, embedding and augmentation layers are typed too', () => {
+    const cnn = nn.sequential(nn.randomShift(2), nn.conv2d(4, 3), nn.relu, nn.maxPool2d(), nn.conv2d(2, 3, { useBias: false }), nn.globalAvgPool2d(), nn.dense(3))
+    const { params } = cnn.init(k0, [9, 9, 1])
+    expectTypeOf(params).toEqualTypeOf<readonly [nn.NoParams, nn.ConvParams, nn.NoParams, nn.NoParams, nn.ConvKernelOnly, nn.NoParams, nn.DenseParams]>()
+    expect(params[1].kernel.shape).toEqual([3, 3, 1, 4])
+    expect(params[4].kernel.shape).toEqual([3, 3, 4, 2])
+    // @ts-expect-error no bias with useBias: false
+    expect(params[4].bias).toBeUndefined()
+    const table = nn.embedding(10, 4).init(k0, [3]).params
+    expectTypeOf(table).toEqualTypeOf<nn.EmbeddingParams>()
+    expect(table.embeddings.shape).toEqual([10, 4])
+    // @ts-expect-error an embedding's table is 'embeddings'
+    expect(table.kernel).toBeUndefined()
+    expectTypeOf(nn.conv1d(2, 3).init(k0, [5, 1]).params).toEqualTypeOf<nn.ConvParams>()
+    const layers: readonly nn.Layer[] = [nn.conv1d(1, 1), nn.avgPool1d(), nn.zeroPadding2d(), nn.globalMaxPool1d(), nn.embedding(2, 2), nn.randomShift(1)]
+    expect(layers.length).toBe(6)
+  })
+
+  it('loading a file into a typed model gives its own params and state types', () => {
+    const model = nn.sequential(nn.dense(3), nn.batchNorm(), nn.relu, nn.dense(1))
+    const { params, state } = model.init(k0, [2])
+    const loaded = io.decodeModel(io.encodeModel(model, { params, state, inputShape: [2] }), model)
+    if (E.isLeft(loaded)) throw loaded.left
+    expectTypeOf(loaded.right.params).toEqualTypeOf<readonly [nn.DenseParams, nn.NormParams, nn.NoParams, nn.DenseParams]>()
+    expectTypeOf(loaded.right.state[1].movingVariance).toEqualTypeOf<Tensor>()
+    expect(Array.from(loaded.right.params[0].kernel.data)).toEqual(Array.from(params[0].kernel.data))
+    expect(loaded.right.state[1].movingVariance.shape).toEqual([3])
+    // @ts-expect-error the model's first layer has no 'weights'
+    expect(loaded.right.params[0].weights).toBeUndefined()
+    // Without the model (rebuilt from the file), the trees are general.
+    const restored = io.restoreModel(io.encodeModel(model, { params, state, inputShape: [2] }))
+    if (E.isLeft(restored)) throw restored.left
+    expectTypeOf(restored.right.params).toEqualTypeOf<io.SavedModel['params']>()
   })
 
   it('plain ops give tensors back on tensors, so no primalTensor is needed', () => {

@@ -142,6 +142,18 @@ describe('evaluate and predict', () => {
     expect(plain.data).toEqual(y.data)
     expect(train.predict(model, params, state, data.gates.xor.x, { batchSize: 3 }).data).toEqual(y.data)
   })
+  it('predicts 32 rows at a time by default, the same bits as one pass over every row', () => {
+    const cnn = nn.sequential(nn.conv2d(3, 3), nn.relu, nn.maxPool2d(2), nn.flatten(), nn.dense(8), nn.batchNorm(), nn.tanh, nn.dense(2))
+    const { params, state } = cnn.init(random.key(4), [6, 6, 1])
+    const x = random.normal(random.key(5), [75, 6, 6, 1])
+    const byDefault = train.predict(cnn, params, state, x)
+    expect(train.DEFAULT_PREDICT_BATCH).toBe(32)
+    expect(byDefault.shape).toEqual([75, 2])
+    for (const batchSize of [75, 1, 7]) {
+      expect(train.predict(cnn, params, state, x, { batchSize }).data).toEqual(byDefault.data)
+    }
+    expect(train.predict(cnn, params, state, x, { jit: false, batchSize: 75 }).data).toEqual(byDefault.data)
+  })
   it('evaluate gives the loss and metrics', () => {
     const { params, state } = train.fit(xorModel, data.gates.xor, xorOptions(3, 5))
     const e = train.evaluate(xorModel, params, state, data.gates.xor, [metrics.accuracy], { loss: losses.binaryCrossEntropy })
