@@ -55,8 +55,9 @@ export function fusedLeaves(trees: Inputs, outputs: 1, kernel: LeafKernel, scala
 export function fusedLeaves(trees: Inputs, outputs: 2, kernel: LeafKernel, scalars?: Scalars): readonly [Tree, Tree]
 export function fusedLeaves(trees: Inputs, outputs: 3, kernel: LeafKernel, scalars?: Scalars): readonly [Tree, Tree, Tree]
 export function fusedLeaves(trees: readonly Tree<Value>[], outputs: number, kernel: LeafKernel, scalars: readonly Value[] = NO_SCALARS): readonly Tree<Value>[] {
-  if (scalars.some(isDual) || trees.some(containsDual)) return tracedLeaves(trees, outputs, kernel, scalars)
-  const { lists, treedef } = tree.alignedLeaves('fusedLeaves', trees.filter(isTensorTree))
+  const plain = scalars.some(isDual) ? undefined : plainTrees(trees)
+  if (plain === undefined) return tracedLeaves(trees, outputs, kernel, scalars)
+  const { lists, treedef } = tree.alignedLeaves('fusedLeaves', plain)
   const n = treedef.leafCount
   const results: Tensor[][] = []
   for (let o = 0; o < outputs; o++) results.push(new Array<Tensor>(n))
@@ -83,13 +84,16 @@ export function fusedLeaves(trees: readonly Tree<Value>[], outputs: number, kern
  */
 export function fusedScalar(name: string, x: Tensor, f: (x: number) => number): Tensor
 export function fusedScalar(name: string, x: Value, f: (x: number) => number): Value {
-  const op = constantOp(name, (xs: readonly Tensor[]) => {
+  const compute = (xs: readonly Tensor[]): Tensor => {
     const [y] = fromKernel([], 1, ([out]) => {
       if (out !== undefined) out[0] = f(xs[0]?.data[0] ?? Number.NaN)
     })
     if (y === undefined) throw arityError(name)
     return y
-  }, () => (data, out) => {
+  }
+  // A plain scalar (every interpreted step): computed at once, no op built.
+  if (!isDual(x)) return compute([x])
+  const op = constantOp(name, compute, () => (data, out) => {
     out[0] = f(data[0]?.[0] ?? Number.NaN)
   })
   return op([x], undefined)
@@ -127,6 +131,16 @@ const sameData = (a: readonly ReadonlyFloat64Array[], b: readonly ReadonlyFloat6
 
 /** Type guard for the plain path: no leaf is a Dual there, so every tree is a tree of tensors. */
 const isTensorTree = (t: Tree<Value>): t is Tree => !containsDual(t)
+
+/** The trees when none holds a Dual (one walk each), else undefined: the traced path. */
+const plainTrees = (trees: readonly Tree<Value>[]): readonly Tree[] | undefined => {
+  const out: Tree[] = []
+  for (const t of trees) {
+    if (!isTensorTree(t)) return undefined
+    out.push(t)
+  }
+  return out
+}
 
 /** Whether a tree holds a Dual (a jit tracer) among its leaves (walked without allocating). */
 export const containsDual = (u: unknown): boolean => {
