@@ -11,7 +11,7 @@
  * naming the op that produced the tensor, instead of being frozen into the plan.
  */
 import { isDual, shapeOf, type Dual, type Value } from '../ad/index.js'
-import { TRACED_KEY_WORDS, type JitRecorder, type Primitive, type Trace } from '../ad/extend.js'
+import { duringJitTrace, TRACED_KEY_WORDS, type JitRecorder, type Primitive, type Trace } from '../ad/extend.js'
 import * as random from '../random/index.js'
 import { installKeyTracer } from '../random/internal.js'
 import * as T from '../tensor/index.js'
@@ -223,7 +223,7 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
   let result: unknown
   const previousKeyTracer = installKeyTracer(keyTracer)
   try {
-    result = Reflect.apply(f, undefined, traced)
+    result = duringJitTrace(() => Reflect.apply(f, undefined, traced))
   } finally {
     finished = true
     installKeyTracer(previousKeyTracer)

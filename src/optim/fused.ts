@@ -145,12 +145,13 @@ const plainTrees = (trees: readonly Tree<Value>[]): readonly Tree[] | undefined 
 /** Whether a tree holds a Dual (a jit tracer) among its leaves (walked without allocating). */
 export const containsDual = (u: unknown): boolean => {
   if (typeof u !== 'object' || u === null) return false
-  if (isDual(u)) return true
   if (Array.isArray(u)) {
-    for (const x of u) if (containsDual(x)) return true
+    for (let i = 0; i < u.length; i++) if (containsDual(u[i])) return true
     return false
   }
+  // Tensors first: the common leaf (a Dual has no data).
   if (T.isTensor(u)) return false
+  if (isDual(u)) return true
   for (const k in u) if (Object.hasOwn(u, k) && containsDual(Reflect.get(u, k))) return true
   return false
 }

@@ -6,7 +6,8 @@ import { primalTensor } from '../../ad/index.js'
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { elementwiseKernels as K } from '../../tensor/internal.js'
-import { arityError, fusedLeaves, fusedScalar } from '../fused.js'
+import * as tree from '../../tree/index.js'
+import { arityError, containsDual, fusedLeaves, fusedScalar } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import type { Schedule } from '../schedules.js'
 import { learningRate } from '../validation.js'
@@ -48,10 +49,13 @@ export const scaleByLearningRate = (rate: number | Schedule): GradientTransforma
       // A schedule is a JavaScript function of the count: it reads the count (under jit, that read
       // fails with a JitError and the caller runs the update interpreted).
       const factor = -(typeof checked === 'number' ? checked : rateAt(primalTensor(step).data[0] ?? Number.NaN))
-      const [u] = fusedLeaves([grads], 1, ([g], [u1]) => {
-        if (g === undefined || u1 === undefined) throw arityError('scaleByLearningRate')
-        K.scaleLoop(g, factor, u1)
-      })
+      // Plain tensors: tree.scale (T.scale is K.scaleLoop); tracers: the same loop, recorded.
+      const u = containsDual(grads)
+        ? fusedLeaves([grads], 1, ([g], [u1]) => {
+            if (g === undefined || u1 === undefined) throw arityError('scaleByLearningRate')
+            K.scaleLoop(g, factor, u1)
+          })[0]
+        : tree.scale(grads, factor)
       return [u, { step: fusedScalar('scaleByLearningRate.count', step, (s) => s + 1) }]
     },
   }
