@@ -269,8 +269,10 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
     }
     return next(ts, out.params, outcome, out.optimizerState)
   }
-  const mode = (): StepMode => (wholeCompiles ? 'whole' : gradient.compiled() ? 'gradient' : 'interpreted')
-  return Object.assign(run, { mode })
+  return Object.assign(run, {
+    /** What runs compiled now (`StepMode`): the whole step, the gradient alone, or nothing. */
+    mode: (): StepMode => (wholeCompiles ? 'whole' : gradient.compiled() ? 'gradient' : 'interpreted'),
+  })
 }
 
 const NO_GRADS: readonly Tensor[] = []
