@@ -37,6 +37,8 @@ import { runW3 } from './workloads/w3-pima.js'
 import { runW4 } from './workloads/w4-xor.js'
 import { runW5 } from './workloads/w5-overhead.js'
 import { runW6 } from './workloads/w6-inference.js'
+import { runW7 } from './workloads/w7-cnn.js'
+import { runW8 } from './workloads/w8-lstm.js'
 import { runWJ } from './workloads/wj-jit.js'
 import { runWB } from './workloads/wb-brain.js'
 import { allKernels, runKernels, type KernelMode } from './workloads/kernels.js'
@@ -99,6 +101,8 @@ const workloads = (options: Options): ReadonlyArray<readonly [string, string, (c
   ['W4', 'XOR 2-3-1 training, several keys', runW4],
   ['W5', 'per-call overhead', runW5],
   ['W6', 'inference of the W2 network', runW6],
+  ['W7', 'CNN (conv16-pool-conv32-pool-dense128) MNIST training', runW7],
+  ['W8', 'LSTM(32) / GRU(32) training steps, 50 steps, batch 32', runW8],
   ['K', `dualflow's kernels: ${options.kernels.join(' / ')}`, (ctx) => runKernels({ ...ctx, kernels: options.kernels })],
   ['WJ', 'jit against the interpreter (W2–W6 set-ups, memory)', runWJ],
   ['WB', 'beginner XOR against brain.js', runWB],

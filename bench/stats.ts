@@ -136,6 +136,10 @@ const targets: ReadonlyArray<{ readonly workload: string; readonly case?: string
   { workload: 'W3', vs: 'tfjs-cpu', target: 20 },
   { workload: 'W4', vs: 'tfjs-cpu', target: 20 },
   { workload: 'W5', case: 'add', vs: 'tfjs-cpu', target: 10 },
+  { workload: 'W7', vs: 'tfjs-cpu', target: 5 },
+  { workload: 'W7', vs: 'tfjs-wasm', target: 1 },
+  { workload: 'W8', case: 'LSTM(32)', vs: 'tfjs-cpu', target: 10 },
+  { workload: 'W8', case: 'LSTM(32)', vs: 'tfjs-wasm', target: 3 },
 ]
 
 /** The target for a ratio, if the issue sets one. */

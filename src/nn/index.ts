@@ -55,7 +55,11 @@ export {
   type BidirectionalMerge,
   type GruOptions,
   type LstmOptions,
+  type BidirectionalParams,
+  type RecurrentKernelsOnly,
   type RecurrentLayer,
+  type RecurrentMaybeBias,
+  type RecurrentParams,
   type RecurrentOptions,
   type RecurrentResult,
 } from './rnn.js'

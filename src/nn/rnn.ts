@@ -1,6 +1,8 @@
 /**
  * Recurrent layers — `simpleRnn`, `lstm`, `gru` — and `bidirectional`, with Keras's names,
- * defaults and weight layouts, built on `scan` (one differentiable loop, not one node per step).
+ * defaults and weight layouts, each run as ONE fused primitive of `ad` (`simpleRnnSequence`,
+ * `lstmSequence`, `gruSequence`: one node for the whole loop, whose output keeps the residuals of
+ * every step for its reverse rule; their higher-order rules are `scan`s of the same cell).
  *
  * Inputs are sequences `[batch, time, features]` (init takes `[time, features]`). Every layer has
  * params `{ kernel: [features, g·units], recurrentKernel: [units, g·units], bias }` with g the
@@ -14,10 +16,10 @@
  *   `[2, 3·units]` (input bias, recurrent bias) and h̃ = tanh(x_h + r·(h·U_h + b_rh)); without it,
  *   bias `[3·units]` and h̃ = tanh(x_h + (r·h)·U_h). h' = z·h + (1 − z)·h̃.
  *
- * The input projection x·W + b of all steps is one product before the loop; the loop carries the
- * state and multiplies by the recurrent kernel. `returnSequences` gives all outputs
- * `[batch, time, units]` instead of the last `[batch, units]`; `goBackwards` reads the sequence
- * from its end (and, as Keras, returns the sequence of outputs in that order). Keras's
+ * The input projection x·W + b of all steps is one product before the loop (as Keras and cuDNN
+ * do); the loop carries the state and multiplies by the recurrent kernel. `returnSequences` gives
+ * all outputs `[batch, time, units]` instead of the last `[batch, units]`; `goBackwards` reads the
+ * sequence from its end (and, as Keras, returns the sequence of outputs in that order). Keras's
  * `returnState` and `initialState` are the layer's `call`, which takes initial states and returns
  * the final ones beside the output.
  */
@@ -28,8 +30,9 @@ import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import { glorotUniform, orthogonal, zeros, type Initializer } from './init.js'
-import type { Layer } from './Layer.js'
+import { layerOverloads, type Layer, type NoState, type Params } from './Layer.js'
 import { describe, isList, leafOf, leafWithShape } from './params.js'
+import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -67,8 +70,25 @@ export interface RecurrentResult {
   readonly states: readonly Value[]
 }
 
-/** A recurrent layer: a Layer that can also start from given states and return its final ones. */
-export interface RecurrentLayer extends Layer {
+/**
+ * The parameters of a recurrent layer (Keras's layout, g gates): the input kernel W
+ * `[features, g·units]`, the recurrent kernel U `[units, g·units]` and the bias (`[g·units]`; a
+ * GRU with `resetAfter` `[2, 3·units]`: input and recurrent bias).
+ */
+export type RecurrentParams = { readonly kernel: Tensor; readonly recurrentKernel: Tensor; readonly bias: Tensor }
+
+/** The parameters of a recurrent layer made with `useBias: false`: the two kernels alone. */
+export type RecurrentKernelsOnly = { readonly kernel: Tensor; readonly recurrentKernel: Tensor }
+
+/** The parameters of a recurrent layer whose `useBias` is not known statically. */
+export type RecurrentMaybeBias = { readonly kernel: Tensor; readonly recurrentKernel: Tensor; readonly bias?: Tensor }
+
+/**
+ * A recurrent layer: a `Layer<P, NoState>` that can also start from given states and return its
+ * final ones. `P` is {@link RecurrentParams} (or {@link RecurrentKernelsOnly} without a bias);
+ * `PV`, what `apply` and `call` receive, is `Params<P>` (a parameter of its own, as in `Layer`).
+ */
+export interface RecurrentLayer<P = RecurrentMaybeBias, PV = Params<P>> extends Layer<P, NoState, PV> {
   readonly units: number
   /** Number of state tensors: 1 (h) or 2 (h, c for an LSTM). */
   readonly stateCount: number
@@ -76,10 +96,13 @@ export interface RecurrentLayer extends Layer {
    * Runs the layer on x `[batch, time, features]` from `initialState` (default zeros, each
    * `[batch, units]`): Keras's `initial_state` and `return_state`.
    */
-  readonly call: (params: ValueTree, x: Value, initialState?: readonly Value[]) => RecurrentResult
+  call(params: PV, x: Value, initialState?: readonly Value[]): RecurrentResult
   /** The same layer reading its input backwards (the second half of `bidirectional`). */
-  readonly reversed: () => RecurrentLayer
+  reversed(): RecurrentLayer<P, PV>
 }
+
+/** The parameters of `bidirectional(layer)`: the forward layer's and the backward copy's. */
+export type BidirectionalParams<P> = { readonly forward: P; readonly backward: P }
 
 /** How `bidirectional` merges the two directions (Keras's merge modes). */
 export type BidirectionalMerge = 'concat' | 'sum' | 'mul' | 'ave'
@@ -96,7 +119,12 @@ export type BidirectionalMerge = 'concat' | 'sum' | 'mul' | 'ave'
  * @throws {ArgumentError} (from the tensor module) for units that are not a positive integer
  * @throws {LayerError} at init for an input that is not [time, features]; at apply for an input that is not [batch, time, features], or bad initial states
  */
-export const simpleRnn = (units: number, options: RecurrentOptions = {}): RecurrentLayer => recurrent({ kind: 'simpleRnn' }, simpleCell, units, options)
+export function simpleRnn(units: number, options: RecurrentOptions & { readonly useBias: false }): RecurrentLayer<RecurrentKernelsOnly>
+export function simpleRnn(units: number, options?: RecurrentOptions & { readonly useBias?: true }): RecurrentLayer<RecurrentParams>
+export function simpleRnn(units: number, options?: RecurrentOptions): RecurrentLayer
+export function simpleRnn(units: number, options: RecurrentOptions = {}): RecurrentLayer {
+  return recurrent({ kind: 'simpleRnn' }, simpleCell, units, options)
+}
 
 /**
  * A long short-term memory layer of `units` (Keras gate order i, f, c, o; sigmoid gates, tanh
@@ -105,7 +133,12 @@ export const simpleRnn = (units: number, options: RecurrentOptions = {}): Recurr
  * @example
  * nn.summary(nn.lstm(32), [50, 1]).totalParams  // 4352
  */
-export const lstm = (units: number, options: LstmOptions = {}): RecurrentLayer => recurrent({ kind: 'lstm' }, lstmCell(options.unitForgetBias ?? true), units, options)
+export function lstm(units: number, options: LstmOptions & { readonly useBias: false }): RecurrentLayer<RecurrentKernelsOnly>
+export function lstm(units: number, options?: LstmOptions & { readonly useBias?: true }): RecurrentLayer<RecurrentParams>
+export function lstm(units: number, options?: LstmOptions): RecurrentLayer
+export function lstm(units: number, options: LstmOptions = {}): RecurrentLayer {
+  return recurrent({ kind: 'lstm' }, lstmCell(options.unitForgetBias ?? true), units, options)
+}
 
 /**
  * A gated recurrent unit layer of `units` (Keras gate order z, r, h; `resetAfter` true by default,
@@ -115,7 +148,12 @@ export const lstm = (units: number, options: LstmOptions = {}): RecurrentLayer =
  * nn.summary(nn.gru(32), [50, 1]).totalParams                          // 3360
  * nn.summary(nn.gru(32, { resetAfter: false }), [50, 1]).totalParams  // 3264
  */
-export const gru = (units: number, options: GruOptions = {}): RecurrentLayer => recurrent({ kind: 'gru' }, gruCell(options.resetAfter ?? true), units, options)
+export function gru(units: number, options: GruOptions & { readonly useBias: false }): RecurrentLayer<RecurrentKernelsOnly>
+export function gru(units: number, options?: GruOptions & { readonly useBias?: true }): RecurrentLayer<RecurrentParams>
+export function gru(units: number, options?: GruOptions): RecurrentLayer
+export function gru(units: number, options: GruOptions = {}): RecurrentLayer {
+  return recurrent({ kind: 'gru' }, gruCell(options.resetAfter ?? true), units, options)
+}
 
 /**
  * Runs a recurrent layer forwards and a copy of it backwards over the same input and merges the
@@ -126,11 +164,13 @@ export const gru = (units: number, options: GruOptions = {}): RecurrentLayer => 
  * nn.bidirectional(nn.lstm(8)).init(random.key(0), [5, 3]).outputShape  // [16]
  * nn.summary(nn.bidirectional(nn.lstm(8)), [5, 3]).totalParams          // 768
  */
-export const bidirectional = (layer: RecurrentLayer, merge: BidirectionalMerge = 'concat'): Layer => {
-  const backward = layer.reversed()
+export const bidirectional = <P extends Tree>(recurrentLayer: RecurrentLayer<P>, merge: BidirectionalMerge = 'concat'): Layer<BidirectionalParams<P>, NoState> => {
+  // The two directions as general layers: their params come through the general tree below.
+  const layer: Layer = recurrentLayer
+  const backward: Layer = recurrentLayer.reversed()
   const name = `bidirectional(${layer.name}, ${merge})`
   const sequences = layer.spec['returnSequences'] === true
-  return {
+  return layerOverloads<BidirectionalParams<P>, NoState>({
     name,
     spec: { kind: 'bidirectional', merge, layer: layer.spec },
     children: [layer, backward],
@@ -151,7 +191,7 @@ export const bidirectional = (layer: RecurrentLayer, merge: BidirectionalMerge =
       const y = merge === 'concat' ? ad.concat([yf, yb], -1) : merge === 'sum' ? ad.add(yf, yb) : merge === 'mul' ? ad.mul(yf, yb) : ad.mul(ad.add(yf, yb), 0.5)
       return { y, state }
     },
-  }
+  })
 }
 
 /**
@@ -178,8 +218,12 @@ interface Cell {
   readonly initialBias: (bias: Tensor, units: number) => Tensor
   /** The input bias (added to x·W before the loop) and the consts of the loop, from the params. */
   readonly split: (units: number, recurrentKernel: Value, bias: Value | undefined) => { readonly inputBias: Value | undefined; readonly consts: Consts }
-  /** One step: the next states (the first is the output) from the states and the projected input x·W + b. */
-  readonly step: (units: number, states: readonly Value[], xProjected: Value, consts: Consts) => readonly Value[]
+  /**
+   * The whole loop, one fused primitive of `ad` (`simpleRnnSequence`, `lstmSequence`,
+   * `gruSequence`): from the projected inputs `[time, batch, g·units]`, the consts and the initial
+   * states, the outputs `[time, batch, units]` and the final states.
+   */
+  readonly sequence: (units: number, projected: Value, consts: Consts, states: readonly Value[], reverse: boolean) => { readonly outputs: Value; readonly states: readonly Value[] }
   readonly spec: { readonly [option: string]: boolean }
 }
 
@@ -189,10 +233,15 @@ const constOf = (consts: Consts, key: string): Value => {
   return v
 }
 
-/** Columns [k·units, (k+1)·units) of a [batch, g·units] value: gate k. */
-const gate = (z: Value, k: number, units: number): Value => {
-  const batch = ad.shapeOf(z)[0] ?? 0
-  return ad.slice(z, [0, k * units], [batch, units])
+/**
+ * A fused primitive's rows `[time, batch, c·units]` read as the layer's outputs (the first `units`
+ * columns: h of every step) and its final states (the given column blocks of the last step run).
+ */
+const rowsRead = (rows: Value, units: number, stateColumns: readonly number[], reverse: boolean): { readonly outputs: Value; readonly states: readonly Value[] } => {
+  const [time = 0, batch = 0, width = 0] = ad.shapeOf(rows)
+  const last = reverse ? 0 : time - 1
+  const state = (column: number): Value => ad.reshape(ad.slice(rows, [last, 0, column * units], [1, batch, units]), [batch, units])
+  return { outputs: width === units ? rows : ad.slice(rows, [0, 0, 0], [time, batch, units]), states: stateColumns.map(state) }
 }
 
 const simpleCell: Cell = {
@@ -202,7 +251,8 @@ const simpleCell: Cell = {
   biasShape: (units) => [units],
   initialBias: (bias) => bias,
   split: (_units, recurrentKernel, bias) => ({ inputBias: bias, consts: { recurrentKernel } }),
-  step: (_units, [h = T.scalar(0)], x, consts) => [ad.tanh(ad.add(x, ad.matmul(h, constOf(consts, 'recurrentKernel'))))],
+  sequence: (units, projected, consts, [h0 = T.scalar(0)], reverse) =>
+    rowsRead(ad.simpleRnnSequence(projected, constOf(consts, 'recurrentKernel'), h0, { reverse }), units, [0], reverse),
   spec: {},
 }
 
@@ -214,15 +264,9 @@ const lstmCell = (unitForgetBias: boolean): Cell => ({
   initialBias: (bias, units) =>
     unitForgetBias ? T.fromArray(Array.from(bias.data, (v, i) => (i >= units && i < 2 * units ? 1 : v)), bias.shape) : bias,
   split: (_units, recurrentKernel, bias) => ({ inputBias: bias, consts: { recurrentKernel } }),
-  step: (units, [h = T.scalar(0), c = T.scalar(0)], x, consts) => {
-    const z = ad.add(x, ad.matmul(h, constOf(consts, 'recurrentKernel')))
-    const i = ad.sigmoid(gate(z, 0, units))
-    const f = ad.sigmoid(gate(z, 1, units))
-    const candidate = ad.tanh(gate(z, 2, units))
-    const o = ad.sigmoid(gate(z, 3, units))
-    const cNext = ad.add(ad.mul(f, c), ad.mul(i, candidate))
-    return [ad.mul(o, ad.tanh(cNext)), cNext]
-  },
+  // Rows of [h, c, i, f, c̃, o, tanh(c)] per step: the states are columns 0 (h) and 1 (c).
+  sequence: (units, projected, consts, [h0 = T.scalar(0), c0 = T.scalar(0)], reverse) =>
+    rowsRead(ad.lstmSequence(projected, constOf(consts, 'recurrentKernel'), h0, c0, { reverse }), units, [0, 1], reverse),
   spec: { unitForgetBias },
 })
 
@@ -233,31 +277,15 @@ const gruCell = (resetAfter: boolean): Cell => ({
   biasShape: (units) => (resetAfter ? [2, 3 * units] : [3 * units]),
   initialBias: (bias) => bias,
   split: (units, recurrentKernel, bias) => {
-    if (resetAfter) {
-      const inputBias = bias === undefined ? undefined : ad.reshape(ad.slice(bias, [0, 0], [1, 3 * units]), [3 * units])
-      const recurrentBias = bias === undefined ? undefined : ad.reshape(ad.slice(bias, [1, 0], [1, 3 * units]), [3 * units])
-      return { inputBias, consts: recurrentBias === undefined ? { recurrentKernel } : { recurrentKernel, recurrentBias } }
-    }
-    const rows = ad.shapeOf(recurrentKernel)[0] ?? 0
-    return {
-      inputBias: bias,
-      consts: { gatesKernel: ad.slice(recurrentKernel, [0, 0], [rows, 2 * units]), candidateKernel: ad.slice(recurrentKernel, [0, 2 * units], [rows, units]) },
-    }
+    if (!resetAfter || bias === undefined) return { inputBias: bias, consts: { recurrentKernel } }
+    const inputBias = ad.reshape(ad.slice(bias, [0, 0], [1, 3 * units]), [3 * units])
+    const recurrentBias = ad.reshape(ad.slice(bias, [1, 0], [1, 3 * units]), [3 * units])
+    return { inputBias, consts: { recurrentKernel, recurrentBias } }
   },
-  step: (units, [h = T.scalar(0)], x, consts) => {
-    if (resetAfter) {
-      const product = ad.matmul(h, constOf(consts, 'recurrentKernel'))
-      const hz = consts['recurrentBias'] === undefined ? product : ad.add(product, constOf(consts, 'recurrentBias'))
-      const z = ad.sigmoid(ad.add(gate(x, 0, units), gate(hz, 0, units)))
-      const r = ad.sigmoid(ad.add(gate(x, 1, units), gate(hz, 1, units)))
-      const candidate = ad.tanh(ad.add(gate(x, 2, units), ad.mul(r, gate(hz, 2, units))))
-      return [ad.add(ad.mul(z, h), ad.mul(ad.sub(1, z), candidate))]
-    }
-    const hz = ad.matmul(h, constOf(consts, 'gatesKernel'))
-    const z = ad.sigmoid(ad.add(gate(x, 0, units), gate(hz, 0, units)))
-    const r = ad.sigmoid(ad.add(gate(x, 1, units), gate(hz, 1, units)))
-    const candidate = ad.tanh(ad.add(gate(x, 2, units), ad.matmul(ad.mul(r, h), constOf(consts, 'candidateKernel'))))
-    return [ad.add(ad.mul(z, h), ad.mul(ad.sub(1, z), candidate))]
+  // Without a bias, resetAfter's recurrent bias is zero.
+  sequence: (units, projected, consts, [h0 = T.scalar(0)], reverse) => {
+    const recurrentBias = resetAfter ? (consts['recurrentBias'] ?? T.zeros([3 * units])) : undefined
+    return rowsRead(ad.gruSequence(projected, constOf(consts, 'recurrentKernel'), recurrentBias, h0, { reverse, resetAfter }), units, [0], reverse)
   },
   spec: { resetAfter },
 })
@@ -276,7 +304,7 @@ const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units:
   const width = cell.gates * units
   const expected = (shape: Shape): string => expectsInput('[time, features] (a batch of sequences [batch, time, features])', shape)
 
-  const call = (params: ValueTree, x: Value, initialState?: readonly Value[]): RecurrentResult => {
+  const call = (params: Params<RecurrentMaybeBias>, x: Value, initialState?: readonly Value[]): RecurrentResult => {
     const kernel = leafOf(name, 'params', params, 'kernel')
     const features = ad.shapeOf(kernel)[0] ?? 0
     if (!T.shapesEqual(ad.shapeOf(kernel), [features, width])) {
@@ -298,16 +326,7 @@ const recurrent = ({ kind }: { readonly kind: Cell['kind'] }, cell: Cell, units:
     // Time first, then every step's x·W + b in one product.
     const flat = ad.reshape(ad.transpose(x, [1, 0, 2]), [time * batch, features])
     const projected = ad.reshape(inputBias === undefined ? ad.matmul(flat, kernel) : ad.affine(flat, kernel, inputBias), [time, batch, width])
-    const [finalStates, outputs] = ad.scan(
-      (carry: readonly Value[], xt: Value, k: Consts): readonly [readonly Value[], Value] => {
-        const next = cell.step(units, carry, xt, k)
-        return [next, next[0] ?? xt]
-      },
-      states,
-      projected,
-      consts,
-      { reverse: goBackwards },
-    )
+    const { outputs, states: finalStates } = cell.sequence(units, projected, consts, states, goBackwards)
     if (!returnSequences) return { output: finalStates[0] ?? outputs, states: finalStates }
     // ys[t] belongs to time t; Keras's goBackwards returns them in the order they were computed.
     const sequence = ad.transpose(outputs, [1, 0, 2])

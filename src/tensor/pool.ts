@@ -5,7 +5,8 @@
  * Padded positions never take part: a maximum is over the window's real entries, an average
  * divides by their count (TensorFlow's `'same'` pooling). Max pooling records where each maximum
  * came from (`maxPoolArgmax`): the first maximum in the window's row-major order, a NaN before any
- * number. That is where its gradient goes.
+ * number. That is where its gradient goes: `maxPoolScatter` (the pullback) and `maxPoolGather`
+ * (the tangent) find those places and move values in one pass.
  */
 import { ArgumentError, ShapeError } from './errors.js'
 import { allocate } from './kernels/alloc.js'
@@ -41,6 +42,44 @@ export const maxPoolArgmax = (x: Tensor, poolSize: PerAxis, options: PoolOptions
   const argmax = new Int32Array(g.n * g.ho * g.wo * g.c)
   maxPoolInto(x.data, g, allocate(argmax.length), argmax)
   return argmax
+}
+
+/**
+ * The pullback of max pooling: `g` (shaped as `maxPool`'s output) added onto the input x's first
+ * maximum of each window (overlapping windows add up, in output order), as a tensor of x's shape.
+ *
+ * @example
+ * T.maxPoolScatter(T.tensor([[[10], [20]]]), T.tensor([[[1], [3], [2], [2]]]), 2)  // [[[0], [10], [20], [0]]]
+ * @throws {ShapeError} for an x `maxPool` would refuse, or a g not shaped as its output
+ */
+export const maxPoolScatter = (g: Tensor, x: Tensor, poolSize: PerAxis, options: PoolOptions = {}): Tensor => {
+  const argmax = argmaxFor('maxPoolScatter', g.shape, x, poolSize, options)
+  const out = allocate(sizeOf(x.shape))
+  const gd = g.data
+  for (let i = 0; i < argmax.length; i++) {
+    const at = argmax[i] ?? 0
+    out[at] = (out[at] ?? 0) + (gd[i] ?? 0)
+  }
+  return unsafeTensor(out, x.shape)
+}
+
+/**
+ * The tangent of max pooling: `t` (shaped as x) read at x's first maximum of each window, shaped
+ * as `maxPool`'s output.
+ *
+ * @example
+ * T.maxPoolGather(T.tensor([[[1], [2], [3], [4]]]), T.tensor([[[1], [3], [2], [2]]]), 2)  // [[[2], [3]]]
+ * @throws {ShapeError} for an x `maxPool` would refuse, or a t not shaped as x
+ */
+export const maxPoolGather = (t: Tensor, x: Tensor, poolSize: PerAxis, options: PoolOptions = {}): Tensor => {
+  if (!shapesEqual(t.shape, x.shape)) throw new ShapeError('maxPoolGather', [t.shape, x.shape], 'the tangent must have the shape of x')
+  const g = poolGeometry('maxPoolGather', x.shape, poolSize, options)
+  const argmax = new Int32Array(g.n * g.ho * g.wo * g.c)
+  maxPoolInto(x.data, g, new Float64Array(argmax.length), argmax)
+  const out = allocate(argmax.length)
+  const td = t.data
+  for (let i = 0; i < argmax.length; i++) out[i] = td[argmax[i] ?? 0] ?? 0
+  return unsafeTensor(out, windowOutputShape(g, g.c))
 }
 
 /**
@@ -89,4 +128,14 @@ export const poolGeometry = (op: string, inputShape: Shape, poolSize: PerAxis, {
     })
   }
   return g
+}
+
+/** Where each maximum of x came from, after checking that `shape` is maxPool's output shape. */
+const argmaxFor = (op: string, shape: Shape, x: Tensor, poolSize: PerAxis, options: PoolOptions): Int32Array => {
+  const g = poolGeometry(op, x.shape, poolSize, options)
+  const expected = windowOutputShape(g, g.c)
+  if (!shapesEqual(shape, expected)) throw new ShapeError(op, [shape, x.shape], `the cotangent must have maxPool's output shape [${expected.join(',')}]`)
+  const argmax = new Int32Array(g.n * g.ho * g.wo * g.c)
+  maxPoolInto(x.data, g, new Float64Array(argmax.length), argmax)
+  return argmax
 }

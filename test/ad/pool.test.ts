@@ -173,3 +173,32 @@ describe('pooling errors', () => {
     expect(() => T.avgPool(T.zeros([4, 1]), 2)).toThrow('avgPool: [4,1]: expects input [batch, width, channels] or [batch, height, width, channels], got rank 2')
   })
 })
+
+describe('maxPoolScatter and maxPoolGather (the rules of max pooling)', () => {
+  // Ties and NaN included: values from a small set, so windows often tie.
+  const tied = fc
+    .record({ n: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 2, max: 5 }), w: fc.integer({ min: 2, max: 5 }), c: fc.integer({ min: 1, max: 2 }) })
+    .chain(({ n, h, w, c }) => fc.array(fc.constantFrom(0, 1, 2, Number.NaN), { minLength: n * h * w * c, maxLength: n * h * w * c }).map((v) => T.fromArray(v, [n, h, w, c])))
+  it('equal scatterAdd and gather at maxPoolArgmax, bit for bit (overlapping windows, padding)', () =>
+    fc.assert(
+      fc.property(tied, fc.constantFrom(1, 2), fc.constantFrom<'valid' | 'same'>('valid', 'same'), (x, strides, padding) => {
+        const options = { strides, padding }
+        const argmax = Array.from(T.maxPoolArgmax(x, 2, options))
+        const y = T.maxPool(x, 2, options)
+        const g = T.fromArray(Array.from({ length: T.sizeOf(y.shape) }, (_, i) => Math.sin(i + 1)), y.shape)
+        const scattered = T.reshape(T.scatterAdd([T.sizeOf(x.shape)], argmax, T.reshape(g, [-1])), x.shape)
+        expect(Array.from(T.maxPoolScatter(g, x, 2, options).data)).toEqual(Array.from(scattered.data))
+        const t = T.fromArray(Array.from({ length: T.sizeOf(x.shape) }, (_, i) => Math.cos(i)), x.shape)
+        const gathered = T.reshape(T.gather(T.reshape(t, [-1]), argmax), y.shape)
+        const ours = T.maxPoolGather(t, x, 2, options)
+        expect(ours.shape).toEqual(y.shape)
+        expect(Array.from(ours.data)).toEqual(Array.from(gathered.data))
+      }),
+      { numRuns: 60 },
+    ))
+  it('name the shapes that do not fit', () => {
+    const x = T.zeros([1, 4, 1])
+    expect(() => T.maxPoolScatter(T.zeros([1, 3, 1]), x, 2)).toThrow("maxPoolScatter: [1,3,1] x [1,4,1]: the cotangent must have maxPool's output shape [1,2,1]")
+    expect(() => T.maxPoolGather(T.zeros([1, 3, 1]), x, 2)).toThrow('maxPoolGather: [1,3,1] x [1,4,1]: the tangent must have the shape of x')
+  })
+})

@@ -34,6 +34,11 @@ const asValue = (x: ValueTree): Value => {
   if (T.isTensor(x) || ad.isDual(x)) return x
   throw new Error('expected a tensor')
 }
+const asQuad = (x: ValueTree): readonly [Value, Value, Value, Value] => {
+  if (!Array.isArray(x)) throw new Error('expected a list of tensors')
+  const [a, b, c, d] = x.map((v: ValueTree) => asValue(v))
+  return [a ?? T.scalar(0), b ?? T.scalar(0), c ?? T.scalar(0), d ?? T.scalar(0)]
+}
 const asTuple = (x: ValueTree): Triple => {
   if (!Array.isArray(x)) throw new Error('expected a list of tensors')
   const [a, b, c] = x.map((v: ValueTree) => asValue(v))
@@ -187,6 +192,33 @@ export const windowed: readonly MutationSubject[] = [
   unary('maxPool2d 2×2 (no ties)', (x) => ad.maxPool(x, 2), distinctOf([2, 4, 4, 2])),
   unary('maxPool1d 3, stride 1, same (no ties)', (x) => ad.maxPool(x, 3, { strides: 1, padding: 'same' }), distinctOf([2, 6, 2])),
   unary('avgPool2d same', (x) => ad.avgPool(x, 2, { padding: 'same' }), arb.tensorOf([2, 3, 5, 2], ordinary)),
+  {
+    name: 'lstmSequence (fused LSTM loop)',
+    f: (x: ValueTree) => { const [xs, u, h0, c0] = asQuad(x); return ad.lstmSequence(xs, u, h0, c0) },
+    input: fc.tuple(arb.tensorOf([3, 2, 8], ordinary), arb.tensorOf([2, 8], ordinary), arb.tensorOf([2, 2], ordinary), arb.tensorOf([2, 2], ordinary)),
+    kinds: ['transposed'],
+  },
+  {
+    name: 'lstmSequence reverse',
+    f: (x: ValueTree) => { const [xs, u, h0, c0] = asQuad(x); return ad.lstmSequence(xs, u, h0, c0, { reverse: true }) },
+    input: fc.tuple(arb.tensorOf([3, 1, 4], ordinary), arb.tensorOf([1, 4], ordinary), arb.tensorOf([1, 1], ordinary), arb.tensorOf([1, 1], ordinary)),
+  },
+  {
+    name: 'simpleRnnSequence (fused SimpleRNN loop)',
+    f: (x: ValueTree) => { const [xs, u, h0] = asTuple(x); return ad.simpleRnnSequence(xs, u, h0) },
+    input: fc.tuple(arb.tensorOf([3, 2, 2], ordinary), arb.tensorOf([2, 2], ordinary), arb.tensorOf([2, 2], ordinary)),
+    kinds: ['transposed'],
+  },
+  {
+    name: 'gruSequence (fused GRU loop, resetAfter)',
+    f: (x: ValueTree) => { const [xs, u, b, h0] = asQuad(x); return ad.gruSequence(xs, u, b, h0) },
+    input: fc.tuple(arb.tensorOf([3, 2, 6], ordinary), arb.tensorOf([2, 6], ordinary), arb.tensorOf([6], ordinary), arb.tensorOf([2, 2], ordinary)),
+  },
+  {
+    name: 'gruSequence (fused GRU loop, resetAfter false, reverse)',
+    f: (x: ValueTree) => { const [xs, u, h0] = asTuple(x); return ad.gruSequence(xs, u, undefined, h0, { resetAfter: false, reverse: true }) },
+    input: fc.tuple(arb.tensorOf([3, 2, 6], ordinary), arb.tensorOf([2, 6], ordinary), arb.tensorOf([2, 2], ordinary)),
+  },
   unary('avgPoolTranspose', (g) => ad.avgPoolTranspose(g, [2, 3, 5, 2], 2, { padding: 'same' }), arb.tensorOf([2, 2, 3, 2], ordinary)),
 ]
 

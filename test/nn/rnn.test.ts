@@ -165,7 +165,8 @@ describe('bidirectional', () => {
     const x = T.tensor([[[1], [-1], [0.5]]])
     const { params, outputShape } = bi.init(k0, [3, 1])
     expect(outputShape).toEqual([3, 4])
-    const p = params as { forward: ad.ValueTree; backward: ad.ValueTree }
+    // Typed: the params of bidirectional(simpleRnn) are { forward, backward } of the layer's.
+    const p: nn.BidirectionalParams<nn.RecurrentParams> = params
     const y = ad.primalTensor(bi.apply(params, {}, x, inference).y)
     const forward = ad.primalTensor(layer.apply(p.forward, {}, x, inference).y)
     // The backward copy run on the time-reversed input, its outputs reversed back.

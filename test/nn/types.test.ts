@@ -49,6 +49,28 @@ describe('typed layers', () => {
     expectTypeOf(n.state[1].movingMean).toEqualTypeOf<Tensor>()
   })
 
+  it('recurrent layers have params { kernel, recurrentKernel, bias }; bidirectional { forward, backward }', () => {
+    const { params } = nn.lstm(4).init(k0, [5, 2])
+    expectTypeOf(params).toEqualTypeOf<nn.RecurrentParams>()
+    expect(params.recurrentKernel.shape).toEqual([4, 16])
+    // @ts-expect-error an LSTM's params have no 'weights'
+    expect(params.weights).toBeUndefined()
+    const noBias = nn.gru(3, { useBias: false }).init(k0, [5, 2]).params
+    expectTypeOf(noBias).toEqualTypeOf<nn.RecurrentKernelsOnly>()
+    // @ts-expect-error no bias with useBias: false
+    expect(noBias.bias).toBeUndefined()
+    expectTypeOf(nn.simpleRnn(2).init(k0, [3, 1]).params).toEqualTypeOf<nn.RecurrentParams>()
+    const model = nn.sequential(nn.bidirectional(nn.gru(3, { returnSequences: true })), nn.lstm(2), nn.dense(1))
+    const p = model.init(k0, [5, 2]).params
+    expectTypeOf(p).toEqualTypeOf<readonly [nn.BidirectionalParams<nn.RecurrentParams>, nn.RecurrentParams, nn.DenseParams]>()
+    expect(p[0].backward.bias.shape).toEqual([2, 9])
+    expect(p[1].kernel.shape).toEqual([6, 8])
+    // call takes the same typed params (Values at the leaves) and returns the final states
+    const lstm = nn.lstm(4)
+    const { states } = lstm.call(params, T.zeros([1, 5, 2]))
+    expect(states.map((s) => ad.shapeOf(s))).toEqual([[1, 4], [1, 4]])
+  })
+
   it('train.fit returns the model\'s params type', () => {
     const model = nn.sequential(nn.dense(2), nn.tanh, nn.dense(1), nn.sigmoid)
     const fitted = train.fit(model, data.gates.xor, { loss: losses.mse, optimizer: optim.sgd({ learningRate: 0.1 }), epochs: 2, key: k0 })

@@ -17,9 +17,6 @@ interface PoolParams {
   readonly options: PoolOptions
 }
 
-/** Where each maximum of x came from, as a list of flat input indices. */
-const argmaxOf = (x: T.Tensor, { poolSize, options }: PoolParams): number[] => Array.from(T.maxPoolArgmax(x, poolSize, options))
-
 /**
  * The pullback of max pooling as a primitive of its own: the cotangent g (shaped as the pooled
  * output) scattered onto the input x's first maximum of each window. x is an input, not a
@@ -32,7 +29,7 @@ const maxPoolScatterPrimitive: Primitive<PoolParams> = {
   value: (inputs, params) => {
     const g = input(inputs, 0, 'maxPool')
     const x = input(inputs, 1, 'maxPool')
-    return T.reshape(T.scatterAdd([T.sizeOf(x.shape)], argmaxOf(x, params), T.reshape(g, [-1])), x.shape)
+    return T.maxPoolScatter(g, x, params.poolSize, params.options)
   },
   vjp: (c, inputs, _y, params) => [maxPoolGather(c, arg(inputs, 1, 'maxPool'), { ...params, outputShape: shapeOf(arg(inputs, 0, 'maxPool')) }), undefined],
   jvp: ([tg], inputs, y, params) => (tg === undefined ? T.zeros(shapeOf(y)) : maxPoolScatter(tg, arg(inputs, 1, 'maxPool'), params)),
@@ -44,7 +41,7 @@ const maxPoolGatherPrimitive: Primitive<PoolParams & { readonly outputShape: Sha
   value: (inputs, params) => {
     const t = input(inputs, 0, 'maxPool')
     const x = input(inputs, 1, 'maxPool')
-    return T.reshape(T.gather(T.reshape(t, [-1]), argmaxOf(x, params)), params.outputShape)
+    return T.maxPoolGather(t, x, params.poolSize, params.options)
   },
   vjp: (c, inputs, _y, params) => [maxPoolScatter(c, arg(inputs, 1, 'maxPool'), params), undefined],
   jvp: ([tt], inputs, y, params) => (tt === undefined ? T.zeros(shapeOf(y)) : maxPoolGather(tt, arg(inputs, 1, 'maxPool'), params)),
