@@ -169,6 +169,28 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
     }
     expect(compiled.mode()).toBe('whole')
   })
+  it('recurrent layers (fused LSTM and GRU sequences) train as one compiled step, the same bits', () => {
+    const sequences = random.normal(random.key(11), [5, 4, 3])
+    const seqTargets = random.normal(random.key(12), [5, 1])
+    const rnnData = data.dataset(sequences, seqTargets)
+    for (const recurrent of [nn.lstm(4), nn.gru(3)]) {
+      const model = nn.sequential(recurrent, nn.dense(1))
+      const { params, state } = model.init(random.key(5), [4, 3])
+      if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+      const { leaves, treedef } = tree.flatten(params)
+      const optimizer = optim.adam({ learningRate: 0.02 })
+      const compiled = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
+      const interpreted = train.flatStep(model, treedef, { loss: losses.mse, optimizer, jit: false })
+      let a = train.initialTrainState(leaves, state, optimizer, random.key(1))
+      let b = a
+      for (let i = 0; i < 3; i++) {
+        a = compiled(a, rnnData)
+        b = interpreted(b, rnnData)
+        expect(bitDifference(b.params, a.params)).toBeUndefined()
+      }
+      expect(compiled.mode()).toBe('whole')
+    }
+  })
   it('the optimizer\'s step count is a tensor: one plan per batch shape, whatever the count', () => {
     let traced = 0
     const spy: nn.Layer = {
