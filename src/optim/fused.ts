@@ -15,7 +15,7 @@
  * as JavaScript numbers captured by the loop, which a trace would freeze.
  */
 import { constantOp, valueLeaf } from '../ad/extend.js'
-import { isDual, primalTensor, shapeOf, type Value } from '../ad/index.js'
+import { isDual, shapeOf, type Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { fromKernel } from '../tensor/extend.js'
@@ -100,20 +100,22 @@ export function fusedScalar(name: string, x: Value, f: (x: number) => number): V
 }
 
 /**
- * For a transformation that computes with its inputs' values in JavaScript (a data-dependent
- * branch): under jit, reading a traced leaf's values throws the JitError that names it; a Dual of a
- * differentiation is refused (optimizers are not differentiated).
- *
- * @throws {JitError} (from the traced tensor) when a leaf is a jit tracer
- * @throws {ArgumentError} when a leaf is a Dual of a differentiation
+ * A number computed from all the leaves of a tree (`fusedTreeScalar(name, g, tree.globalNorm)`), as
+ * a scalar tensor: on plain tensors at once; under `jit` (tracers among the leaves) a node of the
+ * plan that calls `f` on the leaves, in flatten order, at every replay.
  */
-export const requireValues = (op: string, t: Tree<Value>): void => {
-  if (!containsDual(t)) return
-  for (const leaf of tree.flatten(t, valueLeaf).leaves) {
-    if (!isDual(leaf)) continue
-    void primalTensor(leaf).data
-    throw new T.ArgumentError(op, 'the optimizer was given Duals: its updates are not differentiated')
+export function fusedTreeScalar(name: string, t: Tree, f: (leaves: readonly Tensor[]) => number): Tensor
+export function fusedTreeScalar(name: string, t: Tree<Value>, f: (leaves: readonly Tensor[]) => number): Value {
+  const compute = (leaves: readonly Tensor[]): Tensor => {
+    const [y] = fromKernel([], 1, ([out]) => {
+      if (out !== undefined) out[0] = f(leaves)
+    })
+    if (y === undefined) throw arityError(name)
+    return y
   }
+  const plain = plainTrees([t])?.[0]
+  if (plain !== undefined) return compute(tree.flatten(plain).leaves)
+  return constantOp(name, compute)(tree.flatten(t, valueLeaf).leaves, undefined)
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────

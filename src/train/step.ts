@@ -71,8 +71,8 @@ export interface StepOptions<O> {
    * reused buffers; the results are bit for bit those of the interpreter. The whole step is one
    * plan — forward and backward pass, the optimizer's update (its step counts are scalar tensors
    * in its state) and the new parameters; when the optimizer reads its state in JavaScript (a
-   * learning-rate schedule, clipping by the global norm) only the forward and backward pass is
-   * compiled (`flatStep`'s `mode()` says which). A model that reads
+   * learning-rate schedule: a function of the count as a number) only the forward and backward
+   * pass is compiled (`flatStep`'s `mode()` says which). A model that reads
    * its key's words in JavaScript (a layer calling `random.normal(ctx.key, …)` itself; dropout draws
    * its mask through an op, inside the plan) would retrace every step, so
    * the step notices and runs it interpreted instead; so does a step that cannot be traced (a loss
@@ -84,8 +84,8 @@ export interface StepOptions<O> {
 /**
  * How a `flatStep` runs now: `'whole'` — the whole step (forward and backward pass, optimizer update
  * and its application) replays one compiled plan; `'gradient'` — only the forward and backward
- * pass is compiled (the optimizer reads its state in JavaScript: a learning-rate schedule, clipping
- * by the global norm); `'interpreted'` — nothing is (`jit: false`, a model that reads its key's
+ * pass is compiled (the optimizer reads its state in JavaScript: a learning-rate schedule);
+ * `'interpreted'` — nothing is (`jit: false`, a model that reads its key's
  * words in JavaScript, a step that cannot be traced). The results are the same bits in every mode.
  */
 export type StepMode = 'whole' | 'gradient' | 'interpreted'
@@ -225,7 +225,7 @@ interface WholeStep<O, S, Q> {
  * `shape` makes it from the leaves), compiled by `jit` into one plan — gradient, optimizer update
  * (its step counts are tensors in its state, so the plan replays for every count) and the new
  * parameters — with `interpreted` as the way back: it is taken when the optimizer reads its state
- * in JavaScript (a schedule, clipping by the global norm) or the model reads its key's words in JavaScript, and
+ * in JavaScript (a learning-rate schedule) or the model reads its key's words in JavaScript, and
  * then the gradient alone may still be compiled (`gradient`), or nothing. Same bits every way.
  */
 const wholeStep = <O, P, S extends Tree, Q extends Tree>(

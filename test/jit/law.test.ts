@@ -76,6 +76,8 @@ describe('optimizer jit law', () => {
     rmsprop: optim.rmsprop({ learningRate: 0.1 }),
     adagrad: optim.adagrad({ learningRate: 0.1 }),
     clipped: optim.chain(optim.clipByValue(1), optim.scale(0.5), optim.scaleByAdam(), optim.scaleByLearningRate(0.1)),
+    // Gradients are drawn in [−10, 10]: some trees are clipped, some are within the bound.
+    globalNorm: optim.chain(optim.clipByGlobalNorm(8), optim.sgd({ learningRate: 0.1, momentum: 0.5 })),
   }
   for (const [name, optimizer] of Object.entries(optimizers)) {
     it(`${name}: jit(update) equals update bit for bit, step after step`, () => {

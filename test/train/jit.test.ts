@@ -121,11 +121,12 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
     { name: 'rmsprop', optimizer: optim.rmsprop({ learningRate: 0.01 }), mode: 'whole' },
     { name: 'adagrad', optimizer: optim.adagrad({ learningRate: 0.1 }), mode: 'whole' },
     { name: 'clipByValue, scale, adam', optimizer: optim.chain(optim.clipByValue(0.05), optim.scale(2), optim.scaleByAdam(), optim.scaleByLearningRate(0.01)), mode: 'whole' },
-    // A schedule is a JavaScript function of the count, clipping by the global norm branches on a
-    // value: the update runs interpreted, the gradient compiled.
+    // Clipping by the global norm: the norm a node, its branch inside the loop; both sides of the branch.
+    { name: 'clipByGlobalNorm (clipping), sgd', optimizer: optim.chain(optim.clipByGlobalNorm(0.1), optim.sgd({ learningRate: 0.1 })), mode: 'whole' },
+    { name: 'clipByGlobalNorm (within the bound), adam', optimizer: optim.chain(optim.clipByGlobalNorm(1e6), optim.adam({ learningRate: 0.1 })), mode: 'whole' },
+    // A schedule is a JavaScript function of the count: the update runs interpreted, the gradient compiled.
     { name: 'adam with a schedule', optimizer: optim.adam({ learningRate: optim.exponentialDecay({ initial: 0.05, decayRate: 0.5, decaySteps: 3 }) }), mode: 'gradient' },
     { name: 'Keras adam with a schedule', optimizer: optim.adam({ learningRate: (step) => 0.05 / (1 + step), keras: true }), mode: 'gradient' },
-    { name: 'clipByGlobalNorm, sgd', optimizer: optim.chain(optim.clipByGlobalNorm(0.1), optim.sgd({ learningRate: 0.1 })), mode: 'gradient' },
   ]
   for (const o of optimizers) {
     it(`${o.name}: bit for bit the interpreted step, in mode ${o.mode}`, () => {
