@@ -70,9 +70,9 @@ export interface StepOptions<O> {
    * Compile the step with `jit` (default true): traced once per batch shape, then replayed into
    * reused buffers; the results are bit for bit those of the interpreter. The whole step is one
    * plan — forward and backward pass, the optimizer's update (its step counts are scalar tensors
-   * in its state) and the new parameters; when the optimizer reads its state in JavaScript (a
-   * learning-rate schedule: a function of the count as a number) only the forward and backward
-   * pass is compiled (`flatStep`'s `mode()` says which). A model that reads
+   * in its state; a learning-rate schedule is asked by a node of the plan) and the new parameters;
+   * when the optimizer reads its state in JavaScript (a transformation of one's own reading
+   * `state.x.data`) only the forward and backward pass is compiled (`flatStep`'s `mode()` says which). A model that reads
    * its key's words in JavaScript (a layer calling `random.normal(ctx.key, …)` itself; dropout draws
    * its mask through an op, inside the plan) would retrace every step, so
    * the step notices and runs it interpreted instead; so does a step that cannot be traced (a loss
@@ -84,7 +84,7 @@ export interface StepOptions<O> {
 /**
  * How a `flatStep` runs now: `'whole'` — the whole step (forward and backward pass, optimizer update
  * and its application) replays one compiled plan; `'gradient'` — only the forward and backward
- * pass is compiled (the optimizer reads its state in JavaScript: a learning-rate schedule);
+ * pass is compiled (the optimizer reads its state in JavaScript: a transformation of one's own);
  * `'interpreted'` — nothing is (`jit: false`, a model that reads its key's
  * words in JavaScript, a step that cannot be traced). The results are the same bits in every mode.
  */
@@ -225,7 +225,7 @@ interface WholeStep<O, S, Q> {
  * `shape` makes it from the leaves), compiled by `jit` into one plan — gradient, optimizer update
  * (its step counts are tensors in its state, so the plan replays for every count) and the new
  * parameters — with `interpreted` as the way back: it is taken when the optimizer reads its state
- * in JavaScript (a learning-rate schedule) or the model reads its key's words in JavaScript, and
+ * in JavaScript (a transformation of one's own) or the model reads its key's words in JavaScript, and
  * then the gradient alone may still be compiled (`gradient`), or nothing. Same bits every way.
  */
 const wholeStep = <O, P, S extends Tree, Q extends Tree>(

@@ -78,6 +78,8 @@ describe('optimizer jit law', () => {
     clipped: optim.chain(optim.clipByValue(1), optim.scale(0.5), optim.scaleByAdam(), optim.scaleByLearningRate(0.1)),
     // Gradients are drawn in [−10, 10]: some trees are clipped, some are within the bound.
     globalNorm: optim.chain(optim.clipByGlobalNorm(8), optim.sgd({ learningRate: 0.1, momentum: 0.5 })),
+    scheduled: optim.adam({ learningRate: optim.exponentialDecay({ initial: 0.1, decayRate: 0.5, decaySteps: 2 }) }),
+    scheduledKeras: optim.adam({ learningRate: optim.stepDecay({ initial: 0.1, decaySteps: 2 }), keras: true }),
   }
   for (const [name, optimizer] of Object.entries(optimizers)) {
     it(`${name}: jit(update) equals update bit for bit, step after step`, () => {

@@ -106,6 +106,15 @@ describe('fit both ways', () => {
   })
 })
 
+/** A transformation of one's own that reads its state in JavaScript (halves the updates after two steps). */
+const readsItsCount: optim.GradientTransformation<{ readonly count: T.Tensor }> = {
+  init: () => ({ count: T.scalar(0) }),
+  update: (grads, { count }) => {
+    const n = count.data[0] ?? 0
+    return [n >= 2 ? tree.scale(grads, 0.5) : grads, { count: T.scalar(n + 1) }]
+  },
+}
+
 describe('the whole step in one plan (flatStep: gradient, optimizer update, new parameters)', () => {
   const model = nn.sequential(nn.dense(4), nn.tanh, nn.dense(1))
   const ds = data.dataset(xs, targets)
@@ -124,9 +133,12 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
     // Clipping by the global norm: the norm a node, its branch inside the loop; both sides of the branch.
     { name: 'clipByGlobalNorm (clipping), sgd', optimizer: optim.chain(optim.clipByGlobalNorm(0.1), optim.sgd({ learningRate: 0.1 })), mode: 'whole' },
     { name: 'clipByGlobalNorm (within the bound), adam', optimizer: optim.chain(optim.clipByGlobalNorm(1e6), optim.adam({ learningRate: 0.1 })), mode: 'whole' },
-    // A schedule is a JavaScript function of the count: the update runs interpreted, the gradient compiled.
-    { name: 'adam with a schedule', optimizer: optim.adam({ learningRate: optim.exponentialDecay({ initial: 0.05, decayRate: 0.5, decaySteps: 3 }) }), mode: 'gradient' },
-    { name: 'Keras adam with a schedule', optimizer: optim.adam({ learningRate: (step) => 0.05 / (1 + step), keras: true }), mode: 'gradient' },
+    // A schedule runs inside the plan: a node asks it for the rate of the count it reads.
+    { name: 'adam with a schedule', optimizer: optim.adam({ learningRate: optim.exponentialDecay({ initial: 0.05, decayRate: 0.5, decaySteps: 3 }) }), mode: 'whole' },
+    { name: 'Keras adam with a schedule', optimizer: optim.adam({ learningRate: (step) => 0.05 / (1 + step), keras: true }), mode: 'whole' },
+    { name: 'sgd with a warm-up then a cosine decay', optimizer: optim.sgd({ learningRate: optim.join([optim.linearWarmup({ warmupSteps: 3, peak: 0.1 }), optim.cosineDecay({ initial: 0.1, decaySteps: 4 })], [3]), momentum: 0.9 }), mode: 'whole' },
+    // An optimizer of one's own that reads its state in JavaScript: the update runs interpreted, the gradient compiled.
+    { name: 'a transformation that reads its count in JavaScript', optimizer: optim.chain(readsItsCount, optim.sgd({ learningRate: 0.1 })), mode: 'gradient' },
   ]
   for (const o of optimizers) {
     it(`${o.name}: bit for bit the interpreted step, in mode ${o.mode}`, () => {

@@ -2,7 +2,7 @@
  * `scaleByLearningRate`: the descent step. Multiplies the updates by −learningRate, the rate taken
  * from a constant or from a schedule of the step count; the count lives in the state.
  */
-import { primalTensor } from '../../ad/index.js'
+import { isDual, primalTensor } from '../../ad/index.js'
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { elementwiseKernels as K } from '../../tensor/internal.js'
@@ -46,8 +46,22 @@ export const scaleByLearningRate = (rate: number | Schedule): GradientTransforma
   return {
     init: () => ({ step: T.scalar(0) }),
     update: (grads, { step }) => {
-      // A schedule is a JavaScript function of the count: it reads the count (under jit, that read
-      // fails with a JitError and the caller runs the update interpreted).
+      const next = fusedScalar('scaleByLearningRate.count', step, (s) => s + 1)
+      if (typeof checked !== 'number' && isDual(step)) {
+        // Under jit a schedule runs inside the plan: a node asks it for the rate of the count it
+        // reads at each replay (a schedule is a pure function of the count), and the loop scales by −rate.
+        const rateNow = fusedScalar('scaleByLearningRate.rate', step, rateAt)
+        const [u] = fusedLeaves(
+          [grads],
+          1,
+          ([g, r], [u1]) => {
+            if (g === undefined || r === undefined || u1 === undefined) throw arityError('scaleByLearningRate')
+            K.scaleLoop(g, -(r[0] ?? Number.NaN), u1)
+          },
+          [rateNow],
+        )
+        return [u, { step: next }]
+      }
       const factor = -(typeof checked === 'number' ? checked : rateAt(primalTensor(step).data[0] ?? Number.NaN))
       // Plain tensors: tree.scale (T.scale is K.scaleLoop); tracers: the same loop, recorded.
       const u = containsDual(grads)
@@ -56,7 +70,7 @@ export const scaleByLearningRate = (rate: number | Schedule): GradientTransforma
             K.scaleLoop(g, factor, u1)
           })[0]
         : tree.scale(grads, factor)
-      return [u, { step: fusedScalar('scaleByLearningRate.count', step, (s) => s + 1) }]
+      return [u, { step: next }]
     },
   }
 }
