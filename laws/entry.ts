@@ -62,6 +62,7 @@ export const {
   jitLaw,
   linearityLaw,
   noMutationLaw,
+  optimizerJitLaw,
   program,
   programFunctions,
   programLoss,

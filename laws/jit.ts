@@ -20,9 +20,12 @@ import fc from 'fast-check'
 import * as ad from '../src/ad/index.js'
 import type { Value } from '../src/ad/index.js'
 import { jit } from '../src/jit/index.js'
+import { applyUpdates, type GradientTransformation } from '../src/optim/index.js'
+import type { Tree } from '../src/tree/index.js'
 import * as T from '../src/tensor/index.js'
 import type { Shape, Tensor } from '../src/tensor/index.js'
 import { shape as shapeArb, tensorOf } from './arbitraries.js'
+import { gradientsLike } from './optimizer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -311,6 +314,45 @@ export const jitLaw = ({ numRuns = 100, seed, maxInstructions = 8, compile = jit
         ['hvp', checkJitEqual(fns.hvp, [x, y], [y, x], compile)],
       ].filter(([, d]) => d !== undefined)
       if (failures.length > 0) throw new Error(`jit law: ${failures.map(([name, d]) => `${name}: ${d}`).join('; ')}`)
+    }),
+    { numRuns, ...(seed === undefined ? {} : { seed }) },
+  )
+}
+
+/** Options of `optimizerJitLaw`. */
+export interface OptimizerJitLawOptions extends Pick<JitLawOptions, 'numRuns' | 'seed' | 'compile'> {
+  /** Updates per generated case (default 4): the state, step counts included, carried through the plan. */
+  readonly steps?: number
+}
+
+/**
+ * The law for an optimizer under jit: `jit((g, s, p) => update(g, s, p) and the new parameters)`
+ * equals the interpreted update bit for bit, step after step — the state (moments, step counts)
+ * fed back each time — over parameter trees drawn from `arbitraryParams` and gradients drawn like
+ * them. One trace serves every step (a step count that entered the plan as a JavaScript number
+ * would be frozen at its traced value and fail the law from the second step on).
+ */
+export const optimizerJitLaw = <S>(
+  optimizer: GradientTransformation<S>,
+  arbitraryParams: fc.Arbitrary<Tree>,
+  { numRuns = 30, seed, steps = 4, compile = jit }: OptimizerJitLawOptions = {},
+): void => {
+  const cases = arbitraryParams.chain((params) => fc.tuple(fc.constant(params), fc.array(gradientsLike(params), { minLength: steps, maxLength: steps })))
+  fc.assert(
+    fc.property(cases, ([params, gradients]) => {
+      const update = (g: Tree, s: S, p: Tree) => {
+        const [updates, next] = optimizer.update(g, s, p)
+        return { params: applyUpdates(p, updates), state: next }
+      }
+      const compiled = compile(update)
+      let interpreted = { params, state: optimizer.init(params) }
+      let replayed = interpreted
+      gradients.forEach((g, i) => {
+        interpreted = update(g, interpreted.state, interpreted.params)
+        replayed = compiled(g, replayed.state, replayed.params)
+        const d = bitDifference(interpreted, replayed)
+        if (d !== undefined) throw new Error(`optimizer jit law: step ${i + 1}: ${d}`)
+      })
     }),
     { numRuns, ...(seed === undefined ? {} : { seed }) },
   )

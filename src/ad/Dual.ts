@@ -112,6 +112,27 @@ export const belowDifferentiation = (v: Value): Value => {
   return u
 }
 
+/**
+ * How many `jit` traces are running (nested jit calls trace inside one another). A tracer exists
+ * only while its trace runs — one used after it finished is an error — so code that must treat
+ * tracers specially (an optimizer's fused loops) may skip looking for them when none runs. The
+ * one mutable variable of ad; it changes no result.
+ */
+let jitTraces = 0
+
+/** Whether a `jit` trace is running now (so that tracers may be about). */
+export const jitTracing = (): boolean => jitTraces > 0
+
+/** Runs `f` as a `jit` trace's function (for src/jit's tracer): `jitTracing()` is true meanwhile. */
+export const duringJitTrace = <T>(f: () => T): T => {
+  jitTraces++
+  try {
+    return f()
+  } finally {
+    jitTraces--
+  }
+}
+
 /** True for a plain tensor or a `jit` tracer: a Value no differentiation records. */
 export const isUndifferentiated = (v: Value): boolean => !isDual(v) || v.trace.mode === 'jit'
 

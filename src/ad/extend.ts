@@ -4,7 +4,8 @@
  * and the library's own primitives, whose rules a new op may reuse. docs/EXTENDING.md shows how
  * to add an op with its laws. Re-exports only.
  */
-export { valueLeaf, type JitRecorder, type Trace } from './Dual.js'
+export { duringJitTrace, jitTracing, valueLeaf, type JitRecorder, type Trace } from './Dual.js'
+export { keyWords, TRACED_KEY_WORDS } from './keys.js'
 export {
   bind,
   binaryOp,

@@ -73,9 +73,12 @@ const takeRows = (t: Tensor, indices: readonly number[]): Tensor => {
   const inner = t.shape.slice(1)
   const width = sizeOf(inner)
   const out = new Float64Array(indices.length * width)
+  const data = t.data
+  // Element by element: a subarray view per row would allocate (per training step, in an epoch's batches).
   for (let i = 0; i < indices.length; i++) {
     const start = (indices[i] ?? 0) * width
-    out.set(t.data.subarray(start, start + width), i * width)
+    const at = i * width
+    for (let j = 0; j < width; j++) out[at + j] = data[start + j] ?? 0
   }
   return fromData(out, [indices.length, ...inner])
 }

@@ -109,7 +109,7 @@ const walkArgs = (
       if (!token('{')) return false
       for (const k in u) {
         if (!Object.hasOwn(u, k)) continue
-        if (!token(`:${k}`) || !walk(u[k])) return false
+        if (!token(':') || !token(k) || !walk(u[k])) return false
       }
       return token('}')
     }
@@ -153,7 +153,7 @@ const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: Ma
     for (let i = 0; i < u.length; i++) if (!matchValue(u[i], tokens, cursor, leaves, keys)) return false
     return tokens[cursor.position++] === ']'
   }
-  if (isDual(u)) return false
+  // Tensors first (the common leaf; a Dual has no data and is looked for after).
   if (T.isTensor(u)) {
     const shape = u.shape
     if (tokens[cursor.position++] !== 'T' || tokens[cursor.position++] !== shape.length) return false
@@ -161,6 +161,7 @@ const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: Ma
     leaves[cursor.leaf++] = u
     return true
   }
+  if (isDual(u)) return false
   if (isKeyLike(u)) {
     keys[cursor.key++] = u
     return tokens[cursor.position++] === 'K'
@@ -169,8 +170,8 @@ const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: Ma
     if (tokens[cursor.position++] !== '{') return false
     for (const k in u) {
       if (!Object.hasOwn(u, k)) continue
-      const t = tokens[cursor.position++]
-      if (typeof t !== 'string' || t.length !== k.length + 1 || t.charCodeAt(0) !== 58 || !t.endsWith(k) || !matchValue(u[k], tokens, cursor, leaves, keys)) return false
+      // ':' then the key itself: a string comparison, no string built.
+      if (tokens[cursor.position++] !== ':' || tokens[cursor.position++] !== k || !matchValue(u[k], tokens, cursor, leaves, keys)) return false
     }
     return tokens[cursor.position++] === '}'
   }
@@ -202,9 +203,8 @@ export const rebuildArgs = (args: readonly unknown[], leaf: (t: Tensor, i: numbe
     if (isKeyLike(u)) return key(u, keyIndex++)
     if (T.isTensor(u)) return leaf(u, leafIndex++)
     if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
-      const out: { [key: string]: unknown } = {}
-      for (const k of Object.keys(u)) out[k] = walk(u[k])
-      return out
+      // Own data properties (Object.fromEntries): a key named `__proto__` must not reach the prototype setter.
+      return Object.fromEntries(Object.keys(u).map((k) => [k, walk(u[k])]))
     }
     return u
   }

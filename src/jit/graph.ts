@@ -34,6 +34,8 @@ export interface GraphNode {
 /** Where an output leaf of the traced function comes from. */
 export type OutputLeaf =
   | { readonly kind: 'slot'; readonly slot: number }
+  /** A random key rebuilt from the words in `slot` (a key derived from the call's keys). */
+  | { readonly kind: 'key'; readonly slot: number }
   | { readonly kind: 'static'; readonly value: unknown }
 
 /** The output's structure: arrays and plain records around leaves. */

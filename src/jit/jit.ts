@@ -5,6 +5,7 @@
 import { JitError } from './errors.js'
 import { flattenArgs, matchArgs, type KeyLike, type MatchCursor } from './args.js'
 import type { Tensor } from '../tensor/index.js'
+import { unsafeTensor } from '../tensor/internal.js'
 import type { Graph } from './graph.js'
 import { planGraph } from './plan.js'
 import { replayer, type Replayer } from './replay.js'
@@ -51,10 +52,15 @@ export interface JitStats {
 export type Jitted<F extends (...args: never[]) => unknown> = F & {
   /** What the jitted function has done so far: traces, replays, plans held. */
   readonly stats: () => JitStats
+  /** The number of traces so far (`stats().traces`, without building the record: for hot loops). */
+  readonly traceCount: () => number
 }
 
 interface Entry {
   readonly replay: Replayer
+  /** The plan's inputs: the call's tensor leaves, then each key's words (`keyWords`, refilled per call). */
+  readonly inputs: Tensor[]
+  readonly wordBuffers: readonly Float64Array[]
   readonly keysRead: readonly boolean[]
   readonly keyWords: readonly (readonly [number, number])[]
   /** The signature's tokens, and arrays the fast path fills with a matching call's leaves and keys. */
@@ -74,6 +80,26 @@ const keysMatch = (entry: Entry, keys: readonly KeyLike[]): boolean => {
     if (a === undefined || b === undefined || a[0] !== b[0] || a[1] !== b[1]) return false
   }
   return true
+}
+
+/**
+ * The plan's inputs for a call: its leaves, then its keys' words — written into the entry's own
+ * buffers (inputs only: a replay never hands an input's memory out, it copies).
+ */
+const inputsOf = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLike[]): readonly Tensor[] => {
+  const inputs = entry.inputs
+  for (let i = 0; i < leaves.length; i++) {
+    const t = leaves[i]
+    if (t !== undefined) inputs[i] = t
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const w = entry.wordBuffers[i]
+    const k = keys[i]
+    if (w === undefined || k === undefined) continue
+    w[0] = k.words[0]
+    w[1] = k.words[1]
+  }
+  return inputs
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -112,7 +138,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   const call = (...args: unknown[]): unknown => {
     if (last !== undefined && matchArgs(args, last.tokens, last.leaves, last.keys, last.cursor) && keysMatch(last, last.keys)) {
       replays++
-      return last.replay.run(last.leaves)
+      return last.replay.run(inputsOf(last, last.leaves, last.keys))
     }
     const flat = flattenArgs(args)
     if (flat.hasDual) {
@@ -126,12 +152,15 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
       cache.set(flat.signature, hit)
       last = hit
       replays++
-      return hit.replay.run(flat.leaves)
+      return hit.replay.run(inputsOf(hit, flat.leaves, flat.keys))
     }
     traces++
     const traced = traceFunction(f, args, flat.leaves, flat.keys)
+    const wordBuffers = flat.keys.map(() => new Float64Array(2))
     const entry: Entry = {
       replay: replayer(planGraph(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph))),
+      inputs: [...flat.leaves, ...wordBuffers.map((w) => unsafeTensor(w, [2]))],
+      wordBuffers,
       keysRead: traced.keysRead,
       keyWords: flat.keys.map((k) => k.words),
       tokens: flat.tokens,
@@ -149,7 +178,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     }
     // The trace computed on the real values, but its results are the plan's first replay: one
     // code path for every call.
-    return entry.replay.run(flat.leaves)
+    return entry.replay.run(inputsOf(entry, flat.leaves, flat.keys))
   }
   const stats = (): JitStats => {
     let bytes = 0
@@ -160,7 +189,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     }
     return { traces, replays, direct, cached: cache.size, bytes, readsKeys }
   }
-  return asJitted<F>(Object.assign(call, { stats }))
+  return asJitted<F>(Object.assign(call, { stats, traceCount: () => traces }))
 }
 
 /**
@@ -168,5 +197,5 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
  * returns what f returned on the trace, structure for structure, with fresh tensors for its
  * traced leaves, and a direct call returns f's own result.
  */
-const asJitted = <F extends (...args: never[]) => unknown>(g: ((...args: unknown[]) => unknown) & { readonly stats: () => JitStats }): Jitted<F> =>
+const asJitted = <F extends (...args: never[]) => unknown>(g: ((...args: unknown[]) => unknown) & { readonly stats: () => JitStats; readonly traceCount: () => number }): Jitted<F> =>
   g as unknown as Jitted<F>

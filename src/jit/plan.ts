@@ -53,7 +53,7 @@ export const planGraph = (graph: Graph): Plan => {
   const needed = new Array<boolean>(slotCount).fill(false)
   const lastUse = new Array<number>(slotCount).fill(-1)
   for (const leaf of graph.outputLeaves) {
-    if (leaf.kind === 'slot') {
+    if (leaf.kind !== 'static') {
       needed[leaf.slot] = true
       lastUse[leaf.slot] = END
     }

@@ -5,6 +5,7 @@
  * bits into reused memory. The output leaves are copied into fresh tensors and put back into the
  * output's structure: the caller never sees a plan's buffer.
  */
+import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
@@ -51,7 +52,7 @@ class PlannedBuffers implements AllocationHook {
 
 /** Whether `data` is one of a node's planned buffers. */
 const landsInPlan = (buffers: readonly (Float64Array | undefined)[], data: ReadonlyFloat64Array): boolean => {
-  for (const b of buffers) if (b !== undefined && b === data) return true
+  for (let i = 0; i < buffers.length; i++) if (buffers[i] === data) return true
   return false
 }
 
@@ -67,21 +68,118 @@ const fresh = (t: Tensor): Tensor => {
   return unsafeTensor(data, t.shape)
 }
 
+/** The output's structure around its leaves (plain loops: a replay allocates only what it returns). */
 const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
   switch (template.kind) {
     case 'leaf':
       return leaves[template.index]
-    case 'array':
-      return template.items.map((t) => build(t, leaves))
+    case 'array': {
+      const items = template.items
+      const out = new Array<unknown>(items.length)
+      for (let i = 0; i < items.length; i++) {
+        const t = items[i]
+        if (t !== undefined) out[i] = build(t, leaves)
+      }
+      return out
+    }
     case 'record': {
       const out: { [key: string]: unknown } = {}
-      template.keys.forEach((k, i) => {
-        const t = template.items[i]
-        if (t !== undefined) out[k] = build(t, leaves)
-      })
+      const { keys, items } = template
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]
+        const t = items[i]
+        if (k === undefined || t === undefined) continue
+        // An own data property even for `__proto__` (which plain assignment would send to the prototype setter).
+        if (k === '__proto__') Object.defineProperty(out, k, { value: build(t, leaves), enumerable: true, writable: true, configurable: true })
+        else out[k] = build(t, leaves)
+      }
       return out
     }
   }
+}
+
+/** What one plan's replays reuse: its slots, per-node input lists, hook and output arrays. */
+interface ReplayState {
+  readonly graph: Plan['graph']
+  readonly steps: Plan['steps']
+  readonly placeholder: Tensor
+  readonly slots: Tensor[]
+  readonly inputLists: readonly Tensor[][]
+  readonly dataLists: readonly ReadonlyFloat64Array[][]
+  readonly sizes: readonly number[]
+  readonly hook: PlannedBuffers
+  readonly handedOut: readonly boolean[]
+  /** Buffers the plan owns (a tensor over one of them is never handed out). */
+  readonly planned: ReadonlySet<ReadonlyFloat64Array>
+  readonly outputs: unknown[]
+}
+
+/**
+ * One replay. A module-level function shared by every plan (each plan passes its own state), so
+ * that the engine compiles the replay loop once for the process, not once per plan: a fresh
+ * plan replays at full speed from its first calls.
+ */
+const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
+  const { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs } = state
+  for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
+  const previous = installAllocationHook(hook)
+  try {
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k]
+      const ins = inputLists[k]
+      if (step === undefined || ins === undefined) continue
+      const { node, buffers, specialized } = step
+      const refs = node.inputs
+      const data = dataLists[k]
+      if (specialized !== undefined && data !== undefined) {
+        for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+        if (specialized.output === undefined) {
+          // An output of the function: fresh memory, handed to the caller as it is.
+          hook.next = Number.POSITIVE_INFINITY
+          const fresh = allocate(sizes[k] ?? 0)
+          specialized.kernel(data, fresh)
+          slots[node.output] = unsafeTensor(fresh, node.shape)
+        } else {
+          specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
+          slots[node.output] = specialized.output
+        }
+        continue
+      }
+      for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
+      hook.buffers = buffers
+      hook.sizes = node.allocations
+      hook.next = 0
+      let out = node.run(ins)
+      if (!sameShape(out.shape, node.shape)) {
+        throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
+      }
+      // The output landed in one of this node's buffers other than the planned one: that buffer
+      // may be reused too early, so the value moves to fresh memory (never observed in practice).
+      if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
+        hook.next = Number.POSITIVE_INFINITY
+        out = fresh(out)
+      }
+      slots[node.output] = out
+    }
+  } finally {
+    hook.buffers = EMPTY
+    installAllocationHook(previous)
+  }
+  for (let i = 0; i < outputs.length; i++) {
+    const leaf = graph.outputLeaves[i]
+    if (leaf === undefined) continue
+    if (leaf.kind === 'static') outputs[i] = leaf.value
+    else if (leaf.kind === 'key') {
+      const words = (slots[leaf.slot] ?? placeholder).data
+      outputs[i] = random.keyFromWords([words[0] ?? 0, words[1] ?? 0])
+    } else {
+      const t = slots[leaf.slot] ?? placeholder
+      outputs[i] = handedOut[i] === true && !planned.has(t.data) ? t : fresh(t)
+    }
+  }
+  // Let go of the caller's tensors (the plan keeps only its own buffers).
+  for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
+  return build(graph.outputTemplate, outputs)
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -97,6 +195,7 @@ export const replayer = (plan: Plan): Replayer => {
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
   for (const [slot, t] of graph.constants) slots[slot] = t
   const inputLists = steps.map((s) => new Array<Tensor>(s.node.inputs.length).fill(placeholder))
+  const sizes = steps.map((s) => T.sizeOf(s.node.shape))
   const dataLists = steps.map((s) => new Array<ReadonlyFloat64Array>(s.node.inputs.length).fill(placeholder.data))
   const hook = new PlannedBuffers()
   // Output leaves made by a node that writes fresh memory go to the caller without a copy.
@@ -105,64 +204,9 @@ export const replayer = (plan: Plan): Replayer => {
   const handedOut = graph.outputLeaves.map((leaf) => leaf.kind === 'slot' && freshSlots.has(leaf.slot))
   const planned = new Set<ReadonlyFloat64Array>()
   for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
-  /** A tensor whose memory the plan owns (never handed out). */
-  const inPlan = (t: Tensor): boolean => planned.has(t.data)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
 
-  const run = (leaves: readonly Tensor[]): unknown => {
-    for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
-    const previous = installAllocationHook(hook)
-    try {
-      for (let k = 0; k < steps.length; k++) {
-        const step = steps[k]
-        const ins = inputLists[k]
-        if (step === undefined || ins === undefined) continue
-        const { node, buffers, specialized } = step
-        const refs = node.inputs
-        const data = dataLists[k]
-        if (specialized !== undefined && data !== undefined) {
-          for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
-          if (specialized.output === undefined) {
-            // An output of the function: fresh memory, handed to the caller as it is.
-            hook.next = Number.POSITIVE_INFINITY
-            const fresh = allocate(T.sizeOf(node.shape))
-            specialized.kernel(data, fresh)
-            slots[node.output] = unsafeTensor(fresh, node.shape)
-          } else {
-            specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
-            slots[node.output] = specialized.output
-          }
-          continue
-        }
-        for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
-        hook.buffers = buffers
-        hook.sizes = node.allocations
-        hook.next = 0
-        let out = node.run(ins)
-        if (!sameShape(out.shape, node.shape)) {
-          throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
-        }
-        // The output landed in one of this node's buffers other than the planned one: that buffer
-        // may be reused too early, so the value moves to fresh memory (never observed in practice).
-        if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
-          hook.next = Number.POSITIVE_INFINITY
-          out = fresh(out)
-        }
-        slots[node.output] = out
-      }
-    } finally {
-      hook.buffers = EMPTY
-      installAllocationHook(previous)
-    }
-    for (let i = 0; i < outputs.length; i++) {
-      const leaf = graph.outputLeaves[i]
-      if (leaf === undefined) continue
-      const t = leaf.kind === 'static' ? undefined : (slots[leaf.slot] ?? placeholder)
-      outputs[i] = t === undefined ? (leaf.kind === 'static' ? leaf.value : undefined) : handedOut[i] === true && !inPlan(t) ? t : fresh(t)
-    }
-    // Let go of the caller's tensors (the plan keeps only its own buffers).
-    for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
-    return build(graph.outputTemplate, outputs)
-  }
+  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs }
+  const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
   return { plan, run }
 }

@@ -10,11 +10,13 @@
  * throws a `JitError`. A JavaScript branch on a tensor's values therefore fails at trace time,
  * naming the op that produced the tensor, instead of being frozen into the plan.
  */
-import { isDual, type Dual, type Value } from '../ad/index.js'
-import type { JitRecorder, Primitive, Trace } from '../ad/extend.js'
+import { isDual, shapeOf, type Dual, type Value } from '../ad/index.js'
+import { duringJitTrace, TRACED_KEY_WORDS, type JitRecorder, type Primitive, type Trace } from '../ad/extend.js'
+import * as random from '../random/index.js'
+import { installKeyTracer } from '../random/internal.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
-import { installAllocationHook } from '../tensor/internal.js'
+import { allocate, installAllocationHook, unsafeTensor } from '../tensor/internal.js'
 import { rebuildArgs, isKeyLike, type KeyLike } from './args.js'
 import { JitError } from './errors.js'
 import type { Graph, GraphNode, OutputLeaf, OutputTemplate } from './graph.js'
@@ -47,6 +49,35 @@ export class TracedTensor implements T.Tensor {
   }
 }
 
+/**
+ * A key under trace: an argument of the traced function, or a key derived from one by `split` or
+ * `foldIn` (recorded as nodes). Its words are a traced value of shape [2] (`keyWords` gives it to
+ * ops); reading `words` in JavaScript is allowed but makes the keys it comes from static (the
+ * plan then replays only for the same words).
+ */
+export class TracedKey implements random.Key {
+  readonly _tag = 'Key'
+  /** The traced value of its words (what `keyWords` returns). */
+  readonly [TRACED_KEY_WORDS]: Dual
+  constructor(
+    private readonly real: readonly [number, number],
+    /** The trace this key belongs to (internal). */
+    readonly owner: object,
+    /** The slot of its words. */
+    readonly slot: number,
+    words: Dual,
+    private readonly onRead: () => void,
+  ) {
+    this[TRACED_KEY_WORDS] = words
+  }
+
+  /** The words of the traced call's key; reading them makes the key static. */
+  get words(): readonly [number, number] {
+    this.onRead()
+    return this.real
+  }
+}
+
 /** What tracing yields: the graph and which keys the function read (those become static). */
 export interface Traced {
   readonly graph: Graph
@@ -58,14 +89,7 @@ export interface Traced {
 
 const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === 'object' && u !== null && !Array.isArray(u)
 
-/** A key that notes when its words are read. */
-const watchedKey = (k: KeyLike, onRead: () => void): KeyLike => ({
-  _tag: 'Key',
-  get words() {
-    onRead()
-    return k.words
-  },
-})
+const EMPTY_WORDS: ReadonlyFloat64Array = new Float64Array(2)
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -76,7 +100,9 @@ const watchedKey = (k: KeyLike, onRead: () => void): KeyLike => ({
  */
 export const traceFunction = (f: (...args: never[]) => unknown, args: readonly unknown[], leaves: readonly Tensor[], keys: readonly KeyLike[]): Traced => {
   const owner = {}
-  const values: Tensor[] = [...leaves]
+  // Slots: the tensor leaves, then each key's words (shape [2]), then constants and nodes.
+  const values: Tensor[] = [...leaves, ...keys.map((k) => T.vector([k.words[0], k.words[1]]))]
+  const keyCount = keys.length
   const constants = new Map<number, Tensor>()
   const constantSlots = new Map<Tensor, number>()
   const nodes: GraphNode[] = []
@@ -153,18 +179,54 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
 
   const trace: Trace = { _tag: 'Trace', mode: 'jit', level: 0, nodes: [], record }
   const keysRead = keys.map(() => false)
+  /** A traced key whose words are in `slot`, derived from the argument keys `roots`. */
+  const tracedKey = (slot: number, roots: readonly number[]): TracedKey => {
+    const real = values[slot]?.data ?? EMPTY_WORDS
+    return new TracedKey([real[0] ?? 0, real[1] ?? 0], owner, slot, tracerOf(slot, [2], 'key'), () => {
+      for (const i of roots) keysRead[i] = true
+    })
+  }
+  const rootsOf = new WeakMap<TracedKey, readonly number[]>()
+  // split and foldIn of a traced key: a node computing the derived words from the key's words.
+  const keyTracer = {
+    derive: (k: random.Key, name: string, derive: (k: random.Key) => random.Key): random.Key | undefined => {
+      if (!(k instanceof TracedKey) || k.owner !== owner || finished) return undefined
+      const primitive: Primitive<undefined> = {
+        name: `random.${name}`,
+        value: ([w]) => {
+          const words = w?.data ?? EMPTY_WORDS
+          const derived = derive(random.keyFromWords([words[0] ?? 0, words[1] ?? 0])).words
+          const out = allocate(2)
+          out[0] = derived[0]
+          out[1] = derived[1]
+          return unsafeTensor(out, [2])
+        },
+        vjp: () => [undefined],
+        jvp: (_t, _x, y) => T.zeros(shapeOf(y)),
+      }
+      const words = record(primitive, [k[TRACED_KEY_WORDS]], undefined)
+      const slot = isDual(words) ? words.id : -1
+      const next = tracedKey(slot, rootsOf.get(k) ?? [])
+      rootsOf.set(next, rootsOf.get(k) ?? [])
+      return next
+    },
+  }
   const traced = rebuildArgs(
     args,
     (t, i) => tracerOf(i, t.shape, 'input'),
-    (k, i) => watchedKey(k, () => {
-      keysRead[i] = true
-    }),
+    (_k, i) => {
+      const k = tracedKey(leaves.length + i, [i])
+      rootsOf.set(k, [i])
+      return k
+    },
   )
   let result: unknown
+  const previousKeyTracer = installKeyTracer(keyTracer)
   try {
-    result = Reflect.apply(f, undefined, traced)
+    result = duringJitTrace(() => Reflect.apply(f, undefined, traced))
   } finally {
     finished = true
+    installKeyTracer(previousKeyTracer)
   }
 
   // The output: its tree structure, and where each leaf comes from.
@@ -182,6 +244,11 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
       outputLeaves.push({ kind: 'slot', slot: u.slot })
       return { kind: 'leaf', index: outputLeaves.length - 1 }
     }
+    if (u instanceof TracedKey && u.owner === owner) {
+      // A key made from the call's keys: rebuilt from its words on every replay.
+      outputLeaves.push({ kind: 'key', slot: u.slot })
+      return { kind: 'leaf', index: outputLeaves.length - 1 }
+    }
     if (!isKeyLike(u) && !T.isTensor(u) && isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
       const keysOf = Object.keys(u)
       return { kind: 'record', keys: keysOf, items: keysOf.map((k) => template(u[k])) }
@@ -191,7 +258,7 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
   }
   const outputTemplate = template(result)
   return {
-    graph: { inputCount: leaves.length, inputShapes: leaves.map((t) => t.shape), slotCount: values.length, constants, nodes, outputLeaves, outputTemplate },
+    graph: { inputCount: leaves.length + keyCount, inputShapes: [...leaves.map((t) => t.shape), ...keys.map((): Shape => [2])], slotCount: values.length, constants, nodes, outputLeaves, outputTemplate },
     keysRead,
   }
 }

@@ -4,8 +4,10 @@
  * inference needs no rescaling. At inference the layer is the identity.
  */
 import * as ad from '../ad/index.js'
+import { constantOp, keyWords } from '../ad/extend.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
+import type { Shape, Tensor } from '../tensor/index.js'
 import { LayerError } from './errors.js'
 import type { Layer, NoParams, NoState } from './Layer.js'
 
@@ -37,8 +39,19 @@ export const dropout = (rate: number): Layer<NoParams, NoState> => {
       if (!ctx.training) return { y: x, state }
       if (ctx.key === undefined) throw new LayerError(name, 'training needs a key in the context ({ training: true, key }) to draw the mask')
       if (rate === 0) return { y: x, state }
-      const mask = T.scale(random.bernoulli(ctx.key, keep, ad.shapeOf(x)), 1 / keep)
+      // Drawn by an op from the key's words: under jit the mask is part of the plan and is drawn
+      // afresh from each step's key (the same bits as here), so the step stays compiled.
+      const mask = drawMask([keyWords(ctx.key)], { keep, shape: ad.shapeOf(x) })
       return { y: ad.mul(x, mask), state }
     },
   }
 }
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** The inverted-dropout mask bernoulli(key, keep)/keep, from the key's words (a constant of every differentiation). */
+const drawMask = constantOp('dropout.mask', ([words]: readonly Tensor[], { keep, shape }: { readonly keep: number; readonly shape: Shape }) => {
+  const w = words?.data
+  const k = random.keyFromWords([w?.[0] ?? 0, w?.[1] ?? 0])
+  return T.scale(random.bernoulli(k, keep, shape), 1 / keep)
+})

@@ -17,6 +17,8 @@
  */
 import * as T from '../tensor/index.js'
 import * as tree from '../tree/index.js'
+import { jitTracing } from '../ad/extend.js'
+import { arityError, containsDual, fusedLeaves } from './fused.js'
 import type { Tree } from '../tree/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -100,5 +102,12 @@ export function chain(...transformations: readonly GradientTransformation<unknow
  */
 export function applyUpdates<X extends Tree>(params: X, updates: Tree): X
 export function applyUpdates(params: Tree, updates: Tree): Tree {
+  // Under jit (tracers among the leaves) the sums are recorded into the plan: T.add's loop, p + u.
+  if (jitTracing() && (containsDual(params) || containsDual(updates))) {
+    return fusedLeaves([params, updates], 1, ([p, u], [out]) => {
+      if (p === undefined || u === undefined || out === undefined) throw arityError('applyUpdates')
+      for (let i = 0; i < p.length; i++) out[i] = (p[i] ?? 0) + (u[i] ?? 0)
+    })[0]
+  }
   return tree.zipWith(params, updates, T.add)
 }

@@ -6,7 +6,16 @@
  * the structures are equal — the flat list of leaves that `fit` hands the optimizer is the
  * simplest such structure — records matched by key otherwise, TreeError naming the path where
  * structures or leaf shapes differ), and every output tree has the first tree's structure.
+ *
+ * Under `jit` (issue 14) the leaves are tracers (Duals of a jit trace): each leaf's kernel is then
+ * recorded as nodes of the plan — one node per output, each running the very same loop (so the
+ * bits are the interpreter's) and keeping its own output, the others going to scratch memory the
+ * plan owns — and the whole optimizer update replays inside the compiled training step. Numbers
+ * that change from step to step (the step count) enter a kernel as scalar tensors (`scalars`), never
+ * as JavaScript numbers captured by the loop, which a trace would freeze.
  */
+import { constantOp, valueLeaf } from '../ad/extend.js'
+import { isDual, shapeOf, type Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { fromKernel } from '../tensor/extend.js'
@@ -21,8 +30,14 @@ import type { Tree } from '../tree/index.js'
  */
 export type LeafKernel = (inputs: readonly ReadonlyFloat64Array[], outputs: readonly Float64Array[]) => void
 
-/** Two or three trees of one structure. */
-export type Inputs = readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
+/** One, two or three trees of one structure. */
+export type Inputs = readonly [Tree] | readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
+
+/**
+ * Scalar tensors a kernel reads after the leaves' data (as arrays of length 1): numbers that change
+ * from step to step, such as the step count.
+ */
+export type Scalars = readonly Tensor[]
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -33,18 +48,21 @@ export type Inputs = readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
 export const arityError = (op: string): Error => new T.ArgumentError(op, 'fused kernel called with too few buffers')
 
 /**
- * Runs `kernel` on the aligned leaves of two or three trees and returns `outputs` trees shaped like
- * the first.
+ * Runs `kernel` on the aligned leaves of two or three trees (then the data of the `scalars`) and
+ * returns `outputs` trees shaped like the first. Under `jit` the kernels are recorded (see above).
  */
-export function fusedLeaves(trees: Inputs, outputs: 1, kernel: LeafKernel): readonly [Tree]
-export function fusedLeaves(trees: Inputs, outputs: 2, kernel: LeafKernel): readonly [Tree, Tree]
-export function fusedLeaves(trees: Inputs, outputs: 3, kernel: LeafKernel): readonly [Tree, Tree, Tree]
-export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel): readonly Tree[] {
-  const { lists, treedef } = tree.alignedLeaves('fusedLeaves', trees)
+export function fusedLeaves(trees: Inputs, outputs: 1, kernel: LeafKernel, scalars?: Scalars): readonly [Tree]
+export function fusedLeaves(trees: Inputs, outputs: 2, kernel: LeafKernel, scalars?: Scalars): readonly [Tree, Tree]
+export function fusedLeaves(trees: Inputs, outputs: 3, kernel: LeafKernel, scalars?: Scalars): readonly [Tree, Tree, Tree]
+export function fusedLeaves(trees: readonly Tree<Value>[], outputs: number, kernel: LeafKernel, scalars: readonly Value[] = NO_SCALARS): readonly Tree<Value>[] {
+  const plain = scalars.some(isDual) ? undefined : plainTrees(trees)
+  if (plain === undefined) return tracedLeaves(trees, outputs, kernel, scalars)
+  const { lists, treedef } = tree.alignedLeaves('fusedLeaves', plain)
   const n = treedef.leafCount
   const results: Tensor[][] = []
   for (let o = 0; o < outputs; o++) results.push(new Array<Tensor>(n))
-  const inputs = new Array<ReadonlyFloat64Array>(lists.length)
+  const inputs = new Array<ReadonlyFloat64Array>(lists.length + scalars.length)
+  for (let s = 0; s < scalars.length; s++) inputs[lists.length + s] = scalarData(scalars[s])
   const write = (buffers: readonly Float64Array[]): void => kernel(inputs, buffers)
   for (let i = 0; i < n; i++) {
     const first = lists[0]?.[i]
@@ -58,4 +76,155 @@ export function fusedLeaves(trees: Inputs, outputs: number, kernel: LeafKernel):
     }
   }
   return results.map((leaves) => tree.unflatten(treedef, leaves))
+}
+
+/**
+ * A scalar through a kernel (`fusedScalar(step, (s) => s + 1)`): a plain scalar in, a plain scalar
+ * out; under `jit`, a node of the plan.
+ */
+export function fusedScalar(name: string, x: Tensor, f: (x: number) => number): Tensor
+export function fusedScalar(name: string, x: Value, f: (x: number) => number): Value {
+  const compute = (xs: readonly Tensor[]): Tensor => {
+    const [y] = fromKernel([], 1, ([out]) => {
+      if (out !== undefined) out[0] = f(xs[0]?.data[0] ?? Number.NaN)
+    })
+    if (y === undefined) throw arityError(name)
+    return y
+  }
+  // A plain scalar (every interpreted step): computed at once, no op built.
+  if (!isDual(x)) return compute([x])
+  const op = constantOp(name, compute, () => (data, out) => {
+    out[0] = f(data[0]?.[0] ?? Number.NaN)
+  })
+  return op([x], undefined)
+}
+
+/**
+ * A number computed from all the leaves of a tree (`fusedTreeScalar(name, g, tree.globalNorm)`), as
+ * a scalar tensor: on plain tensors at once; under `jit` (tracers among the leaves) a node of the
+ * plan that calls `f` on the leaves, in flatten order, at every replay.
+ */
+export function fusedTreeScalar(name: string, t: Tree, f: (leaves: readonly Tensor[]) => number): Tensor
+export function fusedTreeScalar(name: string, t: Tree<Value>, f: (leaves: readonly Tensor[]) => number): Value {
+  const compute = (leaves: readonly Tensor[]): Tensor => {
+    const [y] = fromKernel([], 1, ([out]) => {
+      if (out !== undefined) out[0] = f(leaves)
+    })
+    if (y === undefined) throw arityError(name)
+    return y
+  }
+  const plain = plainTrees([t])?.[0]
+  if (plain !== undefined) return compute(tree.flatten(plain).leaves)
+  return constantOp(name, compute)(tree.flatten(t, valueLeaf).leaves, undefined)
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+const NO_SCALARS: readonly Value[] = []
+const NO_DATA: readonly ReadonlyFloat64Array[] = []
+const NO_BUFFERS: readonly Float64Array[] = []
+
+/** The same input buffers (by identity), in order. */
+const sameData = (a: readonly ReadonlyFloat64Array[], b: readonly ReadonlyFloat64Array[]): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Type guard for the plain path: no leaf is a Dual there, so every tree is a tree of tensors. */
+const isTensorTree = (t: Tree<Value>): t is Tree => !containsDual(t)
+
+/** The trees when none holds a Dual (one walk each), else undefined: the traced path. */
+const plainTrees = (trees: readonly Tree<Value>[]): readonly Tree[] | undefined => {
+  const out: Tree[] = []
+  for (const t of trees) {
+    if (!isTensorTree(t)) return undefined
+    out.push(t)
+  }
+  return out
+}
+
+/** Whether a tree holds a Dual (a jit tracer) among its leaves (walked without allocating). */
+export const containsDual = (u: unknown): boolean => {
+  if (typeof u !== 'object' || u === null) return false
+  if (Array.isArray(u)) {
+    for (let i = 0; i < u.length; i++) if (containsDual(u[i])) return true
+    return false
+  }
+  // Tensors first: the common leaf (a Dual has no data).
+  if (T.isTensor(u)) return false
+  if (isDual(u)) return true
+  for (const k in u) if (Object.hasOwn(u, k) && containsDual(Reflect.get(u, k))) return true
+  return false
+}
+
+const scalarData = (s: Value | undefined): ReadonlyFloat64Array => {
+  if (s === undefined || isDual(s)) throw arityError('fusedLeaves')
+  if (s.data.length !== 1) throw new T.ArgumentError('fusedLeaves', `a scalar input must hold one number, got shape ${T.formatShape(s.shape)}`)
+  return s.data
+}
+
+/**
+ * The traced path: per leaf and output, one recorded node running the whole kernel (the same loop
+ * as the plain path, so the same bits) and keeping that output.
+ */
+const tracedLeaves = (trees: readonly Tree<Value>[], outputs: number, kernel: LeafKernel, scalars: readonly Value[]): readonly Tree<Value>[] => {
+  const flat = trees.map((t) => tree.flatten(t, valueLeaf))
+  const first = flat[0]
+  if (first === undefined) throw arityError('fusedLeaves')
+  for (const f of flat) {
+    if (!tree.treedefEquals(f.treedef, first.treedef)) throw new T.ArgumentError('fusedLeaves', 'under jit the trees must have the same structure (the same keys in the same order)')
+  }
+  const run = (xs: readonly Tensor[], output: number): Tensor => {
+    const x0 = xs[0]
+    if (x0 === undefined) throw arityError('fusedLeaves')
+    const made = fromKernel(x0.shape, outputs, (buffers) => kernel(xs.map((x) => x.data), buffers))
+    const out = made[output]
+    if (out === undefined) throw arityError('fusedLeaves')
+    return out
+  }
+  const results: Value[][] = Array.from({ length: outputs }, () => [])
+  first.leaves.forEach((leaf, i) => {
+    // The nodes of one leaf share their outputs' buffers when specialised: the first one planned
+    // (the plan runs nodes in the order it plans them) runs the kernel once for all outputs; each
+    // later one copies its output from there — provided the first has run since that node last
+    // did, on the very same input buffers; otherwise it runs the kernel itself. Either way the
+    // values are the kernel's.
+    const group = { leader: -1, runs: 0, inputs: NO_DATA, buffers: NO_BUFFERS }
+    const specialize = (shapes: readonly T.Shape[], output: number) => {
+      const n = T.sizeOf(shapes[0] ?? [])
+      // Every output's buffer: scratch the plan owns, written (every element) on each run.
+      const buffers: Float64Array[] = Array.from({ length: outputs }, () => new Float64Array(n))
+      if (group.leader < 0) {
+        group.leader = output
+        group.buffers = buffers
+        return (data: readonly ReadonlyFloat64Array[], out: Float64Array): void => {
+          kernel(data, buffers)
+          out.set(buffers[output] ?? out)
+          group.inputs = data
+          group.runs++
+        }
+      }
+      let seen = group.runs
+      return (data: readonly ReadonlyFloat64Array[], out: Float64Array): void => {
+        const fresh = group.runs === seen + 1 && sameData(group.inputs, data)
+        seen = group.runs
+        if (fresh) out.set(group.buffers[output] ?? out)
+        else {
+          buffers[output] = out
+          kernel(data, buffers)
+        }
+      }
+    }
+    const op = constantOp('fusedLeaves', run, specialize)
+    const inputs = flat.map((f) => f.leaves[i] ?? leaf)
+    const shape = shapeOf(leaf)
+    for (const x of inputs) {
+      if (!T.shapesEqual(shapeOf(x), shape)) {
+        throw new T.ArgumentError('fusedLeaves', `leaf ${i} has shapes ${T.formatShape(shape)} and ${T.formatShape(shapeOf(x))}`)
+      }
+    }
+    for (let o = 0; o < outputs; o++) results[o]?.push(op([...inputs, ...scalars], o))
+  })
+  return results.map((leaves) => tree.unflatten(first.treedef, leaves))
 }

@@ -5,7 +5,8 @@
  * `Schedule` of the step count. Defaults follow Keras unless a line says otherwise.
  */
 import { chain, type GradientTransformation } from './GradientTransformation.js'
-import { arityError, fusedLeaves } from './fused.js'
+import { arityError, fusedLeaves, fusedScalar } from './fused.js'
+import { isDual, primalTensor } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Schedule } from './schedules.js'
 import { addDecayedWeights, type AddDecayedWeightsState } from './transforms/addDecayedWeights.js'
@@ -176,12 +177,18 @@ const kerasAdam = (rate: number | Schedule, beta1: number, beta2: number, eps: n
     return r
   }
   return {
-    init: (params) => [moments.init(params), { step: 0 }],
+    init: (params) => [moments.init(params), { step: T.scalar(0) }],
     update: (grads, [{ step, mu, nu }, { step: rateStep }]) => {
-      const t = step + 1
-      const alpha = (rateAt(rateStep) * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
-      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0], [u1, m1, v1]) => {
-        if (g === undefined || m0 === undefined || v0 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('adam')
+      // A schedule under jit runs inside the plan (a node asks it for the rate of the count it reads
+      // at each replay: the rate enters the loop as a scalar input); otherwise it is asked here.
+      const scheduled = typeof checked !== 'number' && isDual(rateStep) ? fusedScalar('adam.rate', rateStep, rateAt) : undefined
+      const rate = typeof checked === 'number' ? checked : scheduled === undefined ? rateAt(primalTensor(rateStep).data[0] ?? Number.NaN) : Number.NaN
+      const count = fusedScalar('adam.count', step, (s) => s + 1)
+      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0, count1, rate1], [u1, m1, v1]) => {
+        if (g === undefined || m0 === undefined || v0 === undefined || count1 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('adam')
+        const t = count1[0] ?? Number.NaN
+        const eta = rate1 === undefined ? rate : (rate1[0] ?? Number.NaN)
+        const alpha = (eta * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
         for (let i = 0; i < g.length; i++) {
           const gi = g[i] ?? 0
           const mPrev = m0[i] ?? 0
@@ -192,8 +199,8 @@ const kerasAdam = (rate: number | Schedule, beta1: number, beta2: number, eps: n
           v1[i] = vi
           u1[i] = -((mi * alpha) / (Math.sqrt(vi) + eps))
         }
-      })
-      return [u, [{ step: t, mu: m, nu: v }, { step: rateStep + 1 }]]
+      }, scheduled === undefined ? [count] : [count, scheduled])
+      return [u, [{ step: count, mu: m, nu: v }, { step: fusedScalar('adam.rateCount', rateStep, (s) => s + 1) }]]
     },
   }
 }

@@ -15,6 +15,7 @@
  * Use a key for one purpose: split it first when you need several random things.
  */
 import { ArgumentError } from '../tensor/index.js'
+import { currentKeyTracer } from './keyTracer.js'
 import { threefry2x32Into } from './threefry.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -82,6 +83,16 @@ export const split = (k: Key, n: number = 2): readonly Key[] => {
   if (!Number.isInteger(n) || n < 1 || n >= TWO_POW_32) {
     throw new ArgumentError('split', `n must be an integer in [1, 2^32), got ${n}`)
   }
+  const tracer = currentKeyTracer()
+  if (tracer !== undefined) {
+    // split(k, n)[i] is foldIn(k, i): one recorded derivation per key.
+    const first = tracer.derive(k, 'split', (parent) => foldIn(parent, 0))
+    if (first !== undefined) {
+      const traced = [first]
+      for (let i = 1; i < n; i++) traced.push(tracer.derive(k, 'split', (parent) => foldIn(parent, i)) ?? first)
+      return Object.freeze(traced)
+    }
+  }
   const out = new Uint32Array(2 * n)
   const [k0, k1] = k.words
   for (let i = 0; i < n; i++) threefry2x32Into(out, 2 * i, k0, k1, 0, i)
@@ -103,6 +114,8 @@ export const foldIn = (k: Key, data: number): Key => {
   if (!Number.isInteger(data) || data < 0 || data >= TWO_POW_32) {
     throw new ArgumentError('foldIn', `data must be an integer in [0, 2^32), got ${data}`)
   }
+  const traced = currentKeyTracer()?.derive(k, 'foldIn', (parent) => foldIn(parent, data))
+  if (traced !== undefined) return traced
   const out = new Uint32Array(2)
   threefry2x32Into(out, 0, k.words[0], k.words[1], 0, data)
   return makeKey(out[0] ?? 0, out[1] ?? 0)
@@ -131,6 +144,7 @@ export const bits = (k: Key, count: number): Uint32Array => {
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 const TWO_POW_32 = 4294967296
+
 
 const makeKey = (w0: number, w1: number): Key => {
   const words: readonly [number, number] = [w0, w1]

@@ -67,15 +67,28 @@ export interface StepOptions<O> {
   readonly optimizer: GradientTransformation<O>
   readonly regularization?: Regularization
   /**
-   * Compile the forward and backward pass with `jit` (default true): traced once per batch shape,
-   * then replayed into reused buffers; the results are bit for bit those of the interpreter. A
-   * model that reads its key in JavaScript (dropout draws its mask from the step's key) would
-   * retrace every step, so the step notices and runs it interpreted instead; so does a step that
-   * cannot be traced (a loss that branches on tensor values in JavaScript). False: always
-   * interpreted.
+   * Compile the step with `jit` (default true): traced once per batch shape, then replayed into
+   * reused buffers; the results are bit for bit those of the interpreter. The whole step is one
+   * plan — forward and backward pass, the optimizer's update (its step counts are scalar tensors
+   * in its state; a learning-rate schedule is asked by a node of the plan) and the new parameters;
+   * when the optimizer reads its state in JavaScript (a transformation of one's own reading
+   * `state.x.data`) only the forward and backward pass is compiled (`flatStep`'s `mode()` says which). A model that reads
+   * its key's words in JavaScript (a layer calling `random.normal(ctx.key, …)` itself; dropout draws
+   * its mask through an op, inside the plan) would retrace every step, so
+   * the step notices and runs it interpreted instead; so does a step that cannot be traced (a loss
+   * that branches on tensor values in JavaScript). False: always interpreted.
    */
   readonly jit?: boolean
 }
+
+/**
+ * How a `flatStep` runs now: `'whole'` — the whole step (forward and backward pass, optimizer update
+ * and its application) replays one compiled plan; `'gradient'` — only the forward and backward
+ * pass is compiled (the optimizer reads its state in JavaScript: a transformation of one's own);
+ * `'interpreted'` — nothing is (`jit: false`, a model that reads its key's
+ * words in JavaScript, a step that cannot be traced). The results are the same bits in every mode.
+ */
+export type StepMode = 'whole' | 'gradient' | 'interpreted'
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 
@@ -108,7 +121,7 @@ export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regulariz
 /**
  * The training step on the flat form, for a model whose parameters have the structure `treedef`:
  * a pure `(flatTrainState, batch) → flatTrainState`. The optimizer sees leaf lists (its state was
- * made by `initialTrainState` from the leaf list).
+ * made by `initialTrainState` from the leaf list). `mode()` says what runs compiled now (`StepMode`).
  *
  * @example
  * const model = nn.dense(1, { kernelInitializer: nn.zeros })
@@ -119,11 +132,12 @@ export const penalty = (params: ValueTree, { l1: w1 = 0, l2: w2 = 0 }: Regulariz
  */
 export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>) => {
   const step = gradientStep(model, treedef, options)
-  return (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
+  const interpreted = (ts: FlatTrainState<O, S>, batch: Dataset): FlatTrainState<O, S> => {
     const out = step.run(ts, batch)
     const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
     return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
+  return wholeStep(model, treedef, options, step, interpreted, (leaves) => leaves, (params) => params)
 }
 
 /**
@@ -139,17 +153,20 @@ export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: Tree
 export const trainStep =
   <O, P extends Tree, S extends Tree>(model: Layer<P, S>, options: StepOptions<O>) => {
   // One compiled step per parameter structure (a step function normally sees one).
-  let last: { readonly treedef: TreeDef<P>; readonly step: GradientStep<O, S> } | undefined
-  const compiledFor = (treedef: TreeDef<P>): GradientStep<O, S> => {
-    if (last === undefined || !tree.treedefEquals(last.treedef, treedef)) last = { treedef, step: gradientStep(model, treedef, options) }
+  let last: { readonly treedef: TreeDef<P>; readonly step: (ts: TrainState<O, P, S>, batch: Dataset) => TrainState<O, P, S> } | undefined
+  const compiledFor = (treedef: TreeDef<P>) => {
+    if (last === undefined || !tree.treedefEquals(last.treedef, treedef)) {
+      const step = gradientStep(model, treedef, options)
+      const interpreted = (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
+        const out = step.run({ ...ts, params: tree.flatten(ts.params).leaves }, batch)
+        const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
+        return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
+      }
+      last = { treedef, step: wholeStep(model, treedef, options, step, interpreted, (leaves) => tree.unflatten(treedef, leaves), (params) => tree.flatten(params).leaves) }
+    }
     return last.step
   }
-  return (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => {
-    const { leaves, treedef } = tree.flatten(ts.params)
-    const out = compiledFor(treedef).run({ ...ts, params: leaves }, batch)
-    const [updates, optimizerState] = options.optimizer.update(tree.unflatten(treedef, out.grads), ts.optimizerState, ts.params)
-    return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
-  }
+  return (ts: TrainState<O, P, S>, batch: Dataset): TrainState<O, P, S> => compiledFor(tree.flatten(ts.params).treedef)(ts, batch)
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -167,7 +184,7 @@ interface StepOutcome<S> {
 /** The part of a step that `jit` compiles: loss, gradient, new model state and predictions. */
 interface Gradients<S> {
   readonly value: Value
-  readonly grads: readonly Value[]
+  readonly grads: readonly Tensor[]
   readonly modelState: S
   readonly predictions: Value
 }
@@ -179,12 +196,13 @@ interface Gradients<S> {
  */
 const gradientsOf =
   <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, { loss, regularization = {} }: StepOptions<O>) =>
-  (params: readonly Value[], modelState: S, x: Tensor, y: Tensor, key: Key): Gradients<S> => {
+  (params: readonly Tensor[], modelState: S, x: Tensor, y: Tensor, key: Key): Gradients<S> => {
     const ctx = { training: true, key }
     // The model's output comes back from the one forward pass as aux, next to the new state (the
     // objective runs once), so that under `jit` it leaves the trace as a plain value.
-    const objective = (leaves: readonly Value[]): readonly [Value, { readonly state: S; readonly predictions: Value }] => {
-      const out = model.apply(tree.unflatten(treedef, leaves, UNFROZEN), modelState, x, ctx)
+    const objective = (leaves: readonly Tensor[]): readonly [Value, { readonly state: S; readonly predictions: Value }] => {
+      const values: readonly Value[] = leaves
+      const out = model.apply(tree.unflatten(treedef, values, UNFROZEN), modelState, x, ctx)
       const data = loss(out.y, y)
       const reg = penalty(leaves, regularization)
       return [reg === undefined ? data : ad.add(data, reg), { state: out.state, predictions: out.y }]
@@ -193,25 +211,97 @@ const gradientsOf =
     return { value, grads, modelState: aux.state, predictions: aux.predictions }
   }
 
+/** What the whole compiled step returns. */
+interface WholeStep<O, S, Q> {
+  readonly value: Value
+  readonly params: Q
+  readonly optimizerState: O
+  readonly modelState: S
+  readonly predictions: Value
+}
+
+/**
+ * The whole training step, on the parameters in the form `Q` (the leaf list, or the model's tree:
+ * `shape` makes it from the leaves), compiled by `jit` into one plan — gradient, optimizer update
+ * (its step counts are tensors in its state, so the plan replays for every count) and the new
+ * parameters — with `interpreted` as the way back: it is taken when the optimizer reads its state
+ * in JavaScript (a transformation of one's own) or the model reads its key's words in JavaScript, and
+ * then the gradient alone may still be compiled (`gradient`), or nothing. Same bits every way.
+ */
+const wholeStep = <O, P, S extends Tree, Q extends Tree>(
+  model: Layer<P, S>,
+  treedef: TreeDef<P>,
+  options: StepOptions<O>,
+  gradient: GradientStep<O, S>,
+  interpreted: (ts: TrainState<O, Q, S>, batch: Dataset) => TrainState<O, Q, S>,
+  shape: (leaves: readonly Tensor[]) => Q,
+  leavesOf: (params: Q) => readonly Tensor[],
+) => {
+  const gradients = gradientsOf(model, treedef, options)
+  const whole = (params: readonly Tensor[], modelState: S, optimizerState: O, x: Tensor, y: Tensor, key: Key): WholeStep<O, S, Q> => {
+    const g = gradients(params, modelState, x, y, key)
+    const current = shape(params)
+    const [updates, nextState] = options.optimizer.update(shape(g.grads), optimizerState, current)
+    return { value: g.value, params: applyUpdates(current, updates), optimizerState: nextState, modelState: g.modelState, predictions: g.predictions }
+  }
+  const compiled: Jitted<typeof whole> | undefined = options.jit === false ? undefined : jit(whole)
+  // The one piece of state of a step function: whether the whole step still compiles.
+  let wholeCompiles = compiled !== undefined
+  const run = (ts: TrainState<O, Q, S>, batch: Dataset): TrainState<O, Q, S> => {
+    if (!wholeCompiles || compiled === undefined) return interpreted(ts, batch)
+    const traces = compiled.traceCount()
+    let out: WholeStep<O, S, Q>
+    try {
+      out = compiled(leavesOf(ts.params), ts.modelState, ts.optimizerState, batch.x, batch.y, stepKey(ts))
+    } catch (e) {
+      // A trace that failed (whatever the reason: the interpreted step reports a genuine error
+      // itself), or a replay that found a value-dependent shape.
+      if (!(e instanceof JitError) && compiled.traceCount() === traces) throw e
+      wholeCompiles = false
+      return interpreted(ts, batch)
+    }
+    if (compiled.traceCount() !== traces && compiled.stats().readsKeys) wholeCompiles = false
+    const outcome: StepOutcome<S> = {
+      loss: ad.primalTensor(out.value).data[0] ?? Number.NaN,
+      grads: NO_GRADS,
+      modelState: out.modelState,
+      predictions: ad.primalTensor(out.predictions),
+    }
+    return next(ts, out.params, outcome, out.optimizerState)
+  }
+  return Object.assign(run, {
+    /** What runs compiled now (`StepMode`): the whole step, the gradient alone, or nothing. */
+    mode: (): StepMode => (wholeCompiles ? 'whole' : gradient.compiled() ? 'gradient' : 'interpreted'),
+  })
+}
+
+const NO_GRADS: readonly Tensor[] = []
+
+/** The key of a step's stochastic layers: foldIn(key, step). */
+const stepKey = <O, P, S>(ts: TrainState<O, P, S>): Key => random.foldIn(ts.key, ts.step % 0x100000000)
+
 /** A step's loss and gradient, compiled unless `jit: false` (or until compiling stops paying). */
 interface GradientStep<O, S> {
   readonly run: (ts: FlatTrainState<O, S>, batch: Dataset) => StepOutcome<S>
+  /** Whether the gradient still runs compiled. */
+  readonly compiled: () => boolean
 }
 
 const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef<P>, options: StepOptions<O>): GradientStep<O, S> => {
   const gradients = gradientsOf(model, treedef, options)
   const compiled: Jitted<typeof gradients> | undefined = options.jit === false ? undefined : jit(gradients)
   // The one piece of state of a step function: whether its compiled form still pays (it does not
-  // when the model reads its key, as dropout does). Results are the same either way.
+  // when the model reads its key's words in JavaScript). Results are the same either way.
   let interpret = compiled === undefined
   return {
     run: (ts, batch) => {
-      const key = random.foldIn(ts.key, ts.step % 0x100000000)
+      const key = stepKey(ts)
       const computed = ((): Gradients<S> => {
         if (interpret || compiled === undefined) return gradients(ts.params, ts.modelState, batch.x, batch.y, key)
         try {
+          const traces = compiled.traceCount()
           const out = compiled(ts.params, ts.modelState, batch.x, batch.y, key)
-          if (compiled.stats().readsKeys) interpret = true
+          if (compiled.traceCount() !== traces && compiled.stats().readsKeys) interpret = true
           return out
         } catch (e) {
           if (!(e instanceof JitError)) throw e
@@ -226,6 +316,7 @@ const gradientStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: TreeDef
         predictions: ad.primalTensor(computed.predictions),
       }
     },
+    compiled: () => !interpret,
   }
 }
 

@@ -88,6 +88,27 @@ describe('jit: tracing, caching, replay', () => {
     for (const k of [random.key(1), random.key(2), random.key(1)]) expect(bitDifference(noisy(x, k), read(x, k))).toBeUndefined()
     expect(read.stats()).toMatchObject({ traces: 3, readsKeys: true })
   })
+  it('keys derived inside (split, foldIn) and dropout masks drawn from them are part of the plan: one trace for every key', () => {
+    const layer = nn.sequential(nn.dense(4), nn.dropout(0.5), nn.relu, nn.dropout(0.25))
+    const { params, state } = layer.init(random.key(0), [3])
+    const step = (p: typeof params, k: random.Key) => {
+      const [k1, k2] = random.split(random.foldIn(k, 7))
+      const out = ad.valueAndGrad((q: typeof params) => ad.sum(ad.square(layer.apply(q, state, x, { training: true, key: k1 ?? k }).y)))(p)
+      // A derived key is an output too: rebuilt from its words on every replay.
+      return [out, k2]
+    }
+    const compiled = jit(step)
+    for (const seed of [1, 2, 3, 2, 40]) expect(bitDifference(step(params, random.key(seed)), compiled(params, random.key(seed)))).toBeUndefined()
+    expect(compiled.stats()).toMatchObject({ traces: 1, replays: 4, readsKeys: false })
+    const [, k2] = compiled(params, random.key(5))
+    expect(random.isKey(k2) && k2.words).toEqual(random.split(random.foldIn(random.key(5), 7))[1]?.words)
+  })
+  it('a derived key whose words are read in JavaScript makes its argument key static again (still the same bits)', () => {
+    const order = (k: random.Key): Value => ad.scale(T.vector(random.permutation(random.foldIn(k, 3), 4)), 1)
+    const compiled = jit(order)
+    for (const seed of [1, 2, 1]) expect(bitDifference(order(random.key(seed)), compiled(random.key(seed)))).toBeUndefined()
+    expect(compiled.stats()).toMatchObject({ readsKeys: true })
+  })
   it('layer state: batch norm in training mode gives the same output and moving statistics', () => {
     const layer = nn.batchNorm()
     const { params, state } = layer.init(random.key(0), [3])

@@ -70,10 +70,10 @@ describe('chain', () => {
     const t = optim.chain(optim.scale(2), optim.scaleByLearningRate(0.5))
     const g = { w: T.vector([1, -3]) }
     const s0 = t.init(g)
-    expect(s0).toEqual([{}, { step: 0 }])
+    expect(s0).toEqual([{}, { step: T.scalar(0) }])
     const [u, s1] = t.update(g, s0)
     expect(Array.from(tree.leaves(u)[0]?.value.data ?? [])).toEqual([-1, 3])
-    expect(s1).toEqual([{}, { step: 1 }])
+    expect(s1).toEqual([{}, { step: T.scalar(1) }])
   })
   it('rejects a state of the wrong length', () => {
     const t = optim.chain(optim.identity(), optim.identity())

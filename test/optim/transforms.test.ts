@@ -20,10 +20,10 @@ describe('scaleByLearningRate', () => {
   it('multiplies by −η and counts steps', () => {
     const t = optim.scaleByLearningRate(0.1)
     const s0 = t.init(g)
-    expect(s0).toEqual({ step: 0 })
+    expect(s0).toEqual({ step: T.scalar(0) })
     const [u, s1] = t.update(g, s0)
     expect(data(u)).toEqual([-0.1, 0.2, -0.05])
-    expect(t.update(g, s1)[1]).toEqual({ step: 2 })
+    expect(t.update(g, s1)[1]).toEqual({ step: T.scalar(2) })
   })
   it('asks a schedule for the rate of the current step, starting at 0', () => {
     const t = optim.scaleByLearningRate((step) => step + 1)
@@ -70,7 +70,7 @@ describe('scaleByAdam', () => {
   it('keeps the step count and both moments in its state', () => {
     const t = optim.scaleByAdam({ beta1: 0.5, beta2: 0.75 })
     const [, s1] = t.update(g, t.init(g))
-    expect(s1.step).toBe(1)
+    expect(s1.step).toEqual(T.scalar(1))
     expect(data(s1.mu)).toEqual([0.5, -1, 0.25])
     expect(data(s1.nu)).toEqual([0.25, 1, 0.0625])
   })
@@ -153,8 +153,8 @@ describe('state is plain data', () => {
     const p: { readonly w: Tensor } = { w: T.vector([1, 2]) }
     const [, s] = t.update(p, t.init(p), p)
     const [adamState, lrState] = s
-    expect(adamState.step).toBe(1)
-    expect(lrState.step).toBe(1)
+    expect(adamState.step).toEqual(T.scalar(1))
+    expect(lrState.step).toEqual(T.scalar(1))
     expect(tree.isTree(adamState.mu) && tree.isTree(adamState.nu)).toBe(true)
   })
 })

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { bitDifference } from '../../laws/jit.js'
 import * as ad from '../../src/ad/index.js'
 import * as data from '../../src/data/index.js'
+import { take } from '../../src/data/index.js'
 import * as losses from '../../src/losses/index.js'
 import * as metrics from '../../src/metrics/index.js'
 import * as nn from '../../src/nn/index.js'
@@ -14,6 +15,7 @@ import * as random from '../../src/random/index.js'
 import * as T from '../../src/tensor/index.js'
 import * as train from '../../src/train/index.js'
 import * as tree from '../../src/tree/index.js'
+import { jit } from '../../src/jit/index.js'
 
 const xs = T.tensor([[0.5, -1, 2], [1, 0, -0.5], [-2, 1, 1], [0.3, 0.3, 0.3], [1.5, -0.5, 0], [0, 2, -1], [-1, -1, 1]])
 const labels = T.vector([0, 1, 2, 1, 0, 2, 1])
@@ -43,7 +45,7 @@ const cases: readonly Case[] = [
     options: { loss: losses.softmaxCrossEntropy, optimizer: optim.sgd({ learningRate: 0.1, momentum: 0.9 }), batchSize: 4 },
   },
   {
-    name: 'dropout (reads its key: runs interpreted after the first trace)',
+    name: 'dropout (its mask drawn from the step key inside the plan)',
     model: nn.sequential(nn.dense(6), nn.relu, nn.dropout(0.3), nn.dense(1)),
     data: data.dataset(xs, targets),
     metric: metrics.mae,
@@ -101,5 +103,152 @@ describe('fit both ways', () => {
       expect(bitDifference(b.params, a.params)).toBeUndefined()
       expect(Object.is(a.loss, b.loss)).toBe(true)
     }
+  })
+})
+
+/** A transformation of one's own that reads its state in JavaScript (halves the updates after two steps). */
+const readsItsCount: optim.GradientTransformation<{ readonly count: T.Tensor }> = {
+  init: () => ({ count: T.scalar(0) }),
+  update: (grads, { count }) => {
+    const n = count.data[0] ?? 0
+    return [n >= 2 ? tree.scale(grads, 0.5) : grads, { count: T.scalar(n + 1) }]
+  },
+}
+
+describe('the whole step in one plan (flatStep: gradient, optimizer update, new parameters)', () => {
+  const model = nn.sequential(nn.dense(4), nn.tanh, nn.dense(1))
+  const ds = data.dataset(xs, targets)
+  // Two batch shapes (4 rows and the last 3), so both plans replay with every step count.
+  const batches = [take(ds, [0, 1, 2, 3]), take(ds, [4, 5, 6])]
+  const optimizers: readonly { readonly name: string; readonly optimizer: optim.GradientTransformation<unknown>; readonly mode: train.StepMode; readonly regularization?: train.Regularization }[] = [
+    { name: 'adam', optimizer: optim.adam({ learningRate: 0.05 }), mode: 'whole' },
+    { name: 'adam, Keras form', optimizer: optim.adam({ learningRate: 0.05, keras: true }), mode: 'whole' },
+    { name: 'adamw', optimizer: optim.adamw({ learningRate: 0.05, weightDecay: 0.01 }), mode: 'whole' },
+    { name: 'sgd', optimizer: optim.sgd({ learningRate: 0.1 }), mode: 'whole', regularization: { l1: 0.01, l2: 0.02 } },
+    { name: 'momentum', optimizer: optim.momentum({ learningRate: 0.1 }), mode: 'whole' },
+    { name: 'nesterov', optimizer: optim.nesterov({ learningRate: 0.1 }), mode: 'whole' },
+    { name: 'rmsprop', optimizer: optim.rmsprop({ learningRate: 0.01 }), mode: 'whole' },
+    { name: 'adagrad', optimizer: optim.adagrad({ learningRate: 0.1 }), mode: 'whole' },
+    { name: 'clipByValue, scale, adam', optimizer: optim.chain(optim.clipByValue(0.05), optim.scale(2), optim.scaleByAdam(), optim.scaleByLearningRate(0.01)), mode: 'whole' },
+    // Clipping by the global norm: the norm a node, its branch inside the loop; both sides of the branch.
+    { name: 'clipByGlobalNorm (clipping), sgd', optimizer: optim.chain(optim.clipByGlobalNorm(0.1), optim.sgd({ learningRate: 0.1 })), mode: 'whole' },
+    { name: 'clipByGlobalNorm (within the bound), adam', optimizer: optim.chain(optim.clipByGlobalNorm(1e6), optim.adam({ learningRate: 0.1 })), mode: 'whole' },
+    // A schedule runs inside the plan: a node asks it for the rate of the count it reads.
+    { name: 'adam with a schedule', optimizer: optim.adam({ learningRate: optim.exponentialDecay({ initial: 0.05, decayRate: 0.5, decaySteps: 3 }) }), mode: 'whole' },
+    { name: 'Keras adam with a schedule', optimizer: optim.adam({ learningRate: (step) => 0.05 / (1 + step), keras: true }), mode: 'whole' },
+    { name: 'sgd with a warm-up then a cosine decay', optimizer: optim.sgd({ learningRate: optim.join([optim.linearWarmup({ warmupSteps: 3, peak: 0.1 }), optim.cosineDecay({ initial: 0.1, decaySteps: 4 })], [3]), momentum: 0.9 }), mode: 'whole' },
+    // An optimizer of one's own that reads its state in JavaScript: the update runs interpreted, the gradient compiled.
+    { name: 'a transformation that reads its count in JavaScript', optimizer: optim.chain(readsItsCount, optim.sgd({ learningRate: 0.1 })), mode: 'gradient' },
+  ]
+  for (const o of optimizers) {
+    it(`${o.name}: bit for bit the interpreted step, in mode ${o.mode}`, () => {
+      const { params, state } = model.init(random.key(2), [3])
+      if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+      const { leaves, treedef } = tree.flatten(params)
+      const options = { loss: losses.mse, optimizer: o.optimizer, ...(o.regularization === undefined ? {} : { regularization: o.regularization }) }
+      const compiled = train.flatStep(model, treedef, options)
+      const interpreted = train.flatStep(model, treedef, { ...options, jit: false })
+      let a = train.initialTrainState(leaves, state, o.optimizer, random.key(0))
+      let b = a
+      for (let i = 0; i < 8; i++) {
+        const batch = batches[i % 2] ?? ds
+        a = compiled(a, batch)
+        b = interpreted(b, batch)
+        expect(bitDifference(b.params, a.params)).toBeUndefined()
+        expect(bitDifference(b.optimizerState, a.optimizerState)).toBeUndefined()
+        expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
+        expect(Object.is(a.loss, b.loss)).toBe(true)
+      }
+      expect(compiled.mode()).toBe(o.mode)
+      expect(interpreted.mode()).toBe('interpreted')
+    })
+  }
+  it('dropout draws its mask from the step\'s key inside the plan: the whole step stays compiled, the same bits', () => {
+    const dropping = nn.sequential(nn.dense(6), nn.relu, nn.dropout(0.4), nn.dense(1))
+    const { params, state } = dropping.init(random.key(4), [3])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+    const { leaves, treedef } = tree.flatten(params)
+    const optimizer = optim.adam({ learningRate: 0.05 })
+    const compiled = train.flatStep(dropping, treedef, { loss: losses.mse, optimizer })
+    const interpreted = train.flatStep(dropping, treedef, { loss: losses.mse, optimizer, jit: false })
+    let a = train.initialTrainState(leaves, state, optimizer, random.key(9))
+    let b = a
+    for (let i = 0; i < 6; i++) {
+      const batch = batches[i % 2] ?? ds
+      a = compiled(a, batch)
+      b = interpreted(b, batch)
+      expect(bitDifference(b.params, a.params)).toBeUndefined()
+      expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
+    }
+    expect(compiled.mode()).toBe('whole')
+  })
+  it('recurrent layers (fused LSTM and GRU sequences) train as one compiled step, the same bits', () => {
+    const sequences = random.normal(random.key(11), [5, 4, 3])
+    const seqTargets = random.normal(random.key(12), [5, 1])
+    const rnnData = data.dataset(sequences, seqTargets)
+    for (const recurrent of [nn.lstm(4), nn.gru(3)]) {
+      const model = nn.sequential(recurrent, nn.dense(1))
+      const { params, state } = model.init(random.key(5), [4, 3])
+      if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+      const { leaves, treedef } = tree.flatten(params)
+      const optimizer = optim.adam({ learningRate: 0.02 })
+      const compiled = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
+      const interpreted = train.flatStep(model, treedef, { loss: losses.mse, optimizer, jit: false })
+      let a = train.initialTrainState(leaves, state, optimizer, random.key(1))
+      let b = a
+      for (let i = 0; i < 3; i++) {
+        a = compiled(a, rnnData)
+        b = interpreted(b, rnnData)
+        expect(bitDifference(b.params, a.params)).toBeUndefined()
+      }
+      expect(compiled.mode()).toBe('whole')
+    }
+  })
+  it('the optimizer\'s step count is a tensor: one plan per batch shape, whatever the count', () => {
+    let traced = 0
+    const spy: nn.Layer = {
+      name: 'spy',
+      spec: { kind: 'spy' },
+      init: (_k, shape) => ({ params: {}, state: {}, outputShape: shape }),
+      apply: (_p, state, x) => {
+        if (ad.isDual(x) && ad.isDual(ad.belowDifferentiation(x))) traced++
+        return { y: x, state }
+      },
+    }
+    const spied = nn.sequential(nn.dense(2), spy, nn.dense(1))
+    const { params, state } = spied.init(random.key(1), [3])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+    const { leaves, treedef } = tree.flatten(params)
+    const optimizer = optim.adam({ learningRate: 0.01 })
+    const step = train.flatStep(spied, treedef, { loss: losses.mse, optimizer })
+    let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
+    for (let i = 0; i < 6; i++) ts = step(ts, batches[i % 2] ?? ds)
+    expect(traced).toBe(2)
+    expect(step.mode()).toBe('whole')
+    const [adamState] = ts.optimizerState
+    expect(adamState.step).toEqual(T.scalar(6))
+  })
+  it('an optimizer update under jit, keeping only some of a fused kernel\'s outputs: the same bits', () => {
+    const adam = optim.scaleByAdam({ beta1: 0.8, beta2: 0.9 })
+    const g = { w: T.tensor([[0.5, -2], [1e-3, 4]]), b: T.vector([1, -1, 0.25]) }
+    const s0 = adam.init(g)
+    // Only ν of each leaf: the node that computes the update u is dead, the one for ν runs alone.
+    const onlyNu = (grads: typeof g, state: typeof s0) => adam.update(grads, state)[1].nu
+    // μ and u, ν dead in between.
+    const muAndUpdate = (grads: typeof g, state: typeof s0) => {
+      const [u, s] = adam.update(grads, state)
+      return [s.mu, u, s.step]
+    }
+    const jitNu = jit(onlyNu)
+    const jitMu = jit(muAndUpdate)
+    let state = s0
+    for (let i = 0; i < 3; i++) {
+      const grads = { w: T.scale(g.w, i + 1), b: T.scale(g.b, -i) }
+      expect(bitDifference(onlyNu(grads, state), jitNu(grads, state))).toBeUndefined()
+      expect(bitDifference(muAndUpdate(grads, state), jitMu(grads, state))).toBeUndefined()
+      state = adam.update(grads, state)[1]
+    }
+    expect(jitNu.stats().traces).toBe(1)
+    expect(jitMu.stats().traces).toBe(1)
   })
 })

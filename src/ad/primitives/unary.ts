@@ -290,6 +290,7 @@ export function logitsOf(p: Value): Value | undefined {
 export const softplus = elementwise({
   name: 'softplus',
   kernel: T.softplus,
+  loop: (x, out) => K.softplusLoop(x, out),
   derivative: (x) => sigmoid(x),
   scalarDerivative: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
 })

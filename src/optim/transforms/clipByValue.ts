@@ -3,7 +3,8 @@
  * `clipvalue`, optax's `clip`). Stateless.
  */
 import * as T from '../../tensor/index.js'
-import * as tree from '../../tree/index.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
+import { arityError, fusedLeaves } from '../fused.js'
 import { EMPTY_STATE, type EmptyState, type GradientTransformation } from '../GradientTransformation.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -24,6 +25,13 @@ export const clipByValue = (maxDelta: number): GradientTransformation<ClipByValu
   if (!(maxDelta > 0)) throw new T.ArgumentError('clipByValue', `maxDelta must be a positive number, got ${maxDelta}`)
   return {
     init: () => EMPTY_STATE,
-    update: (grads, state) => [tree.map(grads, (g) => T.clip(g, -maxDelta, maxDelta)), state],
+    update: (grads, state) => {
+      // T.clip's loop (the bounds were checked when the transformation was made).
+      const [u] = fusedLeaves([grads], 1, ([g], [u1]) => {
+        if (g === undefined || u1 === undefined) throw arityError('clipByValue')
+        K.clipLoop(g, -maxDelta, maxDelta, u1)
+      })
+      return [u, state]
+    },
   }
 }

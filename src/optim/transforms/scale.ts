@@ -1,7 +1,8 @@
 /**
  * `scale`: multiplies the updates by a constant factor. Stateless.
  */
-import * as tree from '../../tree/index.js'
+import { elementwiseKernels as K } from '../../tensor/internal.js'
+import { arityError, fusedLeaves } from '../fused.js'
 import { EMPTY_STATE, type EmptyState, type GradientTransformation } from '../GradientTransformation.js'
 import { finite } from '../validation.js'
 
@@ -23,6 +24,12 @@ export const scale = (factor: number): GradientTransformation<ScaleState> => {
   finite('scale', 'factor', factor)
   return {
     init: () => EMPTY_STATE,
-    update: (grads, state) => [tree.scale(grads, factor), state],
+    update: (grads, state) => {
+      const [u] = fusedLeaves([grads], 1, ([g], [u1]) => {
+        if (g === undefined || u1 === undefined) throw arityError('scale')
+        K.scaleLoop(g, factor, u1)
+      })
+      return [u, state]
+    },
   }
 }

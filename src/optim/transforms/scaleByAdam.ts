@@ -2,18 +2,23 @@
  * `scaleByAdam`: Adam's rescaling of the gradient by bias-corrected estimates of its first and
  * second moments (Kingma & Ba, 2015). The moments and the step count are the state.
  */
+import * as T from '../../tensor/index.js'
+import type { Tensor } from '../../tensor/index.js'
 import * as tree from '../../tree/index.js'
 import type { Tree } from '../../tree/index.js'
-import { arityError, fusedLeaves } from '../fused.js'
+import { arityError, fusedLeaves, fusedScalar } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { decayRate, positive } from '../validation.js'
 import { adamInto } from '../../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Updates made so far, and the running first (mu) and second (nu) moments of the gradient. */
+/**
+ * Updates made so far (a scalar tensor, so that a compiled training step replays for every count),
+ * and the running first (mu) and second (nu) moments of the gradient.
+ */
 export interface ScaleByAdamState {
-  readonly step: number
+  readonly step: Tensor
   readonly mu: Tree
   readonly nu: Tree
 }
@@ -52,17 +57,15 @@ export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByA
   decayRate('scaleByAdam', 'beta2', beta2)
   positive('scaleByAdam', 'eps', eps)
   return {
-    init: (params) => ({ step: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+    init: (params) => ({ step: T.scalar(0), mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
     update: (grads, { step, mu, nu }) => {
-      const t = step + 1
-      const correction1 = 1 - beta1 ** t
-      const correction2 = 1 - beta2 ** t
-      const constants = { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, correction1, correction2, eps }
-      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0], [u1, m1, v1]) => {
-        if (g === undefined || m0 === undefined || v0 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
-        adamInto(g, m0, v0, u1, m1, v1, constants)
-      })
-      return [u, { step: t, mu: m, nu: v }]
+      const count = fusedScalar('scaleByAdam.count', step, (s) => s + 1)
+      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0, count1], [u1, m1, v1]) => {
+        if (g === undefined || m0 === undefined || v0 === undefined || count1 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
+        const t = count1[0] ?? Number.NaN
+        adamInto(g, m0, v0, u1, m1, v1, { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, correction1: 1 - beta1 ** t, correction2: 1 - beta2 ** t, eps })
+      }, [count])
+      return [u, { step: count, mu: m, nu: v }]
     },
   }
 }

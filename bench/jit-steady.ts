@@ -1,0 +1,99 @@
+/**
+ * A compiled training step in steady state, without `fit` around it (issue 14): the Pima step
+ * (8-12-8-1, batch 10, binary cross-entropy, Adam) and the XOR step (2-3-1, the four rows, MSE,
+ * Adam) through `train.flatStep`, compiled (the whole step, one plan) and interpreted, in
+ * alternating rounds in one process: CPU µs per step (medians; this process's user + system time,
+ * so waiting for a core on a shared machine does not count) and their ratio, and bytes allocated
+ * per step over 10 000 steps (heap and array buffers between forced collections, median over
+ * batches of 100) next to the bytes of tensor data a step returns (new parameters, both Adam
+ * moments, two step counts, the loss and the predictions).
+ *
+ *   npx tsc -p bench && node --expose-gc bench/dist/bench/jit-steady.js
+ *
+ * The WJ workload measures the same steps through `fit` (batch gathering, key derivation, events
+ * and each run's tracing included on both sides); this isolates the step itself.
+ */
+import * as data from '../src/data/index.js'
+import type { Dataset } from '../src/data/index.js'
+import * as losses from '../src/losses/index.js'
+import * as nn from '../src/nn/index.js'
+import * as optim from '../src/optim/index.js'
+import * as random from '../src/random/index.js'
+import * as train from '../src/train/index.js'
+import * as tree from '../src/tree/index.js'
+import { median } from './stats.js'
+
+const gc = globalThis.gc
+if (typeof gc !== 'function') {
+  process.stderr.write('run with node --expose-gc (bytes per step cannot be measured otherwise)\n')
+  process.exit(1)
+}
+
+const cpuMicros = (): number => {
+  const { user, system } = process.cpuUsage()
+  return user + system
+}
+
+interface Case {
+  readonly name: string
+  readonly model: nn.Layer
+  readonly inputs: number
+  readonly batch: Dataset
+  readonly loss: losses.Loss
+}
+
+const cases: readonly Case[] = [
+  {
+    name: 'Pima 8-12-8-1, batch 10',
+    model: nn.sequential(nn.dense(12), nn.relu, nn.dense(8), nn.relu, nn.dense(1), nn.sigmoid),
+    inputs: 8,
+    batch: data.take(data.pima(), Array.from({ length: 10 }, (_, i) => i)),
+    loss: losses.binaryCrossEntropy,
+  },
+  { name: 'XOR 2-3-1, 4 rows', model: nn.sequential(nn.dense(3), nn.relu, nn.dense(1), nn.sigmoid), inputs: 2, batch: data.gates.xor, loss: losses.mse },
+]
+
+for (const c of cases) {
+  const { params, state } = c.model.init(random.key(0), [c.inputs])
+  if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+  const { leaves, treedef } = tree.flatten(params)
+  const optimizer = optim.adam({ learningRate: 1e-3 })
+  const sides = [false, true].map((jit) => {
+    const step = train.flatStep(c.model, treedef, { loss: c.loss, optimizer, jit })
+    let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
+    const run = (): void => {
+      ts = step(ts, c.batch)
+    }
+    return { jit, step, run, times: [] as number[] }
+  })
+  for (const side of sides) for (let i = 0; i < 2000; i++) side.run()
+  for (let round = 0; round < 7; round++) {
+    for (const side of sides) {
+      const n = side.jit ? 20_000 : 4_000
+      const t0 = cpuMicros()
+      for (let i = 0; i < n; i++) side.run()
+      side.times.push((cpuMicros() - t0) / n)
+    }
+  }
+  const bytes = sides.map((side) => {
+    const samples: number[] = []
+    for (let done = 0; done < 10_000; done += 100) {
+      gc()
+      const m0 = process.memoryUsage()
+      for (let i = 0; i < 100; i++) side.run()
+      const m1 = process.memoryUsage()
+      samples.push((m1.heapUsed - m0.heapUsed + m1.arrayBuffers - m0.arrayBuffers) / 100)
+    }
+    return median(samples)
+  })
+  const [interpreted, compiled] = sides
+  if (interpreted === undefined || compiled === undefined) throw new Error('two sides')
+  const rows = c.batch.y.shape[0] ?? 0
+  const returned = (3 * leaves.reduce((n, t) => n + t.data.length, 0) + 2 + 1 + rows) * 8
+  const ti = median(interpreted.times)
+  const tj = median(compiled.times)
+  console.log(
+    `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit (${compiled.step.mode()}) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)}; ` +
+      `bytes/step interpreted ${bytes[0]?.toFixed(0)}, jit ${bytes[1]?.toFixed(0)} (returned tensor data ${returned})`,
+  )
+}
