@@ -182,6 +182,27 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
     }
     expect(compiled.mode()).toBe('whole')
   })
+  it('randomShift draws and applies its shifts inside the plan: a CNN step stays compiled, the same bits', () => {
+    const images = random.uniform(random.key(21), [5, 6, 6, 1])
+    const imageTargets = random.normal(random.key(22), [5, 2])
+    const imageData = data.dataset(images, imageTargets)
+    const cnn = nn.sequential(nn.randomShift(2), nn.conv2d(3, 3), nn.relu, nn.maxPool2d(2), nn.flatten(), nn.dropout(0.2), nn.dense(2))
+    const { params, state } = cnn.init(random.key(6), [6, 6, 1])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+    const { leaves, treedef } = tree.flatten(params)
+    const optimizer = optim.adam({ learningRate: 0.02 })
+    const compiled = train.flatStep(cnn, treedef, { loss: losses.mse, optimizer })
+    const interpreted = train.flatStep(cnn, treedef, { loss: losses.mse, optimizer, jit: false })
+    let a = train.initialTrainState(leaves, state, optimizer, random.key(3))
+    let b = a
+    for (let i = 0; i < 4; i++) {
+      a = compiled(a, imageData)
+      b = interpreted(b, imageData)
+      expect(bitDifference(b.params, a.params)).toBeUndefined()
+      expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
+    }
+    expect(compiled.mode()).toBe('whole')
+  })
   it('recurrent layers (fused LSTM and GRU sequences) train as one compiled step, the same bits', () => {
     const sequences = random.normal(random.key(11), [5, 4, 3])
     const seqTargets = random.normal(random.key(12), [5, 1])
