@@ -39,13 +39,30 @@ export class TracedTensor implements T.Tensor {
 
   /** Unreadable while tracing: reading it throws a JitError naming the op that made this value. */
   get data(): ReadonlyFloat64Array {
-    throw new JitError(
-      this.producer,
-      `the values of a traced tensor of shape ${T.formatShape(this.shape)} (made by ${this.producer}) were read. Under jit the ` +
-        'function is traced once and replayed, so it cannot branch on or compute with values in JavaScript ' +
-        '(reading .data, item, a JavaScript if on a tensor); use the ops instead (where, comparisons, maximum), ' +
-        'or call the function without jit.',
-    )
+    throw unreadable(this.producer, this.shape)
+  }
+}
+
+/**
+ * A tracer: a Dual of a `jit` trace, whose primal is a `TracedTensor`. Like its primal it has a
+ * `data` that throws (a getter on the prototype, so spreads and `Object.keys` see a plain Dual): a
+ * Dual has no `data`, and without it user code probing `x.data?.[0]` on a traced value would read
+ * `undefined` silently and freeze a wrong value into the plan; this way the trace fails with the
+ * JitError that sends a training step back to the interpreter. Code that tells tensors from Duals
+ * asks `isDual` first.
+ */
+export class Tracer implements Dual {
+  readonly _tag = 'Dual'
+  readonly tangent = undefined
+  constructor(
+    readonly primal: TracedTensor,
+    readonly trace: Trace,
+    readonly id: number,
+  ) {}
+
+  /** Unreadable while tracing: reading it throws a JitError naming the op that made this value. */
+  get data(): ReadonlyFloat64Array {
+    throw unreadable(this.primal.producer, this.primal.shape)
   }
 }
 
@@ -91,6 +108,16 @@ const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeo
 
 const EMPTY_WORDS: ReadonlyFloat64Array = new Float64Array(2)
 
+/** The error of reading a traced value's data. */
+const unreadable = (producer: string, shape: Shape): JitError =>
+  new JitError(
+    producer,
+    `the values of a traced tensor of shape ${T.formatShape(shape)} (made by ${producer}) were read. Under jit the ` +
+      'function is traced once and replayed, so it cannot branch on or compute with values in JavaScript ' +
+      '(reading .data, item, a JavaScript if on a tensor); use the ops instead (where, comparisons, maximum), ' +
+      'or call the function without jit.',
+  )
+
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -108,13 +135,7 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
   const nodes: GraphNode[] = []
   let finished = false
 
-  const tracerOf = (slot: number, shape: Shape, producer: string): Dual => ({
-    _tag: 'Dual',
-    primal: new TracedTensor(shape, owner, slot, producer),
-    trace,
-    id: slot,
-    tangent: undefined,
-  })
+  const tracerOf = (slot: number, shape: Shape, producer: string): Dual => new Tracer(new TracedTensor(shape, owner, slot, producer), trace, slot)
 
   const slotOf = (op: string, v: Value): number => {
     if (isDual(v)) {

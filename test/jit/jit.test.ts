@@ -169,6 +169,19 @@ describe('jit: what cannot be traced fails loudly, naming the op', () => {
     const f = jit((a: Value) => ad.mul(a, ad.primalTensor(a).data[0] ?? 0))
     expect(() => f(x)).toThrow(/jit: input: the values of a traced tensor of shape \[2,3\]/)
   })
+  it('probing .data of a tracer itself (optional chaining on what looks like a tensor) throws, never reads undefined', () => {
+    // A tracer is a Dual: without its throwing `data`, `?.` would give undefined and freeze 0 into the plan.
+    const probe = (a: Value): Value => ad.mul(a, Reflect.get(a, 'data')?.[0] ?? 0)
+    expect(() => jit(probe)(x)).toThrow(/jit: input: the values of a traced tensor of shape \[2,3\]/)
+    expect(() => jit((a: Value) => probe(ad.exp(a)))(x)).toThrow(/jit: exp: the values of a traced tensor of shape \[2,3\] \(made by exp\)/)
+    // A tracer is still told from a tensor, and spreads and keys see a plain Dual.
+    jit((a: Value) => {
+      expect(ad.isDual(a)).toBe(true)
+      expect(ad.isValue(a)).toBe(true)
+      expect(Object.keys(a)).not.toContain('data')
+      return a
+    })(x)
+  })
   it('argmax (a value-dependent index) is an error under jit, not a frozen answer', () => {
     expect(() => jit((a: Value) => ad.argmax(a))(x)).toThrow(JitError)
   })
