@@ -9,8 +9,9 @@
  * - `predict <jit|interpreted> [n]`: resident memory (RSS) after `train.predict` of the model on n
  *   digits (default 2 000) in one batch of n, compiled or not.
  *   Run each in its own process: RSS is per process.
+ * - `plan [n]`: the bytes of buffers the plan of that forward pass holds (`jit(…).stats().bytes`).
  *
- *   npx tsc -p bench && node bench/dist/bench/jit-cnn.js [step | predict jit | predict interpreted]
+ *   npx tsc -p bench && node --expose-gc bench/dist/bench/jit-cnn.js [step | predict jit | predict interpreted | plan]
  */
 import * as data from '../src/data/index.js'
 import * as losses from '../src/losses/index.js'
@@ -20,6 +21,7 @@ import * as random from '../src/random/index.js'
 import * as T from '../src/tensor/index.js'
 import * as train from '../src/train/index.js'
 import * as tree from '../src/tree/index.js'
+import { jit } from '../src/jit/index.js'
 import { median } from './stats.js'
 
 const cpuMicros = (): number => {
@@ -88,9 +90,20 @@ if (mode === 'step') {
   const before = process.memoryUsage().rss
   const scores = train.predict(model, params, state, x, { batchSize: n, jit })
   const after = process.memoryUsage().rss
+  // What stays once the garbage is collected (with --expose-gc): the plan's buffers, kept for the next call.
+  globalThis.gc?.()
+  const settled = process.memoryUsage().rss
+  const arrays = process.memoryUsage().arrayBuffers
   process.stdout.write(
-    `predict ${n} digits in one batch, ${jit ? 'compiled' : 'interpreted'}: RSS before ${(before / 2 ** 20).toFixed(0)} MB, after ${(after / 2 ** 20).toFixed(0)} MB (scores ${scores.shape.join('×')})\n`,
+    `predict ${n} digits in one batch, ${jit ? 'compiled' : 'interpreted'}: RSS before ${(before / 2 ** 20).toFixed(0)} MB, after ${(after / 2 ** 20).toFixed(0)} MB, after a collection ${(settled / 2 ** 20).toFixed(0)} MB, of which array buffers ${(arrays / 2 ** 20).toFixed(0)} MB (scores ${scores.shape.join('×')})\n`,
   )
+} else if (mode === 'plan') {
+  // The forward pass `predict` compiles, jitted here to read the bytes its plan holds.
+  const n = Number(process.argv[3] ?? 2000)
+  const x = images(digits.test, n).x
+  const forward = jit((p: typeof params, s: typeof state, rows: T.Tensor) => model.apply(p, s, rows, { training: false }).y)
+  forward(params, state, x)
+  process.stdout.write(`forward pass over ${n} digits in one batch, compiled: the plan holds ${(forward.stats().bytes / 2 ** 20).toFixed(0)} MB of buffers\n`)
 } else {
   process.stderr.write(`unknown mode ${mode}: step | predict jit | predict interpreted\n`)
   process.exit(1)

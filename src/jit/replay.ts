@@ -133,9 +133,10 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
       const data = dataLists[k]
       if (specialized !== undefined && data !== undefined) {
         for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+        // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
+        hook.next = Number.POSITIVE_INFINITY
         if (specialized.output === undefined) {
           // An output of the function: fresh memory, handed to the caller as it is.
-          hook.next = Number.POSITIVE_INFINITY
           const fresh = allocate(sizes[k] ?? 0)
           specialized.kernel(data, fresh)
           slots[node.output] = unsafeTensor(fresh, node.shape)

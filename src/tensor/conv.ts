@@ -15,6 +15,7 @@
 import { ShapeError } from './errors.js'
 import { col2imAdd, im2col } from './kernels/window.js'
 import { allocate } from './kernels/alloc.js'
+import { forChunks, isPointwise } from './kernels/convInto.js'
 import { matmul, matmulTransA, matmulTransB } from './linalg.js'
 import { shapesEqual } from './shape.js'
 import { fromData, sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
@@ -116,19 +117,6 @@ export const convGeometry = (inputShape: Shape, kernelShape: Shape, { strides = 
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
-
-/** Rows of im2col per chunk, at most (about 8 MB of float64); at least one batch element is taken. */
-const CHUNK = 1 << 20
-
-/** Runs `body` over batch chunks: the geometry of the chunk (n replaced) and its first batch index. */
-const forChunks = (g: WindowGeometry, body: (chunk: WindowGeometry, first: number) => void): void => {
-  const perItem = g.ho * g.wo * g.kh * g.kw * g.c
-  const step = Math.max(1, Math.floor(CHUNK / Math.max(perItem, 1)))
-  for (let first = 0; first < g.n; first += step) body({ ...g, n: Math.min(step, g.n - first) }, first)
-}
-
-/** A 1×1 window with unit strides and no padding: im2col would copy x unchanged. */
-const isPointwise = (g: WindowGeometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 && g.ho === g.h && g.wo === g.w
 
 const checkOutput = (op: string, g: WindowGeometry, y: Tensor, f: number, shapes: readonly Shape[]): void => {
   const expected = windowOutputShape(g, f)

@@ -1,7 +1,10 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { bitDifference, checkJitEqual } from '../../laws/jit.js'
 import { checkSealed } from '../../laws/purity.js'
 import * as ad from '../../src/ad/index.js'
+import { constantOp } from '../../src/ad/extend.js'
 import type { Value } from '../../src/ad/index.js'
 import { jit, JitError } from '../../src/jit/index.js'
 import * as nn from '../../src/nn/index.js'
@@ -118,6 +121,43 @@ describe('jit: tracing, caching, replay', () => {
         return [ad.sum(ad.square(out.y)), out.state] as const
       })(p)
     expect(checkJitEqual(step, [params, state, x], [params, state, y])).toBeUndefined()
+  })
+  it('a conv over several im2col chunks replays the same bits, and its plan holds no buffer per chunk', () => {
+    // 3 images of 100×100×6 with a 3×3 kernel: 98·98·54 ≈ 519 000 im2col entries an image, so
+    // T.conv takes 2 images, then 1, per chunk (of at most 2^20 entries).
+    const images = random.normal(random.key(16), [3, 100, 100, 6])
+    const other = random.normal(random.key(17), [3, 100, 100, 6])
+    const kernel = random.normal(random.key(18), [3, 3, 6, 2])
+    for (const padding of ['valid', 'same'] as const) {
+      const f = (k: Value, a: Value): Value => ad.relu(ad.conv(a, k, { padding }))
+      expect(checkJitEqual(f, [kernel, images], [kernel, other])).toBeUndefined()
+      // conv's output an intermediate: the plan holds it (and relu's is fresh), not the chunks' im2col and products.
+      const g = jit((k: Value, a: Value): Value => ad.relu(ad.conv(a, k, { padding })))
+      g(kernel, images)
+      const outputBytes = 3 * (padding === 'valid' ? 98 * 98 : 100 * 100) * 2 * 8
+      expect(g.stats().bytes).toBe(outputBytes)
+    }
+  })
+  it('a plan keeps none of the values its trace computed, nor the temporaries of its kernels', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc: unknown = runInNewContext('gc')
+    if (typeof gc !== 'function') throw new Error('no gc')
+    // An op whose kernel, while traced, tells us (weakly) of its input, its temporary and its output.
+    const seen: WeakRef<object>[] = []
+    const op = constantOp('test.twice', ([a]: readonly Tensor[]) => {
+      const t = T.scale(a ?? T.scalar(0), 3)
+      const y = T.add(t, T.neg(a ?? T.scalar(0)))
+      seen.push(new WeakRef(t.data), new WeakRef(y.data))
+      return y
+    })
+    const f = jit((a: Value) => ad.sum(ad.exp(op([ad.tanh(a)], undefined))))
+    expect(bitDifference(f(x), ad.sum(ad.exp(op([ad.tanh(x)], undefined))))).toBeUndefined()
+    const traced = seen.slice(0, 2)
+    // WeakRefs made in a job hold their targets until it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    gc()
+    expect(traced.map((r) => r.deref())).toEqual([undefined, undefined])
+    expect(f.stats().cached).toBe(1)
   })
   it('conv, pooling and scan (issue 15) replay the same bits: values, gradients, tangents and second order', () => {
     const images = random.normal(random.key(6), [2, 6, 2])

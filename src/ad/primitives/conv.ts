@@ -6,6 +6,7 @@
  */
 import * as T from '../../tensor/index.js'
 import type { ConvOptions, Shape } from '../../tensor/index.js'
+import { convInto } from '../../tensor/internal.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, type Primitive } from '../primitive.js'
 import { add } from './binary.js'
@@ -36,6 +37,15 @@ const convPrimitive: Primitive<ConvOptions> = {
       tx === undefined || w === undefined ? undefined : conv(tx, w, options),
       tw === undefined || x === undefined ? undefined : conv(x, tw, options),
     ]),
+  // Under jit: the output written in place with one chunk's im2col scratch, so a plan holds no
+  // buffer per chunk (the same chunks, im2col and product kernels as T.conv: the same bits).
+  specialize: ([xShape, wShape], options) => {
+    if (xShape === undefined || wShape === undefined) return undefined
+    const run = convInto(T.convGeometry(xShape, wShape, options), wShape[wShape.length - 1] ?? 0)
+    return ([x, w], out) => {
+      if (x !== undefined && w !== undefined) run(x, w, out)
+    }
+  },
 }
 
 interface BackpropInputParams {
