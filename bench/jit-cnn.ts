@@ -1,9 +1,9 @@
 /**
  * The CNN of examples/cnn-mnist.ts under `jit` (issue 14 follow-ups), two measurements:
  *
- * - `step` (default): the training step of the example's model — randomShift(2), two conv2d +
+ * - `step [batch]` (default): the training step of the example's model — randomShift(2), two conv2d +
  *   relu + maxPool stages, dense(128), dropout(0.3), dense(10), softmax cross-entropy, Adam, batch
- *   32 on MNIST digits — through `train.flatStep`, compiled and interpreted, in alternating rounds
+ *   32 (or the given size) on MNIST digits — through `train.flatStep`, compiled and interpreted, in alternating rounds
  *   in one process: CPU µs per step (medians; this process's user + system time) and their ratio,
  *   and the compiled step's `mode()`.
  * - `predict <jit|interpreted> [n]`: resident memory (RSS) after `train.predict` of the model on n
@@ -53,8 +53,8 @@ if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives tre
 
 const mode = process.argv[2] ?? 'step'
 if (mode === 'step') {
-  const batchSize = 32
-  const batches = data.batches(images(digits.train, 32 * 40), batchSize)
+  const batchSize = Number(process.argv[3] ?? 32)
+  const batches = data.batches(images(digits.train, batchSize * Math.max(2, Math.round(1280 / batchSize))), batchSize)
   const { leaves, treedef } = tree.flatten(params)
   const optimizer = optim.adam({ learningRate: 1e-3 })
   const compiled = train.flatStep(model, treedef, { loss: losses.softmaxCrossEntropy, optimizer })
@@ -62,7 +62,7 @@ if (mode === 'step') {
   let a = train.initialTrainState(leaves, state, optimizer, random.key(1))
   let b = a
   const times = { compiled: [] as number[], interpreted: [] as number[] }
-  const rounds = 6
+  const rounds = batchSize > 64 ? 3 : 6
   for (let r = 0; r < rounds; r++) {
     for (const batch of batches) {
       let t = cpuMicros()

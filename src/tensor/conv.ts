@@ -14,8 +14,8 @@
  */
 import { ShapeError } from './errors.js'
 import { col2imAdd, im2col } from './kernels/window.js'
-import { allocate } from './kernels/alloc.js'
-import { forChunks, isPointwise } from './kernels/convInto.js'
+import { allocate, allocateOverwritten } from './kernels/alloc.js'
+import { coversInput, forChunks, isPointwise } from './kernels/convInto.js'
 import { matmul, matmulTransA, matmulTransB } from './linalg.js'
 import { shapesEqual } from './shape.js'
 import { fromData, sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
@@ -38,10 +38,12 @@ export const conv = (x: Tensor, kernel: Tensor, options: ConvOptions = {}): Tens
   const w2 = fromData(kernel.data, [k, f])
   const outShape = windowOutputShape(g, f)
   if (isPointwise(g)) return fromData(matmul(fromData(x.data, [g.n * g.h * g.w, k]), w2).data, outShape)
-  const out = allocate(sizeOf(outShape))
+  // The chunks' products fill every row of out; im2col fills every entry of cols unless padded.
+  const out = allocateOverwritten(sizeOf(outShape))
+  const covered = coversInput(g)
   forChunks(g, (chunk, first) => {
     const rows = chunk.n * g.ho * g.wo
-    const cols = allocate(rows * k)
+    const cols = covered ? allocateOverwritten(rows * k) : allocate(rows * k)
     im2col(x.data.subarray(first * g.h * g.w * g.c), chunk, cols)
     out.set(matmul(unsafeTensor(cols, [rows, k]), w2).data, first * g.ho * g.wo * f)
   })
@@ -81,9 +83,10 @@ export const convBackpropFilter = (x: Tensor, g: Tensor, kernelShape: Shape, opt
     return fromData(matmulTransA(fromData(x.data, [rows, k]), fromData(g.data, [rows, f])).data, kernelShape)
   }
   let total: Float64Array | undefined
+  const covered = coversInput(geometry)
   forChunks(geometry, (chunk, first) => {
     const rows = chunk.n * geometry.ho * geometry.wo
-    const cols = allocate(rows * k)
+    const cols = covered ? allocateOverwritten(rows * k) : allocate(rows * k)
     im2col(x.data.subarray(first * geometry.h * geometry.w * geometry.c), chunk, cols)
     const gRows = fromData(g.data.subarray(first * geometry.ho * geometry.wo * f, (first * geometry.ho * geometry.wo + rows) * f), [rows, f])
     const part = matmulTransA(unsafeTensor(cols, [rows, k]), gRows).data

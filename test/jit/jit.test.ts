@@ -136,6 +136,13 @@ describe('jit: tracing, caching, replay', () => {
       g(kernel, images)
       const outputBytes = 3 * (padding === 'valid' ? 98 * 98 : 100 * 100) * 2 * 8
       expect(g.stats().bytes).toBe(outputBytes)
+      // Replayed on other values, into buffers that held the first call's: im2col's padded entries
+      // must be zero again (its buffer is zero-filled only when padding is reached), forward and backward.
+      const small = random.normal(random.key(19), [2, 5, 5, 2])
+      const smallOther = random.normal(random.key(20), [2, 5, 5, 2])
+      const smallKernel = random.normal(random.key(21), [3, 3, 2, 2])
+      const loss = (k: Tensor, a: Tensor) => ad.valueAndGrad((qb: readonly Value[]) => ad.sum(ad.tanh(ad.conv(qb[1] ?? a, qb[0] ?? k, { padding }))))([k, a])
+      expect(checkJitEqual(loss, [smallKernel, small], [smallKernel, smallOther])).toBeUndefined()
     }
   })
   it('a plan keeps none of the values its trace computed, nor the temporaries of its kernels', async () => {

@@ -32,6 +32,13 @@ export const forChunks = (g: WindowGeometry, body: (chunk: WindowGeometry, first
 export const isPointwise = (g: WindowGeometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 && g.ho === g.h && g.wo === g.w
 
 /**
+ * Whether every window of `g` lies inside the input (no padding reached): then im2col writes every
+ * entry of its rows, and its buffer needs no zeros.
+ */
+export const coversInput = (g: WindowGeometry): boolean =>
+  g.pt === 0 && g.pl === 0 && (g.ho - 1) * g.sh + (g.kh - 1) * g.dh < g.h && (g.wo - 1) * g.sw + (g.kw - 1) * g.dw < g.w
+
+/**
  * `conv` of an input of geometry `g` with a kernel of `filters` output channels, as a loop
  * `(x, kernel, out)` writing the output `[n, (ho,) wo, filters]` into `out` (every element). Holds
  * one chunk's im2col scratch (allocated on its first call, at most about 8 MB or one batch element).
@@ -48,12 +55,14 @@ export const convInto = (g: WindowGeometry, filters: number): ((x: ReadonlyFloat
     }
   }
   let scratch: Float64Array | undefined
+  const covered = coversInput(g)
   return (x, kernel, out) => {
     forChunks(g, (chunk, first) => {
       const rows = chunk.n * g.ho * g.wo
       if (scratch === undefined) scratch = new Float64Array(Math.min(chunkLength(g), g.n) * g.ho * g.wo * k)
-      // Zeroed as a fresh allocation is: im2col leaves padded positions alone.
-      const cols = scratch.subarray(0, rows * k).fill(0)
+      // Zeroed as a fresh allocation is where im2col leaves padded positions alone.
+      const cols = scratch.subarray(0, rows * k)
+      if (!covered) cols.fill(0)
       im2col(x.subarray(first * g.h * g.w * g.c), chunk, cols)
       const at = first * g.ho * g.wo * f
       out.fill(0, at, at + rows * f)
