@@ -48,6 +48,21 @@ describe('jit: tracing, caching, replay', () => {
     expect(f.stats().traces).toBe(4)
     expect(() => jit((a: Value) => a, { cacheSize: 0 })).toThrow(JitError)
   })
+  it('the cache is bounded in bytes too: least recently used plans go, never the newest', () => {
+    // exp's output is an intermediate (planned); the sum is the output. n elements: 8n bytes.
+    const f = jit((a: Value) => ad.sum(ad.exp(a)), { cacheBytes: 100 })
+    f(T.zeros([4]))
+    f(T.zeros([6]))
+    expect(f.stats()).toMatchObject({ cached: 2, bytes: 80 })
+    f(T.zeros([20]))
+    // 160 bytes alone, over the bound: kept, as the newest; the others dropped.
+    expect(f.stats()).toMatchObject({ cached: 1, bytes: 160 })
+    f(T.zeros([4]))
+    expect(f.stats()).toMatchObject({ cached: 1, bytes: 32, traces: 4 })
+    expect(bitDifference(ad.sum(ad.exp(x)), f(x))).toBeUndefined()
+    expect(() => jit((a: Value) => a, { cacheBytes: 0 })).toThrow(/cacheBytes must be a positive number, got 0/)
+    expect(() => jit((a: Value) => a, { cacheBytes: Number.NaN })).toThrow(JitError)
+  })
   it('returns fresh tensors and leaves its inputs untouched', () => {
     const f = jit((p: { readonly w: Value }) => ({ out: ad.add(p.w, 1), same: p.w }))
     const w = T.vector([1, 2, 3])
