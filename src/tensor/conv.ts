@@ -90,8 +90,11 @@ export const convBackpropFilter = (x: Tensor, g: Tensor, kernelShape: Shape, opt
     im2col(x.data.subarray(first * geometry.h * geometry.w * geometry.c), chunk, cols)
     const gRows = fromData(g.data.subarray(first * geometry.ho * geometry.wo * f, (first * geometry.ho * geometry.wo + rows) * f), [rows, f])
     const part = matmulTransA(unsafeTensor(cols, [rows, k]), gRows).data
-    if (total === undefined) total = Float64Array.from(part)
-    else for (let i = 0; i < part.length; i++) total[i] = (total[i] ?? 0) + (part[i] ?? 0)
+    if (total === undefined) {
+      // An allocation of the kernel's (not Float64Array.from): under jit the output is then a planned buffer.
+      total = allocateOverwritten(part.length)
+      total.set(part)
+    } else for (let i = 0; i < part.length; i++) total[i] = (total[i] ?? 0) + (part[i] ?? 0)
   })
   return unsafeTensor(total ?? allocate(k * f), [...kernelShape])
 }

@@ -143,13 +143,21 @@ describe('jit: tracing, caching, replay', () => {
     const images = random.normal(random.key(16), [3, 100, 100, 6])
     const other = random.normal(random.key(17), [3, 100, 100, 6])
     const kernel = random.normal(random.key(18), [3, 3, 6, 2])
+    const outputBytesOf = (padding: 'valid' | 'same'): number => 3 * (padding === 'valid' ? 98 * 98 : 100 * 100) * 2 * 8
     for (const padding of ['valid', 'same'] as const) {
       const f = (k: Value, a: Value): Value => ad.relu(ad.conv(a, k, { padding }))
       expect(checkJitEqual(f, [kernel, images], [kernel, other])).toBeUndefined()
+      // Both pullbacks (convBackpropInput and convBackpropFilter) over the same chunks.
+      const both = (k: Tensor, a: Tensor) => ad.valueAndGrad((ka: readonly Value[]) => ad.sum(ad.tanh(ad.conv(ka[1] ?? a, ka[0] ?? k, { padding }))))([k, a])
+      expect(checkJitEqual(both, [kernel, images], [kernel, other])).toBeUndefined()
+      const step = jit(both)
+      step(kernel, images)
+      // Planned: conv's output, tanh's, and the cotangents in between; no buffer per chunk.
+      expect(step.stats().bytes).toBeLessThan(6 * outputBytesOf(padding) + 8 * images.data.length)
       // conv's output an intermediate: the plan holds it (and relu's is fresh), not the chunks' im2col and products.
       const g = jit((k: Value, a: Value): Value => ad.relu(ad.conv(a, k, { padding })))
       g(kernel, images)
-      const outputBytes = 3 * (padding === 'valid' ? 98 * 98 : 100 * 100) * 2 * 8
+      const outputBytes = outputBytesOf(padding)
       expect(g.stats().bytes).toBe(outputBytes)
       // Replayed on other values, into buffers that held the first call's: im2col's padded entries
       // must be zero again (its buffer is zero-filled only when padding is reached), forward and backward.

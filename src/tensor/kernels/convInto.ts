@@ -12,7 +12,7 @@
 import type { ReadonlyFloat64Array } from '../Tensor.js'
 import type { WindowGeometry } from '../window.js'
 import { matmulKernel } from './backend.js'
-import { im2col } from './window.js'
+import { col2imAdd, im2col } from './window.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -67,6 +67,78 @@ export const convInto = (g: WindowGeometry, filters: number): ((x: ReadonlyFloat
       const at = first * g.ho * g.wo * f
       out.fill(0, at, at + rows * f)
       if (rows * f > 0) matmulKernel('ab', rows, k, f)(cols, 0, kernel, 0, out, at, rows, k, f)
+    })
+  }
+}
+
+/**
+ * `convBackpropInput` fixed to geometry `g` (of the input) and `filters`, as a loop `(gradient,
+ * kernel, out)` writing the input-shaped result into `out` (every element): per chunk the same
+ * product g·Kᵀ into one chunk's scratch, added back by `col2imAdd` as `convBackpropInput` does.
+ */
+export const convBackpropInputInto = (g: WindowGeometry, filters: number): ((gradient: ReadonlyFloat64Array, kernel: ReadonlyFloat64Array, out: Float64Array) => void) => {
+  const k = g.kh * g.kw * g.c
+  const f = filters
+  if (isPointwise(g)) {
+    const rows = g.n * g.h * g.w
+    const product = matmulKernel('abt', rows, f, k)
+    return (gradient, kernel, out) => {
+      out.fill(0)
+      if (rows * k > 0) product(gradient, 0, kernel, 0, out, 0, rows, f, k)
+    }
+  }
+  let scratch: Float64Array | undefined
+  return (gradient, kernel, out) => {
+    out.fill(0)
+    forChunks(g, (chunk, first) => {
+      const rows = chunk.n * g.ho * g.wo
+      if (scratch === undefined) scratch = new Float64Array(Math.min(chunkLength(g), g.n) * g.ho * g.wo * k)
+      const products = scratch.subarray(0, rows * k).fill(0)
+      const at = first * g.ho * g.wo * f
+      if (rows * k > 0) matmulKernel('abt', rows, f, k)(gradient.subarray(at, at + rows * f), 0, kernel, 0, products, 0, rows, f, k)
+      col2imAdd(products, chunk, out.subarray(first * g.h * g.w * g.c))
+    })
+  }
+}
+
+/**
+ * `convBackpropFilter` fixed to geometry `g` (of the input) and `filters`, as a loop `(x, gradient,
+ * out)` writing the kernel-shaped result into `out`: per chunk the same im2col and product
+ * im2colᵀ·g, the first into `out`, each later one into one chunk's scratch and added on, in the
+ * order `convBackpropFilter` adds them.
+ */
+export const convBackpropFilterInto = (g: WindowGeometry, filters: number): ((x: ReadonlyFloat64Array, gradient: ReadonlyFloat64Array, out: Float64Array) => void) => {
+  const k = g.kh * g.kw * g.c
+  const f = filters
+  if (isPointwise(g)) {
+    const rows = g.n * g.h * g.w
+    const product = matmulKernel('atb', k, rows, f)
+    return (x, gradient, out) => {
+      out.fill(0)
+      if (k * f > 0) product(x, 0, gradient, 0, out, 0, k, rows, f)
+    }
+  }
+  let cols: Float64Array | undefined
+  let part: Float64Array | undefined
+  const covered = coversInput(g)
+  return (x, gradient, out) => {
+    out.fill(0)
+    forChunks(g, (chunk, first) => {
+      const rows = chunk.n * g.ho * g.wo
+      if (cols === undefined) cols = new Float64Array(Math.min(chunkLength(g), g.n) * g.ho * g.wo * k)
+      const chunkCols = cols.subarray(0, rows * k)
+      if (!covered) chunkCols.fill(0)
+      im2col(x.subarray(first * g.h * g.w * g.c), chunk, chunkCols)
+      const at = first * g.ho * g.wo * f
+      const gRows = gradient.subarray(at, at + rows * f)
+      if (first === 0) {
+        if (k * f > 0) matmulKernel('atb', k, rows, f)(chunkCols, 0, gRows, 0, out, 0, k, rows, f)
+        return
+      }
+      if (part === undefined) part = new Float64Array(k * f)
+      part.fill(0)
+      if (k * f > 0) matmulKernel('atb', k, rows, f)(chunkCols, 0, gRows, 0, part, 0, k, rows, f)
+      for (let i = 0; i < part.length; i++) out[i] = (out[i] ?? 0) + (part[i] ?? 0)
     })
   }
 }
