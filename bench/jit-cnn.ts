@@ -10,9 +10,11 @@
  *   digits (default 2 000) in one batch of n, compiled or not.
  *   Run each in its own process: RSS is per process.
  * - `plan [n]`: the bytes of buffers the plan of that forward pass holds (`jit(…).stats().bytes`).
+ * - `gradplan [n]`: the same for the forward and backward pass of a training step on a batch of n (default 256).
  *
- *   npx tsc -p bench && node --expose-gc bench/dist/bench/jit-cnn.js [step | predict jit | predict interpreted | plan]
+ *   npx tsc -p bench && node --expose-gc bench/dist/bench/jit-cnn.js [step [batch] | predict jit|interpreted [n] | plan [n] | gradplan [n]]
  */
+import * as ad from '../src/ad/index.js'
 import * as data from '../src/data/index.js'
 import * as losses from '../src/losses/index.js'
 import * as nn from '../src/nn/index.js'
@@ -104,6 +106,15 @@ if (mode === 'step') {
   const forward = jit((p: typeof params, s: typeof state, rows: T.Tensor) => model.apply(p, s, rows, { training: false }).y)
   forward(params, state, x)
   process.stdout.write(`forward pass over ${n} digits in one batch, compiled: the plan holds ${(forward.stats().bytes / 2 ** 20).toFixed(0)} MB of buffers\n`)
+} else if (mode === 'gradplan') {
+  // The forward and backward pass of a training step (what flatStep compiles, without the optimizer).
+  const n = Number(process.argv[3] ?? 256)
+  const batch = images(digits.train, n)
+  const gradient = jit((p: typeof params, x: T.Tensor, y: T.Tensor, key: random.Key) =>
+    ad.valueAndGrad((q: typeof params) => losses.softmaxCrossEntropy(model.apply(q, state, x, { training: true, key }).y, y))(p),
+  )
+  gradient(params, batch.x, batch.y, random.key(2))
+  process.stdout.write(`forward and backward pass over a batch of ${n} digits, compiled: the plan holds ${(gradient.stats().bytes / 2 ** 20).toFixed(0)} MB of buffers\n`)
 } else {
   process.stderr.write(`unknown mode ${mode}: step | predict jit | predict interpreted\n`)
   process.exit(1)
