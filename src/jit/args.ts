@@ -153,7 +153,8 @@ const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: Ma
     for (let i = 0; i < u.length; i++) if (!matchValue(u[i], tokens, cursor, leaves, keys)) return false
     return tokens[cursor.position++] === ']'
   }
-  // Tensors first (the common leaf; a Dual has no data and is looked for after).
+  // Duals first: a jit tracer's `data` throws, so isTensor must not probe one.
+  if (isDual(u)) return false
   if (T.isTensor(u)) {
     const shape = u.shape
     if (tokens[cursor.position++] !== 'T' || tokens[cursor.position++] !== shape.length) return false
@@ -161,7 +162,6 @@ const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: Ma
     leaves[cursor.leaf++] = u
     return true
   }
-  if (isDual(u)) return false
   if (isKeyLike(u)) {
     keys[cursor.key++] = u
     return tokens[cursor.position++] === 'K'
@@ -201,6 +201,7 @@ export const rebuildArgs = (args: readonly unknown[], leaf: (t: Tensor, i: numbe
   const walk = (u: unknown): unknown => {
     if (Array.isArray(u)) return u.map(walk)
     if (isKeyLike(u)) return key(u, keyIndex++)
+    if (isDual(u)) return u
     if (T.isTensor(u)) return leaf(u, leafIndex++)
     if (isRecord(u) && Object.getPrototypeOf(u) === Object.prototype) {
       // Own data properties (Object.fromEntries): a key named `__proto__` must not reach the prototype setter.

@@ -22,6 +22,13 @@ export interface JitOptions {
    */
   readonly cacheSize?: number
   /**
+   * Bytes of buffers the cached plans may hold together, default 2³⁰ (1 GiB): past it, least
+   * recently used plans are dropped — never the newest, whatever its size. A plan holds its
+   * intermediates (a CNN's forward pass over 2 000 images in one batch: about 0.5 GB), so a few
+   * large batch shapes would otherwise stay resident. Must be a positive number (Infinity: no bound).
+   */
+  readonly cacheBytes?: number
+  /**
    * A rewrite of the traced graph before it is planned (default: none). For tests of the equality
    * law, which must catch a rewrite that changes any floating-point operation or its order.
    */
@@ -121,7 +128,7 @@ const inputsOf = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLik
  * f(tensor([3, 4]))     // 25
  * jit(valueAndGrad((x) => sum(mul(x, x))))(tensor([1, 2]))  // [5, [2, 4]]
  *
- * @throws {JitError} when cacheSize is not a positive integer; when f cannot be traced (it reads a
+ * @throws {JitError} when cacheSize is not a positive integer or cacheBytes not a positive number; when f cannot be traced (it reads a
  *   traced tensor's values, a traced value escapes it); when a replayed op's output shape differs
  *   from the traced one (a shape that depends on values)
  * @typeParam F the signature of the function compiled
@@ -129,6 +136,8 @@ const inputsOf = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLik
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
   const cacheSize = options.cacheSize ?? 8
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new JitError('jit', `cacheSize must be a positive integer, got ${cacheSize}`)
+  const cacheBytes = options.cacheBytes ?? 2 ** 30
+  if (!(cacheBytes > 0)) throw new JitError('jit', `cacheBytes must be a positive number, got ${cacheBytes}`)
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -171,10 +180,14 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     last = entry
     cache.delete(flat.signature)
     cache.set(flat.signature, entry)
-    while (cache.size > cacheSize) {
-      const oldest = cache.keys().next()
+    let held = 0
+    for (const e of cache.values()) held += e.replay.plan.bytes
+    while (cache.size > cacheSize || (held > cacheBytes && cache.size > 1)) {
+      const oldest = cache.entries().next()
       if (oldest.done === true) break
-      cache.delete(oldest.value)
+      const [signature, dropped] = oldest.value
+      held -= dropped.replay.plan.bytes
+      cache.delete(signature)
     }
     // The trace computed on the real values, but its results are the plan's first replay: one
     // code path for every call.

@@ -98,19 +98,21 @@ export const planGraph = (graph: Graph): Plan => {
     if (live[j] !== true) return
     const outLast = lastUse[node.output] ?? j
     const freshOutput = node.outputAllocation >= 0 && outLast === END
+    const aliasing = node.outputAllocation < 0
+    const size = T.sizeOf(node.shape)
+    const inputShapes = node.inputs.map((s) => shapes.get(s) ?? [])
+    // A specialised kernel writes only into the output buffer (its temporaries are its own, e.g.
+    // conv's one chunk of im2col): the node's other allocations get no buffer.
+    const kernel = !aliasing && node.allocations[node.outputAllocation] === size ? node.specialize?.(inputShapes) : undefined
     const buffers = node.allocations.map((n, a) => {
       if (freshOutput && a === node.outputAllocation) return undefined
+      if (kernel !== undefined && a !== node.outputAllocation) return undefined
       const b = acquire(n)
-      const aliasing = node.outputAllocation < 0
       // The output's buffer lives as long as the output; so does every buffer an aliasing output may view.
       release(a === node.outputAllocation || aliasing ? Math.max(j, outLast) : j, b)
       return b
     })
     const out = buffers[node.outputAllocation]
-    const size = T.sizeOf(node.shape)
-    const inputShapes = node.inputs.map((s) => shapes.get(s) ?? [])
-    const fits = freshOutput ? node.allocations[node.outputAllocation] === size : out !== undefined && out.length === size
-    const kernel = fits ? node.specialize?.(inputShapes) : undefined
     steps.push(
       kernel === undefined
         ? { node, buffers, freshOutput }

@@ -1,7 +1,7 @@
 /**
  * Replay: runs a plan on new input leaves. Each node's kernel runs on the tensors in its input
  * slots while the allocation hook hands it the node's planned buffers (zero-filled, exactly as a
- * fresh allocation), so the kernel — the very function the interpreter calls — computes the same
+ * fresh allocation, unless the kernel said it overwrites every element), so the kernel — the very function the interpreter calls — computes the same
  * bits into reused memory. The output leaves are copied into fresh tensors and put back into the
  * output's structure: the caller never sees a plan's buffer.
  */
@@ -35,7 +35,7 @@ class PlannedBuffers implements AllocationHook {
   buffers: readonly (Float64Array | undefined)[] = EMPTY
   sizes: readonly number[] = NO_SIZES
   next = 0
-  readonly take = (n: number): Float64Array | undefined => {
+  readonly take = (n: number, zeroed: boolean): Float64Array | undefined => {
     const i = this.next
     if (i >= this.sizes.length || this.sizes[i] !== n) {
       // A kernel asked for something the trace did not see: fresh memory from here on (safe).
@@ -45,7 +45,8 @@ class PlannedBuffers implements AllocationHook {
     this.next++
     const b = this.buffers[i]
     if (b === undefined) return undefined
-    b.fill(0)
+    // Zero-filled as a fresh allocation is, unless the kernel overwrites every element first.
+    if (zeroed) b.fill(0)
     return b
   }
 }
@@ -133,9 +134,10 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
       const data = dataLists[k]
       if (specialized !== undefined && data !== undefined) {
         for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+        // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
+        hook.next = Number.POSITIVE_INFINITY
         if (specialized.output === undefined) {
           // An output of the function: fresh memory, handed to the caller as it is.
-          hook.next = Number.POSITIVE_INFINITY
           const fresh = allocate(sizes[k] ?? 0)
           specialized.kernel(data, fresh)
           slots[node.output] = unsafeTensor(fresh, node.shape)

@@ -4,8 +4,10 @@
  * epoch. At inference they are the identity.
  */
 import * as ad from '../ad/index.js'
+import { constantOp, keyWords } from '../ad/extend.js'
 import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
+import type { Tensor } from '../tensor/index.js'
 import { expectsInput, LayerError } from './errors.js'
 import type { Layer, NoParams, NoState } from './Layer.js'
 
@@ -38,12 +40,27 @@ export const randomShift = (maxShift: number): Layer<NoParams, NoState> => {
       if (!ctx.training || maxShift === 0) return { y: x, state }
       if (ctx.key === undefined) throw new LayerError(name, 'training needs a key in the context ({ training: true, key }) to draw the shifts')
       if (!ad.isUndifferentiated(x)) throw new LayerError(name, 'its input must be data, not a value under differentiation: put it first in the model')
-      // Under `jit` x is a tracer: the shifts move values in JavaScript, so reading it throws the
-      // JitError that sends a compiled training step back to the interpreter.
-      const data = ad.primalTensor(x)
-      const n = data.shape[0] ?? 0
-      const draws = random.randint(ctx.key, [n, 2], -maxShift, maxShift + 1).data
-      return { y: T.translate(data, Array.from({ length: n }, (_, i) => [draws[2 * i] ?? 0, draws[2 * i + 1] ?? 0] as const)), state }
+      // Drawn and applied by ops from the key's words: under `jit` the shifts are part of the plan
+      // and are drawn afresh from each step's key (the same bits as here), so the step stays compiled.
+      const n = ad.shapeOf(x)[0] ?? 0
+      const shifts = drawShifts([keyWords(ctx.key)], { n, maxShift })
+      return { y: shiftImages([x, shifts], undefined), state }
     },
   }
 }
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** The shifts [n, 2] (rows down, columns right) in −maxShift … maxShift, drawn from the key's words. */
+const drawShifts = constantOp('randomShift.shifts', ([words]: readonly Tensor[], { n, maxShift }: { readonly n: number; readonly maxShift: number }) => {
+  const w = words?.data
+  return random.randint(random.keyFromWords([w?.[0] ?? 0, w?.[1] ?? 0]), [n, 2], -maxShift, maxShift + 1)
+})
+
+/** The images moved by their shifts, zero-filled (`T.translate`); a constant of every differentiation (its input is data). */
+const shiftImages = constantOp('randomShift.translate', ([images, shifts]: readonly Tensor[]): Tensor => {
+  const x = images ?? T.zeros([0, 0, 0, 0])
+  const d = shifts?.data ?? new Float64Array(0)
+  const n = x.shape[0] ?? 0
+  return T.translate(x, Array.from({ length: n }, (_, i) => [d[2 * i] ?? 0, d[2 * i + 1] ?? 0] as const))
+})

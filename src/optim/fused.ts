@@ -151,9 +151,9 @@ export const containsDual = (u: unknown): boolean => {
     for (let i = 0; i < u.length; i++) if (containsDual(u[i])) return true
     return false
   }
-  // Tensors first: the common leaf (a Dual has no data).
-  if (T.isTensor(u)) return false
+  // Duals first: a jit tracer's `data` throws, so isTensor must not probe one.
   if (isDual(u)) return true
+  if (T.isTensor(u)) return false
   for (const k in u) if (Object.hasOwn(u, k) && containsDual(Reflect.get(u, k))) return true
   return false
 }

@@ -14,7 +14,8 @@
  */
 import { ShapeError } from './errors.js'
 import { col2imAdd, im2col } from './kernels/window.js'
-import { allocate } from './kernels/alloc.js'
+import { allocate, allocateOverwritten } from './kernels/alloc.js'
+import { coversInput, forChunks, isPointwise } from './kernels/convInto.js'
 import { matmul, matmulTransA, matmulTransB } from './linalg.js'
 import { shapesEqual } from './shape.js'
 import { fromData, sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
@@ -37,10 +38,12 @@ export const conv = (x: Tensor, kernel: Tensor, options: ConvOptions = {}): Tens
   const w2 = fromData(kernel.data, [k, f])
   const outShape = windowOutputShape(g, f)
   if (isPointwise(g)) return fromData(matmul(fromData(x.data, [g.n * g.h * g.w, k]), w2).data, outShape)
-  const out = allocate(sizeOf(outShape))
+  // The chunks' products fill every row of out; im2col fills every entry of cols unless padded.
+  const out = allocateOverwritten(sizeOf(outShape))
+  const covered = coversInput(g)
   forChunks(g, (chunk, first) => {
     const rows = chunk.n * g.ho * g.wo
-    const cols = allocate(rows * k)
+    const cols = covered ? allocateOverwritten(rows * k) : allocate(rows * k)
     im2col(x.data.subarray(first * g.h * g.w * g.c), chunk, cols)
     out.set(matmul(unsafeTensor(cols, [rows, k]), w2).data, first * g.ho * g.wo * f)
   })
@@ -80,14 +83,18 @@ export const convBackpropFilter = (x: Tensor, g: Tensor, kernelShape: Shape, opt
     return fromData(matmulTransA(fromData(x.data, [rows, k]), fromData(g.data, [rows, f])).data, kernelShape)
   }
   let total: Float64Array | undefined
+  const covered = coversInput(geometry)
   forChunks(geometry, (chunk, first) => {
     const rows = chunk.n * geometry.ho * geometry.wo
-    const cols = allocate(rows * k)
+    const cols = covered ? allocateOverwritten(rows * k) : allocate(rows * k)
     im2col(x.data.subarray(first * geometry.h * geometry.w * geometry.c), chunk, cols)
     const gRows = fromData(g.data.subarray(first * geometry.ho * geometry.wo * f, (first * geometry.ho * geometry.wo + rows) * f), [rows, f])
     const part = matmulTransA(unsafeTensor(cols, [rows, k]), gRows).data
-    if (total === undefined) total = Float64Array.from(part)
-    else for (let i = 0; i < part.length; i++) total[i] = (total[i] ?? 0) + (part[i] ?? 0)
+    if (total === undefined) {
+      // An allocation of the kernel's (not Float64Array.from): under jit the output is then a planned buffer.
+      total = allocateOverwritten(part.length)
+      total.set(part)
+    } else for (let i = 0; i < part.length; i++) total[i] = (total[i] ?? 0) + (part[i] ?? 0)
   })
   return unsafeTensor(total ?? allocate(k * f), [...kernelShape])
 }
@@ -116,19 +123,6 @@ export const convGeometry = (inputShape: Shape, kernelShape: Shape, { strides = 
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
-
-/** Rows of im2col per chunk, at most (about 8 MB of float64); at least one batch element is taken. */
-const CHUNK = 1 << 20
-
-/** Runs `body` over batch chunks: the geometry of the chunk (n replaced) and its first batch index. */
-const forChunks = (g: WindowGeometry, body: (chunk: WindowGeometry, first: number) => void): void => {
-  const perItem = g.ho * g.wo * g.kh * g.kw * g.c
-  const step = Math.max(1, Math.floor(CHUNK / Math.max(perItem, 1)))
-  for (let first = 0; first < g.n; first += step) body({ ...g, n: Math.min(step, g.n - first) }, first)
-}
-
-/** A 1×1 window with unit strides and no padding: im2col would copy x unchanged. */
-const isPointwise = (g: WindowGeometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 && g.ho === g.h && g.wo === g.w
 
 const checkOutput = (op: string, g: WindowGeometry, y: Tensor, f: number, shapes: readonly Shape[]): void => {
   const expected = windowOutputShape(g, f)

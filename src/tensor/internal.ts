@@ -13,6 +13,7 @@ export { poolExecutor, poolWorkerSource, readyIndex, sharedKernels, workerData, 
 // For ad's primitives and jit: the kernels' own loops, which a compiled plan runs into its buffers.
 export * as elementwiseKernels from './kernels/elementwise.js'
 export { affineInto, matmulKernel } from './kernels/backend.js'
+export { convBackpropFilterInto, convBackpropInputInto, convInto } from './kernels/convInto.js'
 export type { MatmulLayout } from './kernels/wasm.js'
 export { NO_AUX, sumReducer } from './kernels/reduce.js'
 // For optim's leafwise updates.

@@ -9,7 +9,7 @@
  * (the tangent) find those places and move values in one pass.
  */
 import { ArgumentError, ShapeError } from './errors.js'
-import { allocate } from './kernels/alloc.js'
+import { allocate, allocateOverwritten } from './kernels/alloc.js'
 import { avgPoolInto, maxPoolInto } from './kernels/window.js'
 import { shapesEqual } from './shape.js'
 import { sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
@@ -26,7 +26,8 @@ import { windowGeometry, windowOutputShape, type PerAxis, type PoolOptions, type
  */
 export const maxPool = (x: Tensor, poolSize: PerAxis, options: PoolOptions = {}): Tensor => {
   const g = poolGeometry('maxPool', x.shape, poolSize, options)
-  const out = allocate(g.n * g.ho * g.wo * g.c)
+  // maxPoolInto writes every output.
+  const out = allocateOverwritten(g.n * g.ho * g.wo * g.c)
   maxPoolInto(x.data, g, out, new Int32Array(out.length))
   return unsafeTensor(out, windowOutputShape(g, g.c))
 }

@@ -74,7 +74,7 @@ export interface StepOptions<O> {
    * when the optimizer reads its state in JavaScript (a transformation of one's own reading
    * `state.x.data`) only the forward and backward pass is compiled (`flatStep`'s `mode()` says which). A model that reads
    * its key's words in JavaScript (a layer calling `random.normal(ctx.key, …)` itself; dropout draws
-   * its mask through an op, inside the plan) would retrace every step, so
+   * its mask and randomShift its shifts through ops, inside the plan) would retrace every step, so
    * the step notices and runs it interpreted instead; so does a step that cannot be traced (a loss
    * that branches on tensor values in JavaScript). False: always interpreted.
    */

@@ -47,6 +47,8 @@ describe('randomShift', () => {
     expect(layer.apply({}, {}, image, { training: false }).y).toBe(image)
     const y = layer.apply({}, {}, image, { training: true, key: random.key(1) }).y
     expect(y).toEqual(layer.apply({}, {}, image, { training: true, key: random.key(1) }).y)
+    // The layer draws through ops on the key's words: the same shifts as data.randomShift with that key.
+    expect(y).toEqual(data.randomShift(random.key(1), image, 1))
     expect(() => layer.apply({}, {}, image, { training: true })).toThrow('randomShift(1): training needs a key')
     expect(() => ad.grad((x: ad.Value) => ad.sum(layer.apply({}, {}, x, { training: true, key: random.key(1) }).y))(image)).toThrow(
       'randomShift(1): its input must be data, not a value under differentiation',

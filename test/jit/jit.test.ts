@@ -1,7 +1,10 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { bitDifference, checkJitEqual } from '../../laws/jit.js'
 import { checkSealed } from '../../laws/purity.js'
 import * as ad from '../../src/ad/index.js'
+import { constantOp } from '../../src/ad/extend.js'
 import type { Value } from '../../src/ad/index.js'
 import { jit, JitError } from '../../src/jit/index.js'
 import * as nn from '../../src/nn/index.js'
@@ -44,6 +47,21 @@ describe('jit: tracing, caching, replay', () => {
     f(T.vector([1, 2]))
     expect(f.stats().traces).toBe(4)
     expect(() => jit((a: Value) => a, { cacheSize: 0 })).toThrow(JitError)
+  })
+  it('the cache is bounded in bytes too: least recently used plans go, never the newest', () => {
+    // exp's output is an intermediate (planned); the sum is the output. n elements: 8n bytes.
+    const f = jit((a: Value) => ad.sum(ad.exp(a)), { cacheBytes: 100 })
+    f(T.zeros([4]))
+    f(T.zeros([6]))
+    expect(f.stats()).toMatchObject({ cached: 2, bytes: 80 })
+    f(T.zeros([20]))
+    // 160 bytes alone, over the bound: kept, as the newest; the others dropped.
+    expect(f.stats()).toMatchObject({ cached: 1, bytes: 160 })
+    f(T.zeros([4]))
+    expect(f.stats()).toMatchObject({ cached: 1, bytes: 32, traces: 4 })
+    expect(bitDifference(ad.sum(ad.exp(x)), f(x))).toBeUndefined()
+    expect(() => jit((a: Value) => a, { cacheBytes: 0 })).toThrow(/cacheBytes must be a positive number, got 0/)
+    expect(() => jit((a: Value) => a, { cacheBytes: Number.NaN })).toThrow(JitError)
   })
   it('returns fresh tensors and leaves its inputs untouched', () => {
     const f = jit((p: { readonly w: Value }) => ({ out: ad.add(p.w, 1), same: p.w }))
@@ -119,6 +137,58 @@ describe('jit: tracing, caching, replay', () => {
       })(p)
     expect(checkJitEqual(step, [params, state, x], [params, state, y])).toBeUndefined()
   })
+  it('a conv over several im2col chunks replays the same bits, and its plan holds no buffer per chunk', () => {
+    // 3 images of 100×100×6 with a 3×3 kernel: 98·98·54 ≈ 519 000 im2col entries an image, so
+    // T.conv takes 2 images, then 1, per chunk (of at most 2^20 entries).
+    const images = random.normal(random.key(16), [3, 100, 100, 6])
+    const other = random.normal(random.key(17), [3, 100, 100, 6])
+    const kernel = random.normal(random.key(18), [3, 3, 6, 2])
+    const outputBytesOf = (padding: 'valid' | 'same'): number => 3 * (padding === 'valid' ? 98 * 98 : 100 * 100) * 2 * 8
+    for (const padding of ['valid', 'same'] as const) {
+      const f = (k: Value, a: Value): Value => ad.relu(ad.conv(a, k, { padding }))
+      expect(checkJitEqual(f, [kernel, images], [kernel, other])).toBeUndefined()
+      // Both pullbacks (convBackpropInput and convBackpropFilter) over the same chunks.
+      const both = (k: Tensor, a: Tensor) => ad.valueAndGrad((ka: readonly Value[]) => ad.sum(ad.tanh(ad.conv(ka[1] ?? a, ka[0] ?? k, { padding }))))([k, a])
+      expect(checkJitEqual(both, [kernel, images], [kernel, other])).toBeUndefined()
+      const step = jit(both)
+      step(kernel, images)
+      // Planned: conv's output, tanh's, and the cotangents in between; no buffer per chunk.
+      expect(step.stats().bytes).toBeLessThan(6 * outputBytesOf(padding) + 8 * images.data.length)
+      // conv's output an intermediate: the plan holds it (and relu's is fresh), not the chunks' im2col and products.
+      const g = jit((k: Value, a: Value): Value => ad.relu(ad.conv(a, k, { padding })))
+      g(kernel, images)
+      const outputBytes = outputBytesOf(padding)
+      expect(g.stats().bytes).toBe(outputBytes)
+      // Replayed on other values, into buffers that held the first call's: im2col's padded entries
+      // must be zero again (its buffer is zero-filled only when padding is reached), forward and backward.
+      const small = random.normal(random.key(19), [2, 5, 5, 2])
+      const smallOther = random.normal(random.key(20), [2, 5, 5, 2])
+      const smallKernel = random.normal(random.key(21), [3, 3, 2, 2])
+      const loss = (k: Tensor, a: Tensor) => ad.valueAndGrad((qb: readonly Value[]) => ad.sum(ad.tanh(ad.conv(qb[1] ?? a, qb[0] ?? k, { padding }))))([k, a])
+      expect(checkJitEqual(loss, [smallKernel, small], [smallKernel, smallOther])).toBeUndefined()
+    }
+  })
+  it('a plan keeps none of the values its trace computed, nor the temporaries of its kernels', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc: unknown = runInNewContext('gc')
+    if (typeof gc !== 'function') throw new Error('no gc')
+    // An op whose kernel, while traced, tells us (weakly) of its input, its temporary and its output.
+    const seen: WeakRef<object>[] = []
+    const op = constantOp('test.twice', ([a]: readonly Tensor[]) => {
+      const t = T.scale(a ?? T.scalar(0), 3)
+      const y = T.add(t, T.neg(a ?? T.scalar(0)))
+      seen.push(new WeakRef(t.data), new WeakRef(y.data))
+      return y
+    })
+    const f = jit((a: Value) => ad.sum(ad.exp(op([ad.tanh(a)], undefined))))
+    expect(bitDifference(f(x), ad.sum(ad.exp(op([ad.tanh(x)], undefined))))).toBeUndefined()
+    const traced = seen.slice(0, 2)
+    // WeakRefs made in a job hold their targets until it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    gc()
+    expect(traced.map((r) => r.deref())).toEqual([undefined, undefined])
+    expect(f.stats().cached).toBe(1)
+  })
   it('conv, pooling and scan (issue 15) replay the same bits: values, gradients, tangents and second order', () => {
     const images = random.normal(random.key(6), [2, 6, 2])
     const other = random.normal(random.key(7), [2, 6, 2])
@@ -168,6 +238,19 @@ describe('jit: what cannot be traced fails loudly, naming the op', () => {
   it('reading .data of an argument', () => {
     const f = jit((a: Value) => ad.mul(a, ad.primalTensor(a).data[0] ?? 0))
     expect(() => f(x)).toThrow(/jit: input: the values of a traced tensor of shape \[2,3\]/)
+  })
+  it('probing .data of a tracer itself (optional chaining on what looks like a tensor) throws, never reads undefined', () => {
+    // A tracer is a Dual: without its throwing `data`, `?.` would give undefined and freeze 0 into the plan.
+    const probe = (a: Value): Value => ad.mul(a, Reflect.get(a, 'data')?.[0] ?? 0)
+    expect(() => jit(probe)(x)).toThrow(/jit: input: the values of a traced tensor of shape \[2,3\]/)
+    expect(() => jit((a: Value) => probe(ad.exp(a)))(x)).toThrow(/jit: exp: the values of a traced tensor of shape \[2,3\] \(made by exp\)/)
+    // A tracer is still told from a tensor, and spreads and keys see a plain Dual.
+    jit((a: Value) => {
+      expect(ad.isDual(a)).toBe(true)
+      expect(ad.isValue(a)).toBe(true)
+      expect(Object.keys(a)).not.toContain('data')
+      return a
+    })(x)
   })
   it('argmax (a value-dependent index) is an error under jit, not a frozen answer', () => {
     expect(() => jit((a: Value) => ad.argmax(a))(x)).toThrow(JitError)

@@ -115,6 +115,15 @@ const readsItsCount: optim.GradientTransformation<{ readonly count: T.Tensor }> 
   },
 }
 
+/** The same, probing the count with optional chaining (as if it might not be a tensor): must not read undefined under jit. */
+const probesItsCount: optim.GradientTransformation<{ readonly count: T.Tensor }> = {
+  init: () => ({ count: T.scalar(0) }),
+  update: (grads, { count }) => {
+    const n = count.data?.[0] ?? 0
+    return [n >= 2 ? tree.scale(grads, 0.5) : grads, { count: T.scalar(n + 1) }]
+  },
+}
+
 describe('the whole step in one plan (flatStep: gradient, optimizer update, new parameters)', () => {
   const model = nn.sequential(nn.dense(4), nn.tanh, nn.dense(1))
   const ds = data.dataset(xs, targets)
@@ -139,6 +148,8 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
     { name: 'sgd with a warm-up then a cosine decay', optimizer: optim.sgd({ learningRate: optim.join([optim.linearWarmup({ warmupSteps: 3, peak: 0.1 }), optim.cosineDecay({ initial: 0.1, decaySteps: 4 })], [3]), momentum: 0.9 }), mode: 'whole' },
     // An optimizer of one's own that reads its state in JavaScript: the update runs interpreted, the gradient compiled.
     { name: 'a transformation that reads its count in JavaScript', optimizer: optim.chain(readsItsCount, optim.sgd({ learningRate: 0.1 })), mode: 'gradient' },
+    // Its `?.` meets a tracer's throwing data (not undefined, which would freeze the count at 1 into the plan).
+    { name: 'a transformation that probes its count with ?.', optimizer: optim.chain(probesItsCount, optim.sgd({ learningRate: 0.1 })), mode: 'gradient' },
   ]
   for (const o of optimizers) {
     it(`${o.name}: bit for bit the interpreted step, in mode ${o.mode}`, () => {
@@ -177,6 +188,27 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
       const batch = batches[i % 2] ?? ds
       a = compiled(a, batch)
       b = interpreted(b, batch)
+      expect(bitDifference(b.params, a.params)).toBeUndefined()
+      expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
+    }
+    expect(compiled.mode()).toBe('whole')
+  })
+  it('randomShift draws and applies its shifts inside the plan: a CNN step stays compiled, the same bits', () => {
+    const images = random.uniform(random.key(21), [5, 6, 6, 1])
+    const imageTargets = random.normal(random.key(22), [5, 2])
+    const imageData = data.dataset(images, imageTargets)
+    const cnn = nn.sequential(nn.randomShift(2), nn.conv2d(3, 3), nn.relu, nn.maxPool2d(2), nn.flatten(), nn.dropout(0.2), nn.dense(2))
+    const { params, state } = cnn.init(random.key(6), [6, 6, 1])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+    const { leaves, treedef } = tree.flatten(params)
+    const optimizer = optim.adam({ learningRate: 0.02 })
+    const compiled = train.flatStep(cnn, treedef, { loss: losses.mse, optimizer })
+    const interpreted = train.flatStep(cnn, treedef, { loss: losses.mse, optimizer, jit: false })
+    let a = train.initialTrainState(leaves, state, optimizer, random.key(3))
+    let b = a
+    for (let i = 0; i < 4; i++) {
+      a = compiled(a, imageData)
+      b = interpreted(b, imageData)
       expect(bitDifference(b.params, a.params)).toBeUndefined()
       expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
     }

@@ -6,6 +6,7 @@
  */
 import * as T from '../../tensor/index.js'
 import type { ConvOptions, Shape } from '../../tensor/index.js'
+import { convBackpropFilterInto, convBackpropInputInto, convInto } from '../../tensor/internal.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, type Primitive } from '../primitive.js'
 import { add } from './binary.js'
@@ -36,6 +37,15 @@ const convPrimitive: Primitive<ConvOptions> = {
       tx === undefined || w === undefined ? undefined : conv(tx, w, options),
       tw === undefined || x === undefined ? undefined : conv(x, tw, options),
     ]),
+  // Under jit: the output written in place with one chunk's im2col scratch, so a plan holds no
+  // buffer per chunk (the same chunks, im2col and product kernels as T.conv: the same bits).
+  specialize: ([xShape, wShape], options) => {
+    if (xShape === undefined || wShape === undefined) return undefined
+    const run = convInto(T.convGeometry(xShape, wShape, options), wShape[wShape.length - 1] ?? 0)
+    return ([x, w], out) => {
+      if (x !== undefined && w !== undefined) run(x, w, out)
+    }
+  },
 }
 
 interface BackpropInputParams {
@@ -58,6 +68,14 @@ const backpropInputPrimitive: Primitive<BackpropInputParams> = {
       tg === undefined || w === undefined ? undefined : convBackpropInput(tg, w, inputShape, options),
       tw === undefined || g === undefined ? undefined : convBackpropInput(g, tw, inputShape, options),
     ]),
+  // Under jit: one chunk's product scratch instead of a planned buffer per chunk (the same bits).
+  specialize: ([, wShape], { options, inputShape }) => {
+    if (wShape === undefined) return undefined
+    const run = convBackpropInputInto(T.convGeometry(inputShape, wShape, options, 'convBackpropInput'), wShape[wShape.length - 1] ?? 0)
+    return ([g, w], out) => {
+      if (g !== undefined && w !== undefined) run(g, w, out)
+    }
+  },
 }
 
 interface BackpropFilterParams {
@@ -80,6 +98,14 @@ const backpropFilterPrimitive: Primitive<BackpropFilterParams> = {
       tx === undefined || g === undefined ? undefined : convBackpropFilter(tx, g, kernelShape, options),
       tg === undefined || x === undefined ? undefined : convBackpropFilter(x, tg, kernelShape, options),
     ]),
+  // Under jit: one chunk's im2col and product scratch instead of planned buffers per chunk (the same bits).
+  specialize: ([xShape], { options, kernelShape }) => {
+    if (xShape === undefined) return undefined
+    const run = convBackpropFilterInto(T.convGeometry(xShape, kernelShape, options, 'convBackpropFilter'), kernelShape[kernelShape.length - 1] ?? 0)
+    return ([x, g], out) => {
+      if (x !== undefined && g !== undefined) run(x, g, out)
+    }
+  },
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────

@@ -283,7 +283,8 @@ export function logitsOf(p: Tensor): Tensor | undefined
 export function logitsOf(p: Value): Value | undefined
 export function logitsOf(p: Value): Value | undefined {
   const logits: unknown = Reflect.get(p, 'logits')
-  return T.isTensor(logits) || isDual(logits) ? logits : undefined
+  // isDual first: a jit tracer's `data` throws (a tracer's values cannot be read).
+  return isDual(logits) || T.isTensor(logits) ? logits : undefined
 }
 
 /** softplus(x) = ln(1 + eˣ), stable for any magnitude; softplus' = σ(x). */

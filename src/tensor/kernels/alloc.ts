@@ -17,7 +17,8 @@
  * which memory holds a value never changes the value.
  *
  * The hook (issue 14, `jit`): while a compiled plan replays, it hands each kernel the buffer the
- * plan reserved for that allocation (zero-filled, of the same length), so a replay that reuses its
+ * plan reserved for that allocation (zero-filled, of the same length, unless the kernel overwrites
+ * it in full: `allocateOverwritten`), so a replay that reuses its
  * buffers allocates no arrays; while a plan is traced, it records each kernel's allocations. A
  * buffer the plan hands out is only ever an intermediate the plan owns: every output handed to the
  * caller is a fresh allocation of exactly its size (the hook answers undefined for it), so sealing
@@ -26,9 +27,13 @@
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Where allocations go while installed: `take(n)` returns a zero-filled buffer of n elements, or undefined for a fresh one. */
+/**
+ * Where allocations go while installed: `take(n, zeroed)` returns a buffer of n elements —
+ * zero-filled when `zeroed` (the caller may read before it writes), as it is otherwise (the caller
+ * writes every element first: `allocateOverwritten`) — or undefined for a fresh one.
+ */
 export interface AllocationHook {
-  readonly take: (n: number) => Float64Array | undefined
+  readonly take: (n: number, zeroed: boolean) => Float64Array | undefined
 }
 
 let hook: AllocationHook | undefined
@@ -48,7 +53,20 @@ export const installAllocationHook = (next: AllocationHook | undefined): Allocat
 /** A zero-filled Float64Array of n elements over a buffer of its own, owned by the caller. */
 export const allocate = (n: number): Float64Array => {
   if (hook !== undefined) {
-    const taken = hook.take(n)
+    const taken = hook.take(n, true)
+    if (taken !== undefined) return taken
+  }
+  return new Float64Array(n)
+}
+
+/**
+ * A Float64Array of n elements over a buffer of its own, owned by the caller, who writes every
+ * element before reading any: a plan's replay hands over its buffer without zero-filling it (what
+ * it holds is overwritten, so the values are the same). Zero-filled outside a replay, as `allocate`.
+ */
+export const allocateOverwritten = (n: number): Float64Array => {
+  if (hook !== undefined) {
+    const taken = hook.take(n, false)
     if (taken !== undefined) return taken
   }
   return new Float64Array(n)

@@ -18,7 +18,7 @@ import { ShapeError } from '../errors.js'
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js'
 import { sizeOf, unsafeTensor, type ReadonlyFloat64Array, type Shape, type Tensor } from '../Tensor.js'
 import { coalesce } from './strided.js'
-import { allocate } from './alloc.js'
+import { allocateOverwritten } from './alloc.js'
 import { onWasm } from './backend.js'
 import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV } from './wasm-elementwise.js'
 import type { WasmBinaryOp } from './wasm.js'
@@ -49,7 +49,8 @@ export interface BinaryLoops {
 export const binary = (op: string, loops: BinaryLoops, a: Tensor, b: Tensor): Tensor => {
   const shape = broadcastShapes(op, a.shape, b.shape)
   const n = sizeOf(shape)
-  const out = allocate(n)
+  // Every branch below writes every element.
+  const out = allocateOverwritten(n)
   if (n === 0) return unsafeTensor(out, shape)
   const x = a.data
   const y = b.data
@@ -175,7 +176,8 @@ export const ternary = (
 ): Tensor => {
   const shape = broadcastThree(op, a.shape, b.shape, c.shape)
   const n = sizeOf(shape)
-  const out = allocate(n)
+  // Both paths below write every element.
+  const out = allocateOverwritten(n)
   if (n === 0) return unsafeTensor(out, shape)
   const x = a.data
   const y = b.data

@@ -9,7 +9,7 @@
  * JavaScript.
  */
 import type { ReadonlyFloat64Array } from '../Tensor.js'
-import { allocate } from './alloc.js'
+import { allocateOverwritten } from './alloc.js'
 import { onWasm } from './backend.js'
 import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV, wasmRelu, wasmReluVjp } from './wasm-elementwise.js'
 
@@ -18,48 +18,48 @@ import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV, wasmRelu, wasmReluVjp } from 
 /** out[i] = f(x[i]): the generic path behind `map`. */
 export const unary = (x: ReadonlyFloat64Array, f: (v: number) => number): Float64Array => {
   const n = x.length
-  const out = allocate(n)
+  const out = allocateOverwritten(n)
   for (let i = 0; i < n; i++) out[i] = f(x[i] ?? 0)
   return out
 }
 
 /** −x */
-export const negLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const negLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) out[i] = -(x[i] ?? 0)
   return out
 }
 
 /** |x| */
-export const absLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const absLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] ?? 0)
   return out
 }
 
 /** eˣ */
-export const expLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const expLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] ?? 0)
   return out
 }
 
 /** ln x */
-export const logLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const logLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) out[i] = Math.log(x[i] ?? 0)
   return out
 }
 
 /** √x */
-export const sqrtLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const sqrtLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] ?? 0)
   return out
 }
 
 /** x² */
-export const squareLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const squareLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   if (onWasm(n)) {
     wasmBinaryVV('mul', out, 0, x, 0, x, 0, n)
@@ -73,7 +73,7 @@ export const squareLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate
 }
 
 /** 1/x */
-export const reciprocalLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const reciprocalLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   if (onWasm(n)) {
     wasmBinarySV('div', out, 0, 1, x, 0, n)
@@ -84,14 +84,14 @@ export const reciprocalLoop = (x: ReadonlyFloat64Array, out: Float64Array = allo
 }
 
 /** tanh x */
-export const tanhLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const tanhLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] ?? 0)
   return out
 }
 
 /** 1/(1 + e⁻ˣ), evaluated through exp(−|x|) ≤ 1 so it never overflows. */
-export const sigmoidLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const sigmoidLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
@@ -106,7 +106,7 @@ export const sigmoidLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocat
 }
 
 /** ln(1 + eˣ) = max(x, 0) + log1p(exp(−|x|)): no overflow, no cancellation. */
-export const softplusLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const softplusLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
@@ -117,7 +117,7 @@ export const softplusLoop = (x: ReadonlyFloat64Array, out: Float64Array = alloca
 }
 
 /** max(x, 0), NaN kept as NaN. */
-export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   if (onWasm(n)) {
     wasmRelu(x, out)
@@ -138,7 +138,7 @@ export const reluVjpLoop = (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, ou
 }
 
 /** x for x > 0, αx otherwise (NaN stays NaN through αx). */
-export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number, out: Float64Array = allocate(x.length)): Float64Array => {
+export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
@@ -148,7 +148,7 @@ export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number, out: Float
 }
 
 /** Heaviside step: 1 for x > 0, 0 otherwise, NaN for NaN. */
-export const stepLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x.length)): Float64Array => {
+export const stepLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
@@ -158,7 +158,7 @@ export const stepLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate(x
 }
 
 /** x·s */
-export const scaleLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocate(x.length)): Float64Array => {
+export const scaleLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   if (onWasm(n)) {
     wasmBinaryVS('mul', out, 0, x, 0, s, n)
@@ -169,7 +169,7 @@ export const scaleLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array 
 }
 
 /** x + s */
-export const addScalarLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocate(x.length)): Float64Array => {
+export const addScalarLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   if (onWasm(n)) {
     wasmBinaryVS('add', out, 0, x, 0, s, n)
@@ -182,13 +182,13 @@ export const addScalarLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Ar
 /** xᵖ (Math.pow semantics) */
 export const powScalarLoop = (x: ReadonlyFloat64Array, p: number): Float64Array => {
   const n = x.length
-  const out = allocate(n)
+  const out = allocateOverwritten(n)
   for (let i = 0; i < n; i++) out[i] = Math.pow(x[i] ?? 0, p)
   return out
 }
 
 /** min(max(x, lo), hi), NaN kept as NaN. The caller checks lo ≤ hi. */
-export const clipLoop = (x: ReadonlyFloat64Array, lo: number, hi: number, out: Float64Array = allocate(x.length)): Float64Array => {
+export const clipLoop = (x: ReadonlyFloat64Array, lo: number, hi: number, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
   for (let i = 0; i < n; i++) {
     const v = x[i] ?? 0
