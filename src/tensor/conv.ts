@@ -4,8 +4,9 @@
  * `conv(x, kernel)` takes x `[n, w, c]` with a kernel `[k, c, f]` (1-D) or x `[n, h, w, c]` with
  * a kernel `[kh, kw, c, f]` (2-D) — Keras's layouts — and computes, for every output position,
  * Σ over taps and input channels of x·kernel (a cross-correlation, as every deep-learning library
- * means by "convolution"). It runs as im2col followed by one matrix product through `matmul`, the
- * batch taken in chunks so that the im2col buffer stays under about 8 MB whatever the batch.
+ * means by "convolution"). It runs as im2col followed by one matrix product on the matmul kernels,
+ * the batch taken in chunks so that the im2col buffer stays under about 8 MB whatever the batch
+ * (the loops are kernels/convInto.ts, which a compiled plan runs too: one implementation).
  *
  * `convBackpropInput(g, kernel, inputShape)` is the adjoint in x (a transposed convolution: g·Kᵀ
  * then col2im), `convBackpropFilter(x, g, kernelShape)` the adjoint in the kernel (im2colᵀ·g).
@@ -13,12 +14,10 @@
  * differentiation.
  */
 import { ShapeError } from './errors.js'
-import { col2imAdd, im2col } from './kernels/window.js'
 import { allocate, allocateOverwritten } from './kernels/alloc.js'
-import { coversInput, forChunks, isPointwise } from './kernels/convInto.js'
-import { matmul, matmulTransA, matmulTransB } from './linalg.js'
+import { convBackpropFilterInto, convBackpropInputInto, convInto } from './kernels/convInto.js'
 import { shapesEqual } from './shape.js'
-import { fromData, sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
+import { sizeOf, unsafeTensor, type Shape, type Tensor } from './Tensor.js'
 import { windowGeometry, windowOutputShape, type ConvOptions, type WindowGeometry } from './window.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -34,19 +33,10 @@ import { windowGeometry, windowOutputShape, type ConvOptions, type WindowGeometr
 export const conv = (x: Tensor, kernel: Tensor, options: ConvOptions = {}): Tensor => {
   const g = convGeometry(x.shape, kernel.shape, options)
   const f = kernel.shape[kernel.shape.length - 1] ?? 0
-  const k = g.kh * g.kw * g.c
-  const w2 = fromData(kernel.data, [k, f])
   const outShape = windowOutputShape(g, f)
-  if (isPointwise(g)) return fromData(matmul(fromData(x.data, [g.n * g.h * g.w, k]), w2).data, outShape)
-  // The chunks' products fill every row of out; im2col fills every entry of cols unless padded.
+  // The chunks' products fill every row of out.
   const out = allocateOverwritten(sizeOf(outShape))
-  const covered = coversInput(g)
-  forChunks(g, (chunk, first) => {
-    const rows = chunk.n * g.ho * g.wo
-    const cols = covered ? allocateOverwritten(rows * k) : allocate(rows * k)
-    im2col(x.data.subarray(first * g.h * g.w * g.c), chunk, cols)
-    out.set(matmul(unsafeTensor(cols, [rows, k]), w2).data, first * g.ho * g.wo * f)
-  })
+  convInto(g, f)(x.data, kernel.data, out)
   return unsafeTensor(out, outShape)
 }
 
@@ -58,17 +48,8 @@ export const convBackpropInput = (g: Tensor, kernel: Tensor, inputShape: Shape, 
   const geometry = convGeometry(inputShape, kernel.shape, options, 'convBackpropInput')
   const f = kernel.shape[kernel.shape.length - 1] ?? 0
   checkOutput('convBackpropInput', geometry, g, f, [inputShape, kernel.shape])
-  const k = geometry.kh * geometry.kw * geometry.c
-  const w2 = fromData(kernel.data, [k, f])
-  if (isPointwise(geometry)) {
-    return fromData(matmulTransB(fromData(g.data, [geometry.n * geometry.h * geometry.w, f]), w2).data, inputShape)
-  }
   const out = allocate(sizeOf(inputShape))
-  forChunks(geometry, (chunk, first) => {
-    const rows = chunk.n * geometry.ho * geometry.wo
-    const gRows = fromData(g.data.subarray(first * geometry.ho * geometry.wo * f, (first * geometry.ho * geometry.wo + rows) * f), [rows, f])
-    col2imAdd(matmulTransB(gRows, w2).data, chunk, out.subarray(first * geometry.h * geometry.w * geometry.c))
-  })
+  convBackpropInputInto(geometry, f)(g.data, kernel.data, out)
   return unsafeTensor(out, [...inputShape])
 }
 
@@ -77,26 +58,9 @@ export const convBackpropFilter = (x: Tensor, g: Tensor, kernelShape: Shape, opt
   const geometry = convGeometry(x.shape, kernelShape, options, 'convBackpropFilter')
   const f = kernelShape[kernelShape.length - 1] ?? 0
   checkOutput('convBackpropFilter', geometry, g, f, [x.shape, kernelShape])
-  const k = geometry.kh * geometry.kw * geometry.c
-  if (isPointwise(geometry)) {
-    const rows = geometry.n * geometry.h * geometry.w
-    return fromData(matmulTransA(fromData(x.data, [rows, k]), fromData(g.data, [rows, f])).data, kernelShape)
-  }
-  let total: Float64Array | undefined
-  const covered = coversInput(geometry)
-  forChunks(geometry, (chunk, first) => {
-    const rows = chunk.n * geometry.ho * geometry.wo
-    const cols = covered ? allocateOverwritten(rows * k) : allocate(rows * k)
-    im2col(x.data.subarray(first * geometry.h * geometry.w * geometry.c), chunk, cols)
-    const gRows = fromData(g.data.subarray(first * geometry.ho * geometry.wo * f, (first * geometry.ho * geometry.wo + rows) * f), [rows, f])
-    const part = matmulTransA(unsafeTensor(cols, [rows, k]), gRows).data
-    if (total === undefined) {
-      // An allocation of the kernel's (not Float64Array.from): under jit the output is then a planned buffer.
-      total = allocateOverwritten(part.length)
-      total.set(part)
-    } else for (let i = 0; i < part.length; i++) total[i] = (total[i] ?? 0) + (part[i] ?? 0)
-  })
-  return unsafeTensor(total ?? allocate(k * f), [...kernelShape])
+  const out = allocateOverwritten(sizeOf(kernelShape))
+  convBackpropFilterInto(geometry, f)(x.data, g.data, out)
+  return unsafeTensor(out, [...kernelShape])
 }
 
 /**

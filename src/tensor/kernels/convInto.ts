@@ -1,13 +1,11 @@
 /**
- * The convolution's batch chunks, and `conv` fixed to one geometry writing into a given output —
- * what a compiled plan runs for a `conv` node (issue 14). `conv` (../conv.ts) takes the batch in
- * chunks so that the im2col buffer stays under about 8 MB; run through its own `value` under a
- * plan, each chunk's im2col and product would be a separate allocation, and the plan would hold a
- * buffer for every one of them (2.3 GB for a CNN's forward pass over 2 000 images). `convInto`
- * runs the same chunks with one im2col scratch of one chunk, owned by the returned kernel and
- * reused across chunks and calls, and writes each chunk's product straight into its rows of the
- * output: the same im2col, the same product kernel (chosen by the same sizes) on the same zeroed
- * memory, so the same bits.
+ * The convolution's loops: the batch in chunks so that the im2col buffer stays under about 8 MB,
+ * and `conv` and its two adjoints fixed to one geometry, writing into a given output. `T.conv`,
+ * `T.convBackpropInput` and `T.convBackpropFilter` (../conv.ts) allocate their output and run these;
+ * a compiled plan runs them on its planned output buffer (issue 14). Each kernel owns one chunk's
+ * scratch, reused across chunks and calls, and writes each chunk's product straight into its rows
+ * of the output — so a plan holds no buffer per chunk (before, a CNN's forward pass over 2 000
+ * images held 2.3 GB of them).
  */
 import type { ReadonlyFloat64Array } from '../Tensor.js'
 import type { WindowGeometry } from '../window.js'
