@@ -38,12 +38,7 @@ describe('lstmSequence', () => {
   it('obeys the gradient laws (reverse in time)', () => gradientLaws(fused(true), problemArb, { numRuns: 20 }))
   it('its fused pullback equals the reference pullback', () =>
     fc.assert(
-      fc.property(problemArb, fc.boolean(), (q, reverse) => {
-        const loss = (f: (q: Problem) => Value) => (r: Problem) => ad.sum(ad.square(ad.sin(f(r))))
-        const a = ad.grad(loss(fused(reverse)))(q)
-        const b = ad.grad(loss(reference(reverse)))(q)
-        a.forEach((g, i) => expect(T.allClose(ad.primalTensor(g), ad.primalTensor(b[i] ?? g), { rtol: 1e-10, atol: 1e-12 })).toBe(true))
-      }),
+      fc.property(problemArb, fc.boolean(), (q, reverse) => samePullback(fused(reverse), reference(reverse), q)),
       { numRuns: 40 },
     ))
   it('second order: grad of grad equals finite differences; jvp of grad equals reverse over reverse', () => {
@@ -86,6 +81,13 @@ const gruFused = (reverse: boolean, resetAfter: boolean) => ([xs, u, b, h0]: Gru
 const gruReference = (reverse: boolean, resetAfter: boolean) => ([xs, u, b, h0]: GruProblem): Value =>
   resetAfter ? ad.gruSequenceReference(xs, u, b, h0, { reverse }) : ad.add(ad.gruSequenceReference(xs, u, undefined, h0, { reverse, resetAfter }), ad.mul(ad.sum(b), 0))
 
+/**
+ * The fused pullback against the reference's, to rounding rather than bits: the fused rule sums the
+ * recurrent kernel's cotangent over all steps in one product (Hᵀ·DZ) where the reference adds one
+ * product per step, a different order of the same additions. Relative 1e-10 (absolute 1e-12 near
+ * zero) is far below the size of any wrong rule — the mutation suite's smallest distortion is 1% —
+ * and far above the rounding of sums over these few steps.
+ */
 const samePullback = <Q extends readonly Value[]>(f: (q: Q) => Value, g: (q: Q) => Value, q: Q): void => {
   const loss = (h: (q: Q) => Value) => (r: Q) => ad.sum(ad.square(ad.sin(h(r))))
   const a = ad.grad(loss(f))(q)
