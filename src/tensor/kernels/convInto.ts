@@ -14,28 +14,6 @@ import { col2imAdd, im2col } from './window.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
-/** Rows of im2col per chunk, at most (about 8 MB of float64); at least one batch element is taken. */
-export const CONV_CHUNK = 1 << 20
-
-/** Batch elements per chunk of a geometry. */
-export const chunkLength = (g: WindowGeometry): number => Math.max(1, Math.floor(CONV_CHUNK / Math.max(g.ho * g.wo * g.kh * g.kw * g.c, 1)))
-
-/** Runs `body` over batch chunks: the geometry of the chunk (n replaced) and its first batch index. */
-export const forChunks = (g: WindowGeometry, body: (chunk: WindowGeometry, first: number) => void): void => {
-  const step = chunkLength(g)
-  for (let first = 0; first < g.n; first += step) body({ ...g, n: Math.min(step, g.n - first) }, first)
-}
-
-/** A 1×1 window with unit strides and no padding: im2col would copy x unchanged. */
-export const isPointwise = (g: WindowGeometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 && g.ho === g.h && g.wo === g.w
-
-/**
- * Whether every window of `g` lies inside the input (no padding reached): then im2col writes every
- * entry of its rows, and its buffer needs no zeros.
- */
-export const coversInput = (g: WindowGeometry): boolean =>
-  g.pt === 0 && g.pl === 0 && (g.ho - 1) * g.sh + (g.kh - 1) * g.dh < g.h && (g.wo - 1) * g.sw + (g.kw - 1) * g.dw < g.w
-
 /**
  * `conv` of an input of geometry `g` with a kernel of `filters` output channels, as a loop
  * `(x, kernel, out)` writing the output `[n, (ho,) wo, filters]` into `out` (every element). Holds
@@ -140,3 +118,27 @@ export const convBackpropFilterInto = (g: WindowGeometry, filters: number): ((x:
     })
   }
 }
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** Rows of im2col per chunk, at most (about 8 MB of float64); at least one batch element is taken. */
+const CONV_CHUNK = 1 << 20
+
+/** Batch elements per chunk of a geometry. */
+const chunkLength = (g: WindowGeometry): number => Math.max(1, Math.floor(CONV_CHUNK / Math.max(g.ho * g.wo * g.kh * g.kw * g.c, 1)))
+
+/** Runs `body` over batch chunks: the geometry of the chunk (n replaced) and its first batch index. */
+const forChunks = (g: WindowGeometry, body: (chunk: WindowGeometry, first: number) => void): void => {
+  const step = chunkLength(g)
+  for (let first = 0; first < g.n; first += step) body({ ...g, n: Math.min(step, g.n - first) }, first)
+}
+
+/** A 1×1 window with unit strides and no padding: im2col would copy x unchanged. */
+const isPointwise = (g: WindowGeometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 && g.ho === g.h && g.wo === g.w
+
+/**
+ * Whether every window of `g` lies inside the input (no padding reached): then im2col writes every
+ * entry of its rows, and its buffer needs no zeros.
+ */
+const coversInput = (g: WindowGeometry): boolean =>
+  g.pt === 0 && g.pl === 0 && (g.ho - 1) * g.sh + (g.kh - 1) * g.dh < g.h && (g.wo - 1) * g.sw + (g.kw - 1) * g.dw < g.w
