@@ -7,4 +7,5 @@
 export * from './errors.js'
 export { jit, type Jitted, type JitOptions, type JitStats } from './jit.js'
 export { TracedTensor } from './tracer.js'
+export { codeGenerationAllowed, replayInUse, useReplay, type ReplayChoice } from './replay.js'
 export type { Graph, GraphNode, OutputLeaf, OutputTemplate } from './graph.js'

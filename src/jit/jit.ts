@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor/index.js'
 import { unsafeTensor } from '../tensor/internal.js'
 import type { Graph } from './graph.js'
 import { planGraph } from './plan.js'
-import { replayer, type Replayer } from './replay.js'
+import { replayer, replayInUse, type ReplayChoice, type Replayer } from './replay.js'
 import { traceFunction } from './tracer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -33,6 +33,12 @@ export interface JitOptions {
    * law, which must catch a rewrite that changes any floating-point operation or its order.
    */
   readonly rewrite?: (graph: Graph) => Graph
+  /**
+   * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' runs each
+   * plan's node loop as generated code where `new Function` is allowed, 'loop' always runs the
+   * interpreted loop. The same bits either way.
+   */
+  readonly replay?: ReplayChoice
 }
 
 /** What a jitted function has done so far. */
@@ -49,6 +55,8 @@ export interface JitStats {
   readonly bytes: number
   /** Whether a cached plan read a random key's words (so it replays only for that key). */
   readonly readsKeys: boolean
+  /** Cached plans whose node loop runs as generated code (the others run the interpreted loop). */
+  readonly generated: number
 }
 
 /**
@@ -167,7 +175,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     const traced = traceFunction(f, args, flat.leaves, flat.keys)
     const wordBuffers = flat.keys.map(() => new Float64Array(2))
     const entry: Entry = {
-      replay: replayer(planGraph(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph))),
+      replay: replayer(planGraph(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph)), options.replay ?? replayInUse()),
       inputs: [...flat.leaves, ...wordBuffers.map((w) => unsafeTensor(w, [2]))],
       wordBuffers,
       keysRead: traced.keysRead,
@@ -196,11 +204,13 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   const stats = (): JitStats => {
     let bytes = 0
     let readsKeys = false
+    let generated = 0
     for (const e of cache.values()) {
       bytes += e.replay.plan.bytes
       if (e.keysRead.includes(true)) readsKeys = true
+      if (e.replay.generated) generated++
     }
-    return { traces, replays, direct, cached: cache.size, bytes, readsKeys }
+    return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated }
   }
   return asJitted<F>(Object.assign(call, { stats, traceCount: () => traces }))
 }

@@ -19,6 +19,8 @@ import type { Plan } from './plan.js'
 export interface Replayer {
   readonly plan: Plan
   readonly run: (leaves: readonly Tensor[]) => unknown
+  /** Whether the node loop runs as generated code (false: the interpreted loop). */
+  readonly generated: boolean
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -113,56 +115,80 @@ interface ReplayState {
   /** Buffers the plan owns (a tensor over one of them is never handed out). */
   readonly planned: ReadonlySet<ReadonlyFloat64Array>
   readonly outputs: unknown[]
+  /**
+   * Where the output of step k goes when it goes to the caller (a specialised node whose output is
+   * an output of the function): fresh memory. Prepared here, outside the node loop, so that the
+   * loop and the generated code ask for it the same way.
+   */
+  readonly destination: (k: number) => Float64Array
+  /** The node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
+  readonly generated: GeneratedBody | undefined
+}
+
+/** A plan's node loop as generated code: reads the leaves, runs every node, leaves the output slots in `slots`. */
+type GeneratedBody = (leaves: readonly Tensor[], slots: Tensor[]) => void
+
+/** The output of generic step k, checked: its shape is the traced one, and it lands where the plan said. */
+const checkedOutput = (state: ReplayState, k: number, produced: Tensor): Tensor => {
+  const step = state.steps[k]
+  if (step === undefined) return produced
+  const { node, buffers } = step
+  if (!sameShape(produced.shape, node.shape)) {
+    throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(produced.shape)}; such a function cannot be jitted`)
+  }
+  // The output landed in one of this node's buffers other than the planned one: that buffer
+  // may be reused too early, so the value moves to fresh memory (never observed in practice).
+  if (produced.data !== buffers[node.outputAllocation] && landsInPlan(buffers, produced.data)) {
+    state.hook.next = Number.POSITIVE_INFINITY
+    return fresh(produced)
+  }
+  return produced
+}
+
+/** The node loop, interpreted: the fallback where code cannot be generated, and `useReplay('loop')`. */
+const runNodes = (state: ReplayState, leaves: readonly Tensor[]): void => {
+  const { graph, steps, placeholder, slots, inputLists, dataLists, hook, destination } = state
+  for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]
+    const ins = inputLists[k]
+    if (step === undefined || ins === undefined) continue
+    const { node, buffers, specialized } = step
+    const refs = node.inputs
+    const data = dataLists[k]
+    if (specialized !== undefined && data !== undefined) {
+      for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+      // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
+      hook.next = Number.POSITIVE_INFINITY
+      if (specialized.output === undefined) {
+        // An output of the function: written where runPlan says, handed to the caller as it is.
+        const out = destination(k)
+        specialized.kernel(data, out)
+        slots[node.output] = unsafeTensor(out, node.shape)
+      } else {
+        specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
+        slots[node.output] = specialized.output
+      }
+      continue
+    }
+    for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
+    hook.buffers = buffers
+    hook.sizes = node.allocations
+    hook.next = 0
+    slots[node.output] = checkedOutput(state, k, node.run(ins))
+  }
 }
 
 /**
  * One replay. A module-level function shared by every plan (each plan passes its own state), so
- * that the engine compiles the replay loop once for the process, not once per plan: a fresh
- * plan replays at full speed from its first calls.
+ * that the engine compiles it once for the process, not once per plan.
  */
 const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
-  const { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs } = state
-  for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
+  const { graph, placeholder, slots, hook, handedOut, planned, outputs, generated } = state
   const previous = installAllocationHook(hook)
   try {
-    for (let k = 0; k < steps.length; k++) {
-      const step = steps[k]
-      const ins = inputLists[k]
-      if (step === undefined || ins === undefined) continue
-      const { node, buffers, specialized } = step
-      const refs = node.inputs
-      const data = dataLists[k]
-      if (specialized !== undefined && data !== undefined) {
-        for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
-        // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
-        hook.next = Number.POSITIVE_INFINITY
-        if (specialized.output === undefined) {
-          // An output of the function: fresh memory, handed to the caller as it is.
-          const fresh = allocate(sizes[k] ?? 0)
-          specialized.kernel(data, fresh)
-          slots[node.output] = unsafeTensor(fresh, node.shape)
-        } else {
-          specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
-          slots[node.output] = specialized.output
-        }
-        continue
-      }
-      for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
-      hook.buffers = buffers
-      hook.sizes = node.allocations
-      hook.next = 0
-      let out = node.run(ins)
-      if (!sameShape(out.shape, node.shape)) {
-        throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
-      }
-      // The output landed in one of this node's buffers other than the planned one: that buffer
-      // may be reused too early, so the value moves to fresh memory (never observed in practice).
-      if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
-        hook.next = Number.POSITIVE_INFINITY
-        out = fresh(out)
-      }
-      slots[node.output] = out
-    }
+    if (generated === undefined) runNodes(state, leaves)
+    else generated(leaves, slots)
   } finally {
     hook.buffers = EMPTY
     installAllocationHook(previous)
@@ -179,9 +205,130 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
       outputs[i] = handedOut[i] === true && !planned.has(t.data) ? t : fresh(t)
     }
   }
-  // Let go of the caller's tensors (the plan keeps only its own buffers).
+  // Let go of the caller's tensors and of this call's outputs (the plan keeps only its own buffers).
   for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
+  for (let i = 0; i < graph.outputLeaves.length; i++) {
+    const leaf = graph.outputLeaves[i]
+    if (leaf !== undefined && leaf.kind !== 'static' && !graph.constants.has(leaf.slot)) slots[leaf.slot] = placeholder
+  }
   return build(graph.outputTemplate, outputs)
+}
+
+// ─── generated replay ───────────────────────────────────────────────────────────────────────────
+
+/** How replays run their node loop: generated code where the platform allows it (`'auto'`), or always the loop. */
+export type ReplayChoice = 'auto' | 'loop'
+
+let replayChoice: ReplayChoice = 'auto'
+
+/**
+ * Chooses how plans made from now on replay: `'auto'` (the default) compiles each plan's node
+ * loop into one generated function where `new Function` is allowed, `'loop'` always runs the
+ * interpreted loop (what a Content-Security-Policy without 'unsafe-eval' gets). Both run the same
+ * kernels on the same buffers: the same bits (the jit law runs both ways).
+ */
+export const useReplay = (choice: ReplayChoice): void => {
+  replayChoice = choice
+}
+
+/** The current choice of `useReplay`. */
+export const replayInUse = (): ReplayChoice => replayChoice
+
+let evalAllowed: boolean | undefined
+
+/**
+ * Whether code can be generated here: `new Function` throws an EvalError under a
+ * Content-Security-Policy without 'unsafe-eval' (asked once per process).
+ */
+export const codeGenerationAllowed = (): boolean => {
+  if (evalAllowed === undefined) {
+    try {
+      evalAllowed = typeof new Function('return 1') === 'function'
+    } catch {
+      evalAllowed = false
+    }
+  }
+  return evalAllowed
+}
+
+const isFunction = (u: unknown): u is (...args: never[]) => unknown => typeof u === 'function'
+
+/**
+ * Compiles a factory from source: `new Function(parameter, source)` called with `constants`, its
+ * result checked to be a function. Undefined where code cannot be generated.
+ */
+export const compileFactory = <R>(source: string, constants: unknown, isResult: (u: unknown) => u is R): R | undefined => {
+  if (!codeGenerationAllowed()) return undefined
+  let made: unknown
+  try {
+    const factory: unknown = new Function('C', source)
+    made = isFunction(factory) ? Reflect.apply(factory, undefined, [constants]) : undefined
+  } catch {
+    return undefined
+  }
+  return isResult(made) ? made : undefined
+}
+
+const isBody = (u: unknown): u is GeneratedBody => typeof u === 'function'
+
+/**
+ * The plan's node loop as one function: straight-line code, one call site per node (each
+ * monomorphic, so the engine can inline the kernel), slots as local variables, buffers, kernels
+ * and argument lists as constants of the closure. It does exactly what `runNodes` does, node by
+ * node — the same kernel on the same buffers — so the bits are the same. The source holds only
+ * numbers and fixed identifiers (no name from the graph), and is built once per plan.
+ */
+const generate = (state: ReplayState): GeneratedBody | undefined => {
+  const { graph, steps } = state
+  const head: string[] = [
+    "'use strict'",
+    'const state = C.state, hook = state.hook, placeholder = state.placeholder, destination = state.destination, wrap = C.wrap, checked = C.checked, steps = state.steps, dataLists = state.dataLists, inputLists = state.inputLists, constants = C.constants',
+  ]
+  const body: string[] = []
+  const local = new Map<number, string>()
+  const ref = (slot: number): string => {
+    const known = local.get(slot)
+    if (known !== undefined) return known
+    if (graph.constants.has(slot)) {
+      const name = `c${slot}`
+      head.push(`const ${name} = constants.get(${slot})`)
+      local.set(slot, name)
+      return name
+    }
+    // A slot nothing fills (never in a consistent plan): the placeholder, as the loop reads it.
+    return 'placeholder'
+  }
+  for (let i = 0; i < graph.inputCount; i++) {
+    body.push(`const s${i} = leaves[${i}] ?? placeholder`)
+    local.set(i, `s${i}`)
+  }
+  steps.forEach((step, k) => {
+    const { node, specialized } = step
+    const out = `s${node.output}`
+    const ins = node.inputs.map(ref)
+    if (specialized !== undefined) {
+      head.push(`const k${k} = steps[${k}].specialized.kernel, a${k} = dataLists[${k}]`)
+      ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}.data`))
+      body.push('hook.next = Infinity')
+      if (specialized.output === undefined) {
+        head.push(`const h${k} = steps[${k}].node.shape`)
+        body.push(`const o${k} = destination(${k})`, `k${k}(a${k}, o${k})`, `const ${out} = wrap(o${k}, h${k})`)
+      } else {
+        head.push(`const b${k} = steps[${k}].buffers[steps[${k}].node.outputAllocation], t${k} = steps[${k}].specialized.output`)
+        body.push(`k${k}(a${k}, b${k})`, `const ${out} = t${k}`)
+      }
+    } else {
+      head.push(`const r${k} = steps[${k}].node.run, l${k} = inputLists[${k}], B${k} = steps[${k}].buffers, Z${k} = steps[${k}].node.allocations`)
+      ins.forEach((r, i) => body.push(`l${k}[${i}] = ${r}`))
+      body.push(`hook.buffers = B${k}`, `hook.sizes = Z${k}`, 'hook.next = 0', `const ${out} = checked(state, ${k}, r${k}(l${k}))`)
+    }
+    local.set(node.output, out)
+  })
+  for (const leaf of graph.outputLeaves) {
+    if (leaf.kind !== 'static') body.push(`slots[${leaf.slot}] = ${ref(leaf.slot)}`)
+  }
+  const source = `${head.join('\n')}\nreturn function replay(leaves, slots) {\n${body.join('\n')}\n}`
+  return compileFactory(source, { state, wrap: unsafeTensor, checked: checkedOutput, constants: graph.constants }, isBody)
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -191,7 +338,7 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
  *
  * @throws {JitError} (from the replayer's `run`) when an op's output shape differs from the traced one
  */
-export const replayer = (plan: Plan): Replayer => {
+export const replayer = (plan: Plan, choice: ReplayChoice = replayChoice): Replayer => {
   const { graph, steps } = plan
   const placeholder = T.scalar(0)
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
@@ -207,8 +354,10 @@ export const replayer = (plan: Plan): Replayer => {
   const planned = new Set<ReadonlyFloat64Array>()
   for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
+  const destination = (k: number): Float64Array => allocate(sizes[k] ?? 0)
 
-  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs }
+  const base = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, destination }
+  const state: ReplayState = { ...base, generated: choice === 'loop' ? undefined : generate({ ...base, generated: undefined }) }
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
-  return { plan, run }
+  return { plan, run, generated: state.generated !== undefined }
 }
