@@ -16,6 +16,7 @@ export {
   unaryOp,
   unaryOverloads,
   type BinaryOp,
+  type ElementFunction,
   type Primitive,
   type ProductOp,
   type SpecializedKernel,

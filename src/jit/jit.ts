@@ -7,6 +7,7 @@ import { flattenArgs, matchArgs, type KeyLike, type MatchCursor } from './args.j
 import type { Tensor } from '../tensor/index.js'
 import { unsafeTensor } from '../tensor/internal.js'
 import type { Graph } from './graph.js'
+import { fuseElementwise } from './fuse.js'
 import { planGraph } from './plan.js'
 import { replayer, replayInUse, type ReplayChoice, type Replayer } from './replay.js'
 import { traceFunction } from './tracer.js'
@@ -39,6 +40,12 @@ export interface JitOptions {
    * interpreted loop. The same bits either way.
    */
   readonly replay?: ReplayChoice
+  /**
+   * Exact element-wise fusion (default true): chains of element-wise nodes whose intermediates
+   * nobody else reads become one loop computing the same operations per element (fuse.ts). False
+   * plans every node on its own; a function replaces the pass (the mutation tests pass wrong ones).
+   */
+  readonly fuse?: boolean | ((graph: Graph) => Graph)
 }
 
 /** What a jitted function has done so far. */
@@ -146,6 +153,9 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new JitError('jit', `cacheSize must be a positive integer, got ${cacheSize}`)
   const cacheBytes = options.cacheBytes ?? 2 ** 30
   if (!(cacheBytes > 0)) throw new JitError('jit', `cacheBytes must be a positive number, got ${cacheBytes}`)
+  const replay = options.replay ?? replayInUse()
+  const fuse = options.fuse ?? true
+  const fused = (graph: Graph): Graph => (fuse === false ? graph : fuse === true ? fuseElementwise(graph, replay !== 'loop') : fuse(graph))
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -175,7 +185,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     const traced = traceFunction(f, args, flat.leaves, flat.keys)
     const wordBuffers = flat.keys.map(() => new Float64Array(2))
     const entry: Entry = {
-      replay: replayer(planGraph(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph)), options.replay ?? replayInUse()),
+      replay: replayer(planGraph(fused(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph))), replay),
       inputs: [...flat.leaves, ...wordBuffers.map((w) => unsafeTensor(w, [2]))],
       wordBuffers,
       keysRead: traced.keysRead,

@@ -123,6 +123,9 @@ const specializerOf = <P>(primitive: Primitive<P>, params: P): GraphNode['specia
   return specialize === undefined ? undefined : (shapes) => specialize(shapes, params)
 }
 
+/** The primitive's per-element function for these params, when it states one (made outside `record`, as above). */
+const elementOf = <P>(primitive: Primitive<P>, params: P): GraphNode['element'] => primitive.element?.(params)
+
 /** The error of reading a traced value's data. */
 const unreadable = (producer: string, shape: Shape): JitError =>
   new JitError(
@@ -199,10 +202,12 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
     const slot = values.length
     values.push(out)
     const specialize = specializerOf(primitive, params)
+    const element = elementOf(primitive, params)
     nodes.push({
       name: primitive.name,
       run,
       ...(specialize === undefined ? {} : { specialize }),
+      ...(element === undefined ? {} : { element }),
       inputs,
       output: slot,
       shape: out.shape,

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { bitDifference } from '../../laws/jit.js'
 import * as ad from '../../src/ad/index.js'
 import type { Value } from '../../src/ad/index.js'
-import { codeGenerationAllowed, jit } from '../../src/jit/index.js'
+import { codeGenerationAllowed, jit, type Graph } from '../../src/jit/index.js'
+import { fuseElementwise } from '../../src/jit/fuse.js'
 import * as T from '../../src/tensor/index.js'
 
 const step = (w: Value, x: Value): Value => ad.sum(ad.sigmoid(ad.add(ad.matmul(x, w), 0.5)))
@@ -44,5 +45,61 @@ describe('jit: generated replay', () => {
     const result: unknown = JSON.parse(run.stdout)
     const [v, g] = ad.valueAndGrad(step)(w, x)
     expect(result).toEqual({ allowed: false, generated: 0, v: Array.from(v.data), g: Array.from(g.data) })
+  })
+})
+
+/** jit(f) with the fusion pass observed: the fused nodes' names of its last plan. */
+const observed = <F extends (...args: never[]) => unknown>(f: F, generate = true): { readonly g: F; readonly fused: () => readonly string[] } => {
+  let names: readonly string[] = []
+  const g = jit(f, {
+    replay: generate ? 'auto' : 'loop',
+    fuse: (graph: Graph) => {
+      const out = fuseElementwise(graph, generate)
+      names = out.nodes.filter((n) => n.fused !== undefined).map((n) => n.name)
+      return out
+    },
+  })
+  return { g, fused: () => names }
+}
+
+describe('jit: exact element-wise fusion', () => {
+  const special = T.tensor([[0, -0, Number.NaN, Infinity], [-Infinity, 1e-310, -3.5, 710]])
+  const bias = T.vector([0.5, -0, Number.NaN, -1])
+  const dense = (x: Value, b: Value): Value => ad.tanh(ad.add(ad.scale(ad.relu(ad.sub(x, 0.25)), 1.5), b))
+  for (const generate of [true, false]) {
+    it(`a chain with a scalar and a bias row is one loop with the interpreter's bits, special values included (${generate ? 'generated' : 'interpreted'} loop)`, () => {
+      const { g, fused } = observed(dense, generate)
+      for (const x of [special, T.tensor([[1, 2, 3, 4], [-1, -2, -3, -4]])]) expect(bitDifference(dense(x, bias), g(x, bias))).toBeUndefined()
+      expect(fused()).toEqual(['fused(sub, relu, scale, add, tanh)'])
+    })
+    it(`gradients: the pullbacks' chains fuse too, with the same bits (${generate ? 'generated' : 'interpreted'} loop)`, () => {
+      const loss = (x: Value, b: Value): Value => ad.sum(ad.mul(ad.sigmoid(ad.add(ad.mul(x, x), b)), 3))
+      const { g, fused } = observed(ad.valueAndGrad(loss), generate)
+      for (const x of [special, T.tensor([[1, 2, 3, 4], [-1, -2, -3, -4]])]) expect(bitDifference(ad.valueAndGrad(loss)(x, bias), g(x, bias))).toBeUndefined()
+      expect(fused().length).toBeGreaterThan(0)
+    })
+  }
+  it('an intermediate read elsewhere, or returned, is not fused away', () => {
+    const shared = (x: Value): Value => {
+      const e = ad.exp(x)
+      return ad.add(ad.neg(e), ad.sum(e))
+    }
+    const returned = (x: Value): readonly Value[] => {
+      const e = ad.exp(x)
+      return [e, ad.neg(e)]
+    }
+    const a = observed(shared)
+    const b = observed(returned)
+    expect(bitDifference(shared(special), a.g(special))).toBeUndefined()
+    expect(bitDifference(returned(special), b.g(special))).toBeUndefined()
+    expect(a.fused()).toEqual(['fused(neg, add)'])
+    expect(b.fused()).toEqual([])
+  })
+  it('a broadcast a loop cannot index element by element (a column) stays its own node', () => {
+    const column = (x: Value, c: Value): Value => ad.exp(ad.add(ad.neg(x), c))
+    const c = T.tensor([[1], [2]])
+    const { g, fused } = observed(column)
+    expect(bitDifference(column(special, c), g(special, c))).toBeUndefined()
+    expect(fused()).toEqual([])
   })
 })
