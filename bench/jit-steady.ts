@@ -14,6 +14,7 @@
  * and each run's tracing included on both sides); this isolates the step itself.
  */
 import * as data from '../src/data/index.js'
+import { useFusion, useReplay } from '../src/jit/index.js'
 import type { Dataset } from '../src/data/index.js'
 import * as losses from '../src/losses/index.js'
 import * as nn from '../src/nn/index.js'
@@ -58,14 +59,25 @@ for (const c of cases) {
   if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
   const { leaves, treedef } = tree.flatten(params)
   const optimizer = optim.adam({ learningRate: 1e-3 })
-  const sides = [false, true].map((jit) => {
+  // Three sides: interpreted; compiled as before issue 14's codegen (the interpreted replay loop,
+  // no fusion); compiled now (generated replay, fused element-wise chains).
+  const variants = [
+    { jit: false, generated: false },
+    { jit: true, generated: false },
+    { jit: true, generated: true },
+  ]
+  const sides = variants.map(({ jit, generated }) => {
+    useReplay(generated ? 'auto' : 'loop')
+    useFusion(generated)
     const step = train.flatStep(c.model, treedef, { loss: c.loss, optimizer, jit })
     let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
     const run = (): void => {
       ts = step(ts, c.batch)
     }
-    return { jit, step, run, times: [] as number[] }
+    return { jit, generated, step, run, times: [] as number[] }
   })
+  useReplay('auto')
+  useFusion(true)
   for (const side of sides) for (let i = 0; i < 2000; i++) side.run()
   for (let round = 0; round < 7; round++) {
     for (const side of sides) {
@@ -86,14 +98,16 @@ for (const c of cases) {
     }
     return median(samples)
   })
-  const [interpreted, compiled] = sides
-  if (interpreted === undefined || compiled === undefined) throw new Error('two sides')
+  const [interpreted, before, compiled] = sides
+  if (interpreted === undefined || before === undefined || compiled === undefined) throw new Error('three sides')
   const rows = c.batch.y.shape[0] ?? 0
   const returned = (3 * leaves.reduce((n, t) => n + t.data.length, 0) + 2 + 1 + rows) * 8
   const ti = median(interpreted.times)
+  const tb = median(before.times)
   const tj = median(compiled.times)
   console.log(
-    `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit (${compiled.step.mode()}) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)}; ` +
-      `bytes/step interpreted ${bytes[0]?.toFixed(0)}, jit ${bytes[1]?.toFixed(0)} (returned tensor data ${returned})`,
+    `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit with the replay loop and no fusion ${tb.toFixed(2)} µs/step (×${(ti / tb).toFixed(2)}), ` +
+      `jit (${compiled.step.mode()}, generated, fused) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)} (loop ÷ generated ×${(tb / tj).toFixed(2)}); ` +
+      `bytes/step interpreted ${bytes[0]?.toFixed(0)}, loop ${bytes[1]?.toFixed(0)}, generated ${bytes[2]?.toFixed(0)} (returned tensor data ${returned})`,
   )
 }

@@ -41,7 +41,7 @@ export interface JitOptions {
    */
   readonly replay?: ReplayChoice
   /**
-   * Exact element-wise fusion (default true): chains of element-wise nodes whose intermediates
+   * Exact element-wise fusion (default true, or `useFusion`'s choice): chains of element-wise nodes whose intermediates
    * nobody else reads become one loop computing the same operations per element (fuse.ts). False
    * plans every node on its own; a function replaces the pass (the mutation tests pass wrong ones).
    */
@@ -154,7 +154,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   const cacheBytes = options.cacheBytes ?? 2 ** 30
   if (!(cacheBytes > 0)) throw new JitError('jit', `cacheBytes must be a positive number, got ${cacheBytes}`)
   const replay = options.replay ?? replayInUse()
-  const fuse = options.fuse ?? true
+  const fuse = options.fuse ?? fusionDefault
   const fused = (graph: Graph): Graph => (fuse === false ? graph : fuse === true ? fuseElementwise(graph, replay !== 'loop') : fuse(graph))
   const cache = new Map<string, Entry>()
   let traces = 0
@@ -223,6 +223,16 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated }
   }
   return asJitted<F>(Object.assign(call, { stats, traceCount: () => traces }))
+}
+
+let fusionDefault = true
+
+/**
+ * Whether functions jitted from now on fuse element-wise chains by default (true unless set; a
+ * function's own `fuse` option wins). For measuring what fusion saves, and for tests.
+ */
+export const useFusion = (enabled: boolean): void => {
+  fusionDefault = enabled
 }
 
 /**
