@@ -77,7 +77,7 @@ for (const c of cases) {
     return { jit, generated, step, run, times: [] as number[] }
   })
   useReplay('auto')
-  useFusion(true)
+  useFusion('auto')
   for (const side of sides) for (let i = 0; i < 2000; i++) side.run()
   for (let round = 0; round < 7; round++) {
     for (const side of sides) {

@@ -5,7 +5,7 @@
  * @module dualflow/jit
  */
 export * from './errors.js'
-export { jit, useFusion, type Jitted, type JitOptions, type JitStats } from './jit.js'
+export { jit, useFusion, type FusionChoice, type Jitted, type JitOptions, type JitStats } from './jit.js'
 export { TracedTensor } from './tracer.js'
 export { codeGenerationAllowed, replayInUse, useReplay, type ReplayChoice } from './replay.js'
 export type { Access, FusedExpression, FusedOperation, Graph, GraphNode, Operand, OutputLeaf, OutputTemplate } from './graph.js'

@@ -9,7 +9,7 @@ import { unsafeTensor } from '../tensor/internal.js'
 import type { Graph } from './graph.js'
 import { fuseElementwise } from './fuse.js'
 import { planGraph } from './plan.js'
-import { replayer, replayInUse, type ReplayChoice, type Replayer } from './replay.js'
+import { codeGenerationAllowed, replayer, replayInUse, type ReplayChoice, type Replayer } from './replay.js'
 import { traceFunction } from './tracer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -41,11 +41,13 @@ export interface JitOptions {
    */
   readonly replay?: ReplayChoice
   /**
-   * Exact element-wise fusion (default true, or `useFusion`'s choice): chains of element-wise nodes whose intermediates
-   * nobody else reads become one loop computing the same operations per element (fuse.ts). False
-   * plans every node on its own; a function replaces the pass (the mutation tests pass wrong ones).
+   * Exact element-wise fusion: chains of element-wise nodes whose intermediates nobody else reads
+   * become one loop computing the same operations per element (fuse.ts). 'auto' (the default, or
+   * `useFusion`'s choice) fuses where the plan runs generated code — without it a fused loop is
+   * an interpreted evaluator, slower on small arrays than the separate kernels' tight loops; true
+   * fuses always, false never; a function replaces the pass (the mutation tests pass wrong ones).
    */
-  readonly fuse?: boolean | ((graph: Graph) => Graph)
+  readonly fuse?: FusionChoice | ((graph: Graph) => Graph)
 }
 
 /** What a jitted function has done so far. */
@@ -155,7 +157,9 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   if (!(cacheBytes > 0)) throw new JitError('jit', `cacheBytes must be a positive number, got ${cacheBytes}`)
   const replay = options.replay ?? replayInUse()
   const fuse = options.fuse ?? fusionDefault
-  const fused = (graph: Graph): Graph => (fuse === false ? graph : fuse === true ? fuseElementwise(graph, replay !== 'loop') : fuse(graph))
+  const generating = replay !== 'loop' && codeGenerationAllowed()
+  const fused = (graph: Graph): Graph =>
+    fuse === false || (fuse === 'auto' && !generating) ? graph : fuse === true || fuse === 'auto' ? fuseElementwise(graph, generating) : fuse(graph)
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -225,14 +229,17 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   return asJitted<F>(Object.assign(call, { stats, traceCount: () => traces }))
 }
 
-let fusionDefault = true
+/** When `jit` fuses element-wise chains: where its plans run generated code ('auto'), always, or never. */
+export type FusionChoice = 'auto' | boolean
+
+let fusionDefault: FusionChoice = 'auto'
 
 /**
- * Whether functions jitted from now on fuse element-wise chains by default (true unless set; a
+ * When functions jitted from now on fuse element-wise chains by default ('auto' unless set; a
  * function's own `fuse` option wins). For measuring what fusion saves, and for tests.
  */
-export const useFusion = (enabled: boolean): void => {
-  fusionDefault = enabled
+export const useFusion = (choice: FusionChoice): void => {
+  fusionDefault = choice
 }
 
 /**

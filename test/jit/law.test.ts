@@ -31,8 +31,8 @@ describe('jit law', () => {
   it('jit(f)(x) equals f(x) bit for bit over generated programs: values, gradients, jvp, second order', () => {
     jitLaw({ numRuns: 200 })
   })
-  it('the same with the interpreted replay loop (no generated code: a CSP without unsafe-eval)', () => {
-    jitLaw({ numRuns: 100, compile: (f) => jit(f, { replay: 'loop' }) })
+  it('the same with the interpreted replay loop and interpreted fused loops (no generated code: a CSP without unsafe-eval)', () => {
+    jitLaw({ numRuns: 100, compile: (f) => jit(f, { replay: 'loop', fuse: true }) })
   })
   it('catches a fusion that changes the order of operations', () => {
     const wrong = <F extends (...args: never[]) => unknown>(f: F): F => jit(f, { rewrite: reassociateMul })
