@@ -101,6 +101,30 @@ export function fusedScalar(name: string, x: Value, f: (x: number) => number): V
 }
 
 /**
+ * Numbers computed once per step from scalars (a step count, a rate), as scalar tensors: `kernel`
+ * reads the inputs' data (arrays of length 1) and writes `outputs` numbers, one array of length 1
+ * each — `fusedScalars('adam.count', [step], 3, ([s], [t, c1, c2]) => …)` gives the new count and
+ * both bias corrections of the step in one pass. On plain scalars at once; under `jit` one node of
+ * the plan with `outputs` outputs, computed at each replay from the counts it reads (never frozen
+ * at the traced count), so a per-leaf loop then reads the step's constants instead of recomputing
+ * them per leaf.
+ *
+ * @throws {ArgumentError} when an input is not a scalar (one number)
+ */
+export function fusedScalars(name: string, xs: readonly Tensor[], outputs: number, kernel: LeafKernel): readonly Tensor[]
+export function fusedScalars(name: string, xs: readonly Value[], outputs: number, kernel: LeafKernel): readonly Value[]
+export function fusedScalars(name: string, xs: readonly Value[], outputs: number, kernel: LeafKernel): readonly Value[] {
+  for (const x of xs) {
+    const shape = shapeOf(x)
+    if (T.sizeOf(shape) !== 1) throw new T.ArgumentError(name, `a scalar input must hold one number, got shape ${T.formatShape(shape)}`)
+  }
+  const compute = (ts: readonly Tensor[]): readonly Tensor[] => fromKernel([], outputs, (buffers) => kernel(ts.map((t) => t.data), buffers))
+  // Plain scalars (every interpreted step): computed at once, no op built.
+  if (!xs.some(isDual)) return compute(xs.filter(T.isTensor))
+  return constantMultiOp(name, compute, () => kernel)(xs, undefined)
+}
+
+/**
  * A number computed from all the leaves of a tree (`fusedTreeScalar(name, g, tree.globalNorm)`), as
  * a scalar tensor: on plain tensors at once; under `jit` (tracers among the leaves) a node of the
  * plan that calls `f` on the leaves, in flatten order, at every replay.

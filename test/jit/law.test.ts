@@ -110,8 +110,11 @@ describe('optimizer jit law', () => {
     const fused = graph?.nodes.filter((n) => n.name === 'fusedLeaves') ?? []
     // Adam's loop per leaf: u, m, v from one node; then the learning rate's scale and applyUpdates' add, one output each.
     expect(fused.map((n) => (n.kind === 'multi' ? n.outputs.length : 1))).toEqual([3, 3, 1, 1, 1, 1])
-    // m and v go to the caller (fresh), the new parameters too: the plan keeps Adam's u per leaf and its scaled copy.
-    expect(update.stats().bytes).toBe(2 * 8 * (30 * 20 + 20))
+    // The step's constants once per step: the new count and both bias corrections from one node.
+    expect(graph?.nodes.filter((n) => n.name === 'scaleByAdam.count').map((n) => (n.kind === 'multi' ? n.outputs.length : 1))).toEqual([3])
+    // m, v, the count and the new parameters go to the caller (fresh): the plan keeps Adam's u per
+    // leaf and its scaled copy, and the two bias corrections.
+    expect(update.stats().bytes).toBe(2 * 8 * (30 * 20 + 20) + 2 * 8)
   })
   it('catches a fusion that confuses the outputs of a fused kernel', () => {
     const wrong = <F extends (...args: never[]) => unknown>(f: F): F => jit(f, { rewrite: confuseFusedOutputs })
