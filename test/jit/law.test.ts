@@ -116,15 +116,22 @@ describe('optimizer jit law', () => {
     // leaf and its scaled copy, and the two bias corrections.
     expect(update.stats().bytes).toBe(2 * 8 * (30 * 20 + 20) + 2 * 8)
   })
-  it('catches a fusion that confuses the outputs of a fused kernel', () => {
-    const wrong = <F extends (...args: never[]) => unknown>(f: F): F => jit(f, { rewrite: confuseFusedOutputs })
-    let caught: unknown
-    try {
-      optimizerJitLaw(optim.adam({ learningRate: 0.1 }), treeArb(), { numRuns: 15, compile: wrong, seed: 1 })
-    } catch (e) {
-      caught = e
-    }
-    expect(caught).toBeInstanceOf(Error)
-    expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/optimizer jit law: step \d+: /)
-  })
+  const multiOutput: readonly (readonly [string, optim.GradientTransformation<unknown>])[] = [
+    ['adam', optimizers.adam ?? optim.adam()],
+    ['kerasAdam', optimizers.kerasAdam ?? optim.adam()],
+    ['nesterov', optimizers.nesterov ?? optim.nesterov()],
+  ]
+  for (const [name, optimizer] of multiOutput) {
+    it(`catches a fusion that confuses the outputs of a fused kernel (${name})`, () => {
+      const wrong = <F extends (...args: never[]) => unknown>(f: F): F => jit(f, { rewrite: confuseFusedOutputs })
+      let caught: unknown
+      try {
+        optimizerJitLaw(optimizer, treeArb(), { numRuns: 15, compile: wrong, seed: 1 })
+      } catch (e) {
+        caught = e
+      }
+      expect(caught).toBeInstanceOf(Error)
+      expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/optimizer jit law: step \d+: /)
+    })
+  }
 })
