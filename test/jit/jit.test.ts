@@ -248,6 +248,8 @@ describe('jit: what cannot be traced fails loudly, naming the op', () => {
     jit((a: Value) => {
       expect(ad.isDual(a)).toBe(true)
       expect(ad.isValue(a)).toBe(true)
+      // The guard asks for a shape before it looks at data: a tracer is not a tensor, and asking does not throw.
+      expect(T.isTensor(a)).toBe(false)
       expect(Object.keys(a)).not.toContain('data')
       return a
     })(x)
