@@ -115,6 +115,8 @@ interface ReplayState {
   readonly outputs: unknown[]
   /** Per step with several outputs: the buffers its specialised kernel writes (planned, or fresh per call). */
   readonly multiBuffers: readonly (Float64Array[] | undefined)[]
+  /** Per step with several outputs: each output's length. */
+  readonly multiSizes: readonly (readonly number[] | undefined)[]
 }
 
 /**
@@ -122,7 +124,7 @@ interface ReplayState {
  * lands in its slot — its planned buffer, or fresh memory for an output handed to the caller.
  */
 const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void => {
-  const { slots, placeholder, inputLists, dataLists, hook, multiBuffers } = state
+  const { slots, placeholder, inputLists, dataLists, hook, multiBuffers, multiSizes } = state
   const { node, buffers, specialized } = step
   const refs = node.inputs
   const data = dataLists[k]
@@ -131,12 +133,19 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void =
     for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
     hook.next = Number.POSITIVE_INFINITY
     const wrapped = specialized.outputs
+    const sizes = multiSizes[k] ?? NO_SIZES
     for (let o = 0; o < wrapped.length; o++) {
-      if (wrapped[o] === undefined) outs[o] = allocate(outs[o]?.length ?? 0)
+      if (wrapped[o] === undefined) outs[o] = allocate(sizes[o] ?? 0)
     }
     specialized.kernel(data, outs)
     for (let o = 0; o < wrapped.length; o++) {
-      slots[node.outputs[o] ?? 0] = wrapped[o] ?? unsafeTensor(outs[o] ?? EMPTY_BUFFER, node.shapes[o] ?? [])
+      const planned = wrapped[o]
+      if (planned !== undefined) slots[node.outputs[o] ?? 0] = planned
+      else {
+        slots[node.outputs[o] ?? 0] = unsafeTensor(outs[o] ?? EMPTY_BUFFER, node.shapes[o] ?? [])
+        // The caller's now: the plan keeps no reference to it.
+        outs[o] = EMPTY_BUFFER
+      }
     }
     return
   }
@@ -257,15 +266,14 @@ export const replayer = (plan: Plan): Replayer => {
     else if (step.freshOutput) freshSlots.add(step.node.output)
   }
   // A specialised node with several outputs writes into these (planned buffers; fresh ones replaced per call).
-  const multiBuffers = steps.map((s) =>
-    s.kind === 'multi' && s.specialized !== undefined ? s.node.outputAllocations.map((a, o) => s.buffers[a] ?? new Float64Array(T.sizeOf(s.node.shapes[o] ?? []))) : undefined,
-  )
+  const multiBuffers = steps.map((s) => (s.kind === 'multi' && s.specialized !== undefined ? s.node.outputAllocations.map((a) => s.buffers[a] ?? EMPTY_BUFFER) : undefined))
+  const multiSizes = steps.map((s) => (s.kind === 'multi' ? s.node.shapes.map((shape) => T.sizeOf(shape)) : undefined))
   const handedOut = graph.outputLeaves.map((leaf) => leaf.kind === 'slot' && freshSlots.has(leaf.slot))
   const planned = new Set<ReadonlyFloat64Array>()
   for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
 
-  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers }
+  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes }
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
   return { plan, run }
 }
