@@ -334,6 +334,27 @@ describe('jit: nodes with several outputs', () => {
     expect(bitDifference(ad.exp(T.mul(y, x)), one(y, x))).toBeUndefined()
     expect(bitDifference(ad.exp(T.mul(x, y)), one(x, y))).toBeUndefined()
   })
+  it('a plan keeps none of the values its trace computed through it', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc: unknown = runInNewContext('gc')
+    if (typeof gc !== 'function') throw new Error('no gc')
+    const seen: WeakRef<object>[] = []
+    const op = constantMultiOp('test.pair', ([a]: readonly Tensor[]) => {
+      const pair = [T.scale(a ?? T.scalar(0), 3), T.neg(a ?? T.scalar(0))]
+      for (const t of pair) seen.push(new WeakRef(t.data))
+      return pair
+    })
+    const f = jit((a: Value) => {
+      const [p, q] = op([ad.tanh(a)], undefined)
+      return ad.sum(ad.mul(p ?? a, q ?? a))
+    })
+    f(x)
+    const traced = seen.slice(0, 2)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    gc()
+    expect(traced.map((r) => r.deref())).toEqual([undefined, undefined])
+    expect(f.stats().cached).toBe(1)
+  })
   it('its outputs are constants of every differentiation inside the function', () => {
     const { op } = counted(true)
     const f = (a: Tensor, b: Tensor) => ad.valueAndGrad((v: Value) => ad.sum(ad.mul(v, op([v, b], undefined)[2] ?? v)))(a)
