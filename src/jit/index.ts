@@ -7,4 +7,4 @@
 export * from './errors.js'
 export { jit, type Jitted, type JitOptions, type JitStats } from './jit.js'
 export { TracedTensor } from './tracer.js'
-export type { Graph, GraphNode, OutputLeaf, OutputTemplate } from './graph.js'
+export type { AnyGraphNode, Graph, GraphNode, MultiGraphNode, OutputLeaf, OutputTemplate } from './graph.js'
