@@ -20,7 +20,7 @@ import type { ElementFunction, SpecializedKernel } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
 import { allocateOverwritten, unsafeTensor } from '../tensor/internal.js'
-import type { Access, FusedExpression, FusedOperation, Graph, GraphNode, Operand } from './graph.js'
+import type { Access, AnyGraphNode, FusedExpression, FusedOperation, Graph, GraphNode, Operand } from './graph.js'
 import { compileFactory } from './replay.js'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -44,7 +44,8 @@ const accessOf = (input: Shape, output: Shape): Access | undefined => {
 }
 
 /** The node's element function, when the node can be fused: it writes its own output of its shape's size and reads every input by an access a loop can index. */
-const fusableElement = (node: GraphNode, shapes: ReadonlyMap<number, Shape>): ElementFunction | undefined => {
+const fusableElement = (node: AnyGraphNode, shapes: ReadonlyMap<number, Shape>): ElementFunction | undefined => {
+  if (node.kind === 'multi') return undefined
   const { element } = node
   if (element === undefined || node.inputs.length < 1 || node.inputs.length > 3) return undefined
   const n = T.sizeOf(node.shape)
@@ -183,7 +184,7 @@ export const fusionGroups = (graph: Graph): readonly (readonly number[])[] => {
   const chainOf = new Map<number, number[]>()
   const roots: number[][] = []
   graph.nodes.forEach((node, j) => {
-    if (fusableElement(node, shapes) === undefined) return
+    if (node.kind === 'multi' || fusableElement(node, shapes) === undefined) return
     const n = T.sizeOf(node.shape)
     const chain: number[] = []
     for (const s of new Set(node.inputs)) {
@@ -214,7 +215,10 @@ const shapesOf = (graph: Graph): Map<number, Shape> => {
   const shapes = new Map<number, Shape>()
   graph.inputShapes.forEach((s, i) => shapes.set(i, s))
   for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
-  for (const node of graph.nodes) shapes.set(node.output, node.shape)
+  for (const node of graph.nodes) {
+    if (node.kind === 'multi') node.outputs.forEach((o, i) => shapes.set(o, node.shapes[i] ?? []))
+    else shapes.set(node.output, node.shape)
+  }
   return shapes
 }
 
@@ -232,7 +236,7 @@ export const chainExpression = (graph: Graph, chain: readonly number[]): { reado
   for (const j of chain) {
     const node = graph.nodes[j]
     const f = node === undefined ? undefined : fusableElement(node, shapes)
-    if (node === undefined || f === undefined) throw new Error(`jit fusion: node ${j} is not element-wise`)
+    if (node === undefined || node.kind === 'multi' || f === undefined) throw new Error(`jit fusion: node ${j} is not element-wise`)
     const operands = node.inputs.map((s): Operand => {
       const k = produced.get(s)
       if (k !== undefined) return { kind: 'op', index: k }
@@ -258,12 +262,12 @@ export const fuseChains = (graph: Graph, chains: readonly (readonly number[])[],
   for (const chain of chains) {
     const root = chain[chain.length - 1]
     const node = root === undefined ? undefined : graph.nodes[root]
-    if (root === undefined || node === undefined) continue
+    if (root === undefined || node === undefined || node.kind === 'multi') continue
     const { expression, inputs } = chainExpression(graph, chain)
     replaced.set(root, fusedNode(expression, inputs, node.output, node.shape, generate))
     for (const j of chain) if (j !== root) dropped.add(j)
   }
-  const nodes: GraphNode[] = []
+  const nodes: AnyGraphNode[] = []
   graph.nodes.forEach((node, j) => {
     if (!dropped.has(j)) nodes.push(replaced.get(j) ?? node)
   })
