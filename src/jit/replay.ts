@@ -312,20 +312,34 @@ export const codeGenerationAllowed = (): boolean => {
 
 const isFunction = (u: unknown): u is (...args: never[]) => unknown => typeof u === 'function'
 
+/** Factories compiled so far, by source (a bounded cache: the oldest goes past `FACTORIES`). */
+const factories = new Map<string, unknown>()
+const FACTORIES = 256
+
 /**
- * Compiles a factory from source: `new Function(parameter, source)` called with `constants`, its
- * result checked to be a function. Undefined where code cannot be generated.
+ * Compiles a factory from source — `new Function('C', source)` — and calls it with `constants`,
+ * its result checked to be a function; undefined where code cannot be generated. A source seen
+ * before reuses its factory: every closure it makes then shares the engine's feedback and
+ * optimised code, so a new plan of a known structure (the same model in a new `fit`, a new batch
+ * size's trace) replays warm from its first calls instead of warming up fresh code.
  */
 export const compileFactory = <R>(source: string, constants: unknown, isResult: (u: unknown) => u is R): R | undefined => {
   if (!codeGenerationAllowed()) return undefined
-  let factory: unknown
-  try {
-    factory = new Function('C', source)
-  } catch (e) {
-    // Forbidden here after all (a policy that changed): the caller falls back. Anything else — a
-    // SyntaxError — is a bug in the generator, and surfaces.
-    if (e instanceof EvalError) return undefined
-    throw e
+  let factory = factories.get(source)
+  if (factory === undefined) {
+    try {
+      factory = new Function('C', source)
+    } catch (e) {
+      // Forbidden here after all (a policy that changed): the caller falls back. Anything else — a
+      // SyntaxError — is a bug in the generator, and surfaces.
+      if (e instanceof EvalError) return undefined
+      throw e
+    }
+    if (factories.size >= FACTORIES) {
+      const oldest = factories.keys().next()
+      if (oldest.done !== true) factories.delete(oldest.value)
+    }
+    factories.set(source, factory)
   }
   const made: unknown = isFunction(factory) ? Reflect.apply(factory, undefined, [constants]) : undefined
   return isResult(made) ? made : undefined
