@@ -67,7 +67,7 @@ for (const c of cases) {
     { jit: true, generated: true },
   ]
   const sides = variants.map(({ jit, generated }) => {
-    useReplay(generated ? 'auto' : 'loop')
+    useReplay(generated ? 'generated' : 'loop')
     useFusion(generated)
     const step = train.flatStep(c.model, treedef, { loss: c.loss, optimizer, jit })
     let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))

@@ -20,9 +20,10 @@ if (kernel === 'js' || kernel === 'wasm' || kernel === 'auto') useKernels(kernel
 else if (kernel !== undefined && kernel !== '') throw new Error(`DUALFLOW_KERNEL must be js, wasm or auto, got ${kernel}`)
 
 /**
- * DUALFLOW_JIT_REPLAY=loop|auto runs the whole suite with jit's interpreted replay loop (what a
- * Content-Security-Policy without 'unsafe-eval' gets) or with generated code where allowed. Unset: 'auto'.
+ * DUALFLOW_JIT_REPLAY=loop|generated|auto runs the whole suite with jit's interpreted replay loop
+ * (what a Content-Security-Policy without 'unsafe-eval' gets), with generated code from a plan's
+ * first call, or as by default ('auto': generated after GENERATE_AFTER replays). Unset: 'auto'.
  */
 const replay = process.env['DUALFLOW_JIT_REPLAY']
-if (replay === 'loop' || replay === 'auto') useReplay(replay)
-else if (replay !== undefined && replay !== '') throw new Error(`DUALFLOW_JIT_REPLAY must be loop or auto, got ${replay}`)
+if (replay === 'loop' || replay === 'auto' || replay === 'generated') useReplay(replay)
+else if (replay !== undefined && replay !== '') throw new Error(`DUALFLOW_JIT_REPLAY must be loop, generated or auto, got ${replay}`)

@@ -21,7 +21,7 @@ import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
 import { allocateOverwritten, unsafeTensor } from '../tensor/internal.js'
 import type { Access, AnyGraphNode, FusedExpression, FusedOperation, Graph, GraphNode, Operand } from './graph.js'
-import { compileFactory } from './replay.js'
+import { compileShared } from './replay.js'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -60,7 +60,10 @@ const fusableElement = (node: AnyGraphNode, shapes: ReadonlyMap<number, Shape>):
 /** One element of operation k: its function called with exactly its operands (Math.max of a third, undefined, argument would be NaN). */
 const callOf = (arity: number, f: string, args: readonly string[]): string => `${f}(${args.slice(0, arity).join(', ')})`
 
-const isKernel = (u: unknown): u is SpecializedKernel => typeof u === 'function'
+/** A generated fused loop: the element functions come in `F`, so that chains of one structure share one compiled function. */
+type SharedKernel = (F: readonly ElementFunction[], ins: readonly ReadonlyFloat64Array[], out: Float64Array) => void
+
+const isShared = (u: unknown): u is SharedKernel => typeof u === 'function'
 
 /**
  * The fused loop as generated code: each operation a call of its element function (the engine
@@ -68,8 +71,7 @@ const isKernel = (u: unknown): u is SpecializedKernel => typeof u === 'function'
  */
 const generatedKernel = (expression: FusedExpression): SpecializedKernel | undefined => {
   const { access, operations } = expression
-  const head = ["'use strict'", ...operations.map((_, k) => `const f${k} = C[${k}]`)]
-  const before: string[] = []
+  const before: string[] = ["'use strict'", ...operations.map((_, k) => `const f${k} = F[${k}]`)]
   const step: string[] = []
   const lengths = new Set<number>()
   const read = (o: Operand): string => {
@@ -91,12 +93,10 @@ const generatedKernel = (expression: FusedExpression): SpecializedKernel | undef
   operations.forEach((op, k) => step.push(`const v${k} = ${callOf(op.operands.length, `f${k}`, op.operands.map(read))}`))
   step.push(`out[i] = v${operations.length - 1}`)
   for (const m of lengths) step.push(`if (++j${m} === ${m}) j${m} = 0`)
-  const source = `${head.join('\n')}\nreturn function fused(ins, out) {\n${before.join('\n')}\nfor (let i = 0; i < out.length; i++) {\n${step.join('\n')}\n}\n}`
-  return compileFactory(
-    source,
-    operations.map((op) => op.f),
-    isKernel,
-  )
+  const shared = compileShared(['F', 'ins', 'out'], `${before.join('\n')}\nfor (let i = 0; i < out.length; i++) {\n${step.join('\n')}\n}`, isShared)
+  if (shared === undefined) return undefined
+  const F = operations.map((op) => op.f)
+  return (ins, out) => shared(F, ins, out)
 }
 
 /**

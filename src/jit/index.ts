@@ -7,5 +7,5 @@
 export * from './errors.js'
 export { jit, useFusion, type FusionChoice, type Jitted, type JitOptions, type JitStats } from './jit.js'
 export { TracedTensor } from './tracer.js'
-export { codeGenerationAllowed, replayInUse, useReplay, type ReplayChoice } from './replay.js'
+export { codeGenerationAllowed, GENERATE_AFTER, replayInUse, useReplay, type ReplayChoice } from './replay.js'
 export type { Access, AnyGraphNode, FusedExpression, FusedOperation, Graph, GraphNode, MultiGraphNode, Operand, OutputLeaf, OutputTemplate } from './graph.js'

@@ -35,9 +35,10 @@ export interface JitOptions {
    */
   readonly rewrite?: (graph: Graph) => Graph
   /**
-   * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' runs each
-   * plan's node loop as generated code where `new Function` is allowed, 'loop' always runs the
-   * interpreted loop. The same bits either way.
+   * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' runs a
+   * plan's node loop as generated code once it has replayed `GENERATE_AFTER` times, where
+   * `new Function` is allowed; 'generated' from the first call; 'loop' always runs the
+   * interpreted loop. The same bits every way.
    */
   readonly replay?: ReplayChoice
   /**
@@ -222,7 +223,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     for (const e of cache.values()) {
       bytes += e.replay.plan.bytes
       if (e.keysRead.includes(true)) readsKeys = true
-      if (e.replay.generated) generated++
+      if (e.replay.generated()) generated++
     }
     return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated }
   }

@@ -11,6 +11,7 @@ import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
+import type { SpecializedKernel } from '../ad/extend.js'
 import type { Plan, PlannedMultiNode } from './plan.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -19,8 +20,8 @@ import type { Plan, PlannedMultiNode } from './plan.js'
 export interface Replayer {
   readonly plan: Plan
   readonly run: (leaves: readonly Tensor[]) => unknown
-  /** Whether the node loop runs as generated code (false: the interpreted loop). */
-  readonly generated: boolean
+  /** Whether the node loop runs as generated code now (false: the interpreted loop). */
+  readonly generated: () => boolean
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -122,7 +123,9 @@ interface ReplayState {
    */
   readonly destination: (k: number) => Float64Array
   /** The node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
-  readonly generated: GeneratedBody | undefined
+  generated: GeneratedBody | undefined
+  /** Interpreted replays left before the node loop is generated (never, when not positive at the start). */
+  countdown: number
   /** Per step with several outputs: the buffers its specialised kernel writes (planned, or fresh per call). */
   readonly multiBuffers: readonly (Float64Array[] | undefined)[]
   /** Per step with several outputs: each output's length. */
@@ -246,8 +249,11 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
   const { graph, placeholder, slots, hook, handedOut, planned, outputs, generated } = state
   const previous = installAllocationHook(hook)
   try {
-    if (generated === undefined) runNodes(state, leaves)
-    else generated(leaves, slots)
+    if (generated !== undefined) generated(leaves, slots)
+    else {
+      runNodes(state, leaves)
+      if (state.countdown > 0 && --state.countdown === 0) state.generated = generate(state)
+    }
   } finally {
     hook.buffers = EMPTY
     installAllocationHook(previous)
@@ -275,14 +281,29 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
 
 // ─── generated replay ───────────────────────────────────────────────────────────────────────────
 
-/** How replays run their node loop: generated code where the platform allows it (`'auto'`), or always the loop. */
-export type ReplayChoice = 'auto' | 'loop'
+/**
+ * How replays run their node loop: `'auto'` generates code for a plan that has replayed
+ * `GENERATE_AFTER` times (where the platform allows it), `'generated'` from its first call,
+ * `'loop'` never.
+ */
+export type ReplayChoice = 'auto' | 'generated' | 'loop'
+
+/**
+ * Replays of a plan in the interpreted loop before `'auto'` generates its code. Generated code
+ * costs the engine an optimising compile of one large function (measured 60–95 ms of CPU for the
+ * Pima training step's 52 nodes, on a background thread but counted in the process's CPU time)
+ * and saves about 30 ns per node and replay: it pays off only over thousands of replays, and a
+ * `fit` of a few epochs would lose by it (W3). Plans of a structure compiled before (the same
+ * model again) reuse that code (`compileShared`) but still wait their turn.
+ */
+export const GENERATE_AFTER = 4096
 
 let replayChoice: ReplayChoice = 'auto'
 
 /**
- * Chooses how plans made from now on replay: `'auto'` (the default) compiles each plan's node
- * loop into one generated function where `new Function` is allowed, `'loop'` always runs the
+ * Chooses how plans made from now on replay: `'auto'` (the default) compiles a plan's node loop
+ * into one generated function once the plan has replayed `GENERATE_AFTER` times, where
+ * `new Function` is allowed; `'generated'` does so from the first call; `'loop'` always runs the
  * interpreted loop (what a Content-Security-Policy without 'unsafe-eval' gets). Both run the same
  * kernels on the same buffers: the same bits (the jit law runs both ways).
  */
@@ -312,53 +333,81 @@ export const codeGenerationAllowed = (): boolean => {
 
 const isFunction = (u: unknown): u is (...args: never[]) => unknown => typeof u === 'function'
 
-/** Factories compiled so far, by source (a bounded cache: the oldest goes past `FACTORIES`). */
-const factories = new Map<string, unknown>()
-const FACTORIES = 256
+/** Functions compiled so far, by parameters and source (a bounded cache: the oldest goes past `COMPILED`). */
+const compiledFunctions = new Map<string, unknown>()
+const COMPILED = 256
 
 /**
- * Compiles a factory from source — `new Function('C', source)` — and calls it with `constants`,
- * its result checked to be a function; undefined where code cannot be generated. A source seen
- * before reuses its factory: every closure it makes then shares the engine's feedback and
- * optimised code, so a new plan of a known structure (the same model in a new `fit`, a new batch
- * size's trace) replays warm from its first calls instead of warming up fresh code.
+ * Compiles `function (…parameters) { source }` — `new Function` — once per distinct source, the
+ * result checked by `isResult`; undefined where code cannot be generated. Generated code takes
+ * what differs between plans (kernels, buffers) as arguments, never as text or captured
+ * constants, so that every plan of one structure (the same model in a new `fit`, traced again)
+ * runs the same function: one set of the engine's feedback and optimised code, warm from a new
+ * plan's first call instead of warming up fresh code for each.
  */
-export const compileFactory = <R>(source: string, constants: unknown, isResult: (u: unknown) => u is R): R | undefined => {
+export const compileShared = <R>(parameters: readonly string[], source: string, isResult: (u: unknown) => u is R): R | undefined => {
   if (!codeGenerationAllowed()) return undefined
-  let factory = factories.get(source)
-  if (factory === undefined) {
+  const key = `${parameters.join(',')}\n${source}`
+  let made = compiledFunctions.get(key)
+  if (made === undefined) {
     try {
-      factory = new Function('C', source)
+      made = new Function(...parameters, source)
     } catch (e) {
       // Forbidden here after all (a policy that changed): the caller falls back. Anything else — a
       // SyntaxError — is a bug in the generator, and surfaces.
       if (e instanceof EvalError) return undefined
       throw e
     }
-    if (factories.size >= FACTORIES) {
-      const oldest = factories.keys().next()
-      if (oldest.done !== true) factories.delete(oldest.value)
+    if (compiledFunctions.size >= COMPILED) {
+      const oldest = compiledFunctions.keys().next()
+      if (oldest.done !== true) compiledFunctions.delete(oldest.value)
     }
-    factories.set(source, factory)
+    compiledFunctions.set(key, made)
   }
-  const made: unknown = isFunction(factory) ? Reflect.apply(factory, undefined, [constants]) : undefined
   return isResult(made) ? made : undefined
 }
 
-const isBody = (u: unknown): u is GeneratedBody => typeof u === 'function'
+/** A generated node loop: what differs between plans of one structure comes in `C` (see `generate`). */
+type SharedBody = (C: GeneratedConstants, leaves: readonly Tensor[], slots: Tensor[]) => void
+
+/** What a plan hands its generated node loop: flat arrays by step index (or by slot, for constants). */
+interface GeneratedConstants {
+  readonly state: ReplayState
+  readonly wrap: typeof unsafeTensor
+  readonly checked: typeof checkedOutput
+  readonly runMulti: typeof runMulti
+  /** By step: the specialised kernel, its argument list, its planned output buffer and tensor, the output's shape. */
+  readonly K: readonly (SpecializedKernel | undefined)[]
+  readonly A: readonly ReadonlyFloat64Array[][]
+  readonly O: readonly (Float64Array | undefined)[]
+  readonly T: readonly (Tensor | undefined)[]
+  readonly H: readonly (T.Shape | undefined)[]
+  /** By step, for nodes run through their value: the runner, its input list, its buffers and their lengths. */
+  readonly R: readonly (((inputs: readonly Tensor[]) => Tensor) | undefined)[]
+  readonly L: readonly Tensor[][]
+  readonly B: readonly (readonly (Float64Array | undefined)[])[]
+  readonly Z: readonly (readonly number[])[]
+  /** The steps (for `runMulti`). */
+  readonly S: Plan['steps']
+  /** Constants by slot. */
+  readonly CS: readonly (Tensor | undefined)[]
+}
+
+const isShared = (u: unknown): u is SharedBody => typeof u === 'function'
 
 /**
  * The plan's node loop as one function: straight-line code, one call site per node (each
- * monomorphic, so the engine can inline the kernel), slots as local variables, buffers, kernels
- * and argument lists as constants of the closure. It does exactly what `runNodes` does, node by
- * node — the same kernel on the same buffers — so the bits are the same. The source holds only
- * numbers and fixed identifiers (no name from the graph), and is built once per plan.
+ * monomorphic, so the engine can inline the kernel), slots as local variables. It does exactly
+ * what `runNodes` does, node by node — the same kernel on the same buffers — so the bits are the
+ * same. The source holds only numbers and fixed identifiers (no name from the graph); kernels,
+ * buffers and argument lists come in `C`, so plans of one structure share one compiled function.
  */
 const generate = (state: ReplayState): GeneratedBody | undefined => {
   const { graph, steps } = state
   const head: string[] = [
     "'use strict'",
-    'const state = C.state, hook = state.hook, placeholder = state.placeholder, destination = state.destination, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti, steps = state.steps, dataLists = state.dataLists, inputLists = state.inputLists, constants = C.constants',
+    'const state = C.state, hook = state.hook, placeholder = state.placeholder, destination = state.destination, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti',
+    'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS',
   ]
   const body: string[] = []
   const local = new Map<number, string>()
@@ -367,7 +416,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     if (known !== undefined) return known
     if (graph.constants.has(slot)) {
       const name = `c${slot}`
-      head.push(`const ${name} = constants.get(${slot})`)
+      head.push(`const ${name} = CS[${slot}]`)
       local.set(slot, name)
       return name
     }
@@ -382,9 +431,8 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     if (step.kind === 'multi') {
       // A node with several outputs runs as in the loop (`runMulti`, through the slots array): its
       // inputs go there first, its outputs come back into locals.
-      head.push(`const m${k} = steps[${k}]`)
       step.node.inputs.forEach((s) => body.push(`slots[${s}] = ${ref(s)}`))
-      body.push(`runMulti(state, ${k}, m${k})`)
+      body.push(`runMulti(state, ${k}, S[${k}])`)
       for (const o of step.node.outputs) {
         body.push(`const s${o} = slots[${o}]`)
         local.set(o, `s${o}`)
@@ -395,28 +443,50 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     const out = `s${node.output}`
     const ins = node.inputs.map(ref)
     if (specialized !== undefined) {
-      head.push(`const k${k} = steps[${k}].specialized.kernel, a${k} = dataLists[${k}]`)
+      body.push(`const a${k} = A[${k}]`)
       ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}.data`))
       body.push('hook.next = Infinity')
-      if (specialized.output === undefined) {
-        head.push(`const h${k} = steps[${k}].node.shape`)
-        body.push(`const o${k} = destination(${k})`, `k${k}(a${k}, o${k})`, `const ${out} = wrap(o${k}, h${k})`)
-      } else {
-        head.push(`const b${k} = steps[${k}].buffers[steps[${k}].node.outputAllocation], t${k} = steps[${k}].specialized.output`)
-        body.push(`k${k}(a${k}, b${k})`, `const ${out} = t${k}`)
-      }
+      if (specialized.output === undefined) body.push(`const o${k} = destination(${k})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
+      else body.push(`K[${k}](a${k}, O[${k}])`, `const ${out} = TT[${k}]`)
     } else {
-      head.push(`const r${k} = steps[${k}].node.run, l${k} = inputLists[${k}], B${k} = steps[${k}].buffers, Z${k} = steps[${k}].node.allocations`)
+      body.push(`const l${k} = L[${k}]`)
       ins.forEach((r, i) => body.push(`l${k}[${i}] = ${r}`))
-      body.push(`hook.buffers = B${k}`, `hook.sizes = Z${k}`, 'hook.next = 0', `const ${out} = checked(state, ${k}, r${k}(l${k}))`)
+      body.push(`hook.buffers = BB[${k}]`, `hook.sizes = Z[${k}]`, 'hook.next = 0', `const ${out} = checked(state, ${k}, R[${k}](l${k}))`)
     }
     local.set(node.output, out)
   })
   for (const leaf of graph.outputLeaves) {
     if (leaf.kind !== 'static') body.push(`slots[${leaf.slot}] = ${ref(leaf.slot)}`)
   }
-  const source = `${head.join('\n')}\nreturn function replay(leaves, slots) {\n${body.join('\n')}\n}`
-  return compileFactory(source, { state, wrap: unsafeTensor, checked: checkedOutput, runMulti, constants: graph.constants }, isBody)
+  const shared = compileShared(['C', 'leaves', 'slots'], `${head.join('\n')}\n${body.join('\n')}`, isShared)
+  if (shared === undefined) return undefined
+  const single = (k: number) => {
+    const step = steps[k]
+    return step === undefined || step.kind === 'multi' ? undefined : step
+  }
+  const CS: (Tensor | undefined)[] = []
+  for (const [slot, t] of graph.constants) CS[slot] = t
+  const C: GeneratedConstants = {
+    state,
+    wrap: unsafeTensor,
+    checked: checkedOutput,
+    runMulti,
+    K: steps.map((_, k) => single(k)?.specialized?.kernel),
+    A: state.dataLists,
+    O: steps.map((_, k) => {
+      const step = single(k)
+      return step === undefined ? undefined : step.buffers[step.node.outputAllocation]
+    }),
+    T: steps.map((_, k) => single(k)?.specialized?.output),
+    H: steps.map((_, k) => single(k)?.node.shape),
+    R: steps.map((_, k) => single(k)?.node.run),
+    L: state.inputLists,
+    B: steps.map((step) => step.buffers),
+    Z: steps.map((step) => step.node.allocations),
+    S: steps,
+    CS,
+  }
+  return (leaves, slots) => shared(C, leaves, slots)
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -451,7 +521,8 @@ export const replayer = (plan: Plan, choice: ReplayChoice = replayChoice): Repla
   const destination = (k: number): Float64Array => allocate(sizes[k] ?? 0)
 
   const base = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, destination, multiBuffers, multiSizes }
-  const state: ReplayState = { ...base, generated: choice === 'loop' ? undefined : generate({ ...base, generated: undefined }) }
+  const state: ReplayState = { ...base, generated: undefined, countdown: choice === 'auto' && codeGenerationAllowed() ? GENERATE_AFTER : 0 }
+  if (choice === 'generated') state.generated = generate(state)
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
-  return { plan, run, generated: state.generated !== undefined }
+  return { plan, run, generated: () => state.generated !== undefined }
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { bitDifference } from '../../laws/jit.js'
 import * as ad from '../../src/ad/index.js'
 import type { Value } from '../../src/ad/index.js'
-import { codeGenerationAllowed, jit, type Graph } from '../../src/jit/index.js'
+import { codeGenerationAllowed, GENERATE_AFTER, jit, type Graph } from '../../src/jit/index.js'
 import { fuseElementwise } from '../../src/jit/fuse.js'
 import * as optim from '../../src/optim/index.js'
 import * as T from '../../src/tensor/index.js'
@@ -17,7 +17,7 @@ const x = T.tensor([[1, -2, 3], [0.5, 4, -1]])
 describe('jit: generated replay', () => {
   it('compiles a plan into generated code where allowed, the interpreted loop on request: the same bits', () => {
     expect(codeGenerationAllowed()).toBe(true)
-    const generated = jit(ad.valueAndGrad(step), { replay: 'auto' })
+    const generated = jit(ad.valueAndGrad(step), { replay: 'generated' })
     const loop = jit(ad.valueAndGrad(step), { replay: 'loop' })
     const expected = ad.valueAndGrad(step)(w, x)
     for (let i = 0; i < 3; i++) {
@@ -27,6 +27,16 @@ describe('jit: generated replay', () => {
     expect(generated.stats()).toMatchObject({ cached: 1, generated: 1 })
     expect(loop.stats()).toMatchObject({ cached: 1, generated: 0 })
   })
+  it("'auto' replays in the interpreted loop first and generates a plan's code after GENERATE_AFTER replays", () => {
+    const f = jit(ad.valueAndGrad(step), { replay: 'auto' })
+    const expected = ad.valueAndGrad(step)(w, x)
+    // The first call traces and runs the plan once: GENERATE_AFTER − 1 calls run it that often.
+    for (let i = 0; i < GENERATE_AFTER - 1; i++) f(w, x)
+    expect(f.stats()).toMatchObject({ replays: GENERATE_AFTER - 2, generated: 0 })
+    expect(bitDifference(expected, f(w, x))).toBeUndefined()
+    expect(f.stats()).toMatchObject({ generated: 1 })
+    expect(bitDifference(expected, f(w, x))).toBeUndefined()
+  })
   it('a whole training step (Adam: nodes with several outputs) runs as generated code, with the same bits', () => {
     const optimizer = optim.adam({ learningRate: 0.1 })
     const update = (w: Tensor, s: optim.AdamState, x: Tensor) => {
@@ -34,7 +44,7 @@ describe('jit: generated replay', () => {
       const [u, next] = optimizer.update(g, s, w)
       return { w: optim.applyUpdates(w, u), s: next }
     }
-    const compiled = jit(update, { replay: 'auto' })
+    const compiled = jit(update, { replay: 'generated' })
     let a = { w, s: optimizer.init(w) }
     let b = a
     for (let i = 0; i < 3; i++) {
@@ -71,7 +81,7 @@ describe('jit: generated replay', () => {
 const observed = <F extends (...args: never[]) => unknown>(f: F, generate = true): { readonly g: F; readonly fused: () => readonly string[] } => {
   let names: readonly string[] = []
   const g = jit(f, {
-    replay: generate ? 'auto' : 'loop',
+    replay: generate ? 'generated' : 'loop',
     fuse: (graph: Graph) => {
       const out = fuseElementwise(graph, generate)
       names = out.nodes.filter((n) => n.kind !== 'multi' && n.fused !== undefined).map((n) => n.name)
