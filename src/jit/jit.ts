@@ -9,7 +9,7 @@ import { unsafeTensor } from '../tensor/internal.js'
 import type { Graph } from './graph.js'
 import { fuseElementwise } from './fuse.js'
 import { planGraph } from './plan.js'
-import { codeGenerationAllowed, replayer, replayInUse, type ReplayChoice, type Replayer } from './replay.js'
+import { codeGenerationAllowed, GENERATE_AFTER, replayer, replayInUse, type ReplayChoice, type Replayer } from './replay.js'
 import { traceFunction } from './tracer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -35,18 +35,20 @@ export interface JitOptions {
    */
   readonly rewrite?: (graph: Graph) => Graph
   /**
-   * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' runs a
-   * plan's node loop as generated code once it has replayed `GENERATE_AFTER` times, where
-   * `new Function` is allowed; 'generated' from the first call; 'loop' always runs the
-   * interpreted loop. The same bits every way.
+   * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' replays a
+   * new plan in the interpreted loop and, once it has replayed `GENERATE_AFTER` times, plans it
+   * again with element-wise fusion and runs it as generated code, where `new Function` is
+   * allowed; 'generated' does so from the first call; 'loop' always runs the interpreted loop.
+   * The same bits every way.
    */
   readonly replay?: ReplayChoice
   /**
    * Exact element-wise fusion: chains of element-wise nodes whose intermediates nobody else reads
    * become one loop computing the same operations per element (fuse.ts). 'auto' (the default, or
-   * `useFusion`'s choice) fuses where the plan runs generated code — without it a fused loop is
-   * an interpreted evaluator, slower on small arrays than the separate kernels' tight loops; true
-   * fuses always, false never; a function replaces the pass (the mutation tests pass wrong ones).
+   * `useFusion`'s choice) fuses the plans that run generated code (see `replay`) — without it a
+   * fused loop is an interpreted evaluator, slower on small arrays than the separate kernels'
+   * tight loops; true fuses every plan, false none; a function replaces the pass (the mutation
+   * tests pass wrong ones).
    */
   readonly fuse?: FusionChoice | ((graph: Graph) => Graph)
 }
@@ -161,6 +163,9 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   const generating = replay !== 'loop' && codeGenerationAllowed()
   const fused = (graph: Graph): Graph =>
     fuse === false || (fuse === 'auto' && !generating) ? graph : fuse === true || fuse === 'auto' ? fuseElementwise(graph, generating) : fuse(graph)
+  // A new plan: tiered under 'auto' (the interpreted loop, unfused, until it is hot), else as asked.
+  const compile = (graph: Graph): Replayer =>
+    replay === 'auto' && generating && fuse === 'auto' ? tiered(graph, fused) : replayer(planGraph(fused(graph)), generating && replay === 'generated')
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -190,7 +195,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     const traced = traceFunction(f, args, flat.leaves, flat.keys)
     const wordBuffers = flat.keys.map(() => new Float64Array(2))
     const entry: Entry = {
-      replay: replayer(planGraph(fused(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph))), replay),
+      replay: compile(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph)),
       inputs: [...flat.leaves, ...wordBuffers.map((w) => unsafeTensor(w, [2]))],
       wordBuffers,
       keysRead: traced.keysRead,
@@ -228,6 +233,27 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated }
   }
   return asJitted<F>(Object.assign(call, { stats, traceCount: () => traces }))
+}
+
+/**
+ * A replayer that starts cold — the graph planned as traced, replayed in the interpreted loop —
+ * and after `GENERATE_AFTER` replays plans the graph again through `hot` (fusion) and replays
+ * that as generated code: the same bits either way, the compile paid only by plans that run long.
+ */
+const tiered = (graph: Graph, hot: (graph: Graph) => Graph): Replayer => {
+  let current = replayer(planGraph(graph), false)
+  let countdown = GENERATE_AFTER
+  return {
+    get plan() {
+      return current.plan
+    },
+    run: (leaves) => {
+      const out = current.run(leaves)
+      if (countdown > 0 && --countdown === 0) current = replayer(planGraph(hot(graph)), true)
+      return out
+    },
+    generated: () => current.generated(),
+  }
 }
 
 /** When `jit` fuses element-wise chains: where its plans run generated code ('auto'), always, or never. */

@@ -124,8 +124,6 @@ interface ReplayState {
   readonly destination: (k: number) => Float64Array
   /** The node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
   generated: GeneratedBody | undefined
-  /** Interpreted replays left before the node loop is generated (never, when not positive at the start). */
-  countdown: number
   /** Per step with several outputs: the buffers its specialised kernel writes (planned, or fresh per call). */
   readonly multiBuffers: readonly (Float64Array[] | undefined)[]
   /** Per step with several outputs: each output's length. */
@@ -250,10 +248,7 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
   const previous = installAllocationHook(hook)
   try {
     if (generated !== undefined) generated(leaves, slots)
-    else {
-      runNodes(state, leaves)
-      if (state.countdown > 0 && --state.countdown === 0) state.generated = generate(state)
-    }
+    else runNodes(state, leaves)
   } finally {
     hook.buffers = EMPTY
     installAllocationHook(previous)
@@ -282,28 +277,28 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
 // ─── generated replay ───────────────────────────────────────────────────────────────────────────
 
 /**
- * How replays run their node loop: `'auto'` generates code for a plan that has replayed
- * `GENERATE_AFTER` times (where the platform allows it), `'generated'` from its first call,
- * `'loop'` never.
+ * How `jit` replays its plans: `'auto'` replays a new plan in the interpreted loop, unfused, and
+ * once it has replayed `GENERATE_AFTER` times plans it again with element-wise fusion and runs it
+ * as generated code (where the platform allows it); `'generated'` does so from the first call;
+ * `'loop'` never generates code.
  */
 export type ReplayChoice = 'auto' | 'generated' | 'loop'
 
 /**
- * Replays of a plan in the interpreted loop before `'auto'` generates its code. Generated code
- * costs the engine an optimising compile of one large function (measured 60–95 ms of CPU for the
- * Pima training step's 52 nodes, on a background thread but counted in the process's CPU time)
- * and saves about 30 ns per node and replay: it pays off only over thousands of replays, and a
- * `fit` of a few epochs would lose by it (W3). Plans of a structure compiled before (the same
- * model again) reuse that code (`compileShared`) but still wait their turn.
+ * Replays of a plan in the interpreted loop before `'auto'` fuses and generates its code.
+ * Generated code costs the engine an optimising compile of one large function (measured 60–95 ms
+ * of CPU for the Pima training step's ~40 nodes, on a background thread but counted in the
+ * process's CPU time) and fresh code to warm up, and saves about 30 ns per node and replay: it
+ * pays off only over thousands of replays, and a `fit` of a few epochs would lose by it (W3).
  */
 export const GENERATE_AFTER = 4096
 
 let replayChoice: ReplayChoice = 'auto'
 
 /**
- * Chooses how plans made from now on replay: `'auto'` (the default) compiles a plan's node loop
- * into one generated function once the plan has replayed `GENERATE_AFTER` times, where
- * `new Function` is allowed; `'generated'` does so from the first call; `'loop'` always runs the
+ * Chooses how functions jitted from now on replay (see `ReplayChoice`): `'auto'` (the default)
+ * fuses and generates a plan's code once it has replayed `GENERATE_AFTER` times, where
+ * `new Function` is allowed; `'generated'` from the first call; `'loop'` always runs the
  * interpreted loop (what a Content-Security-Policy without 'unsafe-eval' gets). Both run the same
  * kernels on the same buffers: the same bits (the jit law runs both ways).
  */
@@ -496,7 +491,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
  *
  * @throws {JitError} (from the replayer's `run`) when an op's output shape differs from the traced one
  */
-export const replayer = (plan: Plan, choice: ReplayChoice = replayChoice): Replayer => {
+export const replayer = (plan: Plan, generateCode: boolean): Replayer => {
   const { graph, steps } = plan
   const placeholder = T.scalar(0)
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
@@ -521,8 +516,8 @@ export const replayer = (plan: Plan, choice: ReplayChoice = replayChoice): Repla
   const destination = (k: number): Float64Array => allocate(sizes[k] ?? 0)
 
   const base = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, destination, multiBuffers, multiSizes }
-  const state: ReplayState = { ...base, generated: undefined, countdown: choice === 'auto' && codeGenerationAllowed() ? GENERATE_AFTER : 0 }
-  if (choice === 'generated') state.generated = generate(state)
+  const state: ReplayState = { ...base, generated: undefined }
+  if (generateCode) state.generated = generate(state)
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
   return { plan, run, generated: () => state.generated !== undefined }
 }
