@@ -35,6 +35,25 @@ export interface Batches {
   readonly get: (index: number) => Dataset
 }
 
+/**
+ * A step function's own way through an epoch (`flatStep`'s compiled fold: the states between the
+ * first and the last step stay in buffers it owns). `epoch` uses it when the step offers one
+ * (`start`), with the same results as calling the step batch by batch.
+ */
+export interface StepRunner<St> {
+  /** One step on the batch; its loss. */
+  readonly step: (batch: Dataset) => number
+  /** The model's output on the last step's batch (fresh; asked for only when kept). */
+  readonly predictions: () => Tensor | undefined
+  /** The state now. */
+  readonly state: () => St
+  /** The state before the last step (its predictions may not be kept: undefined). */
+  readonly previous: () => St
+}
+
+/** A training step, which may offer its own runner through an epoch (`StepRunner`). */
+export type EpochStep<St> = ((state: St, batch: Dataset) => St) & { readonly start?: (state: St) => StepRunner<St> }
+
 /** What the fold reports after each batch (for progress displays). */
 export interface BatchProgress {
   /** 1-based. */
@@ -119,31 +138,51 @@ export const batchList = (list: readonly Dataset[]): Batches => ({
  * train.epoch(sgdStep, start, train.epochBatches(data.gates.and, { batchSize: 2 })).loss  // 0.25
  */
 export const epoch = <St extends StepResult>(
-  step: (state: St, batch: Dataset) => St,
+  step: EpochStep<St>,
   state: St,
   batches: Batches,
   { keepPredictions = false, onBatch }: EpochOptions = {},
 ): EpochResult<St> => {
-  let current = state
+  const runner = step.start?.(state) ?? stepByStep(step, state)
   let lossSum = 0
   let seen = 0
   const predictions: Tensor[] = []
   const targets: Tensor[] = []
   for (let b = 0; b < batches.count; b++) {
     const batch = batches.get(b)
-    const next = step(current, batch)
-    if (!Number.isFinite(next.loss)) {
-      return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss: next.loss } }
+    const loss = runner.step(batch)
+    if (!Number.isFinite(loss)) {
+      return { state: runner.previous(), loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss } }
     }
-    current = next
     const rows = rowCount(batch)
-    lossSum += next.loss * rows
+    lossSum += loss * rows
     seen += rows
-    if (keepPredictions && next.predictions !== undefined) {
-      predictions.push(next.predictions)
-      targets.push(batch.y)
+    if (keepPredictions) {
+      const p = runner.predictions()
+      if (p !== undefined) {
+        predictions.push(p)
+        targets.push(batch.y)
+      }
     }
     onBatch?.({ batch: b + 1, batches: batches.count, seen, loss: lossSum / seen })
   }
-  return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
+  return { state: runner.state(), loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** The runner of a plain step function: each state made by the step, one after the other. */
+const stepByStep = <St extends StepResult>(step: (state: St, batch: Dataset) => St, state: St): StepRunner<St> => {
+  let current = state
+  let before = state
+  return {
+    step: (batch) => {
+      before = current
+      current = step(current, batch)
+      return current.loss
+    },
+    predictions: () => current.predictions,
+    state: () => current,
+    previous: () => before,
+  }
 }
