@@ -1,8 +1,9 @@
 /**
  * A compiled training step in steady state, without `fit` around it (issue 14): the Pima step
  * (8-12-8-1, batch 10, binary cross-entropy, Adam) and the XOR step (2-3-1, the four rows, MSE,
- * Adam) through `train.flatStep`, compiled (the whole step, one plan) and interpreted, in
- * alternating rounds in one process: CPU µs per step (medians; this process's user + system time,
+ * Adam) through `train.flatStep`, compiled (the whole step, one plan), interpreted, and folded as an
+ * epoch folds it (`flatStep(…).start`: one `jitFold` whose carry stays in its own buffers, the loss
+ * read as a number), in alternating rounds in one process: CPU µs per step (medians; this process's user + system time,
  * so waiting for a core on a shared machine does not count) and their ratio, and bytes allocated
  * per step over 10 000 steps (heap and array buffers between forced collections, median over
  * batches of 100) next to the bytes of tensor data a step returns (new parameters, both Adam
@@ -58,13 +59,20 @@ for (const c of cases) {
   if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
   const { leaves, treedef } = tree.flatten(params)
   const optimizer = optim.adam({ learningRate: 1e-3 })
-  const sides = [false, true].map((jit) => {
+  const sides = (['interpreted', 'jit', 'fold'] as const).map((side) => {
+    const jit = side !== 'interpreted'
     const step = train.flatStep(c.model, treedef, { loss: c.loss, optimizer, jit })
     let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
+    if (side === 'fold') {
+      // The epoch's way: one compiled fold, each step's loss read as a number.
+      const runner = step.start?.(ts)
+      if (runner === undefined) throw new Error('a compiled flat step offers a fold')
+      return { side, jit, step, run: (): void => void runner.step(c.batch), times: [] as number[] }
+    }
     const run = (): void => {
       ts = step(ts, c.batch)
     }
-    return { jit, step, run, times: [] as number[] }
+    return { side, jit, step, run, times: [] as number[] }
   })
   for (const side of sides) for (let i = 0; i < 2000; i++) side.run()
   for (let round = 0; round < 7; round++) {
@@ -86,14 +94,16 @@ for (const c of cases) {
     }
     return median(samples)
   })
-  const [interpreted, compiled] = sides
-  if (interpreted === undefined || compiled === undefined) throw new Error('two sides')
+  const [interpreted, compiled, folded] = sides
+  if (interpreted === undefined || compiled === undefined || folded === undefined) throw new Error('three sides')
   const rows = c.batch.y.shape[0] ?? 0
   const returned = (3 * leaves.reduce((n, t) => n + t.data.length, 0) + 2 + 1 + rows) * 8
   const ti = median(interpreted.times)
   const tj = median(compiled.times)
+  const tf = median(folded.times)
   console.log(
-    `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit (${compiled.step.mode()}) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)}; ` +
-      `bytes/step interpreted ${bytes[0]?.toFixed(0)}, jit ${bytes[1]?.toFixed(0)} (returned tensor data ${returned})`,
+    `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit (${compiled.step.mode()}) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)}, ` +
+      `fold ${tf.toFixed(2)} µs/step: ×${(ti / tf).toFixed(2)} (fold ÷ jit time ${(tf / tj).toFixed(2)}); ` +
+      `bytes/step interpreted ${bytes[0]?.toFixed(0)}, jit ${bytes[1]?.toFixed(0)} (returned tensor data ${returned}), fold ${bytes[2]?.toFixed(0)}`,
   )
 }

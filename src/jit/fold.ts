@@ -124,6 +124,7 @@ interface CarrySet {
 
 /** One run's sinks for one plan: by the set written (0 or 1), and the emission's. */
 interface RunPlan {
+  readonly kind: 'plan'
   readonly entry: Entry
   readonly sinks: readonly [readonly (Sink | undefined)[], readonly (Sink | undefined)[]]
   readonly emission: readonly (Sink | undefined)[]
@@ -364,8 +365,8 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
     let current: Where = { kind: 'value', value: init }
     let before: Where = current
     let steps = 0
-    // The last step's emission: in a plan's sinks, or a direct step's value.
-    let emission: { readonly kind: 'plan'; readonly plan: RunPlan } | { readonly kind: 'value'; readonly value: E } | undefined
+    // The last step's emission: in a plan's sinks (made once per plan), or a direct step's value.
+    let emission: RunPlan | { readonly kind: 'value'; readonly value: E } | undefined
     // The carry's buffers (made at the first compiled step, for the carry's shapes) and the value that gave their structure.
     let sets: readonly [CarrySet, CarrySet] | undefined
     let shapeSource: unknown
@@ -393,7 +394,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
         entry.carryKeyOut.forEach((leaf, q) => (sinks[leaf] = s.keys[q]))
         return sinks
       }
-      const plan: RunPlan = { entry, sinks: [sinksInto(carrySets[0]), sinksInto(carrySets[1])], emission: emissionSinks }
+      const plan: RunPlan = { kind: 'plan', entry, sinks: [sinksInto(carrySets[0]), sinksInto(carrySets[1])], emission: emissionSinks }
       plans.set(entry, plan)
       return plan
     }
@@ -419,7 +420,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
       steps++
       before = current
       current = SET[target]
-      emission = { kind: 'plan', plan }
+      emission = plan
       last = plan
     }
     /** Binds the carry's buffers of a set to a plan's inputs. */
@@ -498,7 +499,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
         const entry = last.entry
         itemArgs[0] = item
         const s = sets[current.set]
-        if (matchArgs(itemArgs, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && keysMatch(entry, (q) => s.keys[q]?.buffer, entry.itemKeys)) {
+        if (matchArgs(itemArgs, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && (!entry.readsKeys || keysMatch(entry, (q) => s.keys[q]?.buffer, entry.itemKeys))) {
           itemArgs[0] = undefined
           bindSet(entry, s)
           bindItem(entry, entry.itemLeaves, entry.itemKeys)
@@ -513,7 +514,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
     const emitted = (): E => {
       if (emission === undefined) throw new JitError('jitFold', 'no step has been taken yet: there is no emission')
       if (emission.kind === 'value') return emission.value
-      const { entry, emission: sinks } = emission.plan
+      const { entry, emission: sinks } = emission
       const values = new Array<unknown>(entry.graph.outputLeaves.length)
       for (const i of entry.emitLeaves) {
         const leaf = entry.graph.outputLeaves[i]
@@ -537,7 +538,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
         if (t.data.length !== 1) throw new JitError('jitFold', `emitted leaf ${leaf} has shape ${T.formatShape(t.shape)}: a scalar must hold one element`)
         return t.data[0] ?? Number.NaN
       }
-      const { entry, emission: sinks } = emission.plan
+      const { entry, emission: sinks } = emission
       const i = entry.emitLeaves[leaf]
       if (i === undefined) throw new JitError('jitFold', `the emission has ${entry.emitLeaves.length} tensor leaves; leaf ${leaf} was asked for`)
       const out = entry.graph.outputLeaves[i]

@@ -283,9 +283,15 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
     return [{ params: tracedLeavesOf(out.params), modelState: out.modelState, optimizerState: out.optimizerState }, { value: out.value, predictions: out.predictions }]
   }
   const folded = jitFold(body)
+  // The last runner's state as handed out, while the runner has not moved since: an epoch that
+  // starts from it (the next epoch of `fit`) continues that runner, whose buffers hold exactly that
+  // state, instead of starting a fold anew.
+  let resumable: { readonly state: TrainState<O, Q, S>; readonly runner: StepRunner<TrainState<O, Q, S>>; readonly steps: number; readonly taken: () => number } | undefined
   const start = (ts: TrainState<O, Q, S>): StepRunner<TrainState<O, Q, S>> => {
+    if (resumable !== undefined && resumable.state === ts && resumable.taken() === resumable.steps) return resumable.runner
     // The state where the compiled stretch began, its run, and the state once stepping interpreted.
     const base = ts
+    let taken = 0
     let fold: FoldRun<FoldedState<O, S>, FoldedBatch, FoldedEmission> | undefined = wholeCompiles
       ? folded.start({ params: leavesOf(ts.params), modelState: ts.modelState, optimizerState: ts.optimizerState })
       : undefined
@@ -312,6 +318,7 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
       fold = undefined
     }
     const step = (batch: Dataset): number => {
+      taken++
       if (fold !== undefined && wholeCompiles) {
         const f = fold
         const traces = folded.traceCount()
@@ -342,12 +349,19 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
       current = run(current, batch)
       return current.loss
     }
-    return {
+    const state = (): TrainState<O, Q, S> => {
+      if (resumable?.runner === runner && resumable.steps === taken) return resumable.state
+      const now = fold === undefined ? current : stateOf(fold.carry(), fold.steps(), lastLoss, lastPredictions(fold))
+      resumable = { state: now, runner, steps: taken, taken: () => taken }
+      return now
+    }
+    const runner: StepRunner<TrainState<O, Q, S>> = {
       step,
       predictions: () => (fold === undefined ? current.predictions : lastPredictions(fold)),
-      state: () => (fold === undefined ? current : stateOf(fold.carry(), fold.steps(), lastLoss, lastPredictions(fold))),
+      state,
       previous: () => (fold === undefined ? before : fold.steps() === 0 ? base : stateOf(fold.previous(), fold.steps() - 1, priorLoss, undefined)),
     }
+    return runner
   }
   return Object.assign(run, { mode, start })
 }
