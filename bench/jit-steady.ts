@@ -11,6 +11,10 @@
  *
  *   npx tsc -p bench && node --expose-gc bench/dist/bench/jit-steady.js
  *
+ * Then whole epochs as `fit` runs them (`train.epoch` over shuffled batches of the whole set): the
+ * compiled step folded by the epoch (one `jitFold`, the batches gathered into reused buffers)
+ * against the same compiled step called batch by batch; µs and bytes per step.
+ *
  * The WJ workload measures the same steps through `fit` (batch gathering, key derivation, events
  * and each run's tracing included on both sides); this isolates the step itself.
  */
@@ -41,6 +45,9 @@ interface Case {
   readonly inputs: number
   readonly batch: Dataset
   readonly loss: losses.Loss
+  /** The whole training set and batch size of the epoch-level measurement. */
+  readonly data: Dataset
+  readonly batchSize: number
 }
 
 const cases: readonly Case[] = [
@@ -50,8 +57,10 @@ const cases: readonly Case[] = [
     inputs: 8,
     batch: data.take(data.pima(), Array.from({ length: 10 }, (_, i) => i)),
     loss: losses.binaryCrossEntropy,
+    data: data.pima(),
+    batchSize: 10,
   },
-  { name: 'XOR 2-3-1, 4 rows', model: nn.sequential(nn.dense(3), nn.relu, nn.dense(1), nn.sigmoid), inputs: 2, batch: data.gates.xor, loss: losses.mse },
+  { name: 'XOR 2-3-1, 4 rows', model: nn.sequential(nn.dense(3), nn.relu, nn.dense(1), nn.sigmoid), inputs: 2, batch: data.gates.xor, loss: losses.mse, data: data.gates.xor, batchSize: 4 },
 ]
 
 for (const c of cases) {
@@ -105,5 +114,51 @@ for (const c of cases) {
     `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit (${compiled.step.mode()}) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)}, ` +
       `fold ${tf.toFixed(2)} µs/step: ×${(ti / tf).toFixed(2)} (fold ÷ jit time ${(tf / tj).toFixed(2)}); ` +
       `bytes/step interpreted ${bytes[0]?.toFixed(0)}, jit ${bytes[1]?.toFixed(0)} (returned tensor data ${returned}), fold ${bytes[2]?.toFixed(0)}`,
+  )
+
+  // Whole epochs as fit runs them (shuffled batches of the whole set, the step key derived per
+  // step): `train.epoch` folding the compiled step (its runner: one jitFold, batches gathered into
+  // reused buffers) against the same compiled step called batch by batch (a fresh batch and state per step).
+  const shuffle = random.key(5)
+  const stepsPerEpoch = Math.ceil(data.rowCount(c.data) / c.batchSize)
+  const epochSides = (['per step', 'folded'] as const).map((side) => {
+    const compiledStep = train.flatStep(c.model, treedef, { loss: c.loss, optimizer })
+    const step = side === 'folded' ? compiledStep : (ts: Parameters<typeof compiledStep>[0], b: Dataset) => compiledStep(ts, b)
+    let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
+    let e = 0
+    const run = (): void => {
+      e++
+      ts = train.epoch(step, ts, train.epochBatches(c.data, { batchSize: c.batchSize, key: shuffle, epoch: e })).state
+    }
+    return { side, run, times: [] as number[] }
+  })
+  const epochsPerRound = Math.max(1, Math.round(2000 / stepsPerEpoch))
+  for (const side of epochSides) for (let i = 0; i < epochsPerRound; i++) side.run()
+  for (let round = 0; round < 7; round++) {
+    for (const side of epochSides) {
+      const t0 = cpuMicros()
+      for (let i = 0; i < epochsPerRound; i++) side.run()
+      side.times.push((cpuMicros() - t0) / (epochsPerRound * stepsPerEpoch))
+    }
+  }
+  const epochBytes = epochSides.map((side) => {
+    const samples: number[] = []
+    const per = Math.max(1, Math.round(100 / stepsPerEpoch))
+    for (let done = 0; done < 10_000; done += per * stepsPerEpoch) {
+      gc()
+      const m0 = process.memoryUsage()
+      for (let i = 0; i < per; i++) side.run()
+      const m1 = process.memoryUsage()
+      samples.push((m1.heapUsed - m0.heapUsed + m1.arrayBuffers - m0.arrayBuffers) / (per * stepsPerEpoch))
+    }
+    return median(samples)
+  })
+  const [perStep, foldedEpoch] = epochSides
+  if (perStep === undefined || foldedEpoch === undefined) throw new Error('two epoch sides')
+  const tp = median(perStep.times)
+  const te = median(foldedEpoch.times)
+  console.log(
+    `${c.name}, whole epochs (${stepsPerEpoch} steps, shuffled): compiled step per batch ${tp.toFixed(2)} µs/step, folded ${te.toFixed(2)} µs/step: ×${(tp / te).toFixed(2)}; ` +
+      `bytes/step per batch ${epochBytes[0]?.toFixed(0)}, folded ${epochBytes[1]?.toFixed(0)}`,
   )
 }

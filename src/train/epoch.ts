@@ -11,7 +11,9 @@
 import { rowCount, take, type Dataset } from '../data/index.js'
 import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
-import type { Tensor } from '../tensor/index.js'
+import * as T from '../tensor/index.js'
+import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
+import { unsafeTensor } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -49,6 +51,11 @@ export interface StepRunner<St> {
   readonly state: () => St
   /** The state before the last step (its predictions may not be kept: undefined). */
   readonly previous: () => St
+  /**
+   * Whether the next step only reads its batch while it runs (a compiled fold, which keeps nothing
+   * of it): then `epoch` may hand it a batch gathered into buffers it reuses for the next batch.
+   */
+  readonly borrows?: () => boolean
 }
 
 /** A training step, which may offer its own runner through an epoch (`StepRunner`). */
@@ -106,7 +113,9 @@ export const epochBatches = (data: Dataset, { batchSize, key, epoch = 1 }: Epoch
   const count = Math.ceil(n / batchSize)
   if (key === undefined && count === 1) return { count, get: () => data }
   const order = key === undefined ? Array.from({ length: n }, (_, i) => i) : random.permutation(random.foldIn(key, epoch), n)
-  return { count, get: (b) => take(data, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize))) }
+  const batches: Batches = { count, get: (b) => take(data, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize))) }
+  cutsOf.set(batches, { data, order, batchSize })
+  return batches
 }
 
 /**
@@ -144,12 +153,16 @@ export const epoch = <St extends StepResult>(
   { keepPredictions = false, onBatch }: EpochOptions = {},
 ): EpochResult<St> => {
   const runner = step.start?.(state) ?? stepByStep(step, state)
+  // The batches' rows gathered into reused buffers, for a runner that only reads them (the batches
+  // of `epochBatches`, unless the targets are kept: they leave the epoch).
+  const cut = keepPredictions ? undefined : cutsOf.get(batches)
+  const gather = cut === undefined || runner.borrows === undefined ? undefined : gatherer(cut)
   let lossSum = 0
   let seen = 0
   const predictions: Tensor[] = []
   const targets: Tensor[] = []
   for (let b = 0; b < batches.count; b++) {
-    const batch = batches.get(b)
+    const batch = gather !== undefined && runner.borrows?.() === true ? gather(b) : batches.get(b)
     const loss = runner.step(batch)
     if (!Number.isFinite(loss)) {
       return { state: runner.previous(), loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss } }
@@ -170,6 +183,51 @@ export const epoch = <St extends StepResult>(
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** How `epochBatches` cut an epoch: rows `order[b·batchSize …]` of `data` make batch b. */
+interface Cut {
+  readonly data: Dataset
+  readonly order: readonly number[]
+  readonly batchSize: number
+}
+
+/** The cut behind each `Batches` that `epochBatches` made (kept apart: the public surface gives fresh batches only). */
+const cutsOf = new WeakMap<Batches, Cut>()
+
+/**
+ * Batch b of a cut written into buffers reused from batch to batch (one pair per batch size), as a
+ * dataset over them: valid until the next batch of that size is gathered, so only for a runner
+ * that reads a batch while its step runs and keeps nothing of it (`StepRunner.borrows`).
+ */
+const gatherer = ({ data, order, batchSize }: Cut): ((b: number) => Dataset) => {
+  const n = order.length
+  const xInner = data.x.shape.slice(1)
+  const yInner = data.y.shape.slice(1)
+  const xWidth = T.sizeOf(xInner)
+  const yWidth = T.sizeOf(yInner)
+  const bySize = new Map<number, { readonly x: Float64Array; readonly y: Float64Array; readonly batch: Dataset }>()
+  const rows = (from: ReadonlyFloat64Array, into: Float64Array, width: number, start: number, count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const at = (order[start + i] ?? 0) * width
+      const to = i * width
+      for (let j = 0; j < width; j++) into[to + j] = from[at + j] ?? 0
+    }
+  }
+  return (b) => {
+    const start = b * batchSize
+    const count = Math.min(n, start + batchSize) - start
+    let buffers = bySize.get(count)
+    if (buffers === undefined) {
+      const x = new Float64Array(count * xWidth)
+      const y = new Float64Array(count * yWidth)
+      buffers = { x, y, batch: { x: unsafeTensor(x, [count, ...xInner]), y: unsafeTensor(y, [count, ...yInner]) } }
+      bySize.set(count, buffers)
+    }
+    rows(data.x.data, buffers.x, xWidth, start, count)
+    rows(data.y.data, buffers.y, yWidth, start, count)
+    return buffers.batch
+  }
+}
 
 /** The runner of a plain step function: each state made by the step, one after the other. */
 const stepByStep = <St extends StepResult>(step: (state: St, batch: Dataset) => St, state: St): StepRunner<St> => {

@@ -14,7 +14,7 @@
  */
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
-import type { Dataset } from '../data/index.js'
+import { rowCount, take, type Dataset } from '../data/index.js'
 import { jit, jitFold, JitError, type FoldRun, type Jitted } from '../jit/index.js'
 import type { StepRunner } from './epoch.js'
 import { l1, l2, type Loss } from '../losses/index.js'
@@ -330,7 +330,8 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
           if (!(e instanceof JitError) && folded.traceCount() === traces) throw e
           wholeCompiles = false
           leave(f, previousLoss)
-          return interpretedStep(batch)
+          // The batch may be borrowed (gathered into buffers an epoch reuses): the interpreted step gets its own copy.
+          return interpretedStep(take(batch, Array.from({ length: rowCount(batch) }, (_, i) => i)))
         }
         priorLoss = lastLoss
         lastLoss = f.scalar(0)
@@ -359,6 +360,7 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
       step,
       predictions: () => (fold === undefined ? current.predictions : lastPredictions(fold)),
       state,
+      borrows: () => fold !== undefined && wholeCompiles,
       previous: () => (fold === undefined ? before : fold.steps() === 0 ? base : stateOf(fold.previous(), fold.steps() - 1, priorLoss, undefined)),
     }
     return runner
