@@ -142,14 +142,14 @@ const elementwiseRow = (label: string, n: number, run: (a: Float64Array, b: Floa
   useKernels('auto')
   process.stdout.write(`${label.padEnd(12)} n = ${String(n).padStart(6)}  js ${((seconds[0] ?? 0) * 1e6).toFixed(2).padStart(9)} µs  wasm ${(speedups[1] ?? 0).toFixed(2).padStart(5)}×\n`)
 }
-const adamConstants = { beta1: 0.9, beta2: 0.999, oneMinusBeta1: 1 - 0.9, oneMinusBeta2: 1 - 0.999, correction1: 1 - 0.9 ** 3, correction2: 1 - 0.999 ** 3, eps: 1e-8 }
+const adamConstants = { beta1: 0.9, beta2: 0.999, oneMinusBeta1: 1 - 0.9, oneMinusBeta2: 1 - 0.999, eps: 1e-8 }
 const elementwise = (): void => {
   process.stdout.write(`\nelement-wise and optimizer loops, WebAssembly (with copies) over JavaScript, CPU time\n`)
   for (const n of [16, 64, 128, 256, 512, 1024, 4096, 100352]) {
     elementwiseRow('add a + b', n, (a, b, _c, [o]) => o !== undefined && addLoops.vv(o, 0, a, 0, b, 0, n))
     elementwiseRow('scale a·s', n, (a, _b, _c, [o]) => o !== undefined && mulLoops.vs(o, 0, a, 0, 0.3, n))
     elementwiseRow('relu', n, (a, _b, _c, [o]) => o !== undefined && reluLoop(a, o))
-    elementwiseRow('adam', n, (a, b, c, [u, m, v]) => u !== undefined && m !== undefined && v !== undefined && adamInto(a, b, c, u, m, v, adamConstants))
+    elementwiseRow('adam', n, (a, b, c, [u, m, v]) => u !== undefined && m !== undefined && v !== undefined && adamInto(a, b, c, u, m, v, adamConstants, 1 - 0.9 ** 3, 1 - 0.999 ** 3))
   }
 }
 if (process.argv[2] === '--elementwise') {

@@ -15,7 +15,7 @@
  */
 import { isTensor, type Shape, type Tensor } from '../tensor/index.js'
 import { flatten, isContainer, type LeafKind, type Tree } from '../tree/index.js'
-import type { Primitive } from './primitive.js'
+import type { MultiOutputKernel, Primitive } from './primitive.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -47,6 +47,12 @@ export interface Node {
 export type JitRecorder = <P>(primitive: Primitive<P>, args: readonly Value[], params: P) => Value
 
 /**
+ * Records one application of a kernel with several outputs (`constantMultiOp`) in a `jit` trace,
+ * as one node, and returns its traced outputs in order.
+ */
+export type JitMultiRecorder = <P>(op: MultiOutputKernel<P>, args: readonly Value[], params: P) => readonly Value[]
+
+/**
  * A differentiation in progress: reverse (records nodes) or forward (tangents ride along) — or a
  * `jit` trace (level 0, below every differentiation), whose Duals are tracers: `bind` hands their
  * primitive applications to `record` instead of computing them.
@@ -59,6 +65,8 @@ export interface Trace {
   readonly nodes: Node[]
   /** jit mode only: where primitive applications on this trace's tracers go. */
   readonly record?: JitRecorder
+  /** jit mode only: where applications of kernels with several outputs go. */
+  readonly recordMulti?: JitMultiRecorder
 }
 
 /** A value under differentiation. */

@@ -4,21 +4,24 @@
  * and the library's own primitives, whose rules a new op may reuse. docs/EXTENDING.md shows how
  * to add an op with its laws. Re-exports only.
  */
-export { duringJitTrace, jitTracing, valueLeaf, type JitRecorder, type Trace } from './Dual.js'
+export { duringJitTrace, jitTracing, valueLeaf, type JitMultiRecorder, type JitRecorder, type Trace } from './Dual.js'
 export { keyWords, TRACED_KEY_WORDS } from './keys.js'
 export {
   bind,
   binaryOp,
   constantOp,
+  constantMultiOp,
   binaryOverloads,
   productOverloads,
   toValue,
   unaryOp,
   unaryOverloads,
   type BinaryOp,
+  type MultiOutputKernel,
   type Primitive,
   type ProductOp,
   type SpecializedKernel,
+  type SpecializedMultiKernel,
   type UnaryOp,
 } from './primitive.js'
 export { elementwisePrimitive, type ElementwiseSpec } from './primitives/unary.js'

@@ -53,6 +53,29 @@ export interface Primitive<P> {
 /** A kernel specialised to fixed shapes: reads the inputs' data, writes every element of `out`. */
 export type SpecializedKernel = (inputs: readonly ReadonlyFloat64Array[], out: Float64Array) => void
 
+/**
+ * A kernel with several outputs specialised to fixed shapes: reads the inputs' data and writes
+ * every element of each buffer of `outs` (one per output, in order, distinct, possibly holding old
+ * values).
+ */
+export type SpecializedMultiKernel = (inputs: readonly ReadonlyFloat64Array[], outs: readonly Float64Array[]) => void
+
+/**
+ * A kernel with several outputs that is a constant of every differentiation (an optimizer's fused
+ * per-leaf loop: new moments and the update in one pass), as `constantMultiOp` hands it to a `jit`
+ * trace: one node of the graph, run once per replay for all its outputs.
+ */
+export interface MultiOutputKernel<P> {
+  readonly name: string
+  /** The plain kernel: its outputs, in order (each a tensor of its own). */
+  readonly value: (inputs: readonly Tensor[], params: P) => readonly Tensor[]
+  /**
+   * Optional, for `jit`: the kernel specialised to these input shapes, writing each output into a
+   * buffer the plan owns, by the same floating-point operations in the same order as `value`.
+   */
+  readonly specialize?: (shapes: readonly Shape[], params: P) => SpecializedMultiKernel | undefined
+}
+
 /** An op of one argument: plain in, plain out; Dual in, Dual out. */
 export interface UnaryOp<A extends unknown[] = []> {
   (x: Tensor, ...rest: A): Tensor
@@ -165,6 +188,37 @@ export const constantOp = <P>(
   return (inputs, params) => {
     const xs = inputs.map(belowDifferentiation)
     return xs.some(isDual) ? bind(primitive, xs, params) : kernel(xs.filter(T.isTensor), params)
+  }
+}
+
+/**
+ * `constantOp` for a kernel with several outputs: on plain tensors the kernel runs directly; under
+ * `jit` the application is recorded as ONE node with several outputs, which replays the kernel once
+ * for all of them (no node per output, no scratch for the outputs a node would not keep).
+ * Differentiating Duals are stripped: the outputs are constants of every differentiation.
+ *
+ * @throws {GradError} when values of two different jit calls meet in it (a traced value escaped its function)
+ */
+export const constantMultiOp = <P>(
+  name: string,
+  kernel: (inputs: readonly Tensor[], params: P) => readonly Tensor[],
+  specialize?: MultiOutputKernel<P>['specialize'],
+): ((inputs: readonly Value[], params: P) => readonly Value[]) => {
+  const op: MultiOutputKernel<P> = { name, value: kernel, ...(specialize === undefined ? {} : { specialize }) }
+  return (inputs, params) => {
+    const xs = inputs.map(belowDifferentiation)
+    let trace: Trace | undefined
+    for (const x of xs) {
+      if (!isDual(x)) continue
+      if (trace !== undefined && x.trace !== trace) {
+        throw new GradError(`jit: ${name}`, 'a value traced by another jit call reached this op: a traced value escaped its function (through a closure or a variable outside it)')
+      }
+      trace = x.trace
+    }
+    if (trace === undefined) return kernel(xs.filter(T.isTensor), params)
+    // Below every differentiation only a jit trace's tracers are left, and a jit trace records.
+    if (trace.recordMulti === undefined) throw new GradError(`jit: ${name}`, 'a Dual of a differentiation reached a kernel below every differentiation')
+    return trace.recordMulti(op, xs, params)
   }
 }
 

@@ -110,7 +110,7 @@ interface Entry {
   readonly emitTemplate: OutputTemplate
   readonly emitLeaves: readonly number[]
   readonly emitKeys: readonly number[]
-  /** Per planned node, the output leaf whose sink it writes into, or -1 (`Replayer.runInto`). */
+  /** Per slot, the output leaf whose sink the node filling it writes into, or -1 (`Replayer.runInto`). */
   readonly direct: readonly number[]
   /** The shape of each output leaf's sink (undefined: none). */
   readonly sinkShapes: readonly (Shape | undefined)[]
@@ -206,7 +206,10 @@ const slotShapes = (graph: Graph): Map<number, Shape> => {
   const shapes = new Map<number, Shape>()
   graph.inputShapes.forEach((s, i) => shapes.set(i, s))
   for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
-  for (const node of graph.nodes) shapes.set(node.output, node.shape)
+  for (const node of graph.nodes) {
+    if (node.kind === 'multi') node.outputs.forEach((slot, o) => shapes.set(slot, node.shapes[o] ?? []))
+    else shapes.set(node.output, node.shape)
+  }
   return shapes
 }
 
@@ -241,7 +244,15 @@ const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs
   graph.outputLeaves.forEach((leaf, i) => {
     if (leaf.kind === 'slot' && !firstLeafOf.has(leaf.slot)) firstLeafOf.set(leaf.slot, i)
   })
-  const direct = replay.plan.steps.map((s) => (s.freshOutput ? (firstLeafOf.get(s.node.output) ?? -1) : -1))
+  const direct = new Array<number>(graph.slotCount).fill(-1)
+  for (const s of replay.plan.steps) {
+    if (s.kind === 'multi') {
+      s.freshOutputs.forEach((isFresh, o) => {
+        const slot = s.node.outputs[o]
+        if (isFresh && slot !== undefined) direct[slot] = firstLeafOf.get(slot) ?? -1
+      })
+    } else if (s.freshOutput) direct[s.node.output] = firstLeafOf.get(s.node.output) ?? -1
+  }
   const wordBuffers = flat.keys.map(() => new Float64Array(2))
   const wordTensors = wordBuffers.map((w) => unsafeTensor(w, [2]))
   return {

@@ -1,15 +1,19 @@
 /**
- * The graph a trace records: slots (the function's input leaves, constants, and one per recorded
- * primitive application) and the nodes that fill them, in creation order — which is a topological
- * order, since a node can only use slots that existed when it was recorded.
+ * The graph a trace records: slots (the function's input leaves, constants, and one per output of
+ * a recorded application) and the nodes that fill them, in creation order — which is a topological
+ * order, since a node can only use slots that existed when it was recorded. Most nodes have one
+ * output (`GraphNode`); a kernel with several outputs (`constantMultiOp`: an optimizer's fused
+ * per-leaf loop) is one `MultiGraphNode` filling several slots.
  */
-import type { SpecializedKernel } from '../ad/extend.js'
+import type { SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** One recorded primitive application. */
+/** One recorded primitive application (one output). */
 export interface GraphNode {
+  /** Absent: a node with one output (see `MultiGraphNode`). */
+  readonly kind?: undefined
   /** The primitive's name (errors and the graph's printout). */
   readonly name: string
   /** Runs the primitive's kernel on plain inputs, with the params it was recorded with. */
@@ -30,6 +34,36 @@ export interface GraphNode {
    */
   readonly outputAllocation: number
 }
+
+/**
+ * One recorded application of a kernel with several outputs: it runs once per replay and writes
+ * each output into its own planned buffer (or fresh memory, for an output handed to the caller).
+ */
+export interface MultiGraphNode {
+  readonly kind: 'multi'
+  /** The kernel's name (errors and the graph's printout). */
+  readonly name: string
+  /** Runs the kernel on plain inputs, with the params it was recorded with: its outputs, in order. */
+  readonly run: (inputs: readonly Tensor[]) => readonly Tensor[]
+  /** The kernel specialised to the given input shapes, when it offers one. */
+  readonly specialize?: (shapes: readonly Shape[]) => SpecializedMultiKernel | undefined
+  /** Slots of the inputs. */
+  readonly inputs: readonly number[]
+  /** The slots this node fills, one per output. */
+  readonly outputs: readonly number[]
+  /** The outputs' shapes. */
+  readonly shapes: readonly Shape[]
+  /** Lengths of the buffers the kernel allocated, in the order it asked for them. */
+  readonly allocations: readonly number[]
+  /**
+   * Per output, which allocation holds it, or -1 (then that output may alias any input and any of
+   * the node's allocations, as a single output does).
+   */
+  readonly outputAllocations: readonly number[]
+}
+
+/** A node of the graph: one output or several. */
+export type AnyGraphNode = GraphNode | MultiGraphNode
 
 /** Where an output leaf of the traced function comes from. */
 export type OutputLeaf =
@@ -54,7 +88,7 @@ export interface Graph {
   readonly slotCount: number
   /** Constants by slot. */
   readonly constants: ReadonlyMap<number, Tensor>
-  readonly nodes: readonly GraphNode[]
+  readonly nodes: readonly AnyGraphNode[]
   readonly outputLeaves: readonly OutputLeaf[]
   readonly outputTemplate: OutputTemplate
 }

@@ -7,5 +7,5 @@
 export * from './errors.js'
 export { jit, type Jitted, type JitOptions, type JitStats } from './jit.js'
 export { TracedTensor } from './tracer.js'
-export type { Graph, GraphNode, OutputLeaf, OutputTemplate } from './graph.js'
+export type { AnyGraphNode, Graph, GraphNode, MultiGraphNode, OutputLeaf, OutputTemplate } from './graph.js'
 export { jitFold, type FoldBody, type FoldOptions, type FoldResult, type FoldRun, type Folded } from './fold.js'

@@ -8,17 +8,23 @@
  * same length: a node takes its buffers before any buffer it reads is released, so a kernel never
  * writes over its own inputs; a buffer returns to the pool after the last node that may read it.
  * Output leaves live to the end (they are copied out into fresh tensors).
+ *
+ * A node with several outputs is live when any of its outputs is needed; each output has its own
+ * liveness and its own buffer (an output nobody reads gets a buffer released right after the node,
+ * since the kernel writes it; an output handed to the caller gets fresh memory on every call).
  */
-import type { SpecializedKernel } from '../ad/extend.js'
+import type { SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import { unsafeTensor } from '../tensor/internal.js'
 import type { Shape, Tensor } from '../tensor/index.js'
-import type { Graph, GraphNode } from './graph.js'
+import type { Graph, GraphNode, MultiGraphNode } from './graph.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
 /** A node as it replays: its buffers, one per allocation of its kernel, in order. */
 export interface PlannedNode {
+  /** Absent: a node with one output (see `PlannedMultiNode`). */
+  readonly kind?: undefined
   readonly node: GraphNode
   /**
    * One per allocation of the kernel, in order: the planned buffer, or undefined where the kernel
@@ -36,10 +42,28 @@ export interface PlannedNode {
   readonly specialized?: { readonly kernel: SpecializedKernel; readonly output: Tensor | undefined }
 }
 
+/** A node with several outputs as it replays. */
+export interface PlannedMultiNode {
+  readonly kind: 'multi'
+  readonly node: MultiGraphNode
+  /** One per allocation of the kernel, in order: the planned buffer, or undefined (fresh memory). */
+  readonly buffers: readonly (Float64Array | undefined)[]
+  /** Per output: whether it goes to the caller, written into fresh memory on every call. */
+  readonly freshOutputs: readonly boolean[]
+  /**
+   * The kernel specialised to this node's shapes, writing each output into its buffer, with the
+   * tensors that wrap those buffers (made once; undefined for a fresh output).
+   */
+  readonly specialized?: { readonly kernel: SpecializedMultiKernel; readonly outputs: readonly (Tensor | undefined)[] }
+}
+
+/** A step of a plan: a node with one output or several. */
+export type PlanStep = PlannedNode | PlannedMultiNode
+
 /** A replayable plan. */
 export interface Plan {
   readonly graph: Graph
-  readonly steps: readonly PlannedNode[]
+  readonly steps: readonly PlanStep[]
   /** Bytes of the buffers the plan owns. */
   readonly bytes: number
 }
@@ -61,7 +85,21 @@ export const planGraph = (graph: Graph): Plan => {
   const live: boolean[] = new Array<boolean>(nodes.length).fill(false)
   for (let j = nodes.length - 1; j >= 0; j--) {
     const node = nodes[j]
-    if (node === undefined || needed[node.output] !== true) continue
+    if (node === undefined) continue
+    if (node.kind === 'multi') {
+      if (!node.outputs.some((o) => needed[o] === true)) continue
+      live[j] = true
+      const aliasing = node.outputAllocations.some((a) => a < 0)
+      let outLast = j
+      for (const o of node.outputs) outLast = Math.max(outLast, lastUse[o] ?? j)
+      for (const s of node.inputs) {
+        needed[s] = true
+        const until = aliasing ? outLast : j
+        if ((lastUse[s] ?? -1) < until) lastUse[s] = until
+      }
+      continue
+    }
+    if (needed[node.output] !== true) continue
     live[j] = true
     const aliasing = node.outputAllocation < 0
     const outLast = lastUse[node.output] ?? j
@@ -92,10 +130,26 @@ export const planGraph = (graph: Graph): Plan => {
   const shapes = new Map<number, Shape>()
   graph.inputShapes.forEach((s, i) => shapes.set(i, s))
   for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
-  for (const node of nodes) shapes.set(node.output, node.shape)
-  const steps: PlannedNode[] = []
+  for (const node of nodes) {
+    if (node.kind === 'multi') node.outputs.forEach((o, i) => shapes.set(o, node.shapes[i] ?? []))
+    else shapes.set(node.output, node.shape)
+  }
+  const steps: PlanStep[] = []
+  const freeAfter = (j: number): void => {
+    for (const b of releases.get(j) ?? []) {
+      const pool = free.get(b.length)
+      if (pool === undefined) free.set(b.length, [b])
+      else pool.push(b)
+    }
+    releases.delete(j)
+  }
   nodes.forEach((node, j) => {
     if (live[j] !== true) return
+    if (node.kind === 'multi') {
+      steps.push(planMulti(node, j, { lastUse, shapes, acquire, release }))
+      freeAfter(j)
+      return
+    }
     const outLast = lastUse[node.output] ?? j
     const freshOutput = node.outputAllocation >= 0 && outLast === END
     const aliasing = node.outputAllocation < 0
@@ -118,12 +172,60 @@ export const planGraph = (graph: Graph): Plan => {
         ? { node, buffers, freshOutput }
         : { node, buffers, freshOutput, specialized: { kernel, output: out === undefined ? undefined : unsafeTensor(out, node.shape) } },
     )
-    for (const b of releases.get(j) ?? []) {
-      const pool = free.get(b.length)
-      if (pool === undefined) free.set(b.length, [b])
-      else pool.push(b)
-    }
-    releases.delete(j)
+    freeAfter(j)
   })
   return { graph, steps, bytes }
+}
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** What planning one node needs from the pass over the graph. */
+interface Planning {
+  readonly lastUse: readonly number[]
+  readonly shapes: ReadonlyMap<number, Shape>
+  readonly acquire: (n: number) => Float64Array
+  readonly release: (at: number, b: Float64Array) => void
+}
+
+/**
+ * The buffers of a node with several outputs (node index `j`): each output's allocation lives as
+ * long as that output (all of them as long as the longest, when an output may alias); an output
+ * that lives to the end gets fresh memory; a specialised kernel gets its outputs' buffers only.
+ */
+const planMulti = (node: MultiGraphNode, j: number, { lastUse, shapes, acquire, release }: Planning): PlannedMultiNode => {
+  const END = Number.POSITIVE_INFINITY
+  const { outputs, outputAllocations, allocations } = node
+  const lasts = outputs.map((o) => lastUse[o] ?? -1)
+  const aliasing = outputAllocations.some((a) => a < 0)
+  const allLast = Math.max(j, ...lasts)
+  // Per allocation: until when it lives, and whether it is an output that goes to the caller.
+  const until = allocations.map(() => j)
+  const fresh = allocations.map(() => false)
+  const isOutput = allocations.map(() => false)
+  outputAllocations.forEach((a, o) => {
+    if (a < 0) return
+    until[a] = Math.max(until[a] ?? j, lasts[o] ?? -1)
+    isOutput[a] = true
+  })
+  allocations.forEach((_, a) => {
+    // Fresh only when every output it holds goes to the caller.
+    fresh[a] = isOutput[a] === true && outputAllocations.every((b, o) => b !== a || lasts[o] === END)
+  })
+  const distinct = new Set(outputAllocations).size === outputs.length
+  const exact = !aliasing && distinct && outputAllocations.every((a, o) => allocations[a] === T.sizeOf(node.shapes[o] ?? []))
+  const kernel = exact ? node.specialize?.(node.inputs.map((s) => shapes.get(s) ?? [])) : undefined
+  const buffers = allocations.map((n, a) => {
+    if (fresh[a] === true) return undefined
+    if (kernel !== undefined && isOutput[a] !== true) return undefined
+    const b = acquire(n)
+    release(aliasing ? allLast : (until[a] ?? j), b)
+    return b
+  })
+  const freshOutputs = outputAllocations.map((a) => a >= 0 && fresh[a] === true)
+  if (kernel === undefined) return { kind: 'multi', node, buffers, freshOutputs }
+  const wrapped = outputAllocations.map((a, o) => {
+    const b = buffers[a]
+    return b === undefined ? undefined : unsafeTensor(b, node.shapes[o] ?? [])
+  })
+  return { kind: 'multi', node, buffers, freshOutputs, specialized: { kernel, outputs: wrapped } }
 }

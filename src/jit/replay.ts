@@ -11,7 +11,7 @@ import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
-import type { Plan } from './plan.js'
+import type { Plan, PlannedMultiNode } from './plan.js'
 import { isKeyLike } from './args.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -23,10 +23,11 @@ export interface Replayer {
   /**
    * Runs the plan and delivers each output leaf into the caller's buffer instead of returning it
    * (a compiled fold's carry and emissions): `sinks[i]` is output leaf i's destination, a buffer of
-   * the leaf's size that the caller owns and the plan never reads — for a random key, its two words. A node whose output is leaf `direct[k]` of step k writes straight into that leaf's
-   * sink (where `run` would give it fresh memory); every other leaf is copied into its sink (an
-   * input passed through, a leaf that appears twice, one that lands in a plan buffer, a constant).
-   * Static leaves other than tensors and keys deliver nothing.
+   * the leaf's size that the caller owns and the plan never reads — for a random key, its two words.
+   * A node whose output fills slot s writes straight into the sink of leaf `direct[s]` (where `run`
+   * would give it fresh memory); every other leaf is copied into its sink (an input passed through,
+   * a leaf that appears twice, one that lands in a plan buffer, a constant). Static leaves other
+   * than tensors and keys deliver nothing.
    */
   readonly runInto: (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]) => void
 }
@@ -134,6 +135,66 @@ interface ReplayState {
   /** Buffers the plan owns (a tensor over one of them is never handed out). */
   readonly planned: ReadonlySet<ReadonlyFloat64Array>
   readonly outputs: unknown[]
+  /** Per step with several outputs: the buffers its specialised kernel writes (planned, or fresh per call). */
+  readonly multiBuffers: readonly (Float64Array[] | undefined)[]
+  /** Per step with several outputs: each output's length. */
+  readonly multiSizes: readonly (readonly number[] | undefined)[]
+}
+
+/**
+ * One replay of a node with several outputs (step `k`): the kernel runs once and each output
+ * lands in its slot — its planned buffer, or fresh memory for an output handed to the caller.
+ */
+const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode, sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
+  const { slots, placeholder, inputLists, dataLists, hook, multiBuffers, multiSizes } = state
+  const { node, buffers, specialized } = step
+  const refs = node.inputs
+  const data = dataLists[k]
+  const outs = multiBuffers[k]
+  if (specialized !== undefined && data !== undefined && outs !== undefined) {
+    for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+    hook.next = Number.POSITIVE_INFINITY
+    const wrapped = specialized.outputs
+    const sizes = multiSizes[k] ?? NO_SIZES
+    for (let o = 0; o < wrapped.length; o++) {
+      // An output handed out: fresh memory, or the caller's sink (a fold's carry).
+      if (wrapped[o] === undefined) outs[o] = sinks[direct[node.outputs[o] ?? -1] ?? -1]?.buffer ?? allocate(sizes[o] ?? 0)
+    }
+    specialized.kernel(data, outs)
+    for (let o = 0; o < wrapped.length; o++) {
+      const planned = wrapped[o]
+      const sink = sinks[direct[node.outputs[o] ?? -1] ?? -1]
+      if (planned !== undefined) slots[node.outputs[o] ?? 0] = planned
+      else if (sink !== undefined) {
+        slots[node.outputs[o] ?? 0] = sink.tensor
+        outs[o] = EMPTY_BUFFER
+      } else {
+        slots[node.outputs[o] ?? 0] = unsafeTensor(outs[o] ?? EMPTY_BUFFER, node.shapes[o] ?? [])
+        // The caller's now: the plan keeps no reference to it.
+        outs[o] = EMPTY_BUFFER
+      }
+    }
+    return
+  }
+  const ins = inputLists[k] ?? []
+  for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
+  hook.buffers = buffers
+  hook.sizes = node.allocations
+  hook.next = 0
+  const made = node.run(ins)
+  if (made.length !== node.outputs.length) {
+    throw new JitError(node.name, `the number of outputs depends on the input values: traced ${node.outputs.length}, replayed ${made.length}; such a function cannot be jitted`)
+  }
+  for (let o = 0; o < made.length; o++) {
+    let out = made[o] ?? placeholder
+    const shape = node.shapes[o] ?? []
+    if (!sameShape(out.shape, shape)) {
+      throw new JitError(node.name, `the shape of output ${o} depends on the input values: traced as ${T.formatShape(shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
+    }
+    // As for one output: a value in one of the node's buffers other than its own moves to fresh memory.
+    if (out.data !== buffers[node.outputAllocations[o] ?? -1] && landsInPlan(buffers, out.data)) out = fresh(out)
+    slots[node.outputs[o] ?? 0] = out
+  }
 }
 
 /**
@@ -174,11 +235,15 @@ const runNodes = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly
       const step = steps[k]
       const ins = inputLists[k]
       if (step === undefined || ins === undefined) continue
+      if (step.kind === 'multi') {
+        runMulti(state, k, step, sinks, direct)
+        continue
+      }
       const { node, buffers, specialized } = step
       const refs = node.inputs
       const data = dataLists[k]
       // The caller's destination of this node's output (a fold's carry), written in place of fresh memory.
-      const sink = sinks[direct[k] ?? -1]
+      const sink = sinks[direct[node.output] ?? -1]
       if (specialized !== undefined && data !== undefined) {
         for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
         // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
@@ -262,18 +327,24 @@ export const replayer = (plan: Plan): Replayer => {
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
   for (const [slot, t] of graph.constants) slots[slot] = t
   const inputLists = steps.map((s) => new Array<Tensor>(s.node.inputs.length).fill(placeholder))
-  const sizes = steps.map((s) => T.sizeOf(s.node.shape))
+  const sizes = steps.map((s) => (s.kind === 'multi' ? 0 : T.sizeOf(s.node.shape)))
   const dataLists = steps.map((s) => new Array<ReadonlyFloat64Array>(s.node.inputs.length).fill(placeholder.data))
   const hook = new PlannedBuffers()
   // Output leaves made by a node that writes fresh memory go to the caller without a copy.
   const freshSlots = new Set<number>()
-  for (const step of steps) if (step.freshOutput) freshSlots.add(step.node.output)
+  for (const step of steps) {
+    if (step.kind === 'multi') step.freshOutputs.forEach((f, o) => f && freshSlots.add(step.node.outputs[o] ?? -1))
+    else if (step.freshOutput) freshSlots.add(step.node.output)
+  }
+  // A specialised node with several outputs writes into these (planned buffers; fresh ones replaced per call).
+  const multiBuffers = steps.map((s) => (s.kind === 'multi' && s.specialized !== undefined ? s.node.outputAllocations.map((a) => s.buffers[a] ?? EMPTY_BUFFER) : undefined))
+  const multiSizes = steps.map((s) => (s.kind === 'multi' ? s.node.shapes.map((shape) => T.sizeOf(shape)) : undefined))
   const handedOut = graph.outputLeaves.map((leaf) => leaf.kind === 'slot' && freshSlots.has(leaf.slot))
   const planned = new Set<ReadonlyFloat64Array>()
   for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
 
-  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs }
+  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes }
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
   const runInto = (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => runPlanInto(state, leaves, sinks, direct)
   return { plan, run, runInto }

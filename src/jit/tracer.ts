@@ -11,7 +11,7 @@
  * naming the op that produced the tensor, instead of being frozen into the plan.
  */
 import { isDual, shapeOf, type Dual, type Value } from '../ad/index.js'
-import { duringJitTrace, TRACED_KEY_WORDS, type JitRecorder, type Primitive, type Trace } from '../ad/extend.js'
+import { duringJitTrace, TRACED_KEY_WORDS, type JitMultiRecorder, type JitRecorder, type MultiOutputKernel, type Primitive, type Trace } from '../ad/extend.js'
 import * as random from '../random/index.js'
 import { installKeyTracer } from '../random/internal.js'
 import * as T from '../tensor/index.js'
@@ -19,7 +19,7 @@ import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor } from '../tensor/internal.js'
 import { rebuildArgs, isKeyLike, type KeyLike } from './args.js'
 import { JitError } from './errors.js'
-import type { Graph, GraphNode, OutputLeaf, OutputTemplate } from './graph.js'
+import type { AnyGraphNode, Graph, GraphNode, MultiGraphNode, OutputLeaf, OutputTemplate } from './graph.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -123,6 +123,35 @@ const specializerOf = <P>(primitive: Primitive<P>, params: P): GraphNode['specia
   return specialize === undefined ? undefined : (shapes) => specialize(shapes, params)
 }
 
+/** `runnerOf` for a kernel with several outputs. */
+const multiRunnerOf =
+  <P>(op: MultiOutputKernel<P>, params: P) =>
+  (xs: readonly Tensor[]): readonly Tensor[] =>
+    op.value(xs, params)
+
+/** `specializerOf` for a kernel with several outputs. */
+const multiSpecializerOf = <P>(op: MultiOutputKernel<P>, params: P): MultiGraphNode['specialize'] => {
+  const { specialize } = op
+  return specialize === undefined ? undefined : (shapes) => specialize(shapes, params)
+}
+
+/** Runs `run` and returns its result with the buffers it allocated, in order. */
+const withAllocations = <R>(run: () => R): { readonly result: R; readonly allocations: readonly Float64Array[] } => {
+  const allocations: Float64Array[] = []
+  const previous = installAllocationHook({
+    take: (n) => {
+      const b = new Float64Array(n)
+      allocations.push(b)
+      return b
+    },
+  })
+  try {
+    return { result: run(), allocations }
+  } finally {
+    installAllocationHook(previous)
+  }
+}
+
 /** The error of reading a traced value's data. */
 const unreadable = (producer: string, shape: Shape): JitError =>
   new JitError(
@@ -147,7 +176,7 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
   const keyCount = keys.length
   const constants = new Map<number, Tensor>()
   const constantSlots = new Map<Tensor, number>()
-  const nodes: GraphNode[] = []
+  const nodes: AnyGraphNode[] = []
   let finished = false
 
   const tracerOf = (slot: number, shape: Shape, producer: string): Dual => new Tracer(new TracedTensor(shape, owner, slot, producer), trace, slot)
@@ -177,20 +206,7 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
     const inputs = args.map((a) => slotOf(primitive.name, a))
     const real = inputs.map((s) => values[s] ?? T.scalar(0))
     const run = runnerOf(primitive, params)
-    const allocations: Float64Array[] = []
-    const previous = installAllocationHook({
-      take: (n) => {
-        const b = new Float64Array(n)
-        allocations.push(b)
-        return b
-      },
-    })
-    let out: Tensor
-    try {
-      out = run(real)
-    } finally {
-      installAllocationHook(previous)
-    }
+    const { result: out, allocations } = withAllocations(() => run(real))
     // A kernel that hands back one of its inputs unchanged (sumTo to the same shape) needs no node:
     // the result is that input. (Kernels decide this from shapes and params, never from values.)
     const same = real.findIndex((t) => t === out)
@@ -213,7 +229,33 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
     return tracerOf(slot, out.shape, primitive.name)
   }
 
-  const trace: Trace = { _tag: 'Trace', mode: 'jit', level: 0, nodes: [], record }
+  // A kernel with several outputs: one node filling one slot per output.
+  const recordMulti: JitMultiRecorder = <P>(op: MultiOutputKernel<P>, args: readonly Value[], params: P): readonly Value[] => {
+    if (finished) throw new JitError(op.name, 'a traced value was used after its jit trace finished (it escaped its function)')
+    const inputs = args.map((a) => slotOf(op.name, a))
+    const real = inputs.map((s) => values[s] ?? T.scalar(0))
+    const run = multiRunnerOf(op, params)
+    const { result: outs, allocations } = withAllocations(() => run(real))
+    const outputs = outs.map((out) => {
+      values.push(out)
+      return values.length - 1
+    })
+    const specialize = multiSpecializerOf(op, params)
+    nodes.push({
+      kind: 'multi',
+      name: op.name,
+      run,
+      ...(specialize === undefined ? {} : { specialize }),
+      inputs,
+      outputs,
+      shapes: outs.map((o) => o.shape),
+      allocations: allocations.map((b) => b.length),
+      outputAllocations: outs.map((o) => allocations.findIndex((b) => b === o.data)),
+    })
+    return outs.map((o, i) => tracerOf(outputs[i] ?? -1, o.shape, op.name))
+  }
+
+  const trace: Trace = { _tag: 'Trace', mode: 'jit', level: 0, nodes: [], record, recordMulti }
   const keysRead = keys.map(() => false)
   /** A traced key whose words are in `slot`, derived from the argument keys `roots`. */
   const tracedKey = (slot: number, roots: readonly number[]): TracedKey => {

@@ -8,13 +8,13 @@
  * structures or leaf shapes differ), and every output tree has the first tree's structure.
  *
  * Under `jit` (issue 14) the leaves are tracers (Duals of a jit trace): each leaf's kernel is then
- * recorded as nodes of the plan — one node per output, each running the very same loop (so the
- * bits are the interpreter's) and keeping its own output, the others going to scratch memory the
- * plan owns — and the whole optimizer update replays inside the compiled training step. Numbers
+ * recorded as one node with several outputs (`constantMultiOp`), running the very same loop (so
+ * the bits are the interpreter's) once per replay and writing each output into its own planned
+ * buffer — and the whole optimizer update replays inside the compiled training step. Numbers
  * that change from step to step (the step count) enter a kernel as scalar tensors (`scalars`), never
  * as JavaScript numbers captured by the loop, which a trace would freeze.
  */
-import { constantOp, valueLeaf } from '../ad/extend.js'
+import { constantMultiOp, constantOp, valueLeaf } from '../ad/extend.js'
 import { isDual, shapeOf, type Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
@@ -25,8 +25,9 @@ import type { Tree } from '../tree/index.js'
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * A per-leaf kernel: reads the inputs' data (equal lengths) and fills every output buffer (fresh,
- * zero-filled, of the same length). It writes nowhere else.
+ * A per-leaf kernel: reads the inputs' data (equal lengths) and writes every element of every
+ * output buffer (of the same length: fresh and zero-filled when interpreted, a plan's buffer that
+ * may hold old values under jit). It writes nowhere else.
  */
 export type LeafKernel = (inputs: readonly ReadonlyFloat64Array[], outputs: readonly Float64Array[]) => void
 
@@ -100,6 +101,30 @@ export function fusedScalar(name: string, x: Value, f: (x: number) => number): V
 }
 
 /**
+ * Numbers computed once per step from scalars (a step count, a rate), as scalar tensors: `kernel`
+ * reads the inputs' data (arrays of length 1) and writes `outputs` numbers, one array of length 1
+ * each — `fusedScalars('adam.count', [step], 3, ([s], [t, c1, c2]) => …)` gives the new count and
+ * both bias corrections of the step in one pass. On plain scalars at once; under `jit` one node of
+ * the plan with `outputs` outputs, computed at each replay from the counts it reads (never frozen
+ * at the traced count), so a per-leaf loop then reads the step's constants instead of recomputing
+ * them per leaf.
+ *
+ * @throws {ArgumentError} when an input is not a scalar (one number)
+ */
+export function fusedScalars(name: string, xs: readonly Tensor[], outputs: number, kernel: LeafKernel): readonly Tensor[]
+export function fusedScalars(name: string, xs: readonly Value[], outputs: number, kernel: LeafKernel): readonly Value[]
+export function fusedScalars(name: string, xs: readonly Value[], outputs: number, kernel: LeafKernel): readonly Value[] {
+  for (const x of xs) {
+    const shape = shapeOf(x)
+    if (T.sizeOf(shape) !== 1) throw new T.ArgumentError(name, `a scalar input must hold one number, got shape ${T.formatShape(shape)}`)
+  }
+  const compute = (ts: readonly Tensor[]): readonly Tensor[] => fromKernel([], outputs, (buffers) => kernel(ts.map((t) => t.data), buffers))
+  // Plain scalars (every interpreted step): computed at once, no op built.
+  if (!xs.some(isDual)) return compute(xs.filter(T.isTensor))
+  return constantMultiOp(name, compute, () => kernel)(xs, undefined)
+}
+
+/**
  * A number computed from all the leaves of a tree (`fusedTreeScalar(name, g, tree.globalNorm)`), as
  * a scalar tensor: on plain tensors at once; under `jit` (tracers among the leaves) a node of the
  * plan that calls `f` on the leaves, in flatten order, at every replay.
@@ -121,15 +146,6 @@ export function fusedTreeScalar(name: string, t: Tree<Value>, f: (leaves: readon
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 const NO_SCALARS: readonly Value[] = []
-const NO_DATA: readonly ReadonlyFloat64Array[] = []
-const NO_BUFFERS: readonly Float64Array[] = []
-
-/** The same input buffers (by identity), in order. */
-const sameData = (a: readonly ReadonlyFloat64Array[], b: readonly ReadonlyFloat64Array[]): boolean => {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
 
 /** Type guard for the plain path: no leaf is a Dual there, so every tree is a tree of tensors. */
 const isTensorTree = (t: Tree<Value>): t is Tree => !containsDual(t)
@@ -165,8 +181,8 @@ const scalarData = (s: Value | undefined): ReadonlyFloat64Array => {
 }
 
 /**
- * The traced path: per leaf and output, one recorded node running the whole kernel (the same loop
- * as the plain path, so the same bits) and keeping that output.
+ * The traced path: per leaf, one recorded node with `outputs` outputs (`constantMultiOp`), running
+ * the whole kernel (the same loop as the plain path, so the same bits) once per replay.
  */
 const tracedLeaves = (trees: readonly Tree<Value>[], outputs: number, kernel: LeafKernel, scalars: readonly Value[]): readonly Tree<Value>[] => {
   const flat = trees.map((t) => tree.flatten(t, valueLeaf))
@@ -175,48 +191,9 @@ const tracedLeaves = (trees: readonly Tree<Value>[], outputs: number, kernel: Le
   for (const f of flat) {
     if (!tree.treedefEquals(f.treedef, first.treedef)) throw new T.ArgumentError('fusedLeaves', 'under jit the trees must have the same structure (the same keys in the same order)')
   }
-  const run = (xs: readonly Tensor[], output: number): Tensor => {
-    const x0 = xs[0]
-    if (x0 === undefined) throw arityError('fusedLeaves')
-    const made = fromKernel(x0.shape, outputs, (buffers) => kernel(xs.map((x) => x.data), buffers))
-    const out = made[output]
-    if (out === undefined) throw arityError('fusedLeaves')
-    return out
-  }
+  const op = leafOp(outputs, kernel)
   const results: Value[][] = Array.from({ length: outputs }, () => [])
   first.leaves.forEach((leaf, i) => {
-    // The nodes of one leaf share their outputs' buffers when specialised: the first one planned
-    // (the plan runs nodes in the order it plans them) runs the kernel once for all outputs; each
-    // later one copies its output from there — provided the first has run since that node last
-    // did, on the very same input buffers; otherwise it runs the kernel itself. Either way the
-    // values are the kernel's.
-    const group = { leader: -1, runs: 0, inputs: NO_DATA, buffers: NO_BUFFERS }
-    const specialize = (shapes: readonly T.Shape[], output: number) => {
-      const n = T.sizeOf(shapes[0] ?? [])
-      // Every output's buffer: scratch the plan owns, written (every element) on each run.
-      const buffers: Float64Array[] = Array.from({ length: outputs }, () => new Float64Array(n))
-      if (group.leader < 0) {
-        group.leader = output
-        group.buffers = buffers
-        return (data: readonly ReadonlyFloat64Array[], out: Float64Array): void => {
-          kernel(data, buffers)
-          out.set(buffers[output] ?? out)
-          group.inputs = data
-          group.runs++
-        }
-      }
-      let seen = group.runs
-      return (data: readonly ReadonlyFloat64Array[], out: Float64Array): void => {
-        const fresh = group.runs === seen + 1 && sameData(group.inputs, data)
-        seen = group.runs
-        if (fresh) out.set(group.buffers[output] ?? out)
-        else {
-          buffers[output] = out
-          kernel(data, buffers)
-        }
-      }
-    }
-    const op = constantOp('fusedLeaves', run, specialize)
     const inputs = flat.map((f) => f.leaves[i] ?? leaf)
     const shape = shapeOf(leaf)
     for (const x of inputs) {
@@ -224,7 +201,27 @@ const tracedLeaves = (trees: readonly Tree<Value>[], outputs: number, kernel: Le
         throw new T.ArgumentError('fusedLeaves', `leaf ${i} has shapes ${T.formatShape(shape)} and ${T.formatShape(shapeOf(x))}`)
       }
     }
-    for (let o = 0; o < outputs; o++) results[o]?.push(op([...inputs, ...scalars], o))
+    const made = op([...inputs, ...scalars], undefined)
+    for (let o = 0; o < outputs; o++) {
+      const v = made[o]
+      if (v === undefined) throw arityError('fusedLeaves')
+      results[o]?.push(v)
+    }
   })
   return results.map((leaves) => tree.unflatten(first.treedef, leaves))
 }
+
+/**
+ * The op of a leaf kernel: its outputs shaped like the first input; specialised, the kernel itself
+ * writing straight into the planned buffers (every element, as its contract says).
+ */
+const leafOp = (outputs: number, kernel: LeafKernel) =>
+  constantMultiOp(
+    'fusedLeaves',
+    (xs: readonly Tensor[]): readonly Tensor[] => {
+      const x0 = xs[0]
+      if (x0 === undefined) throw arityError('fusedLeaves')
+      return fromKernel(x0.shape, outputs, (buffers) => kernel(xs.map((x) => x.data), buffers))
+    },
+    () => kernel,
+  )

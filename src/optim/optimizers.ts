@@ -5,7 +5,7 @@
  * `Schedule` of the step count. Defaults follow Keras unless a line says otherwise.
  */
 import { chain, type GradientTransformation } from './GradientTransformation.js'
-import { arityError, fusedLeaves, fusedScalar } from './fused.js'
+import { arityError, fusedLeaves, fusedScalar, fusedScalars, type LeafKernel } from './fused.js'
 import { isDual, primalTensor } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Schedule } from './schedules.js'
@@ -176,6 +176,20 @@ const kerasAdam = (rate: number | Schedule, beta1: number, beta2: number, eps: n
     if (!(r >= 0 && Number.isFinite(r))) throw new T.ArgumentError('adam', `the schedule gave the learning rate ${r} at step ${step}; it must be a finite number >= 0`)
     return r
   }
+  const kerasLeaf: LeafKernel = ([g, m0, v0, alpha1], [u1, m1, v1]) => {
+    if (g === undefined || m0 === undefined || v0 === undefined || alpha1 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('adam')
+    const alpha = alpha1[0] ?? Number.NaN
+    for (let i = 0; i < g.length; i++) {
+      const gi = g[i] ?? 0
+      const mPrev = m0[i] ?? 0
+      const vPrev = v0[i] ?? 0
+      const mi = mPrev + (gi - mPrev) * (1 - beta1)
+      const vi = vPrev + (gi * gi - vPrev) * (1 - beta2)
+      m1[i] = mi
+      v1[i] = vi
+      u1[i] = -((mi * alpha) / (Math.sqrt(vi) + eps))
+    }
+  }
   return {
     init: (params) => [moments.init(params), { step: T.scalar(0) }],
     update: (grads, [{ step, mu, nu }, { step: rateStep }]) => {
@@ -183,23 +197,16 @@ const kerasAdam = (rate: number | Schedule, beta1: number, beta2: number, eps: n
       // at each replay: the rate enters the loop as a scalar input); otherwise it is asked here.
       const scheduled = typeof checked !== 'number' && isDual(rateStep) ? fusedScalar('adam.rate', rateStep, rateAt) : undefined
       const rate = typeof checked === 'number' ? checked : scheduled === undefined ? rateAt(primalTensor(rateStep).data[0] ?? Number.NaN) : Number.NaN
-      const count = fusedScalar('adam.count', step, (s) => s + 1)
-      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0, count1, rate1], [u1, m1, v1]) => {
-        if (g === undefined || m0 === undefined || v0 === undefined || count1 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('adam')
-        const t = count1[0] ?? Number.NaN
+      // The new count and the step size α of this step, once per step (a node under jit), not per leaf.
+      const [count, alpha] = fusedScalars('adam.count', scheduled === undefined ? [step] : [step, scheduled], 2, ([s, rate1], [t1, alpha1]) => {
+        if (s === undefined || t1 === undefined || alpha1 === undefined) throw arityError('adam')
+        const t = (s[0] ?? Number.NaN) + 1
         const eta = rate1 === undefined ? rate : (rate1[0] ?? Number.NaN)
-        const alpha = (eta * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i] ?? 0
-          const mPrev = m0[i] ?? 0
-          const vPrev = v0[i] ?? 0
-          const mi = mPrev + (gi - mPrev) * (1 - beta1)
-          const vi = vPrev + (gi * gi - vPrev) * (1 - beta2)
-          m1[i] = mi
-          v1[i] = vi
-          u1[i] = -((mi * alpha) / (Math.sqrt(vi) + eps))
-        }
-      }, scheduled === undefined ? [count] : [count, scheduled])
+        t1[0] = t
+        alpha1[0] = (eta * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
+      })
+      if (count === undefined || alpha === undefined) throw arityError('adam')
+      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, kerasLeaf, [alpha])
       return [u, [{ step: count, mu: m, nu: v }, { step: fusedScalar('adam.rateCount', rateStep, (s) => s + 1) }]]
     },
   }

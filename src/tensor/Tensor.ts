@@ -30,14 +30,17 @@ export type NestedArray = number | readonly NestedArray[]
 
 // ─── guards ─────────────────────────────────────────────────────────────────────────────────────
 
-/** True for a value shaped like a tensor (a shape array and a Float64Array). */
+/**
+ * True for a value shaped like a tensor (a shape array and a Float64Array). The shape is asked
+ * first: a value without one (a Dual, a jit tracer, whose `data` getter throws) is never probed for data.
+ */
 export const isTensor = (u: unknown): u is Tensor =>
   typeof u === 'object' &&
   u !== null &&
-  'data' in u &&
-  u.data instanceof Float64Array &&
   'shape' in u &&
-  Array.isArray(u.shape)
+  Array.isArray(u.shape) &&
+  'data' in u &&
+  u.data instanceof Float64Array
 
 // ─── constructors ───────────────────────────────────────────────────────────────────────────────
 

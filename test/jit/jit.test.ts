@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { bitDifference, checkJitEqual } from '../../laws/jit.js'
 import { checkSealed } from '../../laws/purity.js'
 import * as ad from '../../src/ad/index.js'
-import { constantOp } from '../../src/ad/extend.js'
+import { constantMultiOp, constantOp } from '../../src/ad/extend.js'
 import type { Value } from '../../src/ad/index.js'
-import { jit, JitError } from '../../src/jit/index.js'
+import { jit, JitError, type Graph } from '../../src/jit/index.js'
 import * as nn from '../../src/nn/index.js'
 import * as random from '../../src/random/index.js'
 import * as T from '../../src/tensor/index.js'
@@ -248,6 +248,8 @@ describe('jit: what cannot be traced fails loudly, naming the op', () => {
     jit((a: Value) => {
       expect(ad.isDual(a)).toBe(true)
       expect(ad.isValue(a)).toBe(true)
+      // The guard asks for a shape before it looks at data: a tracer is not a tensor, and asking does not throw.
+      expect(T.isTensor(a)).toBe(false)
       expect(Object.keys(a)).not.toContain('data')
       return a
     })(x)
@@ -264,5 +266,100 @@ describe('jit: what cannot be traced fails loudly, naming the op', () => {
     f(x)
     const g = jit((a: Value) => ad.add(a, leaked ?? 0))
     expect(() => g(x)).toThrow(/jit: add: a value traced by another jit call reached this op: a traced value escaped/)
+  })
+})
+
+describe('jit: nodes with several outputs', () => {
+  // A kernel with three outputs (a + b, a − b, a·b), counting its runs; specialised or not.
+  const counted = (specialised: boolean) => {
+    const runs = { value: 0, specialised: 0 }
+    const kernel = (xs: readonly Tensor[]): readonly Tensor[] => {
+      runs.value++
+      const [a, b] = [xs[0] ?? T.scalar(0), xs[1] ?? T.scalar(0)]
+      return [T.add(a, b), T.sub(a, b), T.mul(a, b)]
+    }
+    const specialize = () => (data: readonly T.ReadonlyFloat64Array[], outs: readonly Float64Array[]) => {
+      runs.specialised++
+      const [a, b] = [data[0] ?? new Float64Array(0), data[1] ?? new Float64Array(0)]
+      const [s, d, p] = outs
+      if (s === undefined || d === undefined || p === undefined) throw new Error('three outputs')
+      for (let i = 0; i < a.length; i++) {
+        s[i] = (a[i] ?? 0) + (b[i] ?? 0)
+        d[i] = (a[i] ?? 0) - (b[i] ?? 0)
+        p[i] = (a[i] ?? 0) * (b[i] ?? 0)
+      }
+    }
+    return { op: specialised ? constantMultiOp('sumDiffProduct', kernel, specialize) : constantMultiOp('sumDiffProduct', kernel), runs }
+  }
+  for (const specialised of [true, false]) {
+    it(`${specialised ? 'specialised' : 'through its value'}: one node, run once per replay, each output in its own buffer or handed out fresh`, () => {
+      const { op, runs } = counted(specialised)
+      // s and p are intermediates (read by later ops), d goes to the caller.
+      const f = (a: Value, b: Value) => {
+        const [s, d, p] = op([a, b], undefined)
+        return { d: d ?? a, out: ad.mul(ad.exp(s ?? a), p ?? a) }
+      }
+      let graph: Graph | undefined
+      const compiled = jit(f, {
+        rewrite: (g) => {
+          graph = g
+          return g
+        },
+      })
+      const first = compiled(x, y)
+      expect(graph?.nodes.filter((n) => n.kind === 'multi').map((n) => n.name)).toEqual(['sumDiffProduct'])
+      const before = { ...runs }
+      const second = compiled(y, x)
+      // One run of the kernel per replay, for all three outputs.
+      expect(runs.value + runs.specialised - before.value - before.specialised).toBe(1)
+      expect(specialised ? runs.specialised - before.specialised : runs.value - before.value).toBe(1)
+      // The same bits as the interpreter; the first call's outputs untouched by the second.
+      expect(bitDifference(f(x, y), first)).toBeUndefined()
+      expect(bitDifference(f(y, x), second)).toBeUndefined()
+      // The plan holds s and p (and exp(s)), each x's size, not a buffer per output per node; d is fresh.
+      expect(compiled.stats().bytes).toBe(3 * 8 * x.data.length)
+      expect(ad.primalTensor(first.d).data).not.toBe(ad.primalTensor(second.d).data)
+    })
+  }
+  it('a node whose outputs are all unread is dropped; one read output keeps it, the others get scratch', () => {
+    const { op, runs } = counted(true)
+    const dead = jit((a: Value, b: Value) => {
+      op([a, b], undefined)
+      return ad.exp(a)
+    })
+    dead(x, y)
+    dead(y, x)
+    expect(runs.specialised).toBe(0)
+    const one = jit((a: Value, b: Value) => ad.exp(op([a, b], undefined)[2] ?? a))
+    expect(bitDifference(ad.exp(T.mul(y, x)), one(y, x))).toBeUndefined()
+    expect(bitDifference(ad.exp(T.mul(x, y)), one(x, y))).toBeUndefined()
+  })
+  it('a plan keeps none of the values its trace computed through it', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc: unknown = runInNewContext('gc')
+    if (typeof gc !== 'function') throw new Error('no gc')
+    const seen: WeakRef<object>[] = []
+    const op = constantMultiOp('test.pair', ([a]: readonly Tensor[]) => {
+      const pair = [T.scale(a ?? T.scalar(0), 3), T.neg(a ?? T.scalar(0))]
+      for (const t of pair) seen.push(new WeakRef(t.data))
+      return pair
+    })
+    const f = jit((a: Value) => {
+      const [p, q] = op([ad.tanh(a)], undefined)
+      return ad.sum(ad.mul(p ?? a, q ?? a))
+    })
+    f(x)
+    const traced = seen.slice(0, 2)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    gc()
+    expect(traced.map((r) => r.deref())).toEqual([undefined, undefined])
+    expect(f.stats().cached).toBe(1)
+  })
+  it('its outputs are constants of every differentiation inside the function', () => {
+    const { op } = counted(true)
+    const f = (a: Tensor, b: Tensor) => ad.valueAndGrad((v: Value) => ad.sum(ad.mul(v, op([v, b], undefined)[2] ?? v)))(a)
+    expect(checkJitEqual(f, [x, y], [y, x])).toBeUndefined()
+    // d/da Σ a·c with c = a·b held constant: c itself.
+    expect(bitDifference(f(x, y)[1], T.mul(x, y))).toBeUndefined()
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { foldJitLaw, jitLaw, optimizerJitLaw, type FoldCompiler } from '../../laws/jit.js'
-import { jit, jitFold, type Graph, type GraphNode } from '../../src/jit/index.js'
+import { jit, jitFold, type AnyGraphNode, type Graph, type GraphNode } from '../../src/jit/index.js'
 import * as optim from '../../src/optim/index.js'
 import * as T from '../../src/tensor/index.js'
 import { treeArb } from '../tree/arbitraries.js'
@@ -13,8 +13,9 @@ import { treeArb } from '../tree/arbitraries.js'
  */
 const reassociateMul = (graph: Graph): Graph => {
   const producer = new Map<number, GraphNode>()
-  for (const n of graph.nodes) producer.set(n.output, n)
-  const nodes = graph.nodes.map((n): GraphNode => {
+  for (const n of graph.nodes) if (n.kind === undefined) producer.set(n.output, n)
+  const nodes = graph.nodes.map((n): AnyGraphNode => {
+    if (n.kind === 'multi') return n
     const [left, c] = n.inputs
     const inner = left === undefined ? undefined : producer.get(left)
     const product = n.name === 'mul' ? T.mul : n.name === 'mulStrongZero' ? T.mulStrongZero : undefined
@@ -45,22 +46,24 @@ describe('jit law', () => {
 })
 
 /**
- * A deliberately wrong fusion of a multi-output kernel (an optimizer's fused loop under jit): the
- * nodes of one leaf (the same inputs) all replay the first node's kernel, so every output of the
- * kernel gets the first one's values — a fusion that confuses which result goes where.
+ * A deliberately wrong fusion of a multi-output kernel (an optimizer's fused loop under jit, one
+ * node with several outputs): the node's outputs are handed out rotated — each output slot gets
+ * the next output's values (Adam's update gets the new first moment, and so on), the same kernel
+ * run once, on the same inputs, with its results confused.
  */
 const confuseFusedOutputs = (graph: Graph): Graph => {
-  const firstOf = new Map<string, GraphNode>()
-  const nodes = graph.nodes.map((n): GraphNode => {
-    if (n.name !== 'fusedLeaves') return n
-    const key = n.inputs.join(',')
-    const first = firstOf.get(key)
-    if (first === undefined) {
-      firstOf.set(key, n)
-      return n
+  const nodes = graph.nodes.map((n): AnyGraphNode => {
+    if (n.kind !== 'multi' || n.outputs.length < 2) return n
+    const rotate = <A>(xs: readonly A[]): A[] => [...xs.slice(1), ...xs.slice(0, 1)]
+    const { specialize } = n
+    const specialized = specialize === undefined ? {} : {
+      specialize: (shapes: readonly T.Shape[]) => {
+        const kernel = specialize(shapes)
+        // The kernel writes output o + 1 where output o's buffer is: the values land one slot off.
+        return kernel === undefined ? undefined : (data: readonly T.ReadonlyFloat64Array[], outs: readonly Float64Array[]) => kernel(data, [...outs.slice(-1), ...outs.slice(0, -1)])
+      },
     }
-    const { specialize: _dropped, ...rest } = n
-    return { ...rest, run: first.run, ...(first.specialize === undefined ? {} : { specialize: first.specialize }) }
+    return { ...n, run: (xs) => rotate(n.run(xs)), ...specialized }
   })
   return { ...graph, nodes }
 }
@@ -86,17 +89,51 @@ describe('optimizer jit law', () => {
       optimizerJitLaw(optimizer, treeArb(), { numRuns: 15 })
     })
   }
-  it('catches a fusion that confuses the outputs of a fused kernel', () => {
-    const wrong = <F extends (...args: never[]) => unknown>(f: F): F => jit(f, { rewrite: confuseFusedOutputs })
-    let caught: unknown
-    try {
-      optimizerJitLaw(optim.adam({ learningRate: 0.1 }), treeArb(), { numRuns: 15, compile: wrong, seed: 1 })
-    } catch (e) {
-      caught = e
-    }
-    expect(caught).toBeInstanceOf(Error)
-    expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/optimizer jit law: step \d+: /)
+  it("a fused kernel is one node per leaf with all its outputs, and the plan holds one buffer per output it keeps", () => {
+    const params = { w: T.zeros([30, 20]), b: T.zeros([20]) }
+    const optimizer = optim.adam({ learningRate: 0.1 })
+    let graph: Graph | undefined
+    const update = jit(
+      (g: typeof params, s: optim.AdamState) => {
+        const [u, next] = optimizer.update(g, s, params)
+        return { u: optim.applyUpdates(params, u), next }
+      },
+      {
+        rewrite: (g) => {
+          graph = g
+          return g
+        },
+      },
+    )
+    const grads = { w: T.full([30, 20], 0.5), b: T.full([20], -0.25) }
+    update(grads, optimizer.init(params))
+    const fused = graph?.nodes.filter((n) => n.name === 'fusedLeaves') ?? []
+    // Adam's loop per leaf: u, m, v from one node; then the learning rate's scale and applyUpdates' add, one output each.
+    expect(fused.map((n) => (n.kind === 'multi' ? n.outputs.length : 1))).toEqual([3, 3, 1, 1, 1, 1])
+    // The step's constants once per step: the new count and both bias corrections from one node.
+    expect(graph?.nodes.filter((n) => n.name === 'scaleByAdam.count').map((n) => (n.kind === 'multi' ? n.outputs.length : 1))).toEqual([3])
+    // m, v, the count and the new parameters go to the caller (fresh): the plan keeps Adam's u per
+    // leaf and its scaled copy, and the two bias corrections.
+    expect(update.stats().bytes).toBe(2 * 8 * (30 * 20 + 20) + 2 * 8)
   })
+  const multiOutput: readonly (readonly [string, optim.GradientTransformation<unknown>])[] = [
+    ['adam', optimizers.adam ?? optim.adam()],
+    ['kerasAdam', optimizers.kerasAdam ?? optim.adam()],
+    ['nesterov', optimizers.nesterov ?? optim.nesterov()],
+  ]
+  for (const [name, optimizer] of multiOutput) {
+    it(`catches a fusion that confuses the outputs of a fused kernel (${name})`, () => {
+      const wrong = <F extends (...args: never[]) => unknown>(f: F): F => jit(f, { rewrite: confuseFusedOutputs })
+      let caught: unknown
+      try {
+        optimizerJitLaw(optimizer, treeArb(), { numRuns: 15, compile: wrong, seed: 1 })
+      } catch (e) {
+        caught = e
+      }
+      expect(caught).toBeInstanceOf(Error)
+      expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/optimizer jit law: step \d+: /)
+    })
+  }
 })
 
 describe('fold law', () => {

@@ -7,6 +7,7 @@ import type { Tensor } from '../../src/tensor/index.js'
 import * as tree from '../../src/tree/index.js'
 import type { Tree } from '../../src/tree/index.js'
 import { treeArb } from '../tree/arbitraries.js'
+import { fusedScalars } from '../../src/optim/fused.js'
 
 const data = (t: Tree): number[] => tree.leaves(t).flatMap((l) => Array.from(l.value.data))
 const g = { w: T.vector([1, -2]), b: T.vector([0.5]) }
@@ -156,5 +157,18 @@ describe('state is plain data', () => {
     expect(adamState.step).toEqual(T.scalar(1))
     expect(lrState.step).toEqual(T.scalar(1))
     expect(tree.isTree(adamState.mu) && tree.isTree(adamState.nu)).toBe(true)
+  })
+})
+
+describe('fusedScalars (the per-step constants of an optimizer)', () => {
+  it('computes its outputs from scalars, and names the op when an input is not one number', () => {
+    const [t, c] = fusedScalars('test.count', [T.scalar(2)], 2, ([s], [t1, c1]) => {
+      if (s === undefined || t1 === undefined || c1 === undefined) throw new Error('arity')
+      t1[0] = (s[0] ?? 0) + 1
+      c1[0] = 1 - 0.9 ** (t1[0] ?? 0)
+    })
+    expect(t).toEqual(T.scalar(3))
+    expect(c?.data[0]).toBe(1 - 0.9 ** 3)
+    expect(() => fusedScalars('test.count', [T.vector([1, 2])], 1, () => undefined)).toThrow(/test\.count: a scalar input must hold one number, got shape \[2\]/)
   })
 })

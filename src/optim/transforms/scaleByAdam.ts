@@ -6,7 +6,7 @@ import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import * as tree from '../../tree/index.js'
 import type { Tree } from '../../tree/index.js'
-import { arityError, fusedLeaves, fusedScalar } from '../fused.js'
+import { arityError, fusedLeaves, fusedScalars, type LeafKernel } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { decayRate, positive } from '../validation.js'
 import { adamInto } from '../../tensor/internal.js'
@@ -56,15 +56,26 @@ export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByA
   decayRate('scaleByAdam', 'beta1', beta1)
   decayRate('scaleByAdam', 'beta2', beta2)
   positive('scaleByAdam', 'eps', eps)
+  // Fixed for the optimizer's life; the bias corrections change per step and are computed once per
+  // step (a node of its own under jit), not per leaf: the leaf loop reads them as scalar inputs.
+  const constants = { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, eps }
+  const leafKernel: LeafKernel = ([g, m0, v0, c1, c2], [u1, m1, v1]) => {
+    if (g === undefined || m0 === undefined || v0 === undefined || c1 === undefined || c2 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
+    adamInto(g, m0, v0, u1, m1, v1, constants, c1[0] ?? Number.NaN, c2[0] ?? Number.NaN)
+  }
+  const stepKernel: LeafKernel = ([s], [t1, c1, c2]) => {
+    if (s === undefined || t1 === undefined || c1 === undefined || c2 === undefined) throw arityError('scaleByAdam')
+    const t = (s[0] ?? Number.NaN) + 1
+    t1[0] = t
+    c1[0] = 1 - beta1 ** t
+    c2[0] = 1 - beta2 ** t
+  }
   return {
     init: (params) => ({ step: T.scalar(0), mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
     update: (grads, { step, mu, nu }) => {
-      const count = fusedScalar('scaleByAdam.count', step, (s) => s + 1)
-      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, ([g, m0, v0, count1], [u1, m1, v1]) => {
-        if (g === undefined || m0 === undefined || v0 === undefined || count1 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
-        const t = count1[0] ?? Number.NaN
-        adamInto(g, m0, v0, u1, m1, v1, { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, correction1: 1 - beta1 ** t, correction2: 1 - beta2 ** t, eps })
-      }, [count])
+      const [count, correction1, correction2] = fusedScalars('scaleByAdam.count', [step], 3, stepKernel)
+      if (count === undefined || correction1 === undefined || correction2 === undefined) throw arityError('scaleByAdam')
+      const [u, m, v] = fusedLeaves([grads, mu, nu], 3, leafKernel, [correction1, correction2])
       return [u, { step: count, mu: m, nu: v }]
     },
   }

@@ -18,7 +18,8 @@ export type { AdamConstants } from './wasm-elementwise.js'
 /**
  * One Adam step over a leaf: for every i,
  *   m1 = β1·m0 + (1 − β1)·g,   v1 = β2·v0 + ((1 − β2)·g)·g,   u = (m1 / c1) / (√(v1 / c2) + ε),
- * reading g, m0, v0 (equal lengths) and writing u, m1, v1 (the same length; nothing else).
+ * reading g, m0, v0 (equal lengths) and writing u, m1, v1 (the same length; nothing else), with
+ * the bias corrections c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ of this step.
  */
 export const adamInto = (
   g: ReadonlyFloat64Array,
@@ -28,9 +29,11 @@ export const adamInto = (
   m1: Float64Array,
   v1: Float64Array,
   c: AdamConstants,
+  correction1: number,
+  correction2: number,
 ): void => {
-  if (onWasm(g.length)) return wasmAdam(g, m0, v0, u, m1, v1, c)
-  const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, correction1, correction2, eps } = c
+  if (onWasm(g.length)) return wasmAdam(g, m0, v0, u, m1, v1, c, correction1, correction2)
+  const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps } = c
   for (let i = 0; i < g.length; i++) {
     const gi = g[i] ?? 0
     const mi = beta1 * (m0[i] ?? 0) + oneMinusBeta1 * gi

@@ -13,7 +13,11 @@ import { wasmHeap, type WasmBinaryOp } from './wasm.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
-/** The constants of one Adam step (see optim.scaleByAdam): decays, their complements, bias corrections, ε. */
+/**
+ * The constants of an Adam optimizer (see optim.scaleByAdam): decays, their complements, ε — fixed
+ * when the optimizer is made. The bias corrections 1 − β1ᵗ and 1 − β2ᵗ change with the step and
+ * are passed next to them.
+ */
 export interface AdamConstants {
   readonly beta1: number
   readonly beta2: number
@@ -21,10 +25,6 @@ export interface AdamConstants {
   readonly oneMinusBeta1: number
   /** 1 − β2 */
   readonly oneMinusBeta2: number
-  /** 1 − β1ᵗ */
-  readonly correction1: number
-  /** 1 − β2ᵗ */
-  readonly correction2: number
   readonly eps: number
 }
 
@@ -97,6 +97,8 @@ export const wasmAdam = (
   m1: Float64Array,
   v1: Float64Array,
   c: AdamConstants,
+  correction1: number,
+  correction2: number,
 ): void => {
   const n = g.length
   const region = aligned(8 * n)
@@ -105,7 +107,7 @@ export const wasmAdam = (
   heap.set(g, gp / 8)
   heap.set(m0, mp / 8)
   heap.set(v0, vp / 8)
-  kernels.adam(gp, mp, vp, up, n, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.correction1, c.correction2, c.eps)
+  kernels.adam(gp, mp, vp, up, n, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, correction1, correction2, c.eps)
   u.set(heap.subarray(up / 8, up / 8 + n))
   m1.set(heap.subarray(mp / 8, mp / 8 + n))
   v1.set(heap.subarray(vp / 8, vp / 8 + n))

@@ -175,7 +175,7 @@ export const wasmMatmul = (layout: MatmulLayout): MatmulKernel => (a, aOffset, b
   copyIn(heap, bPtr, b, bOffset, k * n)
   const s = layoutStrides(layout, m, k, n)
   w.kernels.matmul(aPtr, s.aRow, s.aDepth, bPtr, s.bDepth, s.bCol, cPtr, n, m, k, n, 0)
-  c.set(heap.subarray(cPtr / 8, cPtr / 8 + m * n), cOffset)
+  copyOut(heap, cPtr, c, cOffset, m * n)
 }
 
 /**
@@ -207,7 +207,7 @@ export const wasmAffine = (
   copyIn(heap, biasPtr, bias, 0, n)
   w.kernels.matmul(xPtr, k, 1, wPtr, n, 1, outPtr, n, m, k, n, 0)
   w.kernels.addRow(outPtr, n, biasPtr, m, n)
-  out.set(heap.subarray(outPtr / 8, outPtr / 8 + m * n))
+  copyOut(heap, outPtr, out, 0, m * n)
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -215,6 +215,8 @@ export const wasmAffine = (
 interface Loaded {
   readonly memory: WasmMemory
   readonly kernels: KernelExports
+  /** The view on the memory's current buffer (made again only when growth replaces the buffer). */
+  view: Float64Array
 }
 
 /** undefined: not tried yet; null: this engine has no WebAssembly SIMD. */
@@ -229,7 +231,7 @@ const load = (): Loaded | null => {
   if (!api.validate(bytes)) return null
   const memory = new api.Memory({ initial: Math.ceil(kernelScratchBytes / PAGE) + 16 })
   const kernels = kernelExports(new api.Instance(new api.Module(bytes), { env: { memory } }).exports)
-  return kernels === undefined ? null : { memory, kernels }
+  return kernels === undefined ? null : { memory, kernels, view: new Float64Array(memory.buffer) }
 }
 
 const binaryNames: readonly WasmBinaryName[] = (['add', 'sub', 'mul', 'div'] as const).flatMap((op) => [`${op}_vv`, `${op}_vs`, `${op}_sv`] as const)
@@ -270,14 +272,30 @@ const required = (): Loaded => {
 /** Rounds a byte offset up to 16 (the width of a vector). */
 const aligned = (bytes: number): number => Math.ceil(bytes / 16) * 16
 
-/** A view on the memory, grown first to hold `bytes`. Views are made after growing: growth detaches old ones. */
+/**
+ * A view on the memory, grown first to hold `bytes`. The view is kept until growth replaces the
+ * buffer (which detaches it): a call allocates no view of its own.
+ */
 const ensure = (w: Loaded, bytes: number): Float64Array => {
   const have = w.memory.buffer.byteLength
   if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE))
-  return new Float64Array(w.memory.buffer)
+  const buffer = w.memory.buffer
+  if (w.view.buffer !== buffer) w.view = new Float64Array(buffer)
+  return w.view
 }
+
+/** Copies of at most this many elements are plain loops: no subarray view per call (small products). */
+const LOOP_COPY = 256
 
 const copyIn = (heap: Float64Array, ptr: number, src: ReadonlyFloat64Array, offset: number, count: number): void => {
   if (count === 0) return
-  heap.set(offset === 0 && src.length === count ? src : src.subarray(offset, offset + count), ptr / 8)
+  if (offset === 0 && src.length === count) heap.set(src, ptr / 8)
+  else if (count <= LOOP_COPY) for (let i = 0, at = ptr / 8; i < count; i++) heap[at + i] = src[offset + i] ?? 0
+  else heap.set(src.subarray(offset, offset + count), ptr / 8)
+}
+
+/** dst[offset …] = the `count` elements at `ptr` (bytes) of the memory. */
+const copyOut = (heap: Float64Array, ptr: number, dst: Float64Array, offset: number, count: number): void => {
+  if (count <= LOOP_COPY) for (let i = 0, at = ptr / 8; i < count; i++) dst[offset + i] = heap[at + i] ?? 0
+  else dst.set(heap.subarray(ptr / 8, ptr / 8 + count), offset)
 }

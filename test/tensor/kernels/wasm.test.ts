@@ -110,6 +110,8 @@ describe.runIf(wasmAvailable())('WebAssembly SIMD kernels', () => {
       expect(T.matmul(big, big).shape).toEqual([700, 700])
       expect(c.data.byteLength).toBe(32)
       expect(T.toArray(c)).toEqual([[4, 5], [10, 11]])
+      // The kernels keep one view on the memory: after the growth they must use the new buffer's.
+      expect(T.toArray(T.matmul(a, b))).toEqual([[4, 5], [10, 11]])
     } finally {
       useKernels(before)
     }
