@@ -146,13 +146,19 @@ export const batchList = (list: readonly Dataset[]): Batches => ({
  * const sgdStep = train.trainStep(model, { loss: losses.mse, optimizer })
  * train.epoch(sgdStep, start, train.epochBatches(data.gates.and, { batchSize: 2 })).loss  // 0.25
  */
-export const epoch = <St extends StepResult>(
-  step: EpochStep<St>,
-  state: St,
-  batches: Batches,
-  { keepPredictions = false, onBatch }: EpochOptions = {},
-): EpochResult<St> => {
+export const epoch = <St extends StepResult>(step: EpochStep<St>, state: St, batches: Batches, options: EpochOptions = {}): EpochResult<St> => {
   const runner = step.start?.(state) ?? stepByStep(step, state)
+  const done = runBatches(runner, batches, options)
+  return { ...done, state: done.diverged === undefined ? runner.state() : runner.previous() }
+}
+
+/**
+ * The steps of one epoch through a runner (`StepRunner`), without asking it for its state: what
+ * `epoch` does, for `fit`, which keeps one runner for all its epochs and asks for the state only
+ * where it needs it. On a non-finite loss it stops, with `diverged` set (the runner's `previous()`
+ * is then the state from before that step).
+ */
+export const runBatches = <St>(runner: StepRunner<St>, batches: Batches, { keepPredictions = false, onBatch }: EpochOptions = {}): Omit<EpochResult<St>, 'state'> => {
   // The batches' rows gathered into reused buffers, for a runner that only reads them (the batches
   // of `epochBatches`, unless the targets are kept: they leave the epoch).
   const cut = keepPredictions ? undefined : cutsOf.get(batches)
@@ -165,7 +171,7 @@ export const epoch = <St extends StepResult>(
     const batch = gather !== undefined && runner.borrows?.() === true ? gather(b) : batches.get(b)
     const loss = runner.step(batch)
     if (!Number.isFinite(loss)) {
-      return { state: runner.previous(), loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss } }
+      return { loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss } }
     }
     const rows = rowCount(batch)
     lossSum += loss * rows
@@ -179,8 +185,14 @@ export const epoch = <St extends StepResult>(
     }
     onBatch?.({ batch: b + 1, batches: batches.count, seen, loss: lossSum / seen })
   }
-  return { state: runner.state(), loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
+  return { loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
 }
+
+/**
+ * The runner of a step function through epochs: its own (`start`: a compiled fold) or one that
+ * calls it batch by batch.
+ */
+export const stepRunner = <St extends StepResult>(step: EpochStep<St>, state: St): StepRunner<St> => step.start?.(state) ?? stepByStep(step, state)
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -194,8 +206,21 @@ interface Cut {
 /** The cut behind each `Batches` that `epochBatches` made (kept apart: the public surface gives fresh batches only). */
 const cutsOf = new WeakMap<Batches, Cut>()
 
+/** A gathered batch's buffers and the dataset over them. */
+interface Gathered {
+  readonly x: Float64Array
+  readonly y: Float64Array
+  readonly batch: Dataset
+}
+
 /**
- * Batch b of a cut written into buffers reused from batch to batch (one pair per batch size), as a
+ * Gathered batches' buffers by dataset and batch size, reused across epochs (a batch is borrowed
+ * only while one step runs, so one pair per size serves every epoch and runner).
+ */
+const gathered = new WeakMap<Dataset, Map<number, Gathered>>()
+
+/**
+ * Batch b of a cut written into buffers reused from batch to batch (one pair per dataset and batch size), as a
  * dataset over them: valid until the next batch of that size is gathered, so only for a runner
  * that reads a batch while its step runs and keeps nothing of it (`StepRunner.borrows`).
  */
@@ -205,7 +230,8 @@ const gatherer = ({ data, order, batchSize }: Cut): ((b: number) => Dataset) => 
   const yInner = data.y.shape.slice(1)
   const xWidth = T.sizeOf(xInner)
   const yWidth = T.sizeOf(yInner)
-  const bySize = new Map<number, { readonly x: Float64Array; readonly y: Float64Array; readonly batch: Dataset }>()
+  const bySize = gathered.get(data) ?? new Map<number, Gathered>()
+  gathered.set(data, bySize)
   const rows = (from: ReadonlyFloat64Array, into: Float64Array, width: number, start: number, count: number): void => {
     for (let i = 0; i < count; i++) {
       const at = (order[start + i] ?? 0) * width
