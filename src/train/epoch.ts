@@ -137,7 +137,9 @@ export const batchList = (list: readonly Dataset[]): Batches => ({
 /**
  * One epoch: the fold of `step` over `batches` from `state`, with the mean loss per row. Pure: the
  * same state and batches give the same result. A step whose loss is not finite ends the fold
- * early, with `diverged` set and the state from before that step.
+ * early, with `diverged` set and the state from before that step. A step that offers its own
+ * runner (`start`: a compiled `flatStep`, which folds with `jitFold`) is run by it, with the same
+ * results as calling it batch by batch.
  *
  * @example
  * const model = nn.dense(1, { kernelInitializer: nn.zeros })

@@ -65,8 +65,10 @@ export interface FitOptions<O, P = Tree, S = Tree> {
   /** Start from these parameters and state instead of initialising the model. */
   readonly initial?: { readonly params: P; readonly state: S }
   /**
-   * Compile each training step's forward and backward pass with `jit` (default true; the same
-   * bits either way, as the jit law states). False runs the interpreter.
+   * Compile the training step with `jit` (default true; the same bits either way, as the jit law
+   * states): forward and backward pass, optimizer update and new parameters in one plan, folded
+   * over the batches by `jitFold` so that the states between steps stay in the fold's buffers.
+   * False runs the interpreter.
    */
   readonly jit?: boolean
 }
