@@ -11,9 +11,9 @@
  *
  *   npx tsc -p bench && node --expose-gc bench/dist/bench/jit-steady.js
  *
- * Then whole epochs as `fit` runs them (`train.epoch` over shuffled batches of the whole set): the
- * compiled step folded by the epoch (one `jitFold`, the batches gathered into reused buffers)
- * against the same compiled step called batch by batch; µs and bytes per step.
+ * Then whole epochs as `fit` runs them (shuffled batches of the whole set): fit's runner (one
+ * `jitFold` for all epochs, the batches gathered into reused buffers) against the same compiled
+ * step called batch by batch, as fit ran before; µs and bytes per step.
  *
  * The WJ workload measures the same steps through `fit` (batch gathering, key derivation, events
  * and each run's tracing included on both sides); this isolates the step itself.
@@ -117,18 +117,25 @@ for (const c of cases) {
   )
 
   // Whole epochs as fit runs them (shuffled batches of the whole set, the step key derived per
-  // step): `train.epoch` folding the compiled step (its runner: one jitFold, batches gathered into
-  // reused buffers) against the same compiled step called batch by batch (a fresh batch and state per step).
+  // step): fit's runner (one jitFold for all epochs, batches gathered into reused buffers, no
+  // state made between epochs) against the same compiled step called batch by batch (a fresh
+  // batch and state per step, as fit ran before).
   const shuffle = random.key(5)
   const stepsPerEpoch = Math.ceil(data.rowCount(c.data) / c.batchSize)
   const epochSides = (['per step', 'folded'] as const).map((side) => {
     const compiledStep = train.flatStep(c.model, treedef, { loss: c.loss, optimizer })
-    const step = side === 'folded' ? compiledStep : (ts: Parameters<typeof compiledStep>[0], b: Dataset) => compiledStep(ts, b)
-    let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
+    const start = train.initialTrainState(leaves, state, optimizer, random.key(0))
     let e = 0
+    if (side === 'folded') {
+      // As fit runs: one runner for every epoch, its state never asked for.
+      const runner = train.stepRunner(compiledStep, start)
+      return { side, run: (): void => void train.runBatches(runner, train.epochBatches(c.data, { batchSize: c.batchSize, key: shuffle, epoch: ++e })), times: [] as number[] }
+    }
+    // As fit ran before the fold: the compiled step called batch by batch, a fresh batch (`take`) and state per step.
+    const step = (ts: Parameters<typeof compiledStep>[0], b: Dataset) => compiledStep(ts, b)
+    let ts = start
     const run = (): void => {
-      e++
-      ts = train.epoch(step, ts, train.epochBatches(c.data, { batchSize: c.batchSize, key: shuffle, epoch: e })).state
+      ts = train.epoch(step, ts, train.epochBatches(c.data, { batchSize: c.batchSize, key: shuffle, epoch: ++e })).state
     }
     return { side, run, times: [] as number[] }
   })

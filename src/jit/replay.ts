@@ -73,6 +73,17 @@ class PlannedBuffers implements AllocationHook {
   }
 }
 
+/**
+ * The sink the node filling `slot` writes into, if any. Indices are checked before reading: a
+ * plain replay passes empty arrays, and an out-of-range or negative index would make every node
+ * pay a slow property lookup.
+ */
+const sinkOf = (sinks: readonly (Sink | undefined)[], direct: readonly number[], slot: number): Sink | undefined => {
+  if (slot < 0 || slot >= direct.length) return undefined
+  const leaf = direct[slot] ?? -1
+  return leaf < 0 || leaf >= sinks.length ? undefined : sinks[leaf]
+}
+
 /** Whether `data` is one of a node's planned buffers. */
 const landsInPlan = (buffers: readonly (Float64Array | undefined)[], data: ReadonlyFloat64Array): boolean => {
   for (let i = 0; i < buffers.length; i++) if (buffers[i] === data) return true
@@ -158,12 +169,12 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode, sinks: 
     const sizes = multiSizes[k] ?? NO_SIZES
     for (let o = 0; o < wrapped.length; o++) {
       // An output handed out: fresh memory, or the caller's sink (a fold's carry).
-      if (wrapped[o] === undefined) outs[o] = sinks[direct[node.outputs[o] ?? -1] ?? -1]?.buffer ?? allocate(sizes[o] ?? 0)
+      if (wrapped[o] === undefined) outs[o] = sinkOf(sinks, direct, node.outputs[o] ?? -1)?.buffer ?? allocate(sizes[o] ?? 0)
     }
     specialized.kernel(data, outs)
     for (let o = 0; o < wrapped.length; o++) {
       const planned = wrapped[o]
-      const sink = sinks[direct[node.outputs[o] ?? -1] ?? -1]
+      const sink = sinkOf(sinks, direct, node.outputs[o] ?? -1)
       if (planned !== undefined) slots[node.outputs[o] ?? 0] = planned
       else if (sink !== undefined) {
         slots[node.outputs[o] ?? 0] = sink.tensor
@@ -243,7 +254,7 @@ const runNodes = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly
       const refs = node.inputs
       const data = dataLists[k]
       // The caller's destination of this node's output (a fold's carry), written in place of fresh memory.
-      const sink = sinks[direct[node.output] ?? -1]
+      const sink = sinkOf(sinks, direct, node.output)
       if (specialized !== undefined && data !== undefined) {
         for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
         // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
