@@ -109,7 +109,11 @@ const inputsOf = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLik
   return inputs
 }
 
-/** The cache bounds of `jit` or `jitFold` (`op`), checked. */
+/**
+ * The cache bounds of `jit` or `jitFold` (`op`), checked.
+ *
+ * @throws {JitError} when cacheSize is not a positive integer or cacheBytes not a positive number
+ */
 export const cacheLimits = (op: string, options: JitOptions): { readonly cacheSize: number; readonly cacheBytes: number } => {
   const cacheSize = options.cacheSize ?? 8
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new JitError(op, `cacheSize must be a positive integer, got ${cacheSize}`)
