@@ -48,7 +48,7 @@ export interface FoldRun<C, X, E> {
    * One step: the carry becomes `f(carry, item)[0]`.
    *
    * @throws {JitError} as `jit` does (f cannot be traced, a shape that depends on values); the
-   *   run is then as it was before the step
+   *   run's carry is then as it was before the step (and `previous()` may have become the carry now)
    */
   readonly step: (item: X) => void
   /** Steps taken so far. */
@@ -426,7 +426,13 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
 
     /** Replays a plan whose inputs are bound: the carry into the other set, the emission into its sinks. */
     const replayInto = (plan: RunPlan, target: 0 | 1): void => {
-      plan.entry.replay.runInto(plan.entry.inputs, plan.sinks[target], plan.entry.direct)
+      try {
+        plan.entry.replay.runInto(plan.entry.inputs, plan.sinks[target], plan.entry.direct)
+      } catch (e) {
+        // The step wrote part of the set it was filling, which held the carry before the last step.
+        if (before === SET[target]) before = current
+        throw e
+      }
       replays++
       steps++
       before = current

@@ -3,6 +3,7 @@ import { bitDifference, checkFoldEqual, iterateFold } from '../../laws/jit.js'
 import { checkSealed } from '../../laws/purity.js'
 import * as ad from '../../src/ad/index.js'
 import type { Value } from '../../src/ad/index.js'
+import { constantOp } from '../../src/ad/extend.js'
 import { jitFold, JitError } from '../../src/jit/index.js'
 import * as losses from '../../src/losses/index.js'
 import * as nn from '../../src/nn/index.js'
@@ -190,5 +191,27 @@ describe('jitFold: errors', () => {
     expect(() => run.step(T.vector([2]))).toThrow(JitError)
     expect(run.steps()).toBe(0)
     expect(T.toArray(primal(run.carry()))).toEqual([1])
+  })
+})
+
+describe('jitFold: a replay that fails', () => {
+  it('an output whose shape depends on values fails the step with a JitError; the carry stays the one before it', () => {
+    // Keeps the first k elements, k read from the data when it runs: a shape the trace cannot know.
+    const firstK = constantOp('test.firstK', ([a]: readonly Tensor[]) => {
+      const data = a?.data ?? new Float64Array(0)
+      const k = Math.max(1, Math.min(data.length, Math.round(data[0] ?? 1)))
+      return T.tensor(Array.from(data.slice(0, k)))
+    })
+    const body = (c: Value, x: Tensor): readonly [Value, Value] => [ad.add(c, x), ad.sum(firstK([ad.add(c, x)], undefined))]
+    const run = jitFold(body).start(T.vector([1, 0, 0]))
+    run.step(T.vector([0, 1, 1]))
+    run.step(T.vector([0, 1, 1]))
+    expect(T.toArray(primal(run.carry()))).toEqual([1, 2, 2])
+    // The carry's first element becomes 3: the kept length changes on replay.
+    expect(() => run.step(T.vector([2, 0, 0]))).toThrow(/depends on the input values/)
+    expect(run.steps()).toBe(2)
+    expect(T.toArray(primal(run.carry()))).toEqual([1, 2, 2])
+    // The set that held the carry before the last step was partly written: previous() is now the carry itself, never a half-written one.
+    expect(T.toArray(primal(run.previous()))).toEqual([1, 2, 2])
   })
 })
