@@ -193,6 +193,16 @@ export const runBatches = <St>(runner: StepRunner<St>, batches: Batches, { keepP
 /**
  * The runner of a step function through epochs: its own (`start`: a compiled fold) or one that
  * calls it batch by batch.
+ *
+ * @example
+ * const model = nn.dense(1, { kernelInitializer: nn.zeros })
+ * const optimizer = optim.sgd({ learningRate: 0.1 })
+ * const { leaves, treedef } = tree.flatten(model.init(random.key(0), [2]).params)
+ * const sgdStep = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
+ * const runner = train.stepRunner(sgdStep, train.initialTrainState(leaves, {}, optimizer, random.key(0)))
+ * train.runBatches(runner, train.epochBatches(data.gates.and, { batchSize: 2 })).loss  // 0.25
+ * train.runBatches(runner, train.epochBatches(data.gates.and, { batchSize: 2 })).rows  // 4
+ * runner.state().step  // 4
  */
 export const stepRunner = <St extends StepResult>(step: EpochStep<St>, state: St): StepRunner<St> => step.start?.(state) ?? stepByStep(step, state)
 
