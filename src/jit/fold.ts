@@ -392,6 +392,9 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
       sets = [make(), make()]
       shapeSource = value
       carrySignature = carry.signature
+      // Plans bound to the buffers of another carry (a direct step that changed it) are bound anew.
+      plans.clear()
+      last = undefined
       return sets
     }
     const planFor = (entry: Entry, carrySets: readonly [CarrySet, CarrySet]): RunPlan => {
