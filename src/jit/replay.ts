@@ -12,6 +12,7 @@ import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } fr
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
 import type { Plan, PlannedMultiNode } from './plan.js'
+import { isKeyLike } from './args.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -19,6 +20,22 @@ import type { Plan, PlannedMultiNode } from './plan.js'
 export interface Replayer {
   readonly plan: Plan
   readonly run: (leaves: readonly Tensor[]) => unknown
+  /**
+   * Runs the plan and delivers each output leaf into the caller's buffer instead of returning it
+   * (a compiled fold's carry and emissions): `sinks[i]` is output leaf i's destination, a buffer of
+   * the leaf's size that the caller owns and the plan never reads — for a random key, its two words.
+   * A node whose output fills slot s writes straight into the sink of leaf `direct[s]` (where `run`
+   * would give it fresh memory); every other leaf is copied into its sink (an input passed through,
+   * a leaf that appears twice, one that lands in a plan buffer, a constant). Static leaves other
+   * than tensors and keys deliver nothing.
+   */
+  readonly runInto: (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]) => void
+}
+
+/** Where `Replayer.runInto` delivers an output leaf: a buffer the caller owns, and a tensor over it (made once). */
+export interface Sink {
+  readonly buffer: Float64Array
+  readonly tensor: Tensor
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -26,6 +43,8 @@ export interface Replayer {
 const EMPTY: readonly (Float64Array | undefined)[] = []
 const NO_SIZES: readonly number[] = []
 const EMPTY_BUFFER = new Float64Array(0)
+const NO_SINKS: readonly (Sink | undefined)[] = []
+const NO_DIRECT: readonly number[] = []
 
 /**
  * The hook of one replay: the current node's allocations, handed out in order while the lengths
@@ -35,6 +54,9 @@ class PlannedBuffers implements AllocationHook {
   buffers: readonly (Float64Array | undefined)[] = EMPTY
   sizes: readonly number[] = NO_SIZES
   next = 0
+  /** The allocation that gets `sink` instead of fresh memory (a fold's carry), or -1. */
+  sinkIndex = -1
+  sink: Float64Array = EMPTY_BUFFER
   readonly take = (n: number, zeroed: boolean): Float64Array | undefined => {
     const i = this.next
     if (i >= this.sizes.length || this.sizes[i] !== n) {
@@ -43,12 +65,23 @@ class PlannedBuffers implements AllocationHook {
       return undefined
     }
     this.next++
-    const b = this.buffers[i]
+    const b = i === this.sinkIndex ? this.sink : this.buffers[i]
     if (b === undefined) return undefined
     // Zero-filled as a fresh allocation is, unless the kernel overwrites every element first.
     if (zeroed) b.fill(0)
     return b
   }
+}
+
+/**
+ * The sink the node filling `slot` writes into, if any. Indices are checked before reading: a
+ * plain replay passes empty arrays, and an out-of-range or negative index would make every node
+ * pay a slow property lookup.
+ */
+const sinkOf = (sinks: readonly (Sink | undefined)[], direct: readonly number[], slot: number): Sink | undefined => {
+  if (slot < 0 || slot >= direct.length) return undefined
+  const leaf = direct[slot] ?? -1
+  return leaf < 0 || leaf >= sinks.length ? undefined : sinks[leaf]
 }
 
 /** Whether `data` is one of a node's planned buffers. */
@@ -69,8 +102,8 @@ const fresh = (t: Tensor): Tensor => {
   return unsafeTensor(data, t.shape)
 }
 
-/** The output's structure around its leaves (plain loops: a replay allocates only what it returns). */
-const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
+/** The output's structure around its leaves, `leaves` indexed as the template's (plain loops: a replay allocates only what it returns). */
+export const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
   switch (template.kind) {
     case 'leaf':
       return leaves[template.index]
@@ -123,7 +156,7 @@ interface ReplayState {
  * One replay of a node with several outputs (step `k`): the kernel runs once and each output
  * lands in its slot — its planned buffer, or fresh memory for an output handed to the caller.
  */
-const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void => {
+const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode, sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
   const { slots, placeholder, inputLists, dataLists, hook, multiBuffers, multiSizes } = state
   const { node, buffers, specialized } = step
   const refs = node.inputs
@@ -135,13 +168,18 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void =
     const wrapped = specialized.outputs
     const sizes = multiSizes[k] ?? NO_SIZES
     for (let o = 0; o < wrapped.length; o++) {
-      if (wrapped[o] === undefined) outs[o] = allocate(sizes[o] ?? 0)
+      // An output handed out: fresh memory, or the caller's sink (a fold's carry).
+      if (wrapped[o] === undefined) outs[o] = sinkOf(sinks, direct, node.outputs[o] ?? -1)?.buffer ?? allocate(sizes[o] ?? 0)
     }
     specialized.kernel(data, outs)
     for (let o = 0; o < wrapped.length; o++) {
       const planned = wrapped[o]
+      const sink = sinkOf(sinks, direct, node.outputs[o] ?? -1)
       if (planned !== undefined) slots[node.outputs[o] ?? 0] = planned
-      else {
+      else if (sink !== undefined) {
+        slots[node.outputs[o] ?? 0] = sink.tensor
+        outs[o] = EMPTY_BUFFER
+      } else {
         slots[node.outputs[o] ?? 0] = unsafeTensor(outs[o] ?? EMPTY_BUFFER, node.shapes[o] ?? [])
         // The caller's now: the plan keeps no reference to it.
         outs[o] = EMPTY_BUFFER
@@ -176,56 +214,8 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void =
  * plan replays at full speed from its first calls.
  */
 const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
-  const { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs } = state
-  for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
-  const previous = installAllocationHook(hook)
-  try {
-    for (let k = 0; k < steps.length; k++) {
-      const step = steps[k]
-      const ins = inputLists[k]
-      if (step === undefined || ins === undefined) continue
-      if (step.kind === 'multi') {
-        runMulti(state, k, step)
-        continue
-      }
-      const { node, buffers, specialized } = step
-      const refs = node.inputs
-      const data = dataLists[k]
-      if (specialized !== undefined && data !== undefined) {
-        for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
-        // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
-        hook.next = Number.POSITIVE_INFINITY
-        if (specialized.output === undefined) {
-          // An output of the function: fresh memory, handed to the caller as it is.
-          const fresh = allocate(sizes[k] ?? 0)
-          specialized.kernel(data, fresh)
-          slots[node.output] = unsafeTensor(fresh, node.shape)
-        } else {
-          specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
-          slots[node.output] = specialized.output
-        }
-        continue
-      }
-      for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
-      hook.buffers = buffers
-      hook.sizes = node.allocations
-      hook.next = 0
-      let out = node.run(ins)
-      if (!sameShape(out.shape, node.shape)) {
-        throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
-      }
-      // The output landed in one of this node's buffers other than the planned one: that buffer
-      // may be reused too early, so the value moves to fresh memory (never observed in practice).
-      if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
-        hook.next = Number.POSITIVE_INFINITY
-        out = fresh(out)
-      }
-      slots[node.output] = out
-    }
-  } finally {
-    hook.buffers = EMPTY
-    installAllocationHook(previous)
-  }
+  runNodes(state, leaves, NO_SINKS, NO_DIRECT)
+  const { graph, placeholder, slots, handedOut, planned, outputs } = state
   for (let i = 0; i < outputs.length; i++) {
     const leaf = graph.outputLeaves[i]
     if (leaf === undefined) continue
@@ -241,6 +231,98 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
   // Let go of the caller's tensors (the plan keeps only its own buffers).
   for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
   return build(graph.outputTemplate, outputs)
+}
+
+/**
+ * The node loop of one replay, shared by `run` and `runInto`: the inputs bound to their slots,
+ * then every node in order. `sinks`/`direct` as in `Replayer.runInto` (empty for `run`).
+ */
+const runNodes = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
+  const { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook } = state
+  for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
+  const previous = installAllocationHook(hook)
+  try {
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k]
+      const ins = inputLists[k]
+      if (step === undefined || ins === undefined) continue
+      if (step.kind === 'multi') {
+        runMulti(state, k, step, sinks, direct)
+        continue
+      }
+      const { node, buffers, specialized } = step
+      const refs = node.inputs
+      const data = dataLists[k]
+      // The caller's destination of this node's output (a fold's carry), written in place of fresh memory.
+      const sink = sinkOf(sinks, direct, node.output)
+      if (specialized !== undefined && data !== undefined) {
+        for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+        // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
+        hook.next = Number.POSITIVE_INFINITY
+        if (sink !== undefined && specialized.output === undefined) {
+          specialized.kernel(data, sink.buffer)
+          slots[node.output] = sink.tensor
+        } else if (specialized.output === undefined) {
+          // An output of the function: fresh memory, handed to the caller as it is.
+          const fresh = allocate(sizes[k] ?? 0)
+          specialized.kernel(data, fresh)
+          slots[node.output] = unsafeTensor(fresh, node.shape)
+        } else {
+          specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
+          slots[node.output] = specialized.output
+        }
+        continue
+      }
+      for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
+      hook.buffers = buffers
+      hook.sizes = node.allocations
+      hook.next = 0
+      if (sink !== undefined) {
+        hook.sinkIndex = node.outputAllocation
+        hook.sink = sink.buffer
+      }
+      let out = node.run(ins)
+      hook.sinkIndex = -1
+      if (!sameShape(out.shape, node.shape)) {
+        throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
+      }
+      // The output landed in one of this node's buffers other than the planned one: that buffer
+      // may be reused too early, so the value moves to fresh memory (never observed in practice).
+      if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
+        hook.next = Number.POSITIVE_INFINITY
+        out = fresh(out)
+      }
+      slots[node.output] = out
+    }
+  } finally {
+    hook.buffers = EMPTY
+    hook.sinkIndex = -1
+    hook.sink = EMPTY_BUFFER
+    installAllocationHook(previous)
+  }
+}
+
+/** One replay delivered into the caller's buffers (`Replayer.runInto`). */
+const runPlanInto = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
+  runNodes(state, leaves, sinks, direct)
+  const { graph, placeholder, slots } = state
+  const outputLeaves = graph.outputLeaves
+  for (let i = 0; i < outputLeaves.length; i++) {
+    const leaf = outputLeaves[i]
+    const sink = sinks[i]
+    if (leaf === undefined || sink === undefined) continue
+    const into = sink.buffer
+    if (leaf.kind !== 'static') {
+      const from = (slots[leaf.slot] ?? placeholder).data
+      // Written there by its node already, or copied (see Replayer.runInto).
+      if (from !== into) into.set(from)
+    } else if (T.isTensor(leaf.value)) into.set(leaf.value.data)
+    else if (isKeyLike(leaf.value)) {
+      into[0] = leaf.value.words[0]
+      into[1] = leaf.value.words[1]
+    }
+  }
+  for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -275,5 +357,6 @@ export const replayer = (plan: Plan): Replayer => {
 
   const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes }
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
-  return { plan, run }
+  const runInto = (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => runPlanInto(state, leaves, sinks, direct)
+  return { plan, run, runInto }
 }

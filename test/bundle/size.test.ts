@@ -1,15 +1,18 @@
 /**
  * What an application that trains a network pays in bytes. The program below trains XOR with nn,
- * optim and train through the public entry points; its minified bundle must stay ≤ 44 KB gzip
+ * optim and train through the public entry points; its minified bundle must stay ≤ 48 KB gzip
  * (it was 68.7 KB before the package declared `"sideEffects": false` and imported fp-ts through
  * its bundler-friendly entry). The measured sizes are printed.
  *
  * The bound was 40 KB until two features that every `fit` runs landed together: the WebAssembly
  * element-wise, relu and optimizer loops (the embedded module went from 1.4 KB to 4 KB of bytes,
  * 5.4 KB of base64, which gzip hardly shrinks) and whole training steps compiled by `jit` (traced
- * keys, traced optimizer updates). The program measured 41.7 KB gzip with both (117 KB minified); 44 KB keeps the guard
+ * keys, traced optimizer updates). The program measured 41.7 KB gzip with both (117 KB minified); 44 KB kept the guard
  * against accidental imports (a dataset, io-ts, a second fp-ts) tight, since each of those costs
- * more than the remaining margin.
+ * more than the remaining margin. Main measured 43.2 KB after nodes with several outputs; then
+ * `fit` came to fold its compiled step with `jitFold` (issue 14: the fold, the epoch's step
+ * runner, batches gathered into reused buffers — all on every `fit`'s path): 47.1 KB gzip
+ * (fold.ts alone is 8 KB minified). 48 KB keeps the same tight margin.
  *
  * Subpath imports (`dualflow/nn`) are the form that tree-shakes in every bundler. With the root
  * form (`import { nn } from 'dualflow'`), esbuild keeps every namespace object whole (its
@@ -34,10 +37,10 @@ const rootImport = program(`import { data, losses, nn, optim, random, train } fr
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
 describe('bundle size', () => {
-  it('a program training XOR with nn, optim and train is at most 44 KB gzip', async () => {
+  it('a program training XOR with nn, optim and train is at most 48 KB gzip', async () => {
     const b = await bundle(subpaths)
     console.log(`XOR program, subpath imports: ${kb(b.code.length)} minified, ${kb(b.gzipBytes)} gzip`)
-    expect(b.gzipBytes).toBeLessThanOrEqual(44 * 1024)
+    expect(b.gzipBytes).toBeLessThanOrEqual(48 * 1024)
   })
   it('leaves out the Pima text, the CSV parser, io-ts and the charts when they are not used', async () => {
     const b = await bundle(subpaths)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { jitLaw, optimizerJitLaw } from '../../laws/jit.js'
-import { jit, type AnyGraphNode, type Graph, type GraphNode } from '../../src/jit/index.js'
+import { foldJitLaw, jitLaw, optimizerJitLaw, type FoldCompiler } from '../../laws/jit.js'
+import { jit, jitFold, type AnyGraphNode, type Graph, type GraphNode } from '../../src/jit/index.js'
 import * as optim from '../../src/optim/index.js'
 import * as T from '../../src/tensor/index.js'
 import { treeArb } from '../tree/arbitraries.js'
@@ -134,4 +134,21 @@ describe('optimizer jit law', () => {
       expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/optimizer jit law: step \d+: /)
     })
   }
+})
+
+describe('fold law', () => {
+  it('jitFold(f)(init, items) equals iterating f bit for bit over generated programs', () => {
+    foldJitLaw({ numRuns: 60 })
+  })
+  it('catches a fold whose plan changes the order of operations', () => {
+    const wrong: FoldCompiler = (f) => jitFold(f, { rewrite: reassociateMul })
+    let caught: unknown
+    try {
+      foldJitLaw({ numRuns: 300, compile: wrong, seed: 1 })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(Error)
+    expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/fold law: (values|descent|curvature): .* vs /)
+  })
 })
