@@ -11,16 +11,20 @@
  * fuses into single loops). Its inputs are the leaves of a tree `{ a, b: [c, d] }`; its outputs are a tree
  * too (the last value and one chosen intermediate), and its loss is the sum of the last value.
  *
+ * The fold law says the same of a compiled fold: `jitFold(f)(init, items)` equals iterating f.
+ *
  * ```ts
  * import { jitLaw } from 'dualflow/laws'
  * jitLaw()                       // the generated vocabulary
  * checkJitEqual(f, [x])          // one function of yours
+ * foldJitLaw()                   // folds of the generated vocabulary
+ * checkFoldEqual(f, init, items) // one fold of yours
  * ```
  */
 import fc from 'fast-check'
 import * as ad from '../src/ad/index.js'
 import type { Value } from '../src/ad/index.js'
-import { jit } from '../src/jit/index.js'
+import { jit, jitFold, type FoldBody, type FoldResult } from '../src/jit/index.js'
 import { applyUpdates, type GradientTransformation } from '../src/optim/index.js'
 import type { Tree } from '../src/tree/index.js'
 import * as T from '../src/tensor/index.js'
@@ -368,6 +372,90 @@ export const optimizerJitLaw = <S>(
         const d = bitDifference(interpreted, replayed)
         if (d !== undefined) throw new Error(`optimizer jit law: step ${i + 1}: ${d}`)
       })
+    }),
+    { numRuns, ...(seed === undefined ? {} : { seed }) },
+  )
+}
+
+/** A compiled fold as the fold law calls it (default `jitFold`; the mutation tests pass a wrong one). */
+export type FoldCompiler = <C, X, E>(f: FoldBody<C, X, E>) => (init: C, items: Iterable<X>) => FoldResult<C, E>
+
+/** The carry of the fold law's bodies: a program's input tree, of values. */
+export type FoldCarry = { readonly a: Value; readonly b: readonly [Value, Value] }
+
+/** Options of `foldJitLaw`. */
+export interface FoldJitLawOptions extends Pick<JitLawOptions, 'numRuns' | 'seed' | 'maxInstructions'> {
+  /** Items per fold (default 4). */
+  readonly steps?: number
+  /** The compiled fold under test (default `jitFold`). */
+  readonly compile?: FoldCompiler
+}
+
+/** f iterated over the items by hand: the reference a compiled fold must equal. */
+export const iterateFold = <C, X, E>(f: FoldBody<C, X, E>, init: C, items: Iterable<X>): FoldResult<C, E> => {
+  let carry = init
+  const emitted: E[] = []
+  for (const item of items) {
+    const [next, e] = f(carry, item)
+    carry = next
+    emitted.push(e)
+  }
+  return { carry, emitted }
+}
+
+/**
+ * Folds `f` over the items compiled and by iterating it, and returns the first difference in the
+ * final carry or any emission (bit for bit); the initial carry must come back unwritten too.
+ */
+export const checkFoldEqual = <C, X, E>(f: FoldBody<C, X, E>, init: C, items: readonly X[], compile: FoldCompiler = jitFold): Difference => {
+  const expected = iterateFold(f, init, items)
+  const before = T.isTensor(init) ? T.toArray(init) : JSON.stringify(init, (_k, v: unknown) => (T.isTensor(v) ? Array.from(v.data) : v))
+  const actual = compile(f)(init, items)
+  const d = bitDifference(expected, actual)
+  if (d !== undefined) return d
+  const after = T.isTensor(init) ? T.toArray(init) : JSON.stringify(init, (_k, v: unknown) => (T.isTensor(v) ? Array.from(v.data) : v))
+  return JSON.stringify(before) === JSON.stringify(after) ? undefined : 'the initial carry was written'
+}
+
+/**
+ * The fold law over generated programs: two bodies per program — the program's value as the next
+ * carry (broadcast back to the carry's shape, one leaf passed through from the item, one emitted
+ * twice), a gradient step on the program's loss and a second-order step — folded over a few items: compiled equals
+ * iterated bit for bit, carry and every emission.
+ */
+export const foldJitLaw = ({ numRuns = 50, seed, maxInstructions = 8, steps = 4, compile = jitFold }: FoldJitLawOptions = {}): void => {
+  const cases = program(maxInstructions).chain((p) => fc.tuple(fc.constant(p), inputOf(p.shape), fc.array(inputOf(p.shape), { minLength: steps, maxLength: steps })))
+  fc.assert(
+    fc.property(cases, ([p, init, items]) => {
+      const s = p.shape
+      const values = (c: FoldCarry, item: ProgramInput): readonly [FoldCarry, { readonly last: Value; readonly kept: Value }] => {
+        const { last, kept } = runProgram(p)({ a: c.a, b: [c.b[0], item.a] })
+        const a = ad.broadcastTo(last, s)
+        return [{ a, b: [ad.broadcastTo(kept[0], s), item.b[1]] }, { last, kept: a }]
+      }
+      const loss = programLoss(p)
+      const descent = (c: FoldCarry, item: ProgramInput): readonly [FoldCarry, Value] => {
+        const [v, g] = ad.valueAndGrad(loss)({ a: c.a, b: [c.b[0], item.a] })
+        return [{ a: ad.sub(c.a, ad.mul(g.a, 0.01)), b: [ad.sub(c.b[0], ad.mul(g.b[0], 0.01)), c.b[1]] }, v]
+      }
+      // Second order (a jvp of a function of the gradient): where most multiplication chains are.
+      const gradientNorm = (y: FoldCarry): Value => {
+        const g = ad.grad(loss)(y)
+        return ad.add(ad.sum(ad.mul(g.a, g.a)), ad.sum(ad.mul(g.b[0], g.b[1])))
+      }
+      const curvature = (c: FoldCarry, item: ProgramInput): readonly [FoldCarry, Value] => {
+        const at: FoldCarry = { a: c.a, b: [c.b[0], item.a] }
+        const along: FoldCarry = { a: item.b[0], b: [item.b[1], c.b[1]] }
+        const [y, t] = ad.jvp(gradientNorm, at, along)
+        return [{ a: ad.add(c.a, ad.mul(t, 1e-3)), b: [c.b[0], ad.mul(c.b[1], item.b[0])] }, y]
+      }
+      const start: FoldCarry = init
+      const failures = [
+        ['values', checkFoldEqual(values, start, items, compile)],
+        ['descent', checkFoldEqual(descent, start, items, compile)],
+        ['curvature', checkFoldEqual(curvature, start, items, compile)],
+      ].filter(([, d]) => d !== undefined)
+      if (failures.length > 0) throw new Error(`fold law: ${failures.map(([name, d]) => `${name}: ${d}`).join('; ')}`)
     }),
     { numRuns, ...(seed === undefined ? {} : { seed }) },
   )

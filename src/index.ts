@@ -48,7 +48,7 @@ export * from './ad/index.js'
 export type { Tree } from './tree/index.js'
 
 // Compilation of pure functions (issue 14).
-export { jit, JitError, type Jitted, type JitOptions, type JitStats } from './jit/index.js'
+export { jit, jitFold, JitError, type FoldBody, type FoldOptions, type FoldResult, type FoldRun, type Folded, type Jitted, type JitOptions, type JitStats } from './jit/index.js'
 
 // Namespaces.
 export * as T from './tensor/index.js'

@@ -13,13 +13,13 @@
  *   W6  inference of the W2 network on the test set through `train.predict`: samples/s
  *
  * and memory: bytes allocated per call of a compiled Pima training gradient and of a whole
- * compiled training step, in steady state over 10 000 calls (heap and array buffers, between
+ * compiled training step (called per batch, and folded as `fit` runs it), in steady state over 10 000 calls (heap and array buffers, between
  * forced collections; needs --expose-gc, as `npm run bench` runs).
  *
  * `fit` compiles the whole step into one plan (forward and backward pass, Adam's update, the new
- * parameters); the batch gathering, the step key's derivation and fit's bookkeeping stay
- * interpreted, so W3/W4 include them on both sides, and so does each compiled run's tracing (a
- * new `fit` traces anew).
+ * parameters) and folds it over the batches with `jitFold` (the state between steps stays in the
+ * fold's buffers); the step key's derivation and fit's bookkeeping stay interpreted, so W3/W4
+ * include them on both sides, and so does each compiled run's tracing (a new `fit` traces anew).
  */
 import * as data from '../../src/data/index.js'
 import * as random from '../../src/random/index.js'
@@ -28,6 +28,7 @@ import * as losses from '../../src/losses/index.js'
 import * as optim from '../../src/optim/index.js'
 import { jit, mul, sum, tanh, valueAndGrad, vector, type Value } from '../../src/index.js'
 import type { Tensor } from '../../src/tensor/index.js'
+import * as tree from '../../src/tree/index.js'
 import type { Tree } from '../../src/tree/index.js'
 import { median, type Measurement, type Ratio, type WorkloadResult } from '../stats.js'
 import { dualflowModel, initialise, permuted, trainOn, type MlpSpec, type TrainSetup } from '../mlp.js'
@@ -193,10 +194,16 @@ export const runWJ = async (ctx: Context): Promise<WorkloadResult> => {
   }
   const jitStepBytes = stepBytes(steps.jit)
   const interpretedStepBytes = stepBytes(steps.interpreted)
-  records.push({ workload: 'WJ', memory: { gradientBytesPerCall: gradientBytes, returnedTensorBytes: returned, jitStepBytesPerStep: jitStepBytes, interpretedStepBytesPerStep: interpretedStepBytes, planBytes: gradient.stats().bytes } })
+  // The step as fit folds it: one runner (jitFold), the state kept in its buffers between steps.
+  const flat = tree.flatten(start.params)
+  const flatStep = train.flatStep(pimaModel, flat.treedef, { loss: losses.binaryCrossEntropy, optimizer })
+  const runner = train.stepRunner(flatStep, train.initialTrainState(flat.leaves, start.state, optimizer, random.key(0)))
+  const foldStepBytes = bytesPerCall(() => void runner.step(batch), 10_000)
+  records.push({ workload: 'WJ', memory: { gradientBytesPerCall: gradientBytes, returnedTensorBytes: returned, jitStepBytesPerStep: jitStepBytes, foldStepBytesPerStep: foldStepBytes, interpretedStepBytesPerStep: interpretedStepBytes, planBytes: gradient.stats().bytes } })
   ctx.log(
     `WJ memory: compiled Pima gradient ${gradientBytes.toFixed(0)} B/call (its returned tensors hold ${returned} B of data), ` +
-      `plan buffers ${gradient.stats().bytes} B held once; whole step ${jitStepBytes.toFixed(0)} B/step compiled vs ${interpretedStepBytes.toFixed(0)} B/step interpreted`,
+      `plan buffers ${gradient.stats().bytes} B held once; whole step ${jitStepBytes.toFixed(0)} B/step compiled vs ${interpretedStepBytes.toFixed(0)} B/step interpreted, ` +
+      `${foldStepBytes.toFixed(0)} B/step folded as fit runs it`,
   )
   notes.push('WJ ratios are interpreted time / jit time in the same process, alternating rounds; fit compiles the whole step (gradient, Adam update, new parameters), tracing included in each compiled run')
   return { measurements, ratios, notes, records }

@@ -48,7 +48,8 @@ const identity = (u: object): number => {
   return id
 }
 
-const staticPart = (u: unknown): string => {
+/** The signature token of a static value (numbers, strings, booleans; functions and other objects by identity). */
+export const staticPart = (u: unknown): string => {
   switch (typeof u) {
     case 'number':
       return Object.is(u, -0) ? 'n-0' : `n${u}`

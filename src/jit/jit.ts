@@ -129,6 +129,32 @@ const inputsOf = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLik
   return inputs
 }
 
+/**
+ * The cache bounds of `jit` or `jitFold` (`op`), checked.
+ *
+ * @throws {JitError} when cacheSize is not a positive integer or cacheBytes not a positive number
+ */
+export const cacheLimits = (op: string, options: JitOptions): { readonly cacheSize: number; readonly cacheBytes: number } => {
+  const cacheSize = options.cacheSize ?? 8
+  if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new JitError(op, `cacheSize must be a positive integer, got ${cacheSize}`)
+  const cacheBytes = options.cacheBytes ?? 2 ** 30
+  if (!(cacheBytes > 0)) throw new JitError(op, `cacheBytes must be a positive number, got ${cacheBytes}`)
+  return { cacheSize, cacheBytes }
+}
+
+/** Drops the least recently used plans (first in the map) past the bounds, never the newest (last). */
+export const evict = (cache: Map<string, { readonly replay: Replayer }>, cacheSize: number, cacheBytes: number): void => {
+  let held = 0
+  for (const e of cache.values()) held += e.replay.plan.bytes
+  while (cache.size > cacheSize || (held > cacheBytes && cache.size > 1)) {
+    const oldest = cache.entries().next()
+    if (oldest.done === true) break
+    const [signature, dropped] = oldest.value
+    held -= dropped.replay.plan.bytes
+    cache.delete(signature)
+  }
+}
+
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -154,10 +180,7 @@ const inputsOf = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLik
  * @typeParam F the signature of the function compiled
  */
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
-  const cacheSize = options.cacheSize ?? 8
-  if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new JitError('jit', `cacheSize must be a positive integer, got ${cacheSize}`)
-  const cacheBytes = options.cacheBytes ?? 2 ** 30
-  if (!(cacheBytes > 0)) throw new JitError('jit', `cacheBytes must be a positive number, got ${cacheBytes}`)
+  const { cacheSize, cacheBytes } = cacheLimits('jit', options)
   const replay = options.replay ?? replayInUse()
   const fuse = options.fuse ?? fusionDefault
   const generating = replay !== 'loop' && codeGenerationAllowed()
@@ -208,15 +231,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     last = entry
     cache.delete(flat.signature)
     cache.set(flat.signature, entry)
-    let held = 0
-    for (const e of cache.values()) held += e.replay.plan.bytes
-    while (cache.size > cacheSize || (held > cacheBytes && cache.size > 1)) {
-      const oldest = cache.entries().next()
-      if (oldest.done === true) break
-      const [signature, dropped] = oldest.value
-      held -= dropped.replay.plan.bytes
-      cache.delete(signature)
-    }
+    evict(cache, cacheSize, cacheBytes)
     // The trace computed on the real values, but its results are the plan's first replay: one
     // code path for every call.
     return entry.replay.run(inputsOf(entry, flat.leaves, flat.keys))
@@ -252,6 +267,7 @@ const tiered = (graph: Graph, hot: (graph: Graph) => Graph): Replayer => {
       if (countdown > 0 && --countdown === 0) current = replayer(planGraph(hot(graph)), true)
       return out
     },
+    runInto: (leaves, sinks, direct) => current.runInto(leaves, sinks, direct),
     generated: () => current.generated(),
   }
 }

@@ -13,6 +13,7 @@ import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
 import type { SpecializedKernel } from '../ad/extend.js'
 import type { Plan, PlannedMultiNode } from './plan.js'
+import { isKeyLike } from './args.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -20,8 +21,24 @@ import type { Plan, PlannedMultiNode } from './plan.js'
 export interface Replayer {
   readonly plan: Plan
   readonly run: (leaves: readonly Tensor[]) => unknown
-  /** Whether the node loop runs as generated code now (false: the interpreted loop). */
+  /**
+   * Runs the plan and delivers each output leaf into the caller's buffer instead of returning it
+   * (a compiled fold's carry and emissions): `sinks[i]` is output leaf i's destination, a buffer of
+   * the leaf's size that the caller owns and the plan never reads — for a random key, its two words.
+   * A node whose output fills slot s writes straight into the sink of leaf `direct[s]` (where `run`
+   * would give it fresh memory); every other leaf is copied into its sink (an input passed through,
+   * a leaf that appears twice, one that lands in a plan buffer, a constant). Static leaves other
+   * than tensors and keys deliver nothing.
+   */
+  readonly runInto: (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]) => void
+  /** Whether `run`'s node loop runs as generated code (false: the interpreted loop; `runInto` always runs the loop). */
   readonly generated: () => boolean
+}
+
+/** Where `Replayer.runInto` delivers an output leaf: a buffer the caller owns, and a tensor over it (made once). */
+export interface Sink {
+  readonly buffer: Float64Array
+  readonly tensor: Tensor
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -29,6 +46,8 @@ export interface Replayer {
 const EMPTY: readonly (Float64Array | undefined)[] = []
 const NO_SIZES: readonly number[] = []
 const EMPTY_BUFFER = new Float64Array(0)
+const NO_SINKS: readonly (Sink | undefined)[] = []
+const NO_DIRECT: readonly number[] = []
 
 /**
  * The hook of one replay: the current node's allocations, handed out in order while the lengths
@@ -38,6 +57,9 @@ class PlannedBuffers implements AllocationHook {
   buffers: readonly (Float64Array | undefined)[] = EMPTY
   sizes: readonly number[] = NO_SIZES
   next = 0
+  /** The allocation that gets `sink` instead of fresh memory (a fold's carry), or -1. */
+  sinkIndex = -1
+  sink: Float64Array = EMPTY_BUFFER
   readonly take = (n: number, zeroed: boolean): Float64Array | undefined => {
     const i = this.next
     if (i >= this.sizes.length || this.sizes[i] !== n) {
@@ -46,12 +68,23 @@ class PlannedBuffers implements AllocationHook {
       return undefined
     }
     this.next++
-    const b = this.buffers[i]
+    const b = i === this.sinkIndex ? this.sink : this.buffers[i]
     if (b === undefined) return undefined
     // Zero-filled as a fresh allocation is, unless the kernel overwrites every element first.
     if (zeroed) b.fill(0)
     return b
   }
+}
+
+/**
+ * The sink the node filling `slot` writes into, if any. Indices are checked before reading: a
+ * plain replay passes empty arrays, and an out-of-range or negative index would make every node
+ * pay a slow property lookup.
+ */
+const sinkOf = (sinks: readonly (Sink | undefined)[], direct: readonly number[], slot: number): Sink | undefined => {
+  if (slot < 0 || slot >= direct.length) return undefined
+  const leaf = direct[slot] ?? -1
+  return leaf < 0 || leaf >= sinks.length ? undefined : sinks[leaf]
 }
 
 /** Whether `data` is one of a node's planned buffers. */
@@ -72,8 +105,8 @@ const fresh = (t: Tensor): Tensor => {
   return unsafeTensor(data, t.shape)
 }
 
-/** The output's structure around its leaves (plain loops: a replay allocates only what it returns). */
-const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
+/** The output's structure around its leaves, `leaves` indexed as the template's (plain loops: a replay allocates only what it returns). */
+export const build = (template: OutputTemplate, leaves: readonly unknown[]): unknown => {
   switch (template.kind) {
     case 'leaf':
       return leaves[template.index]
@@ -116,25 +149,51 @@ interface ReplayState {
   /** Buffers the plan owns (a tensor over one of them is never handed out). */
   readonly planned: ReadonlySet<ReadonlyFloat64Array>
   readonly outputs: unknown[]
-  /**
-   * Where the output of step k goes when it goes to the caller (a specialised node whose output is
-   * an output of the function): fresh memory. Prepared here, outside the node loop, so that the
-   * loop and the generated code ask for it the same way.
-   */
-  readonly destination: (k: number) => Float64Array
-  /** The node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
-  generated: GeneratedBody | undefined
   /** Per step with several outputs: the buffers its specialised kernel writes (planned, or fresh per call). */
   readonly multiBuffers: readonly (Float64Array[] | undefined)[]
   /** Per step with several outputs: each output's length. */
   readonly multiSizes: readonly (readonly number[] | undefined)[]
+  /** `run`'s node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
+  generated: GeneratedBody | undefined
+}
+
+/** A plan's node loop as generated code: reads the leaves, runs every node, leaves the output slots in `slots`. */
+type GeneratedBody = (leaves: readonly Tensor[], slots: Tensor[]) => void
+
+/** The output of generic step k, checked as `runNodes` checks it: its shape is the traced one, and it lands where the plan said. */
+const checkedOutput = (state: ReplayState, k: number, produced: Tensor): Tensor => {
+  const step = state.steps[k]
+  if (step === undefined || step.kind === 'multi') return produced
+  const { node, buffers } = step
+  if (!sameShape(produced.shape, node.shape)) {
+    throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(produced.shape)}; such a function cannot be jitted`)
+  }
+  // The output landed in one of this node's buffers other than the planned one: that buffer
+  // may be reused too early, so the value moves to fresh memory (never observed in practice).
+  if (produced.data !== buffers[node.outputAllocation] && landsInPlan(buffers, produced.data)) {
+    state.hook.next = Number.POSITIVE_INFINITY
+    return fresh(produced)
+  }
+  return produced
+}
+
+/** `run`'s node loop as generated code, with the allocation hook installed as `runNodes` does. */
+const runGenerated = (state: ReplayState, generated: GeneratedBody, leaves: readonly Tensor[]): void => {
+  const { hook, slots } = state
+  const previous = installAllocationHook(hook)
+  try {
+    generated(leaves, slots)
+  } finally {
+    hook.buffers = EMPTY
+    installAllocationHook(previous)
+  }
 }
 
 /**
  * One replay of a node with several outputs (step `k`): the kernel runs once and each output
  * lands in its slot — its planned buffer, or fresh memory for an output handed to the caller.
  */
-const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void => {
+const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode, sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
   const { slots, placeholder, inputLists, dataLists, hook, multiBuffers, multiSizes } = state
   const { node, buffers, specialized } = step
   const refs = node.inputs
@@ -146,13 +205,18 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void =
     const wrapped = specialized.outputs
     const sizes = multiSizes[k] ?? NO_SIZES
     for (let o = 0; o < wrapped.length; o++) {
-      if (wrapped[o] === undefined) outs[o] = allocate(sizes[o] ?? 0)
+      // An output handed out: fresh memory, or the caller's sink (a fold's carry).
+      if (wrapped[o] === undefined) outs[o] = sinkOf(sinks, direct, node.outputs[o] ?? -1)?.buffer ?? allocate(sizes[o] ?? 0)
     }
     specialized.kernel(data, outs)
     for (let o = 0; o < wrapped.length; o++) {
       const planned = wrapped[o]
+      const sink = sinkOf(sinks, direct, node.outputs[o] ?? -1)
       if (planned !== undefined) slots[node.outputs[o] ?? 0] = planned
-      else {
+      else if (sink !== undefined) {
+        slots[node.outputs[o] ?? 0] = sink.tensor
+        outs[o] = EMPTY_BUFFER
+      } else {
         slots[node.outputs[o] ?? 0] = unsafeTensor(outs[o] ?? EMPTY_BUFFER, node.shapes[o] ?? [])
         // The caller's now: the plan keeps no reference to it.
         outs[o] = EMPTY_BUFFER
@@ -181,78 +245,16 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode): void =
   }
 }
 
-/** A plan's node loop as generated code: reads the leaves, runs every node, leaves the output slots in `slots`. */
-type GeneratedBody = (leaves: readonly Tensor[], slots: Tensor[]) => void
-
-/** The output of generic step k, checked: its shape is the traced one, and it lands where the plan said. */
-const checkedOutput = (state: ReplayState, k: number, produced: Tensor): Tensor => {
-  const step = state.steps[k]
-  if (step === undefined || step.kind === 'multi') return produced
-  const { node, buffers } = step
-  if (!sameShape(produced.shape, node.shape)) {
-    throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(produced.shape)}; such a function cannot be jitted`)
-  }
-  // The output landed in one of this node's buffers other than the planned one: that buffer
-  // may be reused too early, so the value moves to fresh memory (never observed in practice).
-  if (produced.data !== buffers[node.outputAllocation] && landsInPlan(buffers, produced.data)) {
-    state.hook.next = Number.POSITIVE_INFINITY
-    return fresh(produced)
-  }
-  return produced
-}
-
-/** The node loop, interpreted: the fallback where code cannot be generated, and `useReplay('loop')`. */
-const runNodes = (state: ReplayState, leaves: readonly Tensor[]): void => {
-  const { graph, steps, placeholder, slots, inputLists, dataLists, hook, destination } = state
-  for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k]
-    const ins = inputLists[k]
-    if (step === undefined || ins === undefined) continue
-    if (step.kind === 'multi') {
-      runMulti(state, k, step)
-      continue
-    }
-    const { node, buffers, specialized } = step
-    const refs = node.inputs
-    const data = dataLists[k]
-    if (specialized !== undefined && data !== undefined) {
-      for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
-      // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
-      hook.next = Number.POSITIVE_INFINITY
-      if (specialized.output === undefined) {
-        // An output of the function: written where runPlan says, handed to the caller as it is.
-        const out = destination(k)
-        specialized.kernel(data, out)
-        slots[node.output] = unsafeTensor(out, node.shape)
-      } else {
-        specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
-        slots[node.output] = specialized.output
-      }
-      continue
-    }
-    for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
-    hook.buffers = buffers
-    hook.sizes = node.allocations
-    hook.next = 0
-    slots[node.output] = checkedOutput(state, k, node.run(ins))
-  }
-}
-
 /**
  * One replay. A module-level function shared by every plan (each plan passes its own state), so
- * that the engine compiles it once for the process, not once per plan.
+ * that the engine compiles the replay loop once for the process, not once per plan: a fresh
+ * plan replays at full speed from its first calls.
  */
 const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
-  const { graph, placeholder, slots, hook, handedOut, planned, outputs, generated } = state
-  const previous = installAllocationHook(hook)
-  try {
-    if (generated !== undefined) generated(leaves, slots)
-    else runNodes(state, leaves)
-  } finally {
-    hook.buffers = EMPTY
-    installAllocationHook(previous)
-  }
+  const { generated } = state
+  if (generated !== undefined) runGenerated(state, generated, leaves)
+  else runNodes(state, leaves, NO_SINKS, NO_DIRECT)
+  const { graph, placeholder, slots, handedOut, planned, outputs } = state
   for (let i = 0; i < outputs.length; i++) {
     const leaf = graph.outputLeaves[i]
     if (leaf === undefined) continue
@@ -265,13 +267,101 @@ const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
       outputs[i] = handedOut[i] === true && !planned.has(t.data) ? t : fresh(t)
     }
   }
-  // Let go of the caller's tensors and of this call's outputs (the plan keeps only its own buffers).
+  // Let go of the caller's tensors (the plan keeps only its own buffers).
   for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
-  for (let i = 0; i < graph.outputLeaves.length; i++) {
-    const leaf = graph.outputLeaves[i]
-    if (leaf !== undefined && leaf.kind !== 'static' && !graph.constants.has(leaf.slot)) slots[leaf.slot] = placeholder
-  }
   return build(graph.outputTemplate, outputs)
+}
+
+/**
+ * The node loop of one replay, shared by `run` and `runInto`: the inputs bound to their slots,
+ * then every node in order. `sinks`/`direct` as in `Replayer.runInto` (empty for `run`).
+ */
+const runNodes = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
+  const { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook } = state
+  for (let i = 0; i < graph.inputCount; i++) slots[i] = leaves[i] ?? placeholder
+  const previous = installAllocationHook(hook)
+  try {
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k]
+      const ins = inputLists[k]
+      if (step === undefined || ins === undefined) continue
+      if (step.kind === 'multi') {
+        runMulti(state, k, step, sinks, direct)
+        continue
+      }
+      const { node, buffers, specialized } = step
+      const refs = node.inputs
+      const data = dataLists[k]
+      // The caller's destination of this node's output (a fold's carry), written in place of fresh memory.
+      const sink = sinkOf(sinks, direct, node.output)
+      if (specialized !== undefined && data !== undefined) {
+        for (let i = 0; i < refs.length; i++) data[i] = (slots[refs[i] ?? 0] ?? placeholder).data
+        // Whatever a specialised kernel allocates is fresh memory (its planned buffers are only its output).
+        hook.next = Number.POSITIVE_INFINITY
+        if (sink !== undefined && specialized.output === undefined) {
+          specialized.kernel(data, sink.buffer)
+          slots[node.output] = sink.tensor
+        } else if (specialized.output === undefined) {
+          // An output of the function: fresh memory, handed to the caller as it is.
+          const fresh = allocate(sizes[k] ?? 0)
+          specialized.kernel(data, fresh)
+          slots[node.output] = unsafeTensor(fresh, node.shape)
+        } else {
+          specialized.kernel(data, buffers[node.outputAllocation] ?? EMPTY_BUFFER)
+          slots[node.output] = specialized.output
+        }
+        continue
+      }
+      for (let i = 0; i < refs.length; i++) ins[i] = slots[refs[i] ?? 0] ?? placeholder
+      hook.buffers = buffers
+      hook.sizes = node.allocations
+      hook.next = 0
+      if (sink !== undefined) {
+        hook.sinkIndex = node.outputAllocation
+        hook.sink = sink.buffer
+      }
+      let out = node.run(ins)
+      hook.sinkIndex = -1
+      if (!sameShape(out.shape, node.shape)) {
+        throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
+      }
+      // The output landed in one of this node's buffers other than the planned one: that buffer
+      // may be reused too early, so the value moves to fresh memory (never observed in practice).
+      if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
+        hook.next = Number.POSITIVE_INFINITY
+        out = fresh(out)
+      }
+      slots[node.output] = out
+    }
+  } finally {
+    hook.buffers = EMPTY
+    hook.sinkIndex = -1
+    hook.sink = EMPTY_BUFFER
+    installAllocationHook(previous)
+  }
+}
+
+/** One replay delivered into the caller's buffers (`Replayer.runInto`). */
+const runPlanInto = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
+  runNodes(state, leaves, sinks, direct)
+  const { graph, placeholder, slots } = state
+  const outputLeaves = graph.outputLeaves
+  for (let i = 0; i < outputLeaves.length; i++) {
+    const leaf = outputLeaves[i]
+    const sink = sinks[i]
+    if (leaf === undefined || sink === undefined) continue
+    const into = sink.buffer
+    if (leaf.kind !== 'static') {
+      const from = (slots[leaf.slot] ?? placeholder).data
+      // Written there by its node already, or copied (see Replayer.runInto).
+      if (from !== into) into.set(from)
+    } else if (T.isTensor(leaf.value)) into.set(leaf.value.data)
+    else if (isKeyLike(leaf.value)) {
+      into[0] = leaf.value.words[0]
+      into[1] = leaf.value.words[1]
+    }
+  }
+  for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
 }
 
 // ─── generated replay ───────────────────────────────────────────────────────────────────────────
@@ -368,9 +458,13 @@ type SharedBody = (C: GeneratedConstants, leaves: readonly Tensor[], slots: Tens
 /** What a plan hands its generated node loop: flat arrays by step index (or by slot, for constants). */
 interface GeneratedConstants {
   readonly state: ReplayState
+  readonly allocate: typeof allocate
   readonly wrap: typeof unsafeTensor
   readonly checked: typeof checkedOutput
   readonly runMulti: typeof runMulti
+  /** No sinks: generated code serves `run` (a fold's `runInto` runs the loop). */
+  readonly NS: readonly (Sink | undefined)[]
+  readonly ND: readonly number[]
   /** By step: the specialised kernel, its argument list, its planned output buffer and tensor, the output's shape. */
   readonly K: readonly (SpecializedKernel | undefined)[]
   readonly A: readonly ReadonlyFloat64Array[][]
@@ -401,7 +495,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
   const { graph, steps } = state
   const head: string[] = [
     "'use strict'",
-    'const state = C.state, hook = state.hook, placeholder = state.placeholder, destination = state.destination, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti',
+    'const state = C.state, hook = state.hook, placeholder = state.placeholder, allocate = C.allocate, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti, NS = C.NS, ND = C.ND',
     'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS',
   ]
   const body: string[] = []
@@ -427,7 +521,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       // A node with several outputs runs as in the loop (`runMulti`, through the slots array): its
       // inputs go there first, its outputs come back into locals.
       step.node.inputs.forEach((s) => body.push(`slots[${s}] = ${ref(s)}`))
-      body.push(`runMulti(state, ${k}, S[${k}])`)
+      body.push(`runMulti(state, ${k}, S[${k}], NS, ND)`)
       for (const o of step.node.outputs) {
         body.push(`const s${o} = slots[${o}]`)
         local.set(o, `s${o}`)
@@ -441,7 +535,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       body.push(`const a${k} = A[${k}]`)
       ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}.data`))
       body.push('hook.next = Infinity')
-      if (specialized.output === undefined) body.push(`const o${k} = destination(${k})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
+      if (specialized.output === undefined) body.push(`const o${k} = allocate(${T.sizeOf(node.shape)})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
       else body.push(`K[${k}](a${k}, O[${k}])`, `const ${out} = TT[${k}]`)
     } else {
       body.push(`const l${k} = L[${k}]`)
@@ -463,9 +557,12 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
   for (const [slot, t] of graph.constants) CS[slot] = t
   const C: GeneratedConstants = {
     state,
+    allocate,
     wrap: unsafeTensor,
     checked: checkedOutput,
     runMulti,
+    NS: NO_SINKS,
+    ND: NO_DIRECT,
     K: steps.map((_, k) => single(k)?.specialized?.kernel),
     A: state.dataLists,
     O: steps.map((_, k) => {
@@ -491,7 +588,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
  *
  * @throws {JitError} (from the replayer's `run`) when an op's output shape differs from the traced one
  */
-export const replayer = (plan: Plan, generateCode: boolean): Replayer => {
+export const replayer = (plan: Plan, generateCode = false): Replayer => {
   const { graph, steps } = plan
   const placeholder = T.scalar(0)
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
@@ -513,11 +610,10 @@ export const replayer = (plan: Plan, generateCode: boolean): Replayer => {
   const planned = new Set<ReadonlyFloat64Array>()
   for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
-  const destination = (k: number): Float64Array => allocate(sizes[k] ?? 0)
 
-  const base = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, destination, multiBuffers, multiSizes }
-  const state: ReplayState = { ...base, generated: undefined }
+  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes, generated: undefined }
   if (generateCode) state.generated = generate(state)
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
-  return { plan, run, generated: () => state.generated !== undefined }
+  const runInto = (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => runPlanInto(state, leaves, sinks, direct)
+  return { plan, run, runInto, generated: () => state.generated !== undefined }
 }

@@ -116,10 +116,12 @@ export const foldIn = (k: Key, data: number): Key => {
   }
   const traced = currentKeyTracer()?.derive(k, 'foldIn', (parent) => foldIn(parent, data))
   if (traced !== undefined) return traced
-  const out = new Uint32Array(2)
-  threefry2x32Into(out, 0, k.words[0], k.words[1], 0, data)
-  return makeKey(out[0] ?? 0, out[1] ?? 0)
+  threefry2x32Into(FOLD_WORDS, 0, k.words[0], k.words[1], 0, data)
+  return makeKey(FOLD_WORDS[0] ?? 0, FOLD_WORDS[1] ?? 0)
 }
+
+/** foldIn's two output words, read straight into the new key (a training loop derives a key per step: no buffer per call). */
+const FOLD_WORDS = new Uint32Array(2)
 
 /**
  * `count` random 32-bit words from `k`, in counter mode: block i (counter = the 64-bit integer i

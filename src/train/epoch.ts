@@ -11,7 +11,9 @@
 import { rowCount, take, type Dataset } from '../data/index.js'
 import * as random from '../random/index.js'
 import type { Key } from '../random/index.js'
-import type { Tensor } from '../tensor/index.js'
+import * as T from '../tensor/index.js'
+import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
+import { unsafeTensor } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -34,6 +36,30 @@ export interface Batches {
   /** Batch `index` (0-based). */
   readonly get: (index: number) => Dataset
 }
+
+/**
+ * A step function's own way through an epoch (`flatStep`'s compiled fold: the states between the
+ * first and the last step stay in buffers it owns). `epoch` uses it when the step offers one
+ * (`start`), with the same results as calling the step batch by batch.
+ */
+export interface StepRunner<St> {
+  /** One step on the batch; its loss. */
+  readonly step: (batch: Dataset) => number
+  /** The model's output on the last step's batch (fresh; asked for only when kept). */
+  readonly predictions: () => Tensor | undefined
+  /** The state now. */
+  readonly state: () => St
+  /** The state before the last step (its predictions may not be kept: undefined). */
+  readonly previous: () => St
+  /**
+   * Whether the next step only reads its batch while it runs (a compiled fold, which keeps nothing
+   * of it): then `epoch` may hand it a batch gathered into buffers it reuses for the next batch.
+   */
+  readonly borrows?: () => boolean
+}
+
+/** A training step, which may offer its own runner through an epoch (`StepRunner`). */
+export type EpochStep<St> = ((state: St, batch: Dataset) => St) & { readonly start?: (state: St) => StepRunner<St> }
 
 /** What the fold reports after each batch (for progress displays). */
 export interface BatchProgress {
@@ -87,7 +113,9 @@ export const epochBatches = (data: Dataset, { batchSize, key, epoch = 1 }: Epoch
   const count = Math.ceil(n / batchSize)
   if (key === undefined && count === 1) return { count, get: () => data }
   const order = key === undefined ? Array.from({ length: n }, (_, i) => i) : random.permutation(random.foldIn(key, epoch), n)
-  return { count, get: (b) => take(data, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize))) }
+  const batches: Batches = { count, get: (b) => take(data, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize))) }
+  cutsOf.set(batches, { data, order, batchSize })
+  return batches
 }
 
 /**
@@ -109,7 +137,9 @@ export const batchList = (list: readonly Dataset[]): Batches => ({
 /**
  * One epoch: the fold of `step` over `batches` from `state`, with the mean loss per row. Pure: the
  * same state and batches give the same result. A step whose loss is not finite ends the fold
- * early, with `diverged` set and the state from before that step.
+ * early, with `diverged` set and the state from before that step. A step that offers its own
+ * runner (`start`: a compiled `flatStep`, which folds with `jitFold`) is run by it, with the same
+ * results as calling it batch by batch.
  *
  * @example
  * const model = nn.dense(1, { kernelInitializer: nn.zeros })
@@ -118,32 +148,137 @@ export const batchList = (list: readonly Dataset[]): Batches => ({
  * const sgdStep = train.trainStep(model, { loss: losses.mse, optimizer })
  * train.epoch(sgdStep, start, train.epochBatches(data.gates.and, { batchSize: 2 })).loss  // 0.25
  */
-export const epoch = <St extends StepResult>(
-  step: (state: St, batch: Dataset) => St,
-  state: St,
-  batches: Batches,
-  { keepPredictions = false, onBatch }: EpochOptions = {},
-): EpochResult<St> => {
-  let current = state
+export const epoch = <St extends StepResult>(step: EpochStep<St>, state: St, batches: Batches, options: EpochOptions = {}): EpochResult<St> => {
+  const runner = step.start?.(state) ?? stepByStep(step, state)
+  const done = runBatches(runner, batches, options)
+  return { ...done, state: done.diverged === undefined ? runner.state() : runner.previous() }
+}
+
+/**
+ * The steps of one epoch through a runner (`StepRunner`), without asking it for its state: what
+ * `epoch` does, for `fit`, which keeps one runner for all its epochs and asks for the state only
+ * where it needs it. On a non-finite loss it stops, with `diverged` set (the runner's `previous()`
+ * is then the state from before that step).
+ */
+export const runBatches = <St>(runner: StepRunner<St>, batches: Batches, { keepPredictions = false, onBatch }: EpochOptions = {}): Omit<EpochResult<St>, 'state'> => {
+  // The batches' rows gathered into reused buffers, for a runner that only reads them (the batches
+  // of `epochBatches`, unless the targets are kept: they leave the epoch).
+  const cut = keepPredictions ? undefined : cutsOf.get(batches)
+  const gather = cut === undefined || runner.borrows === undefined ? undefined : gatherer(cut)
   let lossSum = 0
   let seen = 0
   const predictions: Tensor[] = []
   const targets: Tensor[] = []
   for (let b = 0; b < batches.count; b++) {
-    const batch = batches.get(b)
-    const next = step(current, batch)
-    if (!Number.isFinite(next.loss)) {
-      return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss: next.loss } }
+    const batch = gather !== undefined && runner.borrows?.() === true ? gather(b) : batches.get(b)
+    const loss = runner.step(batch)
+    if (!Number.isFinite(loss)) {
+      return { loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss } }
     }
-    current = next
     const rows = rowCount(batch)
-    lossSum += next.loss * rows
+    lossSum += loss * rows
     seen += rows
-    if (keepPredictions && next.predictions !== undefined) {
-      predictions.push(next.predictions)
-      targets.push(batch.y)
+    if (keepPredictions) {
+      const p = runner.predictions()
+      if (p !== undefined) {
+        predictions.push(p)
+        targets.push(batch.y)
+      }
     }
     onBatch?.({ batch: b + 1, batches: batches.count, seen, loss: lossSum / seen })
   }
-  return { state: current, loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
+  return { loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets }
+}
+
+/**
+ * The runner of a step function through epochs: its own (`start`: a compiled fold) or one that
+ * calls it batch by batch.
+ *
+ * @example
+ * const model = nn.dense(1, { kernelInitializer: nn.zeros })
+ * const optimizer = optim.sgd({ learningRate: 0.1 })
+ * const { leaves, treedef } = tree.flatten(model.init(random.key(0), [2]).params)
+ * const sgdStep = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
+ * const runner = train.stepRunner(sgdStep, train.initialTrainState(leaves, {}, optimizer, random.key(0)))
+ * train.runBatches(runner, train.epochBatches(data.gates.and, { batchSize: 2 })).loss  // 0.25
+ * train.runBatches(runner, train.epochBatches(data.gates.and, { batchSize: 2 })).rows  // 4
+ * runner.state().step  // 4
+ */
+export const stepRunner = <St extends StepResult>(step: EpochStep<St>, state: St): StepRunner<St> => step.start?.(state) ?? stepByStep(step, state)
+
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** How `epochBatches` cut an epoch: rows `order[b·batchSize …]` of `data` make batch b. */
+interface Cut {
+  readonly data: Dataset
+  readonly order: readonly number[]
+  readonly batchSize: number
+}
+
+/** The cut behind each `Batches` that `epochBatches` made (kept apart: the public surface gives fresh batches only). */
+const cutsOf = new WeakMap<Batches, Cut>()
+
+/** A gathered batch's buffers and the dataset over them. */
+interface Gathered {
+  readonly x: Float64Array
+  readonly y: Float64Array
+  readonly batch: Dataset
+}
+
+/**
+ * Gathered batches' buffers by dataset and batch size, reused across epochs (a batch is borrowed
+ * only while one step runs, so one pair per size serves every epoch and runner).
+ */
+const gathered = new WeakMap<Dataset, Map<number, Gathered>>()
+
+/**
+ * Batch b of a cut written into buffers reused from batch to batch (one pair per dataset and batch size), as a
+ * dataset over them: valid until the next batch of that size is gathered, so only for a runner
+ * that reads a batch while its step runs and keeps nothing of it (`StepRunner.borrows`).
+ */
+const gatherer = ({ data, order, batchSize }: Cut): ((b: number) => Dataset) => {
+  const n = order.length
+  const xInner = data.x.shape.slice(1)
+  const yInner = data.y.shape.slice(1)
+  const xWidth = T.sizeOf(xInner)
+  const yWidth = T.sizeOf(yInner)
+  const bySize = gathered.get(data) ?? new Map<number, Gathered>()
+  gathered.set(data, bySize)
+  const rows = (from: ReadonlyFloat64Array, into: Float64Array, width: number, start: number, count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const at = (order[start + i] ?? 0) * width
+      const to = i * width
+      for (let j = 0; j < width; j++) into[to + j] = from[at + j] ?? 0
+    }
+  }
+  return (b) => {
+    const start = b * batchSize
+    const count = Math.min(n, start + batchSize) - start
+    let buffers = bySize.get(count)
+    if (buffers === undefined) {
+      const x = new Float64Array(count * xWidth)
+      const y = new Float64Array(count * yWidth)
+      buffers = { x, y, batch: { x: unsafeTensor(x, [count, ...xInner]), y: unsafeTensor(y, [count, ...yInner]) } }
+      bySize.set(count, buffers)
+    }
+    rows(data.x.data, buffers.x, xWidth, start, count)
+    rows(data.y.data, buffers.y, yWidth, start, count)
+    return buffers.batch
+  }
+}
+
+/** The runner of a plain step function: each state made by the step, one after the other. */
+const stepByStep = <St extends StepResult>(step: (state: St, batch: Dataset) => St, state: St): StepRunner<St> => {
+  let current = state
+  let before = state
+  return {
+    step: (batch) => {
+      before = current
+      current = step(current, batch)
+      return current.loss
+    },
+    predictions: () => current.predictions,
+    state: () => current,
+    previous: () => before,
+  }
 }

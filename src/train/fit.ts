@@ -18,7 +18,7 @@ import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
 import * as tree from '../tree/index.js'
 import type { Tree, TreeDef } from '../tree/index.js'
-import { epoch as runEpoch, epochBatches, type BatchProgress } from './epoch.js'
+import { epochBatches, runBatches, stepRunner, type BatchProgress } from './epoch.js'
 import { DivergedError, TrainError } from './errors.js'
 import { evaluate, predict } from './evaluate.js'
 import type { EpochLog, TrainEvent } from './events.js'
@@ -65,8 +65,10 @@ export interface FitOptions<O, P = Tree, S = Tree> {
   /** Start from these parameters and state instead of initialising the model. */
   readonly initial?: { readonly params: P; readonly state: S }
   /**
-   * Compile each training step's forward and backward pass with `jit` (default true; the same
-   * bits either way, as the jit law states). False runs the interpreter.
+   * Compile the training step with `jit` (default true; the same bits either way, as the jit law
+   * states): forward and backward pass, optimizer update and new parameters in one plan, folded
+   * over the batches by `jitFold` so that the states between steps stay in the fold's buffers.
+   * False runs the interpreter.
    */
   readonly jit?: boolean
 }
@@ -120,7 +122,11 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
   const n = train.x.shape[0] ?? 0
   const batchesPerEpoch = Math.ceil(n / batchSize)
   onEvent?.({ type: 'trainStart', epochs, samples: n, batchesPerEpoch })
-  let ts: FlatTrainState<O, S> = initialTrainState(leaves, initialized.state, optimizer, stepKey)
+  // One runner for every epoch (the compiled step's fold keeps the state in its buffers between
+  // them): the state is asked of it only where fit reads it — validation, early stopping, the end.
+  const runner = stepRunner(step, initialTrainState(leaves, initialized.state, optimizer, stepKey))
+  let ts: FlatTrainState<O, S> | undefined
+  const current = (): FlatTrainState<O, S> => (ts ??= runner.state())
   const history: EpochLog[] = []
   let best: { readonly value: number; readonly epoch: number; readonly params: readonly Tensor[]; readonly state: S } | undefined
   let stoppedEarly = false
@@ -146,13 +152,16 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
             })
           }
     const batches = epochBatches(train, { batchSize, epoch: e, ...(shuffle ? { key: shuffleKey } : {}) })
-    const done = runEpoch(step, ts, batches, { keepPredictions: metrics.length > 0, ...(onBatch === undefined ? {} : { onBatch }) })
-    if (done.diverged !== undefined) throw new DivergedError(e, done.diverged.batch, done.diverged.loss, nested(done.state.params), done.state.modelState)
-    ts = done.state
+    ts = undefined
+    const done = runBatches(runner, batches, { keepPredictions: metrics.length > 0, ...(onBatch === undefined ? {} : { onBatch }) })
+    if (done.diverged !== undefined) {
+      const before = runner.previous()
+      throw new DivergedError(e, done.diverged.batch, done.diverged.loss, nested(before.params), before.modelState)
+    }
     const seconds = started === undefined || clock === undefined ? undefined : clock() - started
     const trainMetrics =
       done.predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(done.predictions, 0), T.concat(done.targets, 0))]))
-    const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, ts.params), ts.modelState, validation, metrics, { loss, jit: options.jit ?? true })
+    const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, current().params), current().modelState, validation, metrics, { loss, jit: options.jit ?? true })
     const log: EpochLog = {
       epoch: e,
       loss: done.loss,
@@ -166,7 +175,7 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
     if (stopping !== undefined) {
       const value = monitored(log, monitor)
       if (Number.isNaN(value)) throw new TrainError('earlyStopping.monitor', `"${monitor}" is not among the values fit records`)
-      if (best === undefined || better(value, best.value)) best = { value, epoch: e, params: ts.params, state: ts.modelState }
+      if (best === undefined || better(value, best.value)) best = { value, epoch: e, params: current().params, state: current().modelState }
       else if (e - best.epoch > (stopping.patience ?? 0)) {
         stoppedEarly = true
         break
@@ -176,8 +185,8 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
   const restore = stopping?.restoreBest === true && best !== undefined ? best : undefined
   onEvent?.({ type: 'trainEnd', history, stoppedEarly, ...(restore === undefined ? {} : { bestEpoch: restore.epoch }) })
   return {
-    params: nested(restore?.params ?? ts.params),
-    state: restore?.state ?? ts.modelState,
+    params: nested(restore?.params ?? current().params),
+    state: restore?.state ?? current().modelState,
     history,
     stoppedEarly,
     ...(restore === undefined ? {} : { bestEpoch: restore.epoch }),

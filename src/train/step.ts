@@ -14,8 +14,9 @@
  */
 import * as ad from '../ad/index.js'
 import type { Value, ValueTree } from '../ad/index.js'
-import type { Dataset } from '../data/index.js'
-import { jit, JitError, type Jitted } from '../jit/index.js'
+import { rowCount, take, type Dataset } from '../data/index.js'
+import { jit, jitFold, JitError, type FoldRun, type Jitted } from '../jit/index.js'
+import type { StepRunner } from './epoch.js'
 import { l1, l2, type Loss } from '../losses/index.js'
 import type { Layer } from '../nn/index.js'
 import type { GradientTransformation } from '../optim/index.js'
@@ -137,7 +138,7 @@ export const flatStep = <O, P, S extends Tree>(model: Layer<P, S>, treedef: Tree
     const [updates, optimizerState] = options.optimizer.update(out.grads, ts.optimizerState, ts.params)
     return next(ts, applyUpdates(ts.params, updates), out, optimizerState)
   }
-  return wholeStep(model, treedef, options, step, interpreted, (leaves) => leaves, (params) => params)
+  return wholeStep(model, treedef, options, step, interpreted, (leaves) => leaves, (params) => params, (params) => params)
 }
 
 /**
@@ -236,7 +237,9 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
   interpreted: (ts: TrainState<O, Q, S>, batch: Dataset) => TrainState<O, Q, S>,
   shape: (leaves: readonly Tensor[]) => Q,
   leavesOf: (params: Q) => readonly Tensor[],
-) => {
+  /** The leaves of the new parameters inside a trace (the flat form: they are the leaves): given, an epoch folds the step compiled (`start`). */
+  tracedLeavesOf?: (params: Q) => readonly Tensor[],
+): SteppingFunction<TrainState<O, Q, S>> => {
   const gradients = gradientsOf(model, treedef, options)
   const whole = (params: readonly Tensor[], modelState: S, optimizerState: O, x: Tensor, y: Tensor, key: Key): WholeStep<O, S, Q> => {
     const g = gradients(params, modelState, x, y, key)
@@ -269,10 +272,132 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
     }
     return next(ts, out.params, outcome, out.optimizerState)
   }
-  return Object.assign(run, {
-    /** What runs compiled now (`StepMode`): the whole step, the gradient alone, or nothing. */
-    mode: (): StepMode => (wholeCompiles ? 'whole' : gradient.compiled() ? 'gradient' : 'interpreted'),
-  })
+  const mode = (): StepMode => (wholeCompiles ? 'whole' : gradient.compiled() ? 'gradient' : 'interpreted')
+  if (compiled === undefined || tracedLeavesOf === undefined) return Object.assign(run, { mode })
+
+  // The whole step as the body of a compiled fold: an epoch's intermediate states stay in the
+  // fold's buffers (the parameters, model state and optimizer state of every step but the last are
+  // seen by no one), and each step's loss is read as a number.
+  const body = (carry: FoldedState<O, S>, item: FoldedBatch): readonly [FoldedState<O, S>, FoldedEmission] => {
+    const out = whole(carry.params, carry.modelState, carry.optimizerState, item.x, item.y, item.key)
+    return [{ params: tracedLeavesOf(out.params), modelState: out.modelState, optimizerState: out.optimizerState }, { value: out.value, predictions: out.predictions }]
+  }
+  const folded = jitFold(body)
+  // The last runner's state as handed out, while the runner has not moved since: an epoch that
+  // starts from it (the next epoch of `fit`) continues that runner, whose buffers hold exactly that
+  // state, instead of starting a fold anew.
+  let resumable: { readonly state: TrainState<O, Q, S>; readonly runner: StepRunner<TrainState<O, Q, S>>; readonly steps: number; readonly taken: () => number } | undefined
+  const start = (ts: TrainState<O, Q, S>): StepRunner<TrainState<O, Q, S>> => {
+    if (resumable !== undefined && resumable.state === ts && resumable.taken() === resumable.steps) return resumable.runner
+    // The state where the compiled stretch began, its run, and the state once stepping interpreted.
+    const base = ts
+    let taken = 0
+    let fold: FoldRun<FoldedState<O, S>, FoldedBatch, FoldedEmission> | undefined = wholeCompiles
+      ? folded.start({ params: leavesOf(ts.params), modelState: ts.modelState, optimizerState: ts.optimizerState })
+      : undefined
+    let current = ts
+    let before = ts
+    // The losses of the last two compiled steps (the states of a fold carry none).
+    let lastLoss = ts.loss
+    let priorLoss = ts.loss
+    const stateOf = (carry: FoldedState<O, S>, steps: number, loss: number, predictions: Tensor | undefined): TrainState<O, Q, S> => ({
+      params: shape(carry.params),
+      modelState: carry.modelState,
+      optimizerState: carry.optimizerState,
+      step: base.step + steps,
+      key: base.key,
+      loss,
+      predictions,
+    })
+    const lastPredictions = (f: FoldRun<FoldedState<O, S>, FoldedBatch, FoldedEmission>): Tensor | undefined =>
+      f.steps() === 0 ? base.predictions : ad.primalTensor(f.emitted().predictions)
+    /** Leaves the compiled fold: its state becomes a plain state, stepped interpreted from here on. */
+    const leave = (f: FoldRun<FoldedState<O, S>, FoldedBatch, FoldedEmission>, previousLoss: number): void => {
+      current = stateOf(f.carry(), f.steps(), lastLoss, lastPredictions(f))
+      if (f.steps() > 0) before = stateOf(f.previous(), f.steps() - 1, previousLoss, undefined)
+      fold = undefined
+    }
+    const step = (batch: Dataset): number => {
+      taken++
+      if (fold !== undefined && wholeCompiles) {
+        const f = fold
+        const traces = folded.traceCount()
+        const previousLoss = lastLoss
+        try {
+          f.step({ x: batch.x, y: batch.y, key: random.foldIn(base.key, (base.step + f.steps()) % 0x100000000) })
+        } catch (e) {
+          // As the step function: a trace that failed, or a replay that found a value-dependent shape.
+          if (!(e instanceof JitError) && folded.traceCount() === traces) throw e
+          wholeCompiles = false
+          leave(f, previousLoss)
+          // The batch may be borrowed (gathered into buffers an epoch reuses): the interpreted step gets its own copy.
+          return interpretedStep(take(batch, Array.from({ length: rowCount(batch) }, (_, i) => i)))
+        }
+        priorLoss = lastLoss
+        lastLoss = f.scalar(0)
+        // A model that reads its key's words in JavaScript would retrace every step: this step is done, the next ones are not compiled.
+        if (folded.traceCount() !== traces && folded.stats().readsKeys) {
+          wholeCompiles = false
+          leave(f, previousLoss)
+        }
+        return lastLoss
+      }
+      if (fold !== undefined) leave(fold, lastLoss)
+      return interpretedStep(batch)
+    }
+    const interpretedStep = (batch: Dataset): number => {
+      before = current
+      current = run(current, batch)
+      return current.loss
+    }
+    const state = (): TrainState<O, Q, S> => {
+      if (resumable?.runner === runner && resumable.steps === taken) return resumable.state
+      const now = fold === undefined ? current : stateOf(fold.carry(), fold.steps(), lastLoss, lastPredictions(fold))
+      resumable = { state: now, runner, steps: taken, taken: () => taken }
+      return now
+    }
+    const runner: StepRunner<TrainState<O, Q, S>> = {
+      step,
+      predictions: () => (fold === undefined ? current.predictions : lastPredictions(fold)),
+      state,
+      borrows: () => fold !== undefined && wholeCompiles,
+      previous: () => (fold === undefined ? before : fold.steps() === 0 ? base : stateOf(fold.previous(), fold.steps() - 1, priorLoss, undefined)),
+    }
+    return runner
+  }
+  return Object.assign(run, { mode, start })
+}
+
+/**
+ * A training step function as `flatStep` and `trainStep` make it: `(state, batch) → state`, with
+ * what runs compiled now (`mode`) and, for the flat form compiled, its own way through an epoch
+ * (`start`: a compiled fold whose intermediate states stay in its buffers; `epoch` uses it).
+ */
+export type SteppingFunction<St> = ((ts: St, batch: Dataset) => St) & {
+  /** What runs compiled now (`StepMode`): the whole step, the gradient alone, or nothing. */
+  readonly mode: () => StepMode
+  /** A run through an epoch from `ts` (present when the step is the flat form and compiled). */
+  readonly start?: (ts: St) => StepRunner<St>
+}
+
+/** The carry of an epoch's compiled fold: what a step changes, in the flat form. */
+interface FoldedState<O, S> {
+  readonly params: readonly Tensor[]
+  readonly modelState: S
+  readonly optimizerState: O
+}
+
+/** An item of an epoch's compiled fold: the batch and the step's key. */
+interface FoldedBatch {
+  readonly x: Tensor
+  readonly y: Tensor
+  readonly key: Key
+}
+
+/** What each step of an epoch's compiled fold emits: its loss and the model's output. */
+interface FoldedEmission {
+  readonly value: Value
+  readonly predictions: Value
 }
 
 const NO_GRADS: readonly Tensor[] = []

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { jitLaw, optimizerJitLaw } from '../../laws/jit.js'
-import { jit, type AnyGraphNode, type FusedOperation, type Graph, type GraphNode } from '../../src/jit/index.js'
+import { foldJitLaw, jitLaw, optimizerJitLaw, type FoldCompiler } from '../../laws/jit.js'
+import { jit, jitFold, type AnyGraphNode, type FusedOperation, type Graph, type GraphNode } from '../../src/jit/index.js'
 import { fusableNodes, fuseChains, fusedNode, fuseElementwise } from '../../src/jit/fuse.js'
 import * as optim from '../../src/optim/index.js'
 import * as T from '../../src/tensor/index.js'
@@ -216,4 +216,21 @@ describe('jit law: the mutation suite of element-wise fusion', () => {
     it(`catches a fused loop that reassociates (a∘b)∘c as a∘(b∘c) (seed ${seed})`, () => catches((g) => reassociateFused(fuseElementwise(g)), seed))
     it(`catches a fusion across an intermediate read elsewhere (seed ${seed})`, () => catches(fuseShared, seed))
   }
+})
+
+describe('fold law', () => {
+  it('jitFold(f)(init, items) equals iterating f bit for bit over generated programs', () => {
+    foldJitLaw({ numRuns: 60 })
+  })
+  it('catches a fold whose plan changes the order of operations', () => {
+    const wrong: FoldCompiler = (f) => jitFold(f, { rewrite: reassociateMul })
+    let caught: unknown
+    try {
+      foldJitLaw({ numRuns: 300, compile: wrong, seed: 1 })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(Error)
+    expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/fold law: (values|descent|curvature): .* vs /)
+  })
 })

@@ -284,3 +284,65 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
     expect(jitMu.stats().traces).toBe(1)
   })
 })
+
+describe('an epoch folds the compiled step (jitFold: the states between steps stay in its buffers)', () => {
+  const rows = T.tensor(Array.from({ length: 23 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 5) - 2]))
+  const ys = T.tensor(Array.from({ length: 23 }, (_, i) => [i % 3 === 0 ? 1 : 0]))
+  const ds = data.dataset(rows, ys)
+  /** The epoch through the step's own runner (the fold) and through a plain wrapper of another step (batch by batch). */
+  const bothWays = (model: nn.Layer, optimizer: optim.GradientTransformation<unknown>, loss: losses.Loss = losses.mse, epochs = 2, keepPredictions = true) => {
+    const { params, state } = model.init(random.key(8), [3])
+    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('trees')
+    const { leaves, treedef } = tree.flatten(params)
+    const folding = train.flatStep(model, treedef, { loss, optimizer })
+    const stepping = train.flatStep(model, treedef, { loss, optimizer })
+    const plain = (s: Parameters<typeof stepping>[0], b: data.Dataset) => stepping(s, b)
+    const results = [folding, plain].map((step) => {
+      let ts = train.initialTrainState(leaves, state, optimizer, random.key(9))
+      const out = []
+      for (let e = 1; e <= epochs; e++) {
+        const seen: number[] = []
+        const done = train.epoch(step, ts, train.epochBatches(ds, { batchSize: 5, key: random.key(10), epoch: e }), { keepPredictions, onBatch: (p) => seen.push(p.loss) })
+        out.push({ done, seen })
+        if (done.diverged !== undefined) break
+        ts = done.state
+      }
+      return out
+    })
+    return { folded: results[0], stepped: results[1], mode: folding.mode(), hasRunner: folding.start !== undefined }
+  }
+  for (const keep of [true, false]) {
+    it(`batch norm, dropout, Adam, a short last batch, predictions ${keep ? 'kept' : 'not kept (batches gathered into reused buffers)'}: the same state, losses and predictions as step by step`, () => {
+      const r = bothWays(nn.sequential(nn.dense(6), nn.batchNorm(), nn.relu, nn.dropout(0.25), nn.dense(1), nn.sigmoid), optim.adam({ learningRate: 0.05 }), losses.binaryCrossEntropy, 3, keep)
+      expect(r.hasRunner).toBe(true)
+      expect(r.mode).toBe('whole')
+      expect(bitDifference(r.stepped, r.folded)).toBeUndefined()
+    })
+  }
+  it('a loss that diverges mid-epoch: the same step, loss and state from before it', () => {
+    const r = bothWays(nn.sequential(nn.dense(4), nn.dense(1)), optim.sgd({ learningRate: 40 }), losses.mse, 5)
+    const last = r.stepped?.[r.stepped.length - 1]
+    expect(last?.done.diverged).toBeDefined()
+    const strip = (runs: typeof r.stepped) => runs?.map(({ done, seen }) => ({ done: { ...done, state: { ...done.state, predictions: undefined } }, seen }))
+    expect(bitDifference(strip(r.stepped), strip(r.folded))).toBeUndefined()
+  })
+  it('a layer reading its key in JavaScript: the fold stops compiling after its first step, the same bits', () => {
+    const noisy: nn.Layer = {
+      name: 'noisy',
+      spec: { kind: 'noisy' },
+      init: (_k, shape) => ({ params: {}, state: {}, outputShape: shape }),
+      apply: (_p, state, x, ctx) => ({ y: ctx.key === undefined ? x : ad.add(x, T.scale(random.normal(ctx.key, ad.shapeOf(x)), 0.01)), state }),
+    }
+    const r = bothWays(nn.sequential(nn.dense(4), noisy, nn.dense(1)), optim.adam({ learningRate: 0.01 }))
+    expect(r.mode).toBe('interpreted')
+    expect(bitDifference(r.stepped, r.folded)).toBeUndefined()
+  })
+  it('a loss that cannot be traced: the fold falls back at once (its borrowed batch copied), the same bits', () => {
+    const branching: losses.Loss = (p, t) => (ad.primalTensor(p).data[0] ?? 0) > 100 ? losses.mae(p, t) : losses.mse(p, t)
+    for (const keep of [true, false]) {
+      const r = bothWays(nn.sequential(nn.dense(4), nn.dense(1)), optim.adam({ learningRate: 0.01 }), branching, 2, keep)
+      expect(r.mode).toBe('interpreted')
+      expect(bitDifference(r.stepped, r.folded)).toBeUndefined()
+    }
+  })
+})
