@@ -37,7 +37,7 @@ export interface GraphNode {
    * The per-element function the kernel computes, when the primitive states one (`Primitive.element`):
    * what jit's element-wise fusion (fuse.ts) calls in its fused loops.
    */
-  readonly element?: ElementFunction
+  readonly element?: ElementFunction | undefined
   /** For a node made by fusion: the chain it computes per element. */
   readonly fused?: FusedExpression
 }

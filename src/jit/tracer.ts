@@ -223,13 +223,14 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
       name: primitive.name,
       run,
       ...(specialize === undefined ? {} : { specialize }),
-      ...(element === undefined ? {} : { element }),
       inputs,
       output: slot,
       shape: out.shape,
       allocations: allocations.map((b) => b.length),
       // A getter on a TracedTensor never runs here: `out` is the kernel's own plain result.
       outputAllocation: allocations.findIndex((b) => b === out.data),
+      // Always present (undefined where the primitive states none): element-wise and other nodes share one object shape.
+      element,
     })
     return tracerOf(slot, out.shape, primitive.name)
   }
