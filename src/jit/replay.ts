@@ -416,8 +416,6 @@ export const codeGenerationAllowed = (): boolean => {
   return evalAllowed
 }
 
-const isFunction = (u: unknown): u is (...args: never[]) => unknown => typeof u === 'function'
-
 /** Functions compiled so far, by parameters and source (a bounded cache: the oldest goes past `COMPILED`). */
 const compiledFunctions = new Map<string, unknown>()
 const COMPILED = 256
