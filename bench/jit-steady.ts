@@ -19,6 +19,7 @@
  * and each run's tracing included on both sides); this isolates the step itself.
  */
 import * as data from '../src/data/index.js'
+import { useFusion, useReplay } from '../src/jit/index.js'
 import type { Dataset } from '../src/data/index.js'
 import * as losses from '../src/losses/index.js'
 import * as nn from '../src/nn/index.js'
@@ -68,8 +69,12 @@ for (const c of cases) {
   if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
   const { leaves, treedef } = tree.flatten(params)
   const optimizer = optim.adam({ learningRate: 1e-3 })
-  const sides = (['interpreted', 'jit', 'fold'] as const).map((side) => {
+  // 'jit': the compiled step replayed by the interpreted loop, unfused (as before generated code);
+  // 'generated': the same step fused and replayed as generated code from its first call.
+  const sides = (['interpreted', 'jit', 'fold', 'generated'] as const).map((side) => {
     const jit = side !== 'interpreted'
+    useReplay(side === 'generated' ? 'generated' : side === 'jit' ? 'loop' : 'auto')
+    useFusion(side === 'generated' ? 'auto' : side === 'jit' ? false : 'auto')
     const step = train.flatStep(c.model, treedef, { loss: c.loss, optimizer, jit })
     let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
     if (side === 'fold') {
@@ -83,6 +88,8 @@ for (const c of cases) {
     }
     return { side, jit, step, run, times: [] as number[] }
   })
+  useReplay('auto')
+  useFusion('auto')
   for (const side of sides) for (let i = 0; i < 2000; i++) side.run()
   for (let round = 0; round < 7; round++) {
     for (const side of sides) {
@@ -103,17 +110,21 @@ for (const c of cases) {
     }
     return median(samples)
   })
-  const [interpreted, compiled, folded] = sides
-  if (interpreted === undefined || compiled === undefined || folded === undefined) throw new Error('three sides')
+  const [interpreted, compiled, folded, generated] = sides
+  if (interpreted === undefined || compiled === undefined || folded === undefined || generated === undefined) throw new Error('four sides')
   const rows = c.batch.y.shape[0] ?? 0
   const returned = (3 * leaves.reduce((n, t) => n + t.data.length, 0) + 2 + 1 + rows) * 8
   const ti = median(interpreted.times)
   const tj = median(compiled.times)
   const tf = median(folded.times)
+  const tg = median(generated.times)
   console.log(
     `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit (${compiled.step.mode()}) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)}, ` +
       `fold ${tf.toFixed(2)} µs/step: ×${(ti / tf).toFixed(2)} (fold ÷ jit time ${(tf / tj).toFixed(2)}); ` +
       `bytes/step interpreted ${bytes[0]?.toFixed(0)}, jit ${bytes[1]?.toFixed(0)} (returned tensor data ${returned}), fold ${bytes[2]?.toFixed(0)}`,
+  )
+  console.log(
+    `${c.name}: jit with generated replay and fusion ${tg.toFixed(2)} µs/step (interpreted loop, unfused ÷ generated ${(tj / tg).toFixed(2)}); bytes/step ${bytes[3]?.toFixed(0)}`,
   )
 
   // Whole epochs as fit runs them (shuffled batches of the whole set, the step key derived per

@@ -6,8 +6,9 @@
  *
  * A program is a list of instructions over a pool of values that all broadcast against one shape
  * S: unary and binary element-wise ops, reductions with kept dimensions, softmax, clip, where with
- * a comparison, stopGradient, a reshape round trip, transposes and a pair of matrix products that
- * lands back on S. Its inputs are the leaves of a tree `{ a, b: [c, d] }`; its outputs are a tree
+ * a comparison, stopGradient, a reshape round trip, transposes, a pair of matrix products that
+ * lands back on S, and element-wise chains with scalar and trailing-row broadcasts (which jit
+ * fuses into single loops). Its inputs are the leaves of a tree `{ a, b: [c, d] }`; its outputs are a tree
  * too (the last value and one chosen intermediate), and its loss is the sum of the last value.
  *
  * The fold law says the same of a compiled fold: `jitFold(f)(init, items)` equals iterating f.
@@ -83,6 +84,9 @@ const axisOf = (s: Shape, choice: number): number => (s.length === 0 ? 0 : choic
 const reduceKept = (f: (x: Value, o: T.ReduceOptions) => Value): Ternary => (x, _y, _z, choice, s) =>
   s.length === 0 ? f(x, {}) : f(x, { axis: axisOf(s, choice), keepDims: true })
 
+/** A row of shape S without its first axis (the sum of y over it): a trailing broadcast, like a bias. */
+const rowOf = (y: Value, s: Shape): Value => (s.length === 0 ? y : ad.sum(ad.broadcastTo(y, s), { axis: 0 }))
+
 /** The ops a program draws from, by name. Every result broadcasts against the program's shape S. */
 export const vocabulary: Readonly<Record<string, Ternary>> = {
   neg: unary(ad.neg),
@@ -136,6 +140,17 @@ export const vocabulary: Readonly<Record<string, Ternary>> = {
     if (s.length !== 2) return ad.add(x, y)
     const zs = ad.broadcastTo(z, s)
     return ad.affine(ad.broadcastTo(x, s), ad.matmulTransA(ad.broadcastTo(y, s), zs), ad.sum(zs, { axis: 0 }))
+  },
+  // Element-wise chains (jit fuses them into one loop when their intermediates have no other
+  // reader), with the broadcasts a fused loop indexes: a scalar, a trailing row (a bias).
+  biasRow: (x, y, _z, _c, s) => ad.add(x, rowOf(y, s)),
+  sum3: (x, y, z) => ad.add(ad.add(x, y), z),
+  product3: (x, y, z) => ad.mul(ad.mul(x, y), z),
+  difference3: (x, y, z) => ad.div(ad.sub(x, y), ad.addScalar(ad.square(z), 1)),
+  scaleChain: (x, _y, _z, c) => ad.addScalar(ad.scale(ad.scale(x, 1.5), (c % 5) - 2), 0.25),
+  denseChain: (x, y, _z, c, s) => {
+    const pre = ad.add(ad.scale(x, 0.5 + (c % 3)), rowOf(y, s))
+    return [ad.relu, ad.sigmoid, ad.tanh, ad.softplus][c % 4]?.(pre) ?? pre
   },
   matmul: (x, y, z, c, s) => {
     // [..., m, n] · [..., m, n]ᵀ · [..., m, n] = [..., m, n]: back on S (rank ≥ 2 only).

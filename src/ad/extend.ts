@@ -17,6 +17,7 @@ export {
   unaryOp,
   unaryOverloads,
   type BinaryOp,
+  type ElementFunction,
   type MultiOutputKernel,
   type Primitive,
   type ProductOp,

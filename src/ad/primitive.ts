@@ -48,10 +48,21 @@ export interface Primitive<P> {
    * the same bits (the jit law checks it). Undefined — or no `specialize` — and replay calls `value`.
    */
   readonly specialize?: (shapes: readonly Shape[], params: P) => SpecializedKernel | undefined
+  /**
+   * Optional, for `jit`'s exact element-wise fusion: the per-element function that `value`'s loop
+   * calls — out[i] = f(x[i], y[i], z[i]) with each input broadcast to the output — the very
+   * function, not a copy, so that a fused loop calling it per element computes the same bits.
+   * Stated only by element-wise kernels that compute exactly that for every broadcast (their
+   * WebAssembly loops included, which give the JavaScript loops' bits).
+   */
+  readonly element?: (params: P) => ElementFunction
 }
 
 /** A kernel specialised to fixed shapes: reads the inputs' data, writes every element of `out`. */
 export type SpecializedKernel = (inputs: readonly ReadonlyFloat64Array[], out: Float64Array) => void
+
+/** One element of an element-wise kernel from the same element of each input (unused trailing arguments ignored). */
+export type ElementFunction = (x: number, y: number, z: number) => number
 
 /**
  * A kernel with several outputs specialised to fixed shapes: reads the inputs' data and writes
@@ -177,6 +188,7 @@ export const constantOp = <P>(
   name: string,
   kernel: (inputs: readonly Tensor[], params: P) => Tensor,
   specialize?: Primitive<P>['specialize'],
+  element?: Primitive<P>['element'],
 ): ((inputs: readonly Value[], params: P) => Value) => {
   const primitive: Primitive<P> = {
     name,
@@ -184,6 +196,7 @@ export const constantOp = <P>(
     vjp: (_g, inputs) => inputs.map(() => undefined),
     jvp: (_t, _inputs, y) => T.zeros(shapeOf(y)),
     ...(specialize === undefined ? {} : { specialize }),
+    ...(element === undefined ? {} : { element }),
   }
   return (inputs, params) => {
     const xs = inputs.map(belowDifferentiation)

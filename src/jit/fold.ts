@@ -587,7 +587,8 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
       bytes += e.replay.plan.bytes
       if (e.readsKeys) readsKeys = true
     }
-    return { traces, replays, direct, cached: cache.size, bytes, readsKeys }
+    // A fold replays through the interpreted loop (`runInto`): no generated code.
+    return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated: 0 }
   }
   return Object.assign(fold, { start, stats, traceCount: () => traces })
 }

@@ -5,7 +5,7 @@
  * output (`GraphNode`); a kernel with several outputs (`constantMultiOp`: an optimizer's fused
  * per-leaf loop) is one `MultiGraphNode` filling several slots.
  */
-import type { SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
+import type { ElementFunction, SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -33,6 +33,43 @@ export interface GraphNode {
    * node's allocations, and liveness treats it so.
    */
   readonly outputAllocation: number
+  /**
+   * The per-element function the kernel computes, when the primitive states one (`Primitive.element`):
+   * what jit's element-wise fusion (fuse.ts) calls in its fused loops.
+   */
+  readonly element?: ElementFunction | undefined
+  /** For a node made by fusion: the chain it computes per element. */
+  readonly fused?: FusedExpression
+}
+
+/** How a fused loop reads one of its inputs at element i of its output (of n elements). */
+export type Access =
+  /** x[i]: the input has the output's n elements. */
+  | { readonly kind: 'element' }
+  /** x[0]: one value for every element. */
+  | { readonly kind: 'scalar' }
+  /** x[i mod m]: the input is the output's trailing dimensions (a bias row), m elements. */
+  | { readonly kind: 'trailing'; readonly length: number }
+
+/** An operand of a fused operation: an input of the fused node, or the result of an earlier operation. */
+export type Operand = { readonly kind: 'input'; readonly index: number } | { readonly kind: 'op'; readonly index: number }
+
+/** One operation of a fused chain: a node's element function on its operands. */
+export interface FusedOperation {
+  /** The primitive's name. */
+  readonly name: string
+  readonly f: ElementFunction
+  readonly operands: readonly Operand[]
+}
+
+/**
+ * A chain of element-wise nodes as one loop: per element, the operations in the nodes' order,
+ * each on the same operands as its node; the last operation's result is the output.
+ */
+export interface FusedExpression {
+  /** The fused node's inputs (its `inputs` slots, in order) and how each is read. */
+  readonly access: readonly Access[]
+  readonly operations: readonly FusedOperation[]
 }
 
 /**

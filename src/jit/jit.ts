@@ -7,8 +7,9 @@ import { flattenArgs, matchArgs, type KeyLike, type MatchCursor } from './args.j
 import type { Tensor } from '../tensor/index.js'
 import { unsafeTensor } from '../tensor/internal.js'
 import type { Graph } from './graph.js'
+import { fuseElementwise } from './fuse.js'
 import { planGraph } from './plan.js'
-import { replayer, type Replayer } from './replay.js'
+import { codeGenerationAllowed, GENERATE_AFTER, replayer, replayInUse, type ReplayChoice, type Replayer } from './replay.js'
 import { traceFunction } from './tracer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -33,6 +34,23 @@ export interface JitOptions {
    * law, which must catch a rewrite that changes any floating-point operation or its order.
    */
   readonly rewrite?: (graph: Graph) => Graph
+  /**
+   * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' replays a
+   * new plan in the interpreted loop and, once it has replayed `GENERATE_AFTER` times, plans it
+   * again with element-wise fusion and runs it as generated code, where `new Function` is
+   * allowed; 'generated' does so from the first call; 'loop' always runs the interpreted loop.
+   * The same bits every way.
+   */
+  readonly replay?: ReplayChoice
+  /**
+   * Exact element-wise fusion: chains of element-wise nodes whose intermediates nobody else reads
+   * become one loop computing the same operations per element (fuse.ts). 'auto' (the default, or
+   * `useFusion`'s choice) fuses the plans that run generated code (see `replay`) — without it a
+   * fused loop is an interpreted evaluator, slower on small arrays than the separate kernels'
+   * tight loops; true fuses every plan, false none; a function replaces the pass (the mutation
+   * tests pass wrong ones).
+   */
+  readonly fuse?: FusionChoice | ((graph: Graph) => Graph)
 }
 
 /** What a jitted function has done so far. */
@@ -49,6 +67,8 @@ export interface JitStats {
   readonly bytes: number
   /** Whether a cached plan read a random key's words (so it replays only for that key). */
   readonly readsKeys: boolean
+  /** Cached plans whose node loop runs as generated code (the others run the interpreted loop). */
+  readonly generated: number
 }
 
 /**
@@ -161,6 +181,14 @@ export const evict = (cache: Map<string, { readonly replay: Replayer }>, cacheSi
  */
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
   const { cacheSize, cacheBytes } = cacheLimits('jit', options)
+  const replay = options.replay ?? replayInUse()
+  const fuse = options.fuse ?? fusionDefault
+  const generating = replay !== 'loop' && codeGenerationAllowed()
+  const fused = (graph: Graph): Graph =>
+    fuse === false || (fuse === 'auto' && !generating) ? graph : fuse === true || fuse === 'auto' ? fuseElementwise(graph, generating) : fuse(graph)
+  // A new plan: tiered under 'auto' (the interpreted loop, unfused, until it is hot), else as asked.
+  const compile = (graph: Graph): Replayer =>
+    replay === 'auto' && generating && fuse === 'auto' ? tiered(graph, fused) : replayer(planGraph(fused(graph)), generating && replay === 'generated')
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -190,7 +218,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     const traced = traceFunction(f, args, flat.leaves, flat.keys)
     const wordBuffers = flat.keys.map(() => new Float64Array(2))
     const entry: Entry = {
-      replay: replayer(planGraph(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph))),
+      replay: compile(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph)),
       inputs: [...flat.leaves, ...wordBuffers.map((w) => unsafeTensor(w, [2]))],
       wordBuffers,
       keysRead: traced.keysRead,
@@ -211,13 +239,50 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
   const stats = (): JitStats => {
     let bytes = 0
     let readsKeys = false
+    let generated = 0
     for (const e of cache.values()) {
       bytes += e.replay.plan.bytes
       if (e.keysRead.includes(true)) readsKeys = true
+      if (e.replay.generated()) generated++
     }
-    return { traces, replays, direct, cached: cache.size, bytes, readsKeys }
+    return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated }
   }
   return asJitted<F>(Object.assign(call, { stats, traceCount: () => traces }))
+}
+
+/**
+ * A replayer that starts cold — the graph planned as traced, replayed in the interpreted loop —
+ * and after `GENERATE_AFTER` replays plans the graph again through `hot` (fusion) and replays
+ * that as generated code: the same bits either way, the compile paid only by plans that run long.
+ */
+const tiered = (graph: Graph, hot: (graph: Graph) => Graph): Replayer => {
+  let current = replayer(planGraph(graph), false)
+  let countdown = GENERATE_AFTER
+  return {
+    get plan() {
+      return current.plan
+    },
+    run: (leaves) => {
+      const out = current.run(leaves)
+      if (countdown > 0 && --countdown === 0) current = replayer(planGraph(hot(graph)), true)
+      return out
+    },
+    runInto: (leaves, sinks, direct) => current.runInto(leaves, sinks, direct),
+    generated: () => current.generated(),
+  }
+}
+
+/** When `jit` fuses element-wise chains: where its plans run generated code ('auto'), always, or never. */
+export type FusionChoice = 'auto' | boolean
+
+let fusionDefault: FusionChoice = 'auto'
+
+/**
+ * When functions jitted from now on fuse element-wise chains by default ('auto' unless set; a
+ * function's own `fuse` option wins). For measuring what fusion saves, and for tests.
+ */
+export const useFusion = (choice: FusionChoice): void => {
+  fusionDefault = choice
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
+import type { SpecializedKernel } from '../ad/extend.js'
 import type { Plan, PlannedMultiNode } from './plan.js'
 import { isKeyLike } from './args.js'
 
@@ -30,6 +31,8 @@ export interface Replayer {
    * than tensors and keys deliver nothing.
    */
   readonly runInto: (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]) => void
+  /** Whether `run`'s node loop runs as generated code (false: the interpreted loop; `runInto` always runs the loop). */
+  readonly generated: () => boolean
 }
 
 /** Where `Replayer.runInto` delivers an output leaf: a buffer the caller owns, and a tensor over it (made once). */
@@ -150,6 +153,40 @@ interface ReplayState {
   readonly multiBuffers: readonly (Float64Array[] | undefined)[]
   /** Per step with several outputs: each output's length. */
   readonly multiSizes: readonly (readonly number[] | undefined)[]
+  /** `run`'s node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
+  generated: GeneratedBody | undefined
+}
+
+/** A plan's node loop as generated code: reads the leaves, runs every node, leaves the output slots in `slots`. */
+type GeneratedBody = (leaves: readonly Tensor[], slots: Tensor[]) => void
+
+/** The output of generic step k, checked as `runNodes` checks it: its shape is the traced one, and it lands where the plan said. */
+const checkedOutput = (state: ReplayState, k: number, produced: Tensor): Tensor => {
+  const step = state.steps[k]
+  if (step === undefined || step.kind === 'multi') return produced
+  const { node, buffers } = step
+  if (!sameShape(produced.shape, node.shape)) {
+    throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(produced.shape)}; such a function cannot be jitted`)
+  }
+  // The output landed in one of this node's buffers other than the planned one: that buffer
+  // may be reused too early, so the value moves to fresh memory (never observed in practice).
+  if (produced.data !== buffers[node.outputAllocation] && landsInPlan(buffers, produced.data)) {
+    state.hook.next = Number.POSITIVE_INFINITY
+    return fresh(produced)
+  }
+  return produced
+}
+
+/** `run`'s node loop as generated code, with the allocation hook installed as `runNodes` does. */
+const runGenerated = (state: ReplayState, generated: GeneratedBody, leaves: readonly Tensor[]): void => {
+  const { hook, slots } = state
+  const previous = installAllocationHook(hook)
+  try {
+    generated(leaves, slots)
+  } finally {
+    hook.buffers = EMPTY
+    installAllocationHook(previous)
+  }
 }
 
 /**
@@ -214,7 +251,9 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode, sinks: 
  * plan replays at full speed from its first calls.
  */
 const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
-  runNodes(state, leaves, NO_SINKS, NO_DIRECT)
+  const { generated } = state
+  if (generated !== undefined) runGenerated(state, generated, leaves)
+  else runNodes(state, leaves, NO_SINKS, NO_DIRECT)
   const { graph, placeholder, slots, handedOut, planned, outputs } = state
   for (let i = 0; i < outputs.length; i++) {
     const leaf = graph.outputLeaves[i]
@@ -325,6 +364,221 @@ const runPlanInto = (state: ReplayState, leaves: readonly Tensor[], sinks: reado
   for (let i = 0; i < graph.inputCount; i++) slots[i] = placeholder
 }
 
+// ─── generated replay ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * How `jit` replays its plans: `'auto'` replays a new plan in the interpreted loop, unfused, and
+ * once it has replayed `GENERATE_AFTER` times plans it again with element-wise fusion and runs it
+ * as generated code (where the platform allows it); `'generated'` does so from the first call;
+ * `'loop'` never generates code.
+ */
+export type ReplayChoice = 'auto' | 'generated' | 'loop'
+
+/**
+ * Replays of a plan in the interpreted loop before `'auto'` fuses and generates its code.
+ * Generated code costs the engine an optimising compile of one large function (measured 60–95 ms
+ * of CPU for the Pima training step's ~40 nodes, on a background thread but counted in the
+ * process's CPU time) and fresh code to warm up, and saves about 30 ns per node and replay: it
+ * pays off only over thousands of replays, and a `fit` of a few epochs would lose by it (W3).
+ */
+export const GENERATE_AFTER = 4096
+
+let replayChoice: ReplayChoice = 'auto'
+
+/**
+ * Chooses how functions jitted from now on replay (see `ReplayChoice`): `'auto'` (the default)
+ * fuses and generates a plan's code once it has replayed `GENERATE_AFTER` times, where
+ * `new Function` is allowed; `'generated'` from the first call; `'loop'` always runs the
+ * interpreted loop (what a Content-Security-Policy without 'unsafe-eval' gets). Both run the same
+ * kernels on the same buffers: the same bits (the jit law runs both ways).
+ */
+export const useReplay = (choice: ReplayChoice): void => {
+  replayChoice = choice
+}
+
+/** The current choice of `useReplay`. */
+export const replayInUse = (): ReplayChoice => replayChoice
+
+let evalAllowed: boolean | undefined
+
+/**
+ * Whether code can be generated here: `new Function` throws an EvalError under a
+ * Content-Security-Policy without 'unsafe-eval' (asked once per process).
+ */
+export const codeGenerationAllowed = (): boolean => {
+  if (evalAllowed === undefined) {
+    try {
+      evalAllowed = typeof new Function('return 1') === 'function'
+    } catch {
+      evalAllowed = false
+    }
+  }
+  return evalAllowed
+}
+
+/** Functions compiled so far, by parameters and source (a bounded cache: the oldest goes past `COMPILED`). */
+const compiledFunctions = new Map<string, unknown>()
+const COMPILED = 256
+
+/**
+ * Compiles `function (…parameters) { source }` — `new Function` — once per distinct source, the
+ * result checked by `isResult`; undefined where code cannot be generated. Generated code takes
+ * what differs between plans (kernels, buffers) as arguments, never as text or captured
+ * constants, so that every plan of one structure (the same model in a new `fit`, traced again)
+ * runs the same function: one set of the engine's feedback and optimised code, warm from a new
+ * plan's first call instead of warming up fresh code for each.
+ */
+export const compileShared = <R>(parameters: readonly string[], source: string, isResult: (u: unknown) => u is R): R | undefined => {
+  if (!codeGenerationAllowed()) return undefined
+  const key = `${parameters.join(',')}\n${source}`
+  let made = compiledFunctions.get(key)
+  if (made === undefined) {
+    try {
+      made = new Function(...parameters, source)
+    } catch (e) {
+      // Forbidden here after all (a policy that changed): the caller falls back. Anything else — a
+      // SyntaxError — is a bug in the generator, and surfaces.
+      if (e instanceof EvalError) return undefined
+      throw e
+    }
+    if (compiledFunctions.size >= COMPILED) {
+      const oldest = compiledFunctions.keys().next()
+      if (oldest.done !== true) compiledFunctions.delete(oldest.value)
+    }
+    compiledFunctions.set(key, made)
+  }
+  return isResult(made) ? made : undefined
+}
+
+/** A generated node loop: what differs between plans of one structure comes in `C` (see `generate`). */
+type SharedBody = (C: GeneratedConstants, leaves: readonly Tensor[], slots: Tensor[]) => void
+
+/** What a plan hands its generated node loop: flat arrays by step index (or by slot, for constants). */
+interface GeneratedConstants {
+  readonly state: ReplayState
+  readonly allocate: typeof allocate
+  readonly wrap: typeof unsafeTensor
+  readonly checked: typeof checkedOutput
+  readonly runMulti: typeof runMulti
+  /** No sinks: generated code serves `run` (a fold's `runInto` runs the loop). */
+  readonly NS: readonly (Sink | undefined)[]
+  readonly ND: readonly number[]
+  /** By step: the specialised kernel, its argument list, its planned output buffer and tensor, the output's shape. */
+  readonly K: readonly (SpecializedKernel | undefined)[]
+  readonly A: readonly ReadonlyFloat64Array[][]
+  readonly O: readonly (Float64Array | undefined)[]
+  readonly T: readonly (Tensor | undefined)[]
+  readonly H: readonly (T.Shape | undefined)[]
+  /** By step, for nodes run through their value: the runner, its input list, its buffers and their lengths. */
+  readonly R: readonly (((inputs: readonly Tensor[]) => Tensor) | undefined)[]
+  readonly L: readonly Tensor[][]
+  readonly B: readonly (readonly (Float64Array | undefined)[])[]
+  readonly Z: readonly (readonly number[])[]
+  /** The steps (for `runMulti`). */
+  readonly S: Plan['steps']
+  /** Constants by slot. */
+  readonly CS: readonly (Tensor | undefined)[]
+}
+
+const isShared = (u: unknown): u is SharedBody => typeof u === 'function'
+
+/**
+ * The plan's node loop as one function: straight-line code, one call site per node (each
+ * monomorphic, so the engine can inline the kernel), slots as local variables. It does exactly
+ * what `runNodes` does, node by node — the same kernel on the same buffers — so the bits are the
+ * same. The source holds only numbers and fixed identifiers (no name from the graph); kernels,
+ * buffers and argument lists come in `C`, so plans of one structure share one compiled function.
+ */
+const generate = (state: ReplayState): GeneratedBody | undefined => {
+  const { graph, steps } = state
+  const head: string[] = [
+    "'use strict'",
+    'const state = C.state, hook = state.hook, placeholder = state.placeholder, allocate = C.allocate, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti, NS = C.NS, ND = C.ND',
+    'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS',
+  ]
+  const body: string[] = []
+  const local = new Map<number, string>()
+  const ref = (slot: number): string => {
+    const known = local.get(slot)
+    if (known !== undefined) return known
+    if (graph.constants.has(slot)) {
+      const name = `c${slot}`
+      head.push(`const ${name} = CS[${slot}]`)
+      local.set(slot, name)
+      return name
+    }
+    // A slot nothing fills (never in a consistent plan): the placeholder, as the loop reads it.
+    return 'placeholder'
+  }
+  for (let i = 0; i < graph.inputCount; i++) {
+    body.push(`const s${i} = leaves[${i}] ?? placeholder`)
+    local.set(i, `s${i}`)
+  }
+  steps.forEach((step, k) => {
+    if (step.kind === 'multi') {
+      // A node with several outputs runs as in the loop (`runMulti`, through the slots array): its
+      // inputs go there first, its outputs come back into locals.
+      step.node.inputs.forEach((s) => body.push(`slots[${s}] = ${ref(s)}`))
+      body.push(`runMulti(state, ${k}, S[${k}], NS, ND)`)
+      for (const o of step.node.outputs) {
+        body.push(`const s${o} = slots[${o}]`)
+        local.set(o, `s${o}`)
+      }
+      return
+    }
+    const { node, specialized } = step
+    const out = `s${node.output}`
+    const ins = node.inputs.map(ref)
+    if (specialized !== undefined) {
+      body.push(`const a${k} = A[${k}]`)
+      ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}.data`))
+      body.push('hook.next = Infinity')
+      if (specialized.output === undefined) body.push(`const o${k} = allocate(${T.sizeOf(node.shape)})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
+      else body.push(`K[${k}](a${k}, O[${k}])`, `const ${out} = TT[${k}]`)
+    } else {
+      body.push(`const l${k} = L[${k}]`)
+      ins.forEach((r, i) => body.push(`l${k}[${i}] = ${r}`))
+      body.push(`hook.buffers = BB[${k}]`, `hook.sizes = Z[${k}]`, 'hook.next = 0', `const ${out} = checked(state, ${k}, R[${k}](l${k}))`)
+    }
+    local.set(node.output, out)
+  })
+  for (const leaf of graph.outputLeaves) {
+    if (leaf.kind !== 'static') body.push(`slots[${leaf.slot}] = ${ref(leaf.slot)}`)
+  }
+  const shared = compileShared(['C', 'leaves', 'slots'], `${head.join('\n')}\n${body.join('\n')}`, isShared)
+  if (shared === undefined) return undefined
+  const single = (k: number) => {
+    const step = steps[k]
+    return step === undefined || step.kind === 'multi' ? undefined : step
+  }
+  const CS: (Tensor | undefined)[] = []
+  for (const [slot, t] of graph.constants) CS[slot] = t
+  const C: GeneratedConstants = {
+    state,
+    allocate,
+    wrap: unsafeTensor,
+    checked: checkedOutput,
+    runMulti,
+    NS: NO_SINKS,
+    ND: NO_DIRECT,
+    K: steps.map((_, k) => single(k)?.specialized?.kernel),
+    A: state.dataLists,
+    O: steps.map((_, k) => {
+      const step = single(k)
+      return step === undefined ? undefined : step.buffers[step.node.outputAllocation]
+    }),
+    T: steps.map((_, k) => single(k)?.specialized?.output),
+    H: steps.map((_, k) => single(k)?.node.shape),
+    R: steps.map((_, k) => single(k)?.node.run),
+    L: state.inputLists,
+    B: steps.map((step) => step.buffers),
+    Z: steps.map((step) => step.node.allocations),
+    S: steps,
+    CS,
+  }
+  return (leaves, slots) => shared(C, leaves, slots)
+}
+
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -332,7 +586,7 @@ const runPlanInto = (state: ReplayState, leaves: readonly Tensor[], sinks: reado
  *
  * @throws {JitError} (from the replayer's `run`) when an op's output shape differs from the traced one
  */
-export const replayer = (plan: Plan): Replayer => {
+export const replayer = (plan: Plan, generateCode = false): Replayer => {
   const { graph, steps } = plan
   const placeholder = T.scalar(0)
   const slots = new Array<Tensor>(graph.slotCount).fill(placeholder)
@@ -355,8 +609,9 @@ export const replayer = (plan: Plan): Replayer => {
   for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
 
-  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes }
+  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes, generated: undefined }
+  if (generateCode) state.generated = generate(state)
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
   const runInto = (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => runPlanInto(state, leaves, sinks, direct)
-  return { plan, run, runInto }
+  return { plan, run, runInto, generated: () => state.generated !== undefined }
 }

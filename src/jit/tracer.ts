@@ -123,6 +123,9 @@ const specializerOf = <P>(primitive: Primitive<P>, params: P): GraphNode['specia
   return specialize === undefined ? undefined : (shapes) => specialize(shapes, params)
 }
 
+/** The primitive's per-element function for these params, when it states one (made outside `record`, as above). */
+const elementOf = <P>(primitive: Primitive<P>, params: P): GraphNode['element'] => primitive.element?.(params)
+
 /** `runnerOf` for a kernel with several outputs. */
 const multiRunnerOf =
   <P>(op: MultiOutputKernel<P>, params: P) =>
@@ -215,6 +218,7 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
     const slot = values.length
     values.push(out)
     const specialize = specializerOf(primitive, params)
+    const element = elementOf(primitive, params)
     nodes.push({
       name: primitive.name,
       run,
@@ -225,6 +229,8 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
       allocations: allocations.map((b) => b.length),
       // A getter on a TracedTensor never runs here: `out` is the kernel's own plain result.
       outputAllocation: allocations.findIndex((b) => b === out.data),
+      // Always present (undefined where the primitive states none): element-wise and other nodes share one object shape.
+      element,
     })
     return tracerOf(slot, out.shape, primitive.name)
   }

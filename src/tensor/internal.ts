@@ -6,7 +6,7 @@
  * `extend.ts` or this file, never past them (test/architecture.test.ts). Re-exports only.
  */
 export { fromData, unsafeTensor } from './Tensor.js'
-export { allocate, installAllocationHook, type AllocationHook } from './kernels/alloc.js'
+export { allocate, allocateOverwritten, installAllocationHook, type AllocationHook } from './kernels/alloc.js'
 export { installParallelMatmul, type ParallelMatmul } from './kernels/backend.js'
 export { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from './kernels/wasm.js'
 export { poolExecutor, poolWorkerSource, readyIndex, sharedKernels, workerData, type SharedKernels } from './kernels/pool.js'

@@ -1,6 +1,6 @@
 /**
  * What an application that trains a network pays in bytes. The program below trains XOR with nn,
- * optim and train through the public entry points; its minified bundle must stay ≤ 48 KB gzip
+ * optim and train through the public entry points; its minified bundle must stay ≤ 51 KB gzip
  * (it was 68.7 KB before the package declared `"sideEffects": false` and imported fp-ts through
  * its bundler-friendly entry). The measured sizes are printed.
  *
@@ -12,7 +12,10 @@
  * more than the remaining margin. Main measured 43.2 KB after nodes with several outputs; then
  * `fit` came to fold its compiled step with `jitFold` (issue 14: the fold, the epoch's step
  * runner, batches gathered into reused buffers — all on every `fit`'s path): 47.1 KB gzip
- * (fold.ts alone is 8 KB minified). 48 KB keeps the same tight margin.
+ * (fold.ts alone is 8 KB minified). 48 KB kept the same tight margin.
+ * Then 48 → 51 KB: jit's generated replay and exact element-wise fusion (jit/fuse.ts, the code
+ * generators of replay.ts, the element functions; on every `jit`'s path) add 2.6 KB gzip (42.0 →
+ * 44.6 KB before the fold landed, 50.3 KB after it); 51 KB keeps the margin.
  *
  * Subpath imports (`dualflow/nn`) are the form that tree-shakes in every bundler. With the root
  * form (`import { nn } from 'dualflow'`), esbuild keeps every namespace object whole (its
@@ -37,10 +40,10 @@ const rootImport = program(`import { data, losses, nn, optim, random, train } fr
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
 describe('bundle size', () => {
-  it('a program training XOR with nn, optim and train is at most 48 KB gzip', async () => {
+  it('a program training XOR with nn, optim and train is at most 51 KB gzip', async () => {
     const b = await bundle(subpaths)
     console.log(`XOR program, subpath imports: ${kb(b.code.length)} minified, ${kb(b.gzipBytes)} gzip`)
-    expect(b.gzipBytes).toBeLessThanOrEqual(48 * 1024)
+    expect(b.gzipBytes).toBeLessThanOrEqual(51 * 1024)
   })
   it('leaves out the Pima text, the CSV parser, io-ts and the charts when they are not used', async () => {
     const b = await bundle(subpaths)

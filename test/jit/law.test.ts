@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { foldJitLaw, jitLaw, optimizerJitLaw, type FoldCompiler } from '../../laws/jit.js'
-import { jit, jitFold, type AnyGraphNode, type Graph, type GraphNode } from '../../src/jit/index.js'
+import { jit, jitFold, type AnyGraphNode, type FusedOperation, type Graph, type GraphNode } from '../../src/jit/index.js'
+import { fusableNodes, fuseChains, fusedNode, fuseElementwise } from '../../src/jit/fuse.js'
 import * as optim from '../../src/optim/index.js'
 import * as T from '../../src/tensor/index.js'
 import { treeArb } from '../tree/arbitraries.js'
@@ -29,7 +30,11 @@ const reassociateMul = (graph: Graph): Graph => {
 
 describe('jit law', () => {
   it('jit(f)(x) equals f(x) bit for bit over generated programs: values, gradients, jvp, second order', () => {
-    jitLaw({ numRuns: 200 })
+    // Generated code from each plan's first call (by default it comes after GENERATE_AFTER replays).
+    jitLaw({ numRuns: 200, compile: (f) => jit(f, { replay: 'generated' }) })
+  })
+  it('the same with the interpreted replay loop and interpreted fused loops (no generated code: a CSP without unsafe-eval)', () => {
+    jitLaw({ numRuns: 100, compile: (f) => jit(f, { replay: 'loop', fuse: true }) })
   })
   it('catches a fusion that changes the order of operations', () => {
     const wrong = <F extends (...args: never[]) => unknown>(f: F): F => jit(f, { rewrite: reassociateMul })
@@ -133,6 +138,83 @@ describe('optimizer jit law', () => {
       expect(caught).toBeInstanceOf(Error)
       expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/optimizer jit law: step \d+: /)
     })
+  }
+})
+
+/**
+ * A fusion that changes the order of operations: in each fused loop, (a ∘ b) ∘ c becomes
+ * a ∘ (b ∘ c) for ∘ = add, mul or mulStrongZero — the same operations, reassociated, as a
+ * careless fusion of a chain would do (the inner operation is left in place, unused).
+ */
+const reassociateFused = (graph: Graph): Graph => {
+  const nodes = graph.nodes.map((n): AnyGraphNode => {
+    const expression = n.kind === 'multi' ? undefined : n.fused
+    if (n.kind === 'multi' || expression === undefined) return n
+    let changed = false
+    const operations = expression.operations.map((op): FusedOperation => {
+      const [left, c] = op.operands
+      const inner = left?.kind === 'op' ? expression.operations[left.index] : undefined
+      if (!['add', 'mul', 'mulStrongZero'].includes(op.name) || inner?.name !== op.name || c === undefined) return op
+      const [a, b] = inner.operands
+      if (a === undefined || b === undefined) return op
+      changed = true
+      const f = op.f
+      return { ...op, f: (x, y, z) => f(x, f(y, z, 0), 0), operands: [a, b, c] }
+    })
+    return changed ? fusedNode({ ...expression, operations }, n.inputs, n.output, n.shape) : n
+  })
+  return { ...graph, nodes }
+}
+
+/**
+ * A fusion across an intermediate that is read elsewhere: each fusable node absorbs its fusable
+ * producer of the same size even when other nodes (or the output) read the producer's value, and
+ * those readers then read the fused node's output instead — as if the intermediate, "needing no
+ * buffer", shared the fused output's.
+ */
+const fuseShared = (graph: Graph): Graph => {
+  const fusable = fusableNodes(graph)
+  const producer = new Map<number, number>()
+  graph.nodes.forEach((n, j) => {
+    if (n.kind !== 'multi') producer.set(n.output, j)
+  })
+  const taken = new Set<number>()
+  const chains: number[][] = []
+  const renamed = new Map<number, number>()
+  graph.nodes.forEach((n, j) => {
+    const p = n.inputs[0] === undefined ? undefined : producer.get(n.inputs[0])
+    const inner = p === undefined ? undefined : graph.nodes[p]
+    if (n.kind === 'multi' || inner?.kind === 'multi') return
+    if (p === undefined || inner === undefined || fusable[j] !== true || fusable[p] !== true || taken.has(p) || taken.has(j)) return
+    if (T.sizeOf(inner.shape) !== T.sizeOf(n.shape)) return
+    taken.add(p)
+    taken.add(j)
+    chains.push([p, j])
+    renamed.set(inner.output, n.output)
+  })
+  const fused = fuseChains(graph, chains)
+  const rename = (s: number): number => renamed.get(s) ?? s
+  return {
+    ...fused,
+    nodes: fused.nodes.map((n) => (n.kind !== 'multi' && n.fused !== undefined ? n : { ...n, inputs: n.inputs.map(rename) })),
+    outputLeaves: fused.outputLeaves.map((leaf) => (leaf.kind === 'static' ? leaf : { ...leaf, slot: rename(leaf.slot) })),
+  }
+}
+
+describe('jit law: the mutation suite of element-wise fusion', () => {
+  const catches = (mutant: (graph: Graph) => Graph, seed: number): void => {
+    let caught: unknown
+    try {
+      jitLaw({ numRuns: 300, compile: (f) => jit(f, { fuse: mutant }), seed })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(Error)
+    expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/jit law: (value|valueAndGrad|jvp|hvp): .* vs /)
+  }
+  for (const seed of [1, 2, 3]) {
+    it(`catches a fused loop that reassociates (a∘b)∘c as a∘(b∘c) (seed ${seed})`, () => catches((g) => reassociateFused(fuseElementwise(g)), seed))
+    it(`catches a fusion across an intermediate read elsewhere (seed ${seed})`, () => catches(fuseShared, seed))
   }
 })
 

@@ -69,11 +69,14 @@ const binaryPrimitive = (
   kernel: (a: T.Tensor, b: T.Tensor) => T.Tensor,
   rules: Pick<Primitive<void>, 'vjp' | 'jvp'>,
   loops?: K.BinaryLoops,
+  element?: (a: number, b: number) => number,
 ): Primitive<void> => ({
   name,
   value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
   ...rules,
   ...(loops === undefined ? {} : { specialize: specializeLoops(loops) }),
+  // The element the kernel's loops call on every broadcast path (jit's exact fusion calls it too).
+  ...(element === undefined ? {} : { element: () => element }),
 })
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
@@ -85,7 +88,7 @@ export const addPrimitive: Primitive<void> = binaryPrimitive('add', T.add, {
     reduced(wanted[1], () => g, shapeOf(arg(inputs, 1, 'add'))),
   ],
   jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb], y),
-}, K.addLoops)
+}, K.addLoops, K.addElement)
 
 /** Subtraction with broadcasting. */
 export const subPrimitive: Primitive<void> = binaryPrimitive('sub', T.sub, {
@@ -94,7 +97,7 @@ export const subPrimitive: Primitive<void> = binaryPrimitive('sub', T.sub, {
     reduced(wanted[1], () => neg(g), shapeOf(arg(inputs, 1, 'sub'))),
   ],
   jvp: ([ta, tb], _inputs, y) => tangentSum([ta, tb === undefined ? undefined : neg(tb)], y),
-}, K.subLoops)
+}, K.subLoops, K.subElement)
 
 /** Multiplication with broadcasting. */
 export const mulPrimitive: Primitive<void> = binaryPrimitive('mul', T.mul, {
@@ -108,7 +111,7 @@ export const mulPrimitive: Primitive<void> = binaryPrimitive('mul', T.mul, {
       [ta === undefined || b === undefined ? undefined : mulStrongZero(ta, b), tb === undefined || a === undefined ? undefined : mulStrongZero(tb, a)],
       y,
     ),
-}, K.mulLoops)
+}, K.mulLoops, K.mulElement)
 
 /**
  * a·b with a strong zero (0·∞ = 0·NaN = 0), the product every rule uses to scale a cotangent or
@@ -125,7 +128,7 @@ export const mulStrongZeroPrimitive: Primitive<void> = binaryPrimitive('mulStron
       [ta === undefined || b === undefined ? undefined : mulStrongZero(ta, b), tb === undefined || a === undefined ? undefined : mulStrongZero(tb, a)],
       y,
     ),
-})
+}, undefined, K.strongZero)
 
 /** Division with broadcasting: d(a/b) = da·(1/b) − db·(a/b)/b, each a strong-zero product. */
 export const divPrimitive: Primitive<void> = binaryPrimitive('div', T.div, {
@@ -138,7 +141,7 @@ export const divPrimitive: Primitive<void> = binaryPrimitive('div', T.div, {
     b === undefined
       ? tangentSum([], y)
       : tangentSum([ta === undefined ? undefined : mulStrongZero(ta, reciprocal(b)), tb === undefined ? undefined : mulStrongZero(tb, neg(div(y, b)))], y),
-}, K.divLoops)
+}, K.divLoops, K.divElement)
 
 /**
  * Power a^b with broadcasting. ∂/∂a = b·a^(b−1); ∂/∂b = a^b·ln a, taken as 0 where a ≤ 0 (where
@@ -154,7 +157,8 @@ export const powPrimitive: Primitive<void> = binaryPrimitive('pow', T.pow, {
     a === undefined || b === undefined
       ? tangentSum([], y)
       : tangentSum([ta === undefined ? undefined : mulStrongZero(ta, dPowDa(a, b)), tb === undefined ? undefined : mulStrongZero(tb, dPowDb(a, y))], y),
-})
+  // T.pow's loops call Math.pow per element (closureLoops).
+}, undefined, Math.pow)
 
 const dPowDa = (a: Value, b: Value): Value => mul(b, pow(a, sub(b, 1)))
 const positiveBase = constantOp('pow.positive', (xs: readonly T.Tensor[]) => T.greater(input(xs, 0, 'pow'), T.scalar(0)))

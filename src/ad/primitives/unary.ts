@@ -33,6 +33,11 @@ export interface ElementwiseSpec<P> {
    * element (for `jit`'s specialised replay; the jit law checks the bits).
    */
   readonly vjpLoop?: (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, y: ReadonlyFloat64Array, out: Float64Array, params: P) => void
+  /**
+   * The per-element function `kernel`'s loop calls (out[i] = f(x[i])), for `jit`'s exact
+   * element-wise fusion: the kernel's own function, never a copy (see `Primitive.element`).
+   */
+  readonly element?: (params: P) => (v: number) => number
 }
 
 /**
@@ -52,14 +57,16 @@ const strongZeroProduct = (gi: number, d: number): number => {
  * NaN, and a zero derivative gives exactly 0 whatever the cotangent.
  */
 export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> => {
-  const { name, kernel, derivative, scalarDerivative, loop, vjpLoop } = spec
+  const { name, kernel, derivative, scalarDerivative, loop, vjpLoop, element } = spec
+  // The fused pullback's element, g · f'(x, y) as a strong-zero product: its kernel's and jit fusion's.
+  const vjpElement =
+    scalarDerivative === undefined ? undefined : (params: P) => (gi: number, xi: number, yi: number): number => strongZeroProduct(gi, scalarDerivative(xi, yi, params))
   const fused =
-    scalarDerivative === undefined
+    vjpElement === undefined || scalarDerivative === undefined
       ? undefined
       : constantOp(
           `${name}.vjp`,
-          (gxy: readonly Tensor[], params: P) =>
-            T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), (gi, xi, yi) => strongZeroProduct(gi, scalarDerivative(xi, yi, params))),
+          (gxy: readonly Tensor[], params: P) => T.map3(name, input(gxy, 0, name), input(gxy, 1, name), input(gxy, 2, name), vjpElement(params)),
           // Equal shapes: map3's own loop, out[i] = f(g[i], x[i], y[i]), into the plan's buffer.
           (shapes, params) => {
             const [sg, sx, sy] = shapes
@@ -81,10 +88,12 @@ export const elementwisePrimitive = <P>(spec: ElementwiseSpec<P>): Primitive<P> 
               }
             }
           },
+          vjpElement,
         )
   return {
     name,
     value: (inputs, params) => kernel(input(inputs, 0, name), params),
+    ...(element === undefined ? {} : { element }),
     ...(loop === undefined
       ? {}
       : {
@@ -137,6 +146,7 @@ const piecewiseConstant = (name: string, kernel: (x: Tensor) => Tensor): UnaryOp
 export const neg = elementwise({
   name: 'neg',
   kernel: T.neg,
+  element: () => K.negElement,
   loop: (x, out) => K.negLoop(x, out),
   vjpLoop: (g, _x, _y, out) => {
     for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * -1
@@ -149,6 +159,7 @@ export const neg = elementwise({
 export const abs = elementwise({
   name: 'abs',
   kernel: T.abs,
+  element: () => Math.abs,
   loop: (x, out) => K.absLoop(x, out),
   derivative: (x) => signOf([x], undefined),
   scalarDerivative: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
@@ -164,6 +175,7 @@ export const step = piecewiseConstant('step', T.step)
 export const exp = elementwise({
   name: 'exp',
   kernel: T.exp,
+  element: () => K.expElement,
   loop: (x, out) => K.expLoop(x, out),
   vjpLoop: (g, _x, y, out) => {
     for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (y[i] ?? 0)
@@ -176,6 +188,7 @@ export const exp = elementwise({
 export const log = elementwise({
   name: 'log',
   kernel: T.log,
+  element: () => K.logElement,
   loop: (x, out) => K.logLoop(x, out),
   vjpLoop: (g, x, _y, out) => {
     for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (1 / (x[i] ?? 0))
@@ -188,6 +201,7 @@ export const log = elementwise({
 export const log1p = elementwise({
   name: 'log1p',
   kernel: T.log1p,
+  element: () => Math.log1p,
   // T.log1p maps Math.log1p over the elements: the same call per element, without the closure.
   loop: (x, out) => {
     for (let i = 0; i < out.length; i++) out[i] = Math.log1p(x[i] ?? 0)
@@ -200,15 +214,16 @@ export const log1p = elementwise({
 })
 
 /** eˣ − 1, accurate near 0. */
-export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
+export const expm1 = elementwise({ name: 'expm1', kernel: T.expm1, element: () => Math.expm1, derivative: (_x, y) => add(y, 1), scalarDerivative: (_x, y) => y + 1 })
 
 /** √x. */
-export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, loop: (x, out) => K.sqrtLoop(x, out), derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
+export const sqrt = elementwise({ name: 'sqrt', kernel: T.sqrt, element: () => K.sqrtElement, loop: (x, out) => K.sqrtLoop(x, out), derivative: (_x, y) => div(0.5, y), scalarDerivative: (_x, y) => 0.5 / y })
 
 /** x². */
 export const square = elementwise({
   name: 'square',
   kernel: T.square,
+  element: () => K.squareElement,
   loop: (x, out) => K.squareLoop(x, out),
   vjpLoop: (g, x, _y, out) => {
     for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * (2 * (x[i] ?? 0))
@@ -218,12 +233,13 @@ export const square = elementwise({
 })
 
 /** 1 / x. */
-export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, loop: (x, out) => K.reciprocalLoop(x, out), derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
+export const reciprocal = elementwise({ name: 'reciprocal', kernel: T.reciprocal, element: () => K.reciprocalElement, loop: (x, out) => K.reciprocalLoop(x, out), derivative: (_x, y) => neg(mul(y, y)), scalarDerivative: (_x, y) => -y * y })
 
 /** Hyperbolic tangent; tanh' = 1 − tanh², computed from the output. */
 export const tanh = elementwise({
   name: 'tanh',
   kernel: T.tanh,
+  element: () => K.tanhElement,
   loop: (x, out) => K.tanhLoop(x, out),
   vjpLoop: (g, _x, y, out) => {
     for (let i = 0; i < out.length; i++) {
@@ -238,6 +254,7 @@ export const tanh = elementwise({
 const sigmoidOp = elementwise({
   name: 'sigmoid',
   kernel: T.sigmoid,
+  element: () => K.sigmoidElement,
   loop: (x, out) => K.sigmoidLoop(x, out),
   vjpLoop: (g, _x, y, out) => {
     for (let i = 0; i < out.length; i++) {
@@ -291,6 +308,7 @@ export function logitsOf(p: Value): Value | undefined {
 export const softplus = elementwise({
   name: 'softplus',
   kernel: T.softplus,
+  element: () => K.softplusElement,
   loop: (x, out) => K.softplusLoop(x, out),
   derivative: (x) => sigmoid(x),
   scalarDerivative: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
@@ -300,6 +318,7 @@ export const softplus = elementwise({
 export const relu = elementwise({
   name: 'relu',
   kernel: T.relu,
+  element: () => K.reluElement,
   loop: (x, out) => K.reluLoop(x, out),
   vjpLoop: (g, x, _y, out) => K.reluVjpLoop(g, x, out),
   derivative: (x) => stepOf([x], undefined),
@@ -311,6 +330,7 @@ export const leakyRelu = elementwiseWith(
   {
     name: 'leakyRelu',
     kernel: (x, alpha) => T.leakyRelu(x, alpha),
+    element: (alpha) => (v) => K.leakyReluElement(v, alpha),
     loop: (x, out, alpha) => K.leakyReluLoop(x, alpha, out),
     vjpLoop: (g, x, _y, out, alpha) => {
     for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : alpha)
@@ -350,15 +370,16 @@ export const gelu = elementwise({
 })
 
 /** Sine. */
-export const sin = elementwise({ name: 'sin', kernel: T.sin, derivative: (x) => cos(x), scalarDerivative: (x) => Math.cos(x) })
+export const sin = elementwise({ name: 'sin', kernel: T.sin, element: () => Math.sin, derivative: (x) => cos(x), scalarDerivative: (x) => Math.cos(x) })
 
 /** Cosine. */
-export const cos = elementwise({ name: 'cos', kernel: T.cos, derivative: (x) => neg(sin(x)), scalarDerivative: (x) => -Math.sin(x) })
+export const cos = elementwise({ name: 'cos', kernel: T.cos, element: () => Math.cos, derivative: (x) => neg(sin(x)), scalarDerivative: (x) => -Math.sin(x) })
 
 /** s·x for a number s. */
 export const scale = elementwiseWith({
   name: 'scale',
   kernel: (x, s) => T.scale(x, s),
+  element: (s) => (v) => K.scaleElement(v, s),
   loop: (x, out, s) => K.scaleLoop(x, s, out),
   vjpLoop: (g, _x, _y, out, s) => {
     for (let i = 0; i < out.length; i++) out[i] = (g[i] ?? 0) * s
@@ -371,6 +392,7 @@ export const scale = elementwiseWith({
 export const addScalar = elementwiseWith({
   name: 'addScalar',
   kernel: (x, s) => T.addScalar(x, s),
+  element: (s) => (v) => K.addScalarElement(v, s),
   loop: (x, out, s) => K.addScalarLoop(x, s, out),
   derivative: (x) => T.ones(primalTensor(x).shape),
   scalarDerivative: () => 1,

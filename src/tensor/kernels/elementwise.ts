@@ -86,42 +86,51 @@ export const closureLoops = (f: (x: number, y: number) => number): BinaryLoops =
   },
 })
 
+/** a + b: the element of add's loops (and of jit's fused loops). */
+export const addElement = (a: number, b: number): number => a + b
+
 /** a + b */
 export const addLoops: BinaryLoops = withWasm('add', {
   vv: (out, o, a, ao, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) + (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = addElement(a[ao + i] ?? 0, b[bo + i] ?? 0)
   },
   vs: (out, o, a, ao, s, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) + s
+    for (let i = 0; i < n; i++) out[o + i] = addElement(a[ao + i] ?? 0, s)
   },
   sv: (out, o, s, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = s + (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = addElement(s, b[bo + i] ?? 0)
   },
 })
+
+/** a − b: the element of sub's loops (and of jit's fused loops). */
+export const subElement = (a: number, b: number): number => a - b
 
 /** a − b */
 export const subLoops: BinaryLoops = withWasm('sub', {
   vv: (out, o, a, ao, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) - (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = subElement(a[ao + i] ?? 0, b[bo + i] ?? 0)
   },
   vs: (out, o, a, ao, s, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) - s
+    for (let i = 0; i < n; i++) out[o + i] = subElement(a[ao + i] ?? 0, s)
   },
   sv: (out, o, s, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = s - (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = subElement(s, b[bo + i] ?? 0)
   },
 })
+
+/** a · b: the element of mul's loops (and of jit's fused loops). */
+export const mulElement = (a: number, b: number): number => a * b
 
 /** a · b */
 export const mulLoops: BinaryLoops = withWasm('mul', {
   vv: (out, o, a, ao, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) * (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = mulElement(a[ao + i] ?? 0, b[bo + i] ?? 0)
   },
   vs: (out, o, a, ao, s, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) * s
+    for (let i = 0; i < n; i++) out[o + i] = mulElement(a[ao + i] ?? 0, s)
   },
   sv: (out, o, s, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = s * (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = mulElement(s, b[bo + i] ?? 0)
   },
 })
 
@@ -130,7 +139,7 @@ export const mulLoops: BinaryLoops = withWasm('mul', {
  * (IEEE gives NaN there). Every other product is IEEE's, signed zeros included: the NaN test runs
  * only after the product, so finite operands pay one comparison.
  */
-const strongZero = (x: number, y: number): number => {
+export const strongZero = (x: number, y: number): number => {
   const p = x * y
   return p === p || (x !== 0 && y !== 0) ? p : 0
 }
@@ -148,16 +157,19 @@ export const mulStrongZeroLoops: BinaryLoops = {
   },
 }
 
+/** a / b: the element of div's loops (and of jit's fused loops). */
+export const divElement = (a: number, b: number): number => a / b
+
 /** a / b */
 export const divLoops: BinaryLoops = withWasm('div', {
   vv: (out, o, a, ao, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) / (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = divElement(a[ao + i] ?? 0, b[bo + i] ?? 0)
   },
   vs: (out, o, a, ao, s, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = (a[ao + i] ?? 0) / s
+    for (let i = 0; i < n; i++) out[o + i] = divElement(a[ao + i] ?? 0, s)
   },
   sv: (out, o, s, b, bo, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = s / (b[bo + i] ?? 0)
+    for (let i = 0; i < n; i++) out[o + i] = divElement(s, b[bo + i] ?? 0)
   },
 })
 

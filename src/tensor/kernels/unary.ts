@@ -13,6 +13,47 @@ import { allocateOverwritten } from './alloc.js'
 import { onWasm } from './backend.js'
 import { wasmBinarySV, wasmBinaryVS, wasmBinaryVV, wasmRelu, wasmReluVjp } from './wasm-elementwise.js'
 
+// ─── elements ───────────────────────────────────────────────────────────────────────────────────
+
+// The per-element functions of the loops below: each loop calls its function on every element
+// (its WebAssembly path, where it has one, gives the same bits), and jit's element-wise fusion
+// calls the very same function — one definition, so a fused loop computes the same bits.
+
+/** −v */
+export const negElement = (v: number): number => -v
+/** eᵛ */
+export const expElement = (v: number): number => Math.exp(v)
+/** ln v */
+export const logElement = (v: number): number => Math.log(v)
+/** √v */
+export const sqrtElement = (v: number): number => Math.sqrt(v)
+/** v² */
+export const squareElement = (v: number): number => v * v
+/** 1/v */
+export const reciprocalElement = (v: number): number => 1 / v
+/** tanh v */
+export const tanhElement = (v: number): number => Math.tanh(v)
+/** 1/(1 + e⁻ᵛ), through exp(−|v|) ≤ 1 so it never overflows. */
+export const sigmoidElement = (v: number): number => {
+  if (v >= 0) return 1 / (1 + Math.exp(-v))
+  const e = Math.exp(v)
+  return e / (1 + e)
+}
+/** ln(1 + eᵛ) = max(v, 0) + log1p(exp(−|v|)); a NaN v fails `v > 0`, and log1p(exp(NaN)) carries it through. */
+export const softplusElement = (v: number): number => (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)))
+/** max(v, 0), NaN kept as NaN. */
+export const reluElement = (v: number): number => (v > 0 || v !== v ? v : 0)
+/** relu's pullback at one element: g · (x > 0 ? 1 : 0). */
+export const reluVjpElement = (g: number, x: number): number => g * (x > 0 ? 1 : 0)
+/** v for v > 0, αv otherwise (NaN stays NaN through αv). */
+export const leakyReluElement = (v: number, alpha: number): number => (v > 0 ? v : alpha * v)
+/** Heaviside step: 1 for v > 0, 0 otherwise, NaN for NaN. */
+export const stepElement = (v: number): number => (v > 0 ? 1 : v !== v ? v : 0)
+/** v·s */
+export const scaleElement = (v: number, s: number): number => v * s
+/** v + s */
+export const addScalarElement = (v: number, s: number): number => v + s
+
 // ─── operations ──────────────────────────────────────────────────────────────────────────────────────
 
 /** out[i] = f(x[i]): the generic path behind `map`. */
@@ -26,7 +67,7 @@ export const unary = (x: ReadonlyFloat64Array, f: (v: number) => number): Float6
 /** −x */
 export const negLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) out[i] = -(x[i] ?? 0)
+  for (let i = 0; i < n; i++) out[i] = negElement(x[i] ?? 0)
   return out
 }
 
@@ -40,21 +81,21 @@ export const absLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOve
 /** eˣ */
 export const expLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] ?? 0)
+  for (let i = 0; i < n; i++) out[i] = expElement(x[i] ?? 0)
   return out
 }
 
 /** ln x */
 export const logLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.log(x[i] ?? 0)
+  for (let i = 0; i < n; i++) out[i] = logElement(x[i] ?? 0)
   return out
 }
 
 /** √x */
 export const sqrtLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] ?? 0)
+  for (let i = 0; i < n; i++) out[i] = sqrtElement(x[i] ?? 0)
   return out
 }
 
@@ -65,10 +106,7 @@ export const squareLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocate
     wasmBinaryVV('mul', out, 0, x, 0, x, 0, n)
     return out
   }
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v * v
-  }
+  for (let i = 0; i < n; i++) out[i] = squareElement(x[i] ?? 0)
   return out
 }
 
@@ -79,40 +117,28 @@ export const reciprocalLoop = (x: ReadonlyFloat64Array, out: Float64Array = allo
     wasmBinarySV('div', out, 0, 1, x, 0, n)
     return out
   }
-  for (let i = 0; i < n; i++) out[i] = 1 / (x[i] ?? 0)
+  for (let i = 0; i < n; i++) out[i] = reciprocalElement(x[i] ?? 0)
   return out
 }
 
 /** tanh x */
 export const tanhLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] ?? 0)
+  for (let i = 0; i < n; i++) out[i] = tanhElement(x[i] ?? 0)
   return out
 }
 
 /** 1/(1 + e⁻ˣ), evaluated through exp(−|x|) ≤ 1 so it never overflows. */
 export const sigmoidLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    if (v >= 0) {
-      out[i] = 1 / (1 + Math.exp(-v))
-    } else {
-      const e = Math.exp(v)
-      out[i] = e / (1 + e)
-    }
-  }
+  for (let i = 0; i < n; i++) out[i] = sigmoidElement(x[i] ?? 0)
   return out
 }
 
 /** ln(1 + eˣ) = max(x, 0) + log1p(exp(−|x|)): no overflow, no cancellation. */
 export const softplusLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    // A NaN v fails `v > 0`, and log1p(exp(NaN)) carries it through.
-    out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)))
-  }
+  for (let i = 0; i < n; i++) out[i] = softplusElement(x[i] ?? 0)
   return out
 }
 
@@ -123,10 +149,7 @@ export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOv
     wasmRelu(x, out)
     return out
   }
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v > 0 || v !== v ? v : 0
-  }
+  for (let i = 0; i < n; i++) out[i] = reluElement(x[i] ?? 0)
   return out
 }
 
@@ -134,26 +157,20 @@ export const reluLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOv
 export const reluVjpLoop = (g: ReadonlyFloat64Array, x: ReadonlyFloat64Array, out: Float64Array): void => {
   const n = out.length
   if (onWasm(n)) return wasmReluVjp(g, x, out)
-  for (let i = 0; i < n; i++) out[i] = (g[i] ?? 0) * ((x[i] ?? 0) > 0 ? 1 : 0)
+  for (let i = 0; i < n; i++) out[i] = reluVjpElement(g[i] ?? 0, x[i] ?? 0)
 }
 
 /** x for x > 0, αx otherwise (NaN stays NaN through αx). */
 export const leakyReluLoop = (x: ReadonlyFloat64Array, alpha: number, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v > 0 ? v : alpha * v
-  }
+  for (let i = 0; i < n; i++) out[i] = leakyReluElement(x[i] ?? 0, alpha)
   return out
 }
 
 /** Heaviside step: 1 for x > 0, 0 otherwise, NaN for NaN. */
 export const stepLoop = (x: ReadonlyFloat64Array, out: Float64Array = allocateOverwritten(x.length)): Float64Array => {
   const n = x.length
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    out[i] = v > 0 ? 1 : v !== v ? v : 0
-  }
+  for (let i = 0; i < n; i++) out[i] = stepElement(x[i] ?? 0)
   return out
 }
 
@@ -164,7 +181,7 @@ export const scaleLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Array 
     wasmBinaryVS('mul', out, 0, x, 0, s, n)
     return out
   }
-  for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) * s
+  for (let i = 0; i < n; i++) out[i] = scaleElement(x[i] ?? 0, s)
   return out
 }
 
@@ -175,7 +192,7 @@ export const addScalarLoop = (x: ReadonlyFloat64Array, s: number, out: Float64Ar
     wasmBinaryVS('add', out, 0, x, 0, s, n)
     return out
   }
-  for (let i = 0; i < n; i++) out[i] = (x[i] ?? 0) + s
+  for (let i = 0; i < n; i++) out[i] = addScalarElement(x[i] ?? 0, s)
   return out
 }
 
