@@ -59,7 +59,10 @@ export interface StepRunner<St> {
 }
 
 /** A training step, which may offer its own runner through an epoch (`StepRunner`). */
-export type EpochStep<St> = ((state: St, batch: Dataset) => St) & { readonly start?: (state: St) => StepRunner<St> }
+export type EpochStep<St> = ((state: St, batch: Dataset) => St) & {
+  /** A runner from `state` (flatStep's: a compiled fold); without one an epoch applies the step batch by batch. */
+  readonly start?: (state: St) => StepRunner<St>
+}
 
 /** What the fold reports after each batch (for progress displays). */
 export interface BatchProgress {
