@@ -47,7 +47,8 @@ export const isTensor = (u: unknown): u is Tensor =>
 /** Number of elements of a shape (1 for a scalar). */
 export const sizeOf = (shape: Shape): number => {
   let n = 1
-  for (const d of shape) n *= d
+  // An index loop: no iterator per call (sizeOf runs per node of every replay).
+  for (let i = 0; i < shape.length; i++) n *= shape[i] ?? 0
   return n
 }
 

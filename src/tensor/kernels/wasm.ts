@@ -90,12 +90,19 @@ export type WasmBinaryName = `${WasmBinaryOp}_${'vv' | 'vs' | 'sv'}`
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
 /** The strides of a layout for an m×k by k×n product. */
-export const layoutStrides = (layout: MatmulLayout, m: number, k: number, n: number): LayoutStrides =>
-  layout === 'ab'
-    ? { aRow: k, aDepth: 1, bDepth: n, bCol: 1 }
-    : layout === 'atb'
-      ? { aRow: 1, aDepth: m, bDepth: n, bCol: 1 }
-      : { aRow: k, aDepth: 1, bDepth: 1, bCol: k }
+export const layoutStrides = (layout: MatmulLayout, m: number, k: number, n: number): LayoutStrides => ({
+  aRow: aRowStride(layout, k),
+  aDepth: aDepthStride(layout, m),
+  bDepth: bDepthStride(layout, n),
+  bCol: bColStride(layout, k),
+})
+
+// Each stride on its own, so that a product passes them without building a record per call.
+// A is m×k (stored k×m when transposed: 'atb'); B is k×n (stored n×k when transposed: 'abt').
+const aRowStride = (layout: MatmulLayout, k: number): number => (layout === 'atb' ? 1 : k)
+const aDepthStride = (layout: MatmulLayout, m: number): number => (layout === 'atb' ? m : 1)
+const bDepthStride = (layout: MatmulLayout, n: number): number => (layout === 'abt' ? 1 : n)
+const bColStride = (layout: MatmulLayout, k: number): number => (layout === 'abt' ? k : 1)
 
 /** The engine's WebAssembly API, or undefined where there is none. */
 export const wasmApi = (): WasmApi | undefined => {
@@ -173,8 +180,7 @@ export const wasmMatmul = (layout: MatmulLayout): MatmulKernel => (a, aOffset, b
   const heap = ensure(w, cPtr + 8 * m * n)
   copyIn(heap, aPtr, a, aOffset, m * k)
   copyIn(heap, bPtr, b, bOffset, k * n)
-  const s = layoutStrides(layout, m, k, n)
-  w.kernels.matmul(aPtr, s.aRow, s.aDepth, bPtr, s.bDepth, s.bCol, cPtr, n, m, k, n, 0)
+  w.kernels.matmul(aPtr, aRowStride(layout, k), aDepthStride(layout, m), bPtr, bDepthStride(layout, n), bColStride(layout, k), cPtr, n, m, k, n, 0)
   copyOut(heap, cPtr, c, cOffset, m * n)
 }
 
