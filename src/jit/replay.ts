@@ -320,18 +320,9 @@ const runNodes = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly
         hook.sinkIndex = node.outputAllocation
         hook.sink = sink.buffer
       }
-      let out = node.run(ins)
+      const out = node.run(ins)
       hook.sinkIndex = -1
-      if (!sameShape(out.shape, node.shape)) {
-        throw new JitError(node.name, `the output's shape depends on the input values: traced as ${T.formatShape(node.shape)}, replayed as ${T.formatShape(out.shape)}; such a function cannot be jitted`)
-      }
-      // The output landed in one of this node's buffers other than the planned one: that buffer
-      // may be reused too early, so the value moves to fresh memory (never observed in practice).
-      if (out.data !== buffers[node.outputAllocation] && landsInPlan(buffers, out.data)) {
-        hook.next = Number.POSITIVE_INFINITY
-        out = fresh(out)
-      }
-      slots[node.output] = out
+      slots[node.output] = checkedOutput(state, k, out)
     }
   } finally {
     hook.buffers = EMPTY
