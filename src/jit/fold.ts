@@ -13,6 +13,7 @@ import { allocate, unsafeTensor } from '../tensor/internal.js'
 import { flattenArgs, isKeyLike, matchArgs, rebuildArgs, staticPart, type FlatArgs, type KeyLike, type MatchCursor } from './args.js'
 import { JitError } from './errors.js'
 import type { Graph, OutputLeaf, OutputTemplate } from './graph.js'
+import { slotShapes } from './graph.js'
 import { cacheLimits, evict, type JitOptions, type JitStats } from './jit.js'
 import { planGraph } from './plan.js'
 import { build, replayer, type Replayer, type Sink } from './replay.js'
@@ -201,17 +202,6 @@ const leavesUnder = (template: OutputTemplate, leaves: readonly OutputLeaf[], te
   else if (leaf.kind === 'slot' || (leaf.kind === 'static' && !isDual(leaf.value) && T.isTensor(leaf.value))) tensors.push(template.index)
 }
 
-/** The shape of every slot of a graph that has one before replay: inputs, constants, nodes. */
-const slotShapes = (graph: Graph): Map<number, Shape> => {
-  const shapes = new Map<number, Shape>()
-  graph.inputShapes.forEach((s, i) => shapes.set(i, s))
-  for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
-  for (const node of graph.nodes) {
-    if (node.kind === 'multi') node.outputs.forEach((slot, o) => shapes.set(slot, node.shapes[o] ?? []))
-    else shapes.set(node.output, node.shape)
-  }
-  return shapes
-}
 
 /** The plan of a traced body, with the carry's structure checked and its output leaves found. */
 const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs, item: FlatArgs, keysRead: readonly boolean[]): Entry => {

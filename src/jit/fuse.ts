@@ -21,6 +21,7 @@ import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Shape, Tensor } from '../tensor/index.js'
 import { allocateOverwritten, unsafeTensor } from '../tensor/internal.js'
 import type { Access, AnyGraphNode, FusedExpression, FusedOperation, Graph, GraphNode, Operand } from './graph.js'
+import { slotShapes } from './graph.js'
 import { compileShared } from './replay.js'
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
@@ -175,7 +176,7 @@ export const fusedNode = (expression: FusedExpression, inputs: readonly number[]
  * by no other node and is no output of the function. Chains of one node are left out.
  */
 export const fusionGroups = (graph: Graph): readonly (readonly number[])[] => {
-  const shapes = shapesOf(graph)
+  const shapes = slotShapes(graph)
   const readers = new Map<number, number>()
   for (const node of graph.nodes) for (const s of new Set(node.inputs)) readers.set(s, (readers.get(s) ?? 0) + 1)
   const outputs = new Set<number>()
@@ -206,21 +207,10 @@ export const fusionGroups = (graph: Graph): readonly (readonly number[])[] => {
  * writes its own output and reads each input element by element, as one value or as a trailing row).
  */
 export const fusableNodes = (graph: Graph): readonly boolean[] => {
-  const shapes = shapesOf(graph)
+  const shapes = slotShapes(graph)
   return graph.nodes.map((node) => fusableElement(node, shapes) !== undefined)
 }
 
-/** The shapes of a graph's slots: inputs, constants and node outputs. */
-const shapesOf = (graph: Graph): Map<number, Shape> => {
-  const shapes = new Map<number, Shape>()
-  graph.inputShapes.forEach((s, i) => shapes.set(i, s))
-  for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
-  for (const node of graph.nodes) {
-    if (node.kind === 'multi') node.outputs.forEach((o, i) => shapes.set(o, node.shapes[i] ?? []))
-    else shapes.set(node.output, node.shape)
-  }
-  return shapes
-}
 
 /**
  * The fused expression of a chain (node indices in node order, the last its root): per member,
@@ -228,7 +218,7 @@ const shapesOf = (graph: Graph): Map<number, Shape> => {
  * node (slots outside the chain, in order of first use, each with its access).
  */
 export const chainExpression = (graph: Graph, chain: readonly number[]): { readonly expression: FusedExpression; readonly inputs: readonly number[] } => {
-  const shapes = shapesOf(graph)
+  const shapes = slotShapes(graph)
   const produced = new Map<number, number>()
   const inputs: number[] = []
   const access: Access[] = []

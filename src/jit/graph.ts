@@ -129,3 +129,17 @@ export interface Graph {
   readonly outputLeaves: readonly OutputLeaf[]
   readonly outputTemplate: OutputTemplate
 }
+
+// ─── operations ─────────────────────────────────────────────────────────────────────────────────
+
+/** The shape of every slot of a graph: its inputs, constants and node outputs. */
+export const slotShapes = (graph: Graph): Map<number, Shape> => {
+  const shapes = new Map<number, Shape>()
+  graph.inputShapes.forEach((s, i) => shapes.set(i, s))
+  for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
+  for (const node of graph.nodes) {
+    if (node.kind === 'multi') node.outputs.forEach((o, i) => shapes.set(o, node.shapes[i] ?? []))
+    else shapes.set(node.output, node.shape)
+  }
+  return shapes
+}

@@ -18,6 +18,7 @@ import * as T from '../tensor/index.js'
 import { unsafeTensor } from '../tensor/internal.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import type { Graph, GraphNode, MultiGraphNode } from './graph.js'
+import { slotShapes } from './graph.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -127,13 +128,7 @@ export const planGraph = (graph: Graph): Plan => {
     bytes += n * 8
     return new Float64Array(n)
   }
-  const shapes = new Map<number, Shape>()
-  graph.inputShapes.forEach((s, i) => shapes.set(i, s))
-  for (const [slot, t] of graph.constants) shapes.set(slot, t.shape)
-  for (const node of nodes) {
-    if (node.kind === 'multi') node.outputs.forEach((o, i) => shapes.set(o, node.shapes[i] ?? []))
-    else shapes.set(node.output, node.shape)
-  }
+  const shapes = slotShapes(graph)
   const steps: PlanStep[] = []
   const freeAfter = (j: number): void => {
     for (const b of releases.get(j) ?? []) {
