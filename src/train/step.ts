@@ -324,7 +324,7 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
         const traces = folded.traceCount()
         const previousLoss = lastLoss
         try {
-          f.step({ x: batch.x, y: batch.y, key: random.foldIn(base.key, (base.step + f.steps()) % 0x100000000) })
+          f.step({ x: batch.x, y: batch.y, key: keyOfStep(base.key, base.step + f.steps()) })
         } catch (e) {
           // As the step function: a trace that failed, or a replay that found a value-dependent shape.
           if (!(e instanceof JitError) && folded.traceCount() === traces) throw e
@@ -403,7 +403,10 @@ interface FoldedEmission {
 const NO_GRADS: readonly Tensor[] = []
 
 /** The key of a step's stochastic layers: foldIn(key, step). */
-const stepKey = <O, P, S>(ts: TrainState<O, P, S>): Key => random.foldIn(ts.key, ts.step % 0x100000000)
+const stepKey = <O, P, S>(ts: TrainState<O, P, S>): Key => keyOfStep(ts.key, ts.step)
+
+/** The key of step `step` from the base key: foldIn(key, step mod 2³²). */
+const keyOfStep = (key: Key, step: number): Key => random.foldIn(key, step % 0x100000000)
 
 /** A step's loss and gradient, compiled unless `jit: false` (or until compiling stops paying). */
 interface GradientStep<O, S> {
