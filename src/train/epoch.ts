@@ -152,7 +152,7 @@ export const batchList = (list: readonly Dataset[]): Batches => ({
  * train.epoch(sgdStep, start, train.epochBatches(data.gates.and, { batchSize: 2 })).loss  // 0.25
  */
 export const epoch = <St extends StepResult>(step: EpochStep<St>, state: St, batches: Batches, options: EpochOptions = {}): EpochResult<St> => {
-  const runner = step.start?.(state) ?? stepByStep(step, state)
+  const runner = stepRunner(step, state)
   const done = runBatches(runner, batches, options)
   return { ...done, state: done.diverged === undefined ? runner.state() : runner.previous() }
 }
@@ -229,15 +229,10 @@ interface Gathered {
 }
 
 /**
- * Gathered batches' buffers by dataset and batch size, reused across epochs (a batch is borrowed
- * only while one step runs, so one pair per size serves every epoch and runner).
- */
-const gathered = new WeakMap<Dataset, Map<number, Gathered>>()
-
-/**
- * Batch b of a cut written into buffers reused from batch to batch (one pair per dataset and batch size), as a
- * dataset over them: valid until the next batch of that size is gathered, so only for a runner
- * that reads a batch while its step runs and keeps nothing of it (`StepRunner.borrows`).
+ * Batch b of a cut written into buffers reused from batch to batch (one pair per batch size, owned
+ * by this gatherer: one epoch's), as a dataset over them: valid until the next batch of that size
+ * is gathered, so only for a runner that reads a batch while its step runs and keeps nothing of it
+ * (`StepRunner.borrows`).
  */
 const gatherer = ({ data, order, batchSize }: Cut): ((b: number) => Dataset) => {
   const n = order.length
@@ -245,8 +240,7 @@ const gatherer = ({ data, order, batchSize }: Cut): ((b: number) => Dataset) => 
   const yInner = data.y.shape.slice(1)
   const xWidth = T.sizeOf(xInner)
   const yWidth = T.sizeOf(yInner)
-  const bySize = gathered.get(data) ?? new Map<number, Gathered>()
-  gathered.set(data, bySize)
+  const bySize = new Map<number, Gathered>()
   const rows = (from: ReadonlyFloat64Array, into: Float64Array, width: number, start: number, count: number): void => {
     for (let i = 0; i < count; i++) {
       const at = (order[start + i] ?? 0) * width
