@@ -21,6 +21,33 @@ const xs = T.tensor([[0.5, -1, 2], [1, 0, -0.5], [-2, 1, 1], [0.3, 0.3, 0.3], [1
 const labels = T.vector([0, 1, 2, 1, 0, 2, 1])
 const targets = T.tensor([[1], [0], [1], [1], [0], [0], [1]])
 
+/**
+ * A model's training steps compiled and interpreted side by side from the same start, over
+ * `batchList` in turn for `steps` steps: after each, the parameters, optimizer state, predictions
+ * and loss must be the same bits. Returns the compiled step (for its mode).
+ */
+const stepsAgree = <O>(model: nn.Layer, key: random.Key, options: train.StepOptions<O>, batchList: readonly data.Dataset[], steps: number, start: random.Key) => {
+  const { params, state } = model.init(key, batchList[0]?.x.shape.slice(1) ?? [])
+  if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
+  const { leaves, treedef } = tree.flatten(params)
+  const compiled = train.flatStep(model, treedef, options)
+  const interpreted = train.flatStep(model, treedef, { ...options, jit: false })
+  let a = train.initialTrainState(leaves, state, options.optimizer, start)
+  let b = a
+  for (let i = 0; i < steps; i++) {
+    const batch = batchList[i % batchList.length]
+    if (batch === undefined) throw new Error('no batch')
+    a = compiled(a, batch)
+    b = interpreted(b, batch)
+    expect(bitDifference(b.params, a.params)).toBeUndefined()
+    expect(bitDifference(b.optimizerState, a.optimizerState)).toBeUndefined()
+    expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
+    expect(Object.is(a.loss, b.loss)).toBe(true)
+  }
+  expect(interpreted.mode()).toBe('interpreted')
+  return compiled
+}
+
 interface Case {
   readonly name: string
   readonly model: nn.Layer
@@ -153,66 +180,22 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
   ]
   for (const o of optimizers) {
     it(`${o.name}: bit for bit the interpreted step, in mode ${o.mode}`, () => {
-      const { params, state } = model.init(random.key(2), [3])
-      if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
-      const { leaves, treedef } = tree.flatten(params)
       const options = { loss: losses.mse, optimizer: o.optimizer, ...(o.regularization === undefined ? {} : { regularization: o.regularization }) }
-      const compiled = train.flatStep(model, treedef, options)
-      const interpreted = train.flatStep(model, treedef, { ...options, jit: false })
-      let a = train.initialTrainState(leaves, state, o.optimizer, random.key(0))
-      let b = a
-      for (let i = 0; i < 8; i++) {
-        const batch = batches[i % 2] ?? ds
-        a = compiled(a, batch)
-        b = interpreted(b, batch)
-        expect(bitDifference(b.params, a.params)).toBeUndefined()
-        expect(bitDifference(b.optimizerState, a.optimizerState)).toBeUndefined()
-        expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
-        expect(Object.is(a.loss, b.loss)).toBe(true)
-      }
-      expect(compiled.mode()).toBe(o.mode)
-      expect(interpreted.mode()).toBe('interpreted')
+      expect(stepsAgree(model, random.key(2), options, batches, 8, random.key(0)).mode()).toBe(o.mode)
     })
   }
   it('dropout draws its mask from the step\'s key inside the plan: the whole step stays compiled, the same bits', () => {
     const dropping = nn.sequential(nn.dense(6), nn.relu, nn.dropout(0.4), nn.dense(1))
-    const { params, state } = dropping.init(random.key(4), [3])
-    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
-    const { leaves, treedef } = tree.flatten(params)
     const optimizer = optim.adam({ learningRate: 0.05 })
-    const compiled = train.flatStep(dropping, treedef, { loss: losses.mse, optimizer })
-    const interpreted = train.flatStep(dropping, treedef, { loss: losses.mse, optimizer, jit: false })
-    let a = train.initialTrainState(leaves, state, optimizer, random.key(9))
-    let b = a
-    for (let i = 0; i < 6; i++) {
-      const batch = batches[i % 2] ?? ds
-      a = compiled(a, batch)
-      b = interpreted(b, batch)
-      expect(bitDifference(b.params, a.params)).toBeUndefined()
-      expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
-    }
-    expect(compiled.mode()).toBe('whole')
+    expect(stepsAgree(dropping, random.key(4), { loss: losses.mse, optimizer }, batches, 6, random.key(9)).mode()).toBe('whole')
   })
   it('randomShift draws and applies its shifts inside the plan: a CNN step stays compiled, the same bits', () => {
     const images = random.uniform(random.key(21), [5, 6, 6, 1])
     const imageTargets = random.normal(random.key(22), [5, 2])
     const imageData = data.dataset(images, imageTargets)
     const cnn = nn.sequential(nn.randomShift(2), nn.conv2d(3, 3), nn.relu, nn.maxPool2d(2), nn.flatten(), nn.dropout(0.2), nn.dense(2))
-    const { params, state } = cnn.init(random.key(6), [6, 6, 1])
-    if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
-    const { leaves, treedef } = tree.flatten(params)
     const optimizer = optim.adam({ learningRate: 0.02 })
-    const compiled = train.flatStep(cnn, treedef, { loss: losses.mse, optimizer })
-    const interpreted = train.flatStep(cnn, treedef, { loss: losses.mse, optimizer, jit: false })
-    let a = train.initialTrainState(leaves, state, optimizer, random.key(3))
-    let b = a
-    for (let i = 0; i < 4; i++) {
-      a = compiled(a, imageData)
-      b = interpreted(b, imageData)
-      expect(bitDifference(b.params, a.params)).toBeUndefined()
-      expect(bitDifference(b.predictions, a.predictions)).toBeUndefined()
-    }
-    expect(compiled.mode()).toBe('whole')
+    expect(stepsAgree(cnn, random.key(6), { loss: losses.mse, optimizer }, [imageData], 4, random.key(3)).mode()).toBe('whole')
   })
   it('recurrent layers (fused LSTM and GRU sequences) train as one compiled step, the same bits', () => {
     const sequences = random.normal(random.key(11), [5, 4, 3])
@@ -220,20 +203,8 @@ describe('the whole step in one plan (flatStep: gradient, optimizer update, new 
     const rnnData = data.dataset(sequences, seqTargets)
     for (const recurrent of [nn.lstm(4), nn.gru(3)]) {
       const model = nn.sequential(recurrent, nn.dense(1))
-      const { params, state } = model.init(random.key(5), [4, 3])
-      if (!tree.isTree(params) || !tree.isTree(state)) throw new Error('init gives trees of tensors')
-      const { leaves, treedef } = tree.flatten(params)
       const optimizer = optim.adam({ learningRate: 0.02 })
-      const compiled = train.flatStep(model, treedef, { loss: losses.mse, optimizer })
-      const interpreted = train.flatStep(model, treedef, { loss: losses.mse, optimizer, jit: false })
-      let a = train.initialTrainState(leaves, state, optimizer, random.key(1))
-      let b = a
-      for (let i = 0; i < 3; i++) {
-        a = compiled(a, rnnData)
-        b = interpreted(b, rnnData)
-        expect(bitDifference(b.params, a.params)).toBeUndefined()
-      }
-      expect(compiled.mode()).toBe('whole')
+      expect(stepsAgree(model, random.key(5), { loss: losses.mse, optimizer }, [rnnData], 3, random.key(1)).mode()).toBe('whole')
     }
   })
   it('the optimizer\'s step count is a tensor: one plan per batch shape, whatever the count', () => {
