@@ -18,6 +18,7 @@ export {
   unaryOverloads,
   type BinaryOp,
   type ElementFunction,
+  type InlineKernel,
   type MultiOutputKernel,
   type Primitive,
   type ProductOp,

@@ -56,7 +56,23 @@ export interface Primitive<P> {
    * WebAssembly loops included, which give the JavaScript loops' bits).
    */
   readonly element?: (params: P) => ElementFunction
+  /**
+   * Optional, for `jit`'s inline code: the kernel specialised to these input shapes as source text
+   * (`InlineKernel`), computing the same floating-point operations in the same order as the kernel
+   * `specialize` gives for these shapes — in every kernel mode, so undefined where a kernel could
+   * run a WebAssembly loop of another order. Undefined: the generated code calls the kernel.
+   */
+  readonly inline?: (shapes: readonly Shape[], params: P) => InlineKernel | undefined
 }
+
+/**
+ * A kernel specialised to fixed shapes, as source text for `jit`'s generated code: statements that
+ * read the input buffers named `ins` (Float64Array locals) and write every element of the buffer
+ * named `out`, by the same floating-point operations in the same order as the kernel. The source
+ * may hold only those names, numbers, operators and its own block-scoped locals (it runs inside a
+ * block of its own): nothing from the user's graph.
+ */
+export type InlineKernel = (ins: readonly string[], out: string) => string
 
 /** A kernel specialised to fixed shapes: reads the inputs' data, writes every element of `out`. */
 export type SpecializedKernel = (inputs: readonly ReadonlyFloat64Array[], out: Float64Array) => void

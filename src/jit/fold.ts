@@ -14,9 +14,8 @@ import { flattenArgs, isKeyLike, matchArgs, rebuildArgs, staticPart, type FlatAr
 import { JitError } from './errors.js'
 import type { Graph, OutputLeaf, OutputTemplate } from './graph.js'
 import { slotShapes } from './graph.js'
-import { cacheLimits, evict, type JitOptions, type JitStats } from './jit.js'
-import { planGraph } from './plan.js'
-import { build, replayer, type Replayer, type Sink } from './replay.js'
+import { cacheLimits, compiler, evict, type JitOptions, type JitStats } from './jit.js'
+import { build, type Replayer, type Sink } from './replay.js'
 import { traceFunction } from './tracer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -111,8 +110,6 @@ interface Entry {
   readonly emitTemplate: OutputTemplate
   readonly emitLeaves: readonly number[]
   readonly emitKeys: readonly number[]
-  /** Per slot, the output leaf whose sink the node filling it writes into, or -1 (`Replayer.runInto`). */
-  readonly direct: readonly number[]
   /** The shape of each output leaf's sink (undefined: none). */
   readonly sinkShapes: readonly (Shape | undefined)[]
 }
@@ -229,20 +226,6 @@ const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs
     if (isKeyLike(leaf.value)) return [2]
     return !isDual(leaf.value) && T.isTensor(leaf.value) ? leaf.value.shape : undefined
   })
-  // A node whose output is an output leaf writes into that leaf's sink (the first, if it appears twice).
-  const firstLeafOf = new Map<number, number>()
-  graph.outputLeaves.forEach((leaf, i) => {
-    if (leaf.kind === 'slot' && !firstLeafOf.has(leaf.slot)) firstLeafOf.set(leaf.slot, i)
-  })
-  const direct = new Array<number>(graph.slotCount).fill(-1)
-  for (const s of replay.plan.steps) {
-    if (s.kind === 'multi') {
-      s.freshOutputs.forEach((isFresh, o) => {
-        const slot = s.node.outputs[o]
-        if (isFresh && slot !== undefined) direct[slot] = firstLeafOf.get(slot) ?? -1
-      })
-    } else if (s.freshOutput) direct[s.node.output] = firstLeafOf.get(s.node.output) ?? -1
-  }
   const wordBuffers = flat.keys.map(() => new Float64Array(2))
   const wordTensors = wordBuffers.map((w) => unsafeTensor(w, [2]))
   return {
@@ -266,7 +249,6 @@ const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs
     emitTemplate,
     emitLeaves,
     emitKeys,
-    direct,
     sinkShapes,
   }
 }
@@ -351,6 +333,7 @@ const asBodyOutput = <A>(u: unknown): A => u as A
  */
 export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {}): Folded<C, X, E> => {
   const { cacheSize, cacheBytes } = cacheLimits('jitFold', options)
+  const compile = compiler(options)
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -420,7 +403,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
     /** Replays a plan whose inputs are bound: the carry into the other set, the emission into its sinks. */
     const replayInto = (plan: RunPlan, target: 0 | 1): void => {
       try {
-        plan.entry.replay.runInto(plan.entry.inputs, plan.sinks[target], plan.entry.direct)
+        plan.entry.replay.runInto(plan.entry.inputs, plan.sinks[target])
       } catch (e) {
         // The step wrote part of the set it was filling, which held the carry before the last step.
         if (before === SET[target]) before = current
@@ -473,8 +456,8 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
         const args = [traceCarry, item]
         const flat = flattenArgs(args)
         const traced = traceFunction(f, args, flat.leaves, flat.keys)
-        const graph = options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph)
-        entry = entryOf(graph, replayer(planGraph(graph)), traceCarryFlat, flat, itemFlat, traced.keysRead)
+        const replay = compile(traced.graph)
+        entry = entryOf(replay.plan.graph, replay, traceCarryFlat, flat, itemFlat, traced.keysRead)
       }
       cache.delete(signature)
       cache.set(signature, entry)
@@ -573,12 +556,13 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
   const stats = (): JitStats => {
     let bytes = 0
     let readsKeys = false
+    let generated = 0
     for (const e of cache.values()) {
       bytes += e.replay.plan.bytes
       if (e.readsKeys) readsKeys = true
+      if (e.replay.generated()) generated++
     }
-    // A fold replays through the interpreted loop (`runInto`): no generated code.
-    return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated: 0 }
+    return { traces, replays, direct, cached: cache.size, bytes, readsKeys, generated }
   }
   return Object.assign(fold, { start, stats, traceCount: () => traces })
 }

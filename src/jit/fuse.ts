@@ -35,7 +35,7 @@ const isTrailing = (inner: Shape, outer: Shape): boolean => {
 }
 
 /** How a node's element-wise kernel reads an input of shape `input` for its output `output`, or undefined when a fused loop cannot index it so. */
-const accessOf = (input: Shape, output: Shape): Access | undefined => {
+export const accessOf = (input: Shape, output: Shape): Access | undefined => {
   const n = T.sizeOf(output)
   const m = T.sizeOf(input)
   if (m === n) return { kind: 'element' }

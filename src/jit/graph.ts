@@ -5,7 +5,7 @@
  * output (`GraphNode`); a kernel with several outputs (`constantMultiOp`: an optimizer's fused
  * per-leaf loop) is one `MultiGraphNode` filling several slots.
  */
-import type { ElementFunction, SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
+import type { ElementFunction, InlineKernel, SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -20,6 +20,8 @@ export interface GraphNode {
   readonly run: (inputs: readonly Tensor[]) => Tensor
   /** The primitive's kernel specialised to the given input shapes, when it offers one. */
   readonly specialize?: (shapes: readonly Shape[]) => SpecializedKernel | undefined
+  /** The specialised kernel as source text for generated code, when the primitive offers one (`Primitive.inline`). */
+  readonly inline?: (shapes: readonly Shape[]) => InlineKernel | undefined
   /** Slots of the inputs. */
   readonly inputs: readonly number[]
   /** The slot this node fills. */

@@ -181,14 +181,7 @@ export const evict = (cache: Map<string, { readonly replay: Replayer }>, cacheSi
  */
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
   const { cacheSize, cacheBytes } = cacheLimits('jit', options)
-  const replay = options.replay ?? replayInUse()
-  const fuse = options.fuse ?? fusionDefault
-  const generating = replay !== 'loop' && codeGenerationAllowed()
-  const fused = (graph: Graph): Graph =>
-    fuse === false || (fuse === 'auto' && !generating) ? graph : fuse === true || fuse === 'auto' ? fuseElementwise(graph, generating) : fuse(graph)
-  // A new plan: tiered under 'auto' (the interpreted loop, unfused, until it is hot), else as asked.
-  const compile = (graph: Graph): Replayer =>
-    replay === 'auto' && generating && fuse === 'auto' ? tiered(graph, fused) : replayer(planGraph(fused(graph)), generating && replay === 'generated')
+  const compile = compiler(options)
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -218,7 +211,7 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
     const traced = traceFunction(f, args, flat.leaves, flat.keys)
     const wordBuffers = flat.keys.map(() => new Float64Array(2))
     const entry: Entry = {
-      replay: compile(options.rewrite === undefined ? traced.graph : options.rewrite(traced.graph)),
+      replay: compile(traced.graph),
       inputs: [...flat.leaves, ...wordBuffers.map((w) => unsafeTensor(w, [2]))],
       wordBuffers,
       keysRead: traced.keysRead,
@@ -251,6 +244,27 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
 }
 
 /**
+ * How a traced graph is planned and replayed — the one choice `jit` and `jitFold` both make, by
+ * their options: under 'auto' a new plan replays unfused in the interpreted loop and, after
+ * `GENERATE_AFTER` replays (`run` or `runInto` alike), is planned again with fusion and replayed as
+ * generated code with inline arithmetic; 'generated' does so from the first replay; 'loop' never
+ * generates code (nor where code generation is forbidden). `options.rewrite` (tests) runs first.
+ */
+export const compiler = (options: JitOptions): ((graph: Graph) => Replayer) => {
+  const replay = options.replay ?? replayInUse()
+  const fuse = options.fuse ?? fusionDefault
+  const generating = replay !== 'loop' && codeGenerationAllowed()
+  const fused = (graph: Graph): Graph =>
+    fuse === false || (fuse === 'auto' && !generating) ? graph : fuse === true || fuse === 'auto' ? fuseElementwise(graph, generating) : fuse(graph)
+  const { rewrite } = options
+  return (traced) => {
+    const graph = rewrite === undefined ? traced : rewrite(traced)
+    // Tiered under 'auto' (the interpreted loop, unfused, until it is hot), else as asked.
+    return replay === 'auto' && generating && fuse === 'auto' ? tiered(graph, fused) : replayer(planGraph(fused(graph)), generating && replay === 'generated')
+  }
+}
+
+/**
  * A replayer that starts cold — the graph planned as traced, replayed in the interpreted loop —
  * and after `GENERATE_AFTER` replays plans the graph again through `hot` (fusion) and replays
  * that as generated code: the same bits either way, the compile paid only by plans that run long.
@@ -267,7 +281,10 @@ const tiered = (graph: Graph, hot: (graph: Graph) => Graph): Replayer => {
       if (countdown > 0 && --countdown === 0) current = replayer(planGraph(hot(graph)), true)
       return out
     },
-    runInto: (leaves, sinks, direct) => current.runInto(leaves, sinks, direct),
+    runInto: (leaves, sinks) => {
+      current.runInto(leaves, sinks)
+      if (countdown > 0 && --countdown === 0) current = replayer(planGraph(hot(graph)), true)
+    },
     generated: () => current.generated(),
   }
 }

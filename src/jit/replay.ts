@@ -11,7 +11,9 @@ import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
-import type { SpecializedKernel } from '../ad/extend.js'
+import type { ElementFunction, SpecializedKernel } from '../ad/extend.js'
+import { slotShapes } from './graph.js'
+import { inlineOf } from './inline.js'
 import type { Plan, PlannedMultiNode } from './plan.js'
 import { isKeyLike } from './args.js'
 
@@ -25,13 +27,13 @@ export interface Replayer {
    * Runs the plan and delivers each output leaf into the caller's buffer instead of returning it
    * (a compiled fold's carry and emissions): `sinks[i]` is output leaf i's destination, a buffer of
    * the leaf's size that the caller owns and the plan never reads — for a random key, its two words.
-   * A node whose output fills slot s writes straight into the sink of leaf `direct[s]` (where `run`
-   * would give it fresh memory); every other leaf is copied into its sink (an input passed through,
-   * a leaf that appears twice, one that lands in a plan buffer, a constant). Static leaves other
-   * than tensors and keys deliver nothing.
+   * A node whose output is an output leaf writes straight into that leaf's sink (the first, if the
+   * leaf appears twice), where `run` would give it fresh memory; every other leaf is copied into
+   * its sink (an input passed through, a leaf that appears twice, one that lands in a plan buffer,
+   * a constant). Static leaves other than tensors and keys deliver nothing.
    */
-  readonly runInto: (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]) => void
-  /** Whether `run`'s node loop runs as generated code (false: the interpreted loop; `runInto` always runs the loop). */
+  readonly runInto: (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[]) => void
+  /** Whether the node loop (of `run` and `runInto`) runs as generated code (false: the interpreted loop). */
   readonly generated: () => boolean
 }
 
@@ -153,12 +155,14 @@ interface ReplayState {
   readonly multiBuffers: readonly (Float64Array[] | undefined)[]
   /** Per step with several outputs: each output's length. */
   readonly multiSizes: readonly (readonly number[] | undefined)[]
-  /** `run`'s node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
+  /** Per slot, the output leaf whose sink the node filling it writes into under `runInto`, or -1. */
+  readonly direct: readonly number[]
+  /** The node loop compiled into one function for this plan (see `generate`), or undefined: `runNodes`. */
   generated: GeneratedBody | undefined
 }
 
 /** A plan's node loop as generated code: reads the leaves, runs every node, leaves the output slots in `slots`. */
-type GeneratedBody = (leaves: readonly Tensor[], slots: Tensor[]) => void
+type GeneratedBody = (leaves: readonly Tensor[], slots: Tensor[], sinks: readonly (Sink | undefined)[]) => void
 
 /** The output of generic step k, checked as `runNodes` checks it: its shape is the traced one, and it lands where the plan said. */
 const checkedOutput = (state: ReplayState, k: number, produced: Tensor): Tensor => {
@@ -178,13 +182,15 @@ const checkedOutput = (state: ReplayState, k: number, produced: Tensor): Tensor 
 }
 
 /** `run`'s node loop as generated code, with the allocation hook installed as `runNodes` does. */
-const runGenerated = (state: ReplayState, generated: GeneratedBody, leaves: readonly Tensor[]): void => {
+const runGenerated = (state: ReplayState, generated: GeneratedBody, leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[]): void => {
   const { hook, slots } = state
   const previous = installAllocationHook(hook)
   try {
-    generated(leaves, slots)
+    generated(leaves, slots, sinks)
   } finally {
     hook.buffers = EMPTY
+    hook.sinkIndex = -1
+    hook.sink = EMPTY_BUFFER
     installAllocationHook(previous)
   }
 }
@@ -252,7 +258,7 @@ const runMulti = (state: ReplayState, k: number, step: PlannedMultiNode, sinks: 
  */
 const runPlan = (state: ReplayState, leaves: readonly Tensor[]): unknown => {
   const { generated } = state
-  if (generated !== undefined) runGenerated(state, generated, leaves)
+  if (generated !== undefined) runGenerated(state, generated, leaves, NO_SINKS)
   else runNodes(state, leaves, NO_SINKS, NO_DIRECT)
   const { graph, placeholder, slots, handedOut, planned, outputs } = state
   for (let i = 0; i < outputs.length; i++) {
@@ -333,8 +339,10 @@ const runNodes = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly
 }
 
 /** One replay delivered into the caller's buffers (`Replayer.runInto`). */
-const runPlanInto = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => {
-  runNodes(state, leaves, sinks, direct)
+const runPlanInto = (state: ReplayState, leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[]): void => {
+  const { generated } = state
+  if (generated !== undefined) runGenerated(state, generated, leaves, sinks)
+  else runNodes(state, leaves, sinks, state.direct)
   const { graph, placeholder, slots } = state
   const outputLeaves = graph.outputLeaves
   for (let i = 0; i < outputLeaves.length; i++) {
@@ -442,7 +450,7 @@ export const compileShared = <R>(parameters: readonly string[], source: string, 
 }
 
 /** A generated node loop: what differs between plans of one structure comes in `C` (see `generate`). */
-type SharedBody = (C: GeneratedConstants, leaves: readonly Tensor[], slots: Tensor[]) => void
+type SharedBody = (C: GeneratedConstants, leaves: readonly Tensor[], slots: Tensor[], sinks: readonly (Sink | undefined)[]) => void
 
 /** What a plan hands its generated node loop: flat arrays by step index (or by slot, for constants). */
 interface GeneratedConstants {
@@ -451,8 +459,8 @@ interface GeneratedConstants {
   readonly wrap: typeof unsafeTensor
   readonly checked: typeof checkedOutput
   readonly runMulti: typeof runMulti
-  /** No sinks: generated code serves `run` (a fold's `runInto` runs the loop). */
-  readonly NS: readonly (Sink | undefined)[]
+  readonly sinkOf: typeof sinkOf
+  /** Per slot, the output leaf whose sink the node filling it writes into, or -1. */
   readonly ND: readonly number[]
   /** By step: the specialised kernel, its argument list, its planned output buffer and tensor, the output's shape. */
   readonly K: readonly (SpecializedKernel | undefined)[]
@@ -469,26 +477,43 @@ interface GeneratedConstants {
   readonly S: Plan['steps']
   /** Constants by slot. */
   readonly CS: readonly (Tensor | undefined)[]
+  /** The element functions inline code calls, by position. */
+  readonly F: readonly ElementFunction[]
 }
 
 const isShared = (u: unknown): u is SharedBody => typeof u === 'function'
 
 /**
- * The plan's node loop as one function: straight-line code, one call site per node (each
- * monomorphic, so the engine can inline the kernel), slots as local variables. It does exactly
- * what `runNodes` does, node by node — the same kernel on the same buffers — so the bits are the
- * same. The source holds only numbers and fixed identifiers (no name from the graph); kernels,
- * buffers and argument lists come in `C`, so plans of one structure share one compiled function.
+ * The plan's node loop as one function, slots as local variables. A node with inline code
+ * (inline.ts: element-wise loops and fused chains, small products, sums, fills) is its arithmetic
+ * written out on the planned buffers, held as locals; any other node is one call site of its
+ * kernel (monomorphic) with the allocation hook set as `runNodes` sets it. Either way each node
+ * computes what its kernel computes, by the same operations in the same order, into the same
+ * buffer (or the caller's sink, as `runNodes` does): the same bits. The source holds only numbers
+ * and fixed identifiers (no name from the graph); kernels, buffers, element functions and
+ * argument lists come in `C`, so plans of one structure share one compiled function.
  */
 const generate = (state: ReplayState): GeneratedBody | undefined => {
-  const { graph, steps } = state
+  const { graph, steps, direct } = state
+  const shapes = slotShapes(graph)
   const head: string[] = [
     "'use strict'",
-    'const state = C.state, hook = state.hook, placeholder = state.placeholder, allocate = C.allocate, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti, NS = C.NS, ND = C.ND',
-    'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS',
+    'const state = C.state, hook = state.hook, placeholder = state.placeholder, allocate = C.allocate, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti, sinkOf = C.sinkOf, ND = C.ND',
+    'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS, F = C.F',
   ]
   const body: string[] = []
   const local = new Map<number, string>()
+  const data = new Map<number, string>()
+  const functions: ElementFunction[] = []
+  const fn = (f: ElementFunction): string => {
+    let i = functions.indexOf(f)
+    if (i < 0) {
+      i = functions.length
+      functions.push(f)
+      head.push(`const f${i} = F[${i}]`)
+    }
+    return `f${i}`
+  }
   const ref = (slot: number): string => {
     const known = local.get(slot)
     if (known !== undefined) return known
@@ -501,42 +526,84 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     // A slot nothing fills (never in a consistent plan): the placeholder, as the loop reads it.
     return 'placeholder'
   }
+  // A slot's buffer as a local (declared at first use, before the block that reads it).
+  const buffer = (slot: number): string => {
+    const known = data.get(slot)
+    if (known !== undefined) return known
+    const name = `d${slot}`
+    const line = `const ${name} = ${ref(slot)}.data`
+    if (graph.constants.has(slot)) head.push(line)
+    else body.push(line)
+    data.set(slot, name)
+    return name
+  }
+  // The destination of a fresh output in slot `o` (a fold's sink, or new memory): emitted only where a sink can be.
+  const sinkFor = (o: number, k: number): string | undefined => {
+    if ((direct[o] ?? -1) < 0) return undefined
+    body.push(`const k${k} = sinkOf(sinks, ND, ${o})`)
+    return `k${k}`
+  }
   for (let i = 0; i < graph.inputCount; i++) {
     body.push(`const s${i} = leaves[${i}] ?? placeholder`)
     local.set(i, `s${i}`)
   }
+  const inlineSteps: boolean[] = []
   steps.forEach((step, k) => {
     if (step.kind === 'multi') {
       // A node with several outputs runs as in the loop (`runMulti`, through the slots array): its
       // inputs go there first, its outputs come back into locals.
       step.node.inputs.forEach((s) => body.push(`slots[${s}] = ${ref(s)}`))
-      body.push(`runMulti(state, ${k}, S[${k}], NS, ND)`)
+      body.push(`runMulti(state, ${k}, S[${k}], sinks, ND)`)
       for (const o of step.node.outputs) {
         body.push(`const s${o} = slots[${o}]`)
         local.set(o, `s${o}`)
       }
       return
     }
-    const { node, specialized } = step
-    const out = `s${node.output}`
-    const ins = node.inputs.map(ref)
-    if (specialized !== undefined) {
+    const { node, specialized, buffers } = step
+    const o = node.output
+    const out = `s${o}`
+    const n = T.sizeOf(node.shape)
+    const emitter = inlineOf(node, node.inputs.map((s) => shapes.get(s) ?? []))
+    inlineSteps[k] = emitter !== undefined
+    if (emitter !== undefined) {
+      const ins = node.inputs.map(buffer)
+      const planned = buffers[node.outputAllocation]
+      const target = `d${o}`
+      const sink = planned === undefined ? sinkFor(o, k) : undefined
+      if (planned !== undefined) body.push(`const ${target} = O[${k}]`)
+      else if (sink === undefined) body.push(`const ${target} = new Float64Array(${n})`)
+      else body.push(`const ${target} = ${sink} === undefined ? new Float64Array(${n}) : ${sink}.buffer`)
+      body.push(`{\n${emitter(ins, target, fn)}\n}`)
+      data.set(o, target)
+      if (planned !== undefined) body.push(`const ${out} = TT[${k}]`)
+      else if (sink === undefined) body.push(`const ${out} = wrap(${target}, H[${k}])`)
+      else body.push(`const ${out} = ${sink} === undefined ? wrap(${target}, H[${k}]) : ${sink}.tensor`)
+    } else if (specialized !== undefined) {
+      const ins = node.inputs.map(buffer)
       body.push(`const a${k} = A[${k}]`)
-      ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}.data`))
+      ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}`))
       body.push('hook.next = Infinity')
-      if (specialized.output === undefined) body.push(`const o${k} = allocate(${T.sizeOf(node.shape)})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
-      else body.push(`K[${k}](a${k}, O[${k}])`, `const ${out} = TT[${k}]`)
+      if (specialized.output === undefined) {
+        const sink = sinkFor(o, k)
+        if (sink === undefined) body.push(`const o${k} = allocate(${n})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
+        else body.push(`const o${k} = ${sink} === undefined ? allocate(${n}) : ${sink}.buffer`, `K[${k}](a${k}, o${k})`, `const ${out} = ${sink} === undefined ? wrap(o${k}, H[${k}]) : ${sink}.tensor`)
+      } else body.push(`K[${k}](a${k}, O[${k}])`, `const ${out} = TT[${k}]`)
     } else {
+      const ins = node.inputs.map(ref)
       body.push(`const l${k} = L[${k}]`)
       ins.forEach((r, i) => body.push(`l${k}[${i}] = ${r}`))
-      body.push(`hook.buffers = BB[${k}]`, `hook.sizes = Z[${k}]`, 'hook.next = 0', `const ${out} = checked(state, ${k}, R[${k}](l${k}))`)
+      body.push(`hook.buffers = BB[${k}]`, `hook.sizes = Z[${k}]`, 'hook.next = 0')
+      const sink = sinkFor(o, k)
+      if (sink === undefined) body.push(`const ${out} = checked(state, ${k}, R[${k}](l${k}))`)
+      else body.push(`if (${sink} !== undefined) { hook.sinkIndex = ${node.outputAllocation}; hook.sink = ${sink}.buffer }`, `const ${out} = checked(state, ${k}, R[${k}](l${k}))`, 'hook.sinkIndex = -1')
     }
-    local.set(node.output, out)
+    local.set(o, out)
   })
   for (const leaf of graph.outputLeaves) {
     if (leaf.kind !== 'static') body.push(`slots[${leaf.slot}] = ${ref(leaf.slot)}`)
   }
-  const shared = compileShared(['C', 'leaves', 'slots'], `${head.join('\n')}\n${body.join('\n')}`, isShared)
+  const shared = compileShared(['C', 'leaves', 'slots', 'sinks'], `${head.join('\n')}\n${body.join('\n')}`, isShared)
   if (shared === undefined) return undefined
   const single = (k: number) => {
     const step = steps[k]
@@ -550,15 +617,21 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     wrap: unsafeTensor,
     checked: checkedOutput,
     runMulti,
-    NS: NO_SINKS,
-    ND: NO_DIRECT,
+    sinkOf,
+    ND: direct,
     K: steps.map((_, k) => single(k)?.specialized?.kernel),
     A: state.dataLists,
     O: steps.map((_, k) => {
       const step = single(k)
       return step === undefined ? undefined : step.buffers[step.node.outputAllocation]
     }),
-    T: steps.map((_, k) => single(k)?.specialized?.output),
+    // The tensor over an inline node's planned buffer: the specialised kernel's, or one made here.
+    T: steps.map((_, k) => {
+      const step = single(k)
+      if (step === undefined) return undefined
+      const b = step.buffers[step.node.outputAllocation]
+      return step.specialized?.output ?? (inlineSteps[k] === true && b !== undefined ? unsafeTensor(b, step.node.shape) : undefined)
+    }),
     H: steps.map((_, k) => single(k)?.node.shape),
     R: steps.map((_, k) => single(k)?.node.run),
     L: state.inputLists,
@@ -566,8 +639,9 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     Z: steps.map((step) => step.node.allocations),
     S: steps,
     CS,
+    F: functions,
   }
-  return (leaves, slots) => shared(C, leaves, slots)
+  return (leaves, slots, sinks) => shared(C, leaves, slots, sinks)
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -600,9 +674,17 @@ export const replayer = (plan: Plan, generateCode = false): Replayer => {
   for (const step of steps) for (const b of step.buffers) if (b !== undefined) planned.add(b)
   const outputs = new Array<unknown>(graph.outputLeaves.length)
 
-  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes, generated: undefined }
+  // A node whose fresh output is an output leaf writes into that leaf's sink under `runInto` (the first, if it appears twice).
+  const firstLeafOf = new Map<number, number>()
+  graph.outputLeaves.forEach((leaf, i) => {
+    if (leaf.kind === 'slot' && !firstLeafOf.has(leaf.slot)) firstLeafOf.set(leaf.slot, i)
+  })
+  const direct = new Array<number>(graph.slotCount).fill(-1)
+  for (const slot of freshSlots) if (slot >= 0) direct[slot] = firstLeafOf.get(slot) ?? -1
+
+  const state: ReplayState = { graph, steps, placeholder, slots, inputLists, dataLists, sizes, hook, handedOut, planned, outputs, multiBuffers, multiSizes, direct, generated: undefined }
   if (generateCode) state.generated = generate(state)
   const run = (leaves: readonly Tensor[]): unknown => runPlan(state, leaves)
-  const runInto = (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[], direct: readonly number[]): void => runPlanInto(state, leaves, sinks, direct)
+  const runInto = (leaves: readonly Tensor[], sinks: readonly (Sink | undefined)[]): void => runPlanInto(state, leaves, sinks)
   return { plan, run, runInto, generated: () => state.generated !== undefined }
 }

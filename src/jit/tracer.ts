@@ -123,6 +123,12 @@ const specializerOf = <P>(primitive: Primitive<P>, params: P): GraphNode['specia
   return specialize === undefined ? undefined : (shapes) => specialize(shapes, params)
 }
 
+/** The primitive's inline source for given shapes, when it offers one (made outside `record`, as above). */
+const inlinerOf = <P>(primitive: Primitive<P>, params: P): GraphNode['inline'] => {
+  const { inline } = primitive
+  return inline === undefined ? undefined : (shapes) => inline(shapes, params)
+}
+
 /** The primitive's per-element function for these params, when it states one (made outside `record`, as above). */
 const elementOf = <P>(primitive: Primitive<P>, params: P): GraphNode['element'] => primitive.element?.(params)
 
@@ -219,10 +225,12 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
     values.push(out)
     const specialize = specializerOf(primitive, params)
     const element = elementOf(primitive, params)
+    const inline = inlinerOf(primitive, params)
     nodes.push({
       name: primitive.name,
       run,
       ...(specialize === undefined ? {} : { specialize }),
+      ...(inline === undefined ? {} : { inline }),
       inputs,
       output: slot,
       shape: out.shape,

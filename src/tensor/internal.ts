@@ -12,9 +12,9 @@ export { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports,
 export { poolExecutor, poolWorkerSource, readyIndex, sharedKernels, workerData, type SharedKernels } from './kernels/pool.js'
 // For ad's primitives and jit: the kernels' own loops, which a compiled plan runs into its buffers.
 export * as elementwiseKernels from './kernels/elementwise.js'
-export { affineInto, matmulKernel } from './kernels/backend.js'
+export { affineInto, matmulKernel, productInline } from './kernels/backend.js'
 export { convBackpropFilterInto, convBackpropInputInto, convInto } from './kernels/convInto.js'
 export type { MatmulLayout } from './kernels/wasm.js'
-export { NO_AUX, sumReducer } from './kernels/reduce.js'
+export { NO_AUX, sumReducer, sumSource } from './kernels/reduce.js'
 // For optim's leafwise updates.
 export { adamInto, momentumInto, type AdamConstants } from './kernels/optimizer.js'

@@ -5,7 +5,7 @@
  */
 import * as T from '../../tensor/index.js'
 import type { Tensor } from '../../tensor/index.js'
-import { affineInto, matmulKernel, type MatmulLayout } from '../../tensor/internal.js'
+import { affineInto, matmulKernel, productInline, type MatmulLayout } from '../../tensor/internal.js'
 import { isDual, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, productOverloads, type Primitive, type ProductOp } from '../primitive.js'
 import { add, mul } from './binary.js'
@@ -47,6 +47,13 @@ const productPrimitive = (
       out.fill(0)
       matmulKernel(layout, m, k, n)(a, 0, b, 0, out, 0, m, k, n)
     }
+  },
+  // For jit's inline code: the same product as source text, summed in the kernels' order (small products only).
+  inline: ([sa, sb]) => {
+    if (sa?.length !== 2 || sb?.length !== 2) return undefined
+    const transA = layout === 'atb'
+    const transB = layout === 'abt'
+    return productInline(layout, (transA ? sa[1] : sa[0]) ?? 0, (transA ? sa[0] : sa[1]) ?? 0, (transB ? sb[0] : sb[1]) ?? 0, false)
   },
   value: (inputs) => kernel(input(inputs, 0, name), input(inputs, 1, name)),
   vjp: (g, inputs, _y, _p, wanted) => {
@@ -173,6 +180,8 @@ const affinePrimitive: Primitive<void> = {
       affineInto(x, w, bias, out, m, k, n)
     }
   },
+  // For jit's inline code: the product, then the bias added to each entry, as `affineInto` does (small products only).
+  inline: ([sx, sw]) => (sx?.length !== 2 || sw?.length !== 2 ? undefined : productInline('ab', sx[0] ?? 0, sx[1] ?? 0, sw[1] ?? 0, true)),
   vjp: (g, inputs, _y, _p, wanted) => {
     const x = arg(inputs, 0, 'affine')
     const w = arg(inputs, 1, 'affine')

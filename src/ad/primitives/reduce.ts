@@ -3,7 +3,7 @@
  * (restored as size-1 axes first when keepDims was false).
  */
 import * as T from '../../tensor/index.js'
-import { NO_AUX, sumReducer } from '../../tensor/internal.js'
+import { NO_AUX, sumReducer, sumSource } from '../../tensor/internal.js'
 import type { ReduceOptions, Shape, Tensor } from '../../tensor/index.js'
 import { isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, constantOp, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
@@ -79,6 +79,12 @@ const sumPrimitive: Primitive<Reduction> = {
       out[0] = sumReducer.init
       sumReducer.fold(out, NO_AUX, 0, x, 0, n)
     }
+  },
+  // For jit's inline code: the same fold as source text.
+  inline: ([sx], r) => {
+    if (sx === undefined || r.axes.length !== sx.length) return undefined
+    const n = T.sizeOf(sx)
+    return n === 0 ? undefined : (ins, out) => sumSource(n, 1, ins[0] ?? '', out)
   },
 }
 

@@ -4,7 +4,7 @@
  * broadcast).
  */
 import * as T from '../../tensor/index.js'
-import { NO_AUX, sumReducer } from '../../tensor/internal.js'
+import { NO_AUX, sumReducer, sumSource } from '../../tensor/internal.js'
 import type { Shape, Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
@@ -70,6 +70,9 @@ const broadcastToPrimitive: Primitive<Shape> = {
           out.fill(x?.[0] ?? 0)
         }
       : undefined,
+  // For jit's inline code: the same fill as source text.
+  inline: ([sx], shape) =>
+    sx !== undefined && T.sizeOf(sx) === 1 ? (ins, out) => `for (let i = 0; i < ${T.sizeOf(shape)}; i++) ${out}[i] = ${ins[0] ?? ''}[0]` : undefined,
 }
 
 const sumToPrimitive: Primitive<Shape> = {
@@ -82,10 +85,9 @@ const sumToPrimitive: Primitive<Shape> = {
   // For jit: T.sumTo's two summing loops (to one element; to the trailing row), the same
   // reducer calls, into the plan's buffer. Other cases replay through T.sumTo.
   specialize: ([sx], shape) => {
-    if (sx === undefined) return undefined
+    const m = sx === undefined ? 0 : summedRows(sx, shape)
+    if (sx === undefined || m === 0) return undefined
     const n = T.sizeOf(sx)
-    const m = T.sizeOf(shape)
-    if (n === 0 || m === n) return undefined
     if (m === 1) {
       return (ins, out) => {
         const x = ins[0]
@@ -94,10 +96,6 @@ const sumToPrimitive: Primitive<Shape> = {
         sumReducer.fold(out, NO_AUX, 0, x, 0, n)
       }
     }
-    let start = 0
-    while (start < shape.length && shape[start] === 1) start++
-    const offset = sx.length - (shape.length - start)
-    for (let i = start; i < shape.length; i++) if (shape[i] !== sx[offset + i - start]) return undefined
     return (ins, out) => {
       const x = ins[0]
       if (x === undefined) return
@@ -105,6 +103,29 @@ const sumToPrimitive: Primitive<Shape> = {
       for (let r = 0; r < n; r += m) sumReducer.zip(out, NO_AUX, 0, x, r, m)
     }
   },
+  // For jit's inline code: the same two loops as source text (`sumSource`: the reducer's order).
+  inline: ([sx], shape) => {
+    const m = sx === undefined ? 0 : summedRows(sx, shape)
+    if (sx === undefined || m === 0) return undefined
+    const n = T.sizeOf(sx)
+    return (ins, out) => sumSource(n, m, ins[0] ?? '', out)
+  },
+}
+
+/**
+ * The output length m of a `sumTo` from `sx` to `shape` that `specialize` runs as one of
+ * T.sumTo's loops — everything to one element (m = 1), or rows to the trailing row — else 0.
+ */
+const summedRows = (sx: Shape, shape: Shape): number => {
+  const n = T.sizeOf(sx)
+  const m = T.sizeOf(shape)
+  if (n === 0 || m === n) return 0
+  if (m === 1) return 1
+  let start = 0
+  while (start < shape.length && shape[start] === 1) start++
+  const offset = sx.length - (shape.length - start)
+  for (let i = start; i < shape.length; i++) if (shape[i] !== sx[offset + i - start]) return 0
+  return m
 }
 
 interface SliceParams {

@@ -16,8 +16,8 @@
  */
 import { ArgumentError } from '../errors.js'
 import type { ReadonlyFloat64Array } from '../Tensor.js'
-import { matmulInto, matmulTransAInto, matmulTransBInto, type MatmulKernel } from './matmul.js'
-import { wasmAffine, wasmAvailable, wasmMatmul, type MatmulLayout } from './wasm.js'
+import { matmulInto, matmulTransAInto, matmulTransBInto, productSource, type MatmulKernel } from './matmul.js'
+import { layoutStrides, wasmAffine, wasmAvailable, wasmMatmul, type MatmulLayout } from './wasm.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -143,6 +143,19 @@ export const affineInto = (
     const row = i * n
     for (let j = 0; j < n; j++) out[row + j] = (out[row + j] ?? 0) + (bias[j] ?? 0)
   }
+}
+
+/**
+ * For jit's inline code: the source of one m×k by k×n product of the given layout (with `bias`
+ * added to each entry as `affineInto` adds it, when `withBias`), as `productSource` writes it —
+ * `(ins, out)` names A, B (and the bias) and C — or undefined for products of `WASM_MIN_WORK`
+ * multiply–adds or more, which stay kernel calls (WebAssembly SIMD is faster there). Exactness does
+ * not rest on that bound: every backend sums each entry in the one order the source does.
+ */
+export const productInline = (layout: MatmulLayout, m: number, k: number, n: number, withBias: boolean): ((ins: readonly string[], out: string) => string) | undefined => {
+  if (m * n === 0 || m * k * n >= WASM_MIN_WORK) return undefined
+  const strides = layoutStrides(layout, m, k, n)
+  return (ins, out) => productSource(strides, m, k, n, ins[0] ?? '', ins[1] ?? '', out, withBias ? ins[2] : undefined)
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────

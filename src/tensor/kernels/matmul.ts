@@ -236,6 +236,51 @@ export const matmulTransBInto: MatmulKernel = (a, aOffset, b, bOffset, c, cOffse
   edges(a, aOffset, k, 1, b, bOffset, 1, k, c, cOffset, m, k, n, m4, n4)
 }
 
+/** Products up to this many multiply–adds are written out term by term in `productSource` (no loops). */
+const UNROLL_WORK = 64
+
+/**
+ * The source text of C[m×n] = op(A)·op(B) (+ bias[j] on each entry, as `affineInto` adds it), for
+ * jit's inline code: A(i, p) read at `i·aRow + p·aDepth`, B(p, j) at `p·bDepth + j·bCol` (the
+ * layout's strides). Every entry is summed in the kernels' one order, `((0 + a₀b₀) + a₁b₁) + …`
+ * with p rising from 0 — the `0 +` kept, since it turns a −0 first product into +0 as the kernels'
+ * zero-initialised accumulators do — each product and sum rounded on its own (JavaScript has no
+ * fused multiply–add), so it gives the kernels' bits: the tiles', the edges' and WebAssembly's.
+ * Small products are written out term by term, larger ones as loops over constant bounds.
+ */
+export const productSource = (
+  strides: { readonly aRow: number; readonly aDepth: number; readonly bDepth: number; readonly bCol: number },
+  m: number,
+  k: number,
+  n: number,
+  a: string,
+  b: string,
+  c: string,
+  bias?: string,
+): string => {
+  const { aRow, aDepth, bDepth, bCol } = strides
+  if (m * k * n <= UNROLL_WORK) {
+    const lines: string[] = []
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = '0'
+        for (let p = 0; p < k; p++) sum += ` + ${a}[${i * aRow + p * aDepth}] * ${b}[${p * bDepth + j * bCol}]`
+        lines.push(`${c}[${i * n + j}] = ${bias === undefined ? sum : `(${sum}) + ${bias}[${j}]`}`)
+      }
+    }
+    return lines.join('\n')
+  }
+  return [
+    `for (let i = 0; i < ${m}; i++) {`,
+    `  for (let j = 0; j < ${n}; j++) {`,
+    `    let s = 0`,
+    `    for (let p = 0; p < ${k}; p++) s += ${a}[i * ${aRow} + p * ${aDepth}] * ${b}[p * ${bDepth} + j * ${bCol}]`,
+    `    ${c}[i * ${n} + j] = ${bias === undefined ? 's' : `s + ${bias}[j]`}`,
+    '  }',
+    '}',
+  ].join('\n')
+}
+
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 /**

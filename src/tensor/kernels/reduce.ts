@@ -102,6 +102,28 @@ export const sumReducer: Reducer = {
   },
 }
 
+/** Sums over up to this many terms are written out term by term in `sumSource` (no loops). */
+const UNROLL_TERMS = 64
+
+/**
+ * For jit's inline code: the source of `sumReducer` summing n inputs into m outputs (m divides n):
+ * output j gets x[j] + x[m + j] + x[2m + j] + … from −0 (m = 1: the sum of everything, as `fold`
+ * makes it; else each row of m added in turn, as `zip` does), in the reducer's order, so the same
+ * bits. `x` and `out` name the buffers. Written out term by term when short.
+ */
+export const sumSource = (n: number, m: number, x: string, out: string): string => {
+  if (n <= UNROLL_TERMS) {
+    const lines: string[] = []
+    for (let j = 0; j < m; j++) {
+      let sum = '-0'
+      for (let r = j; r < n; r += m) sum += ` + ${x}[${r}]`
+      lines.push(`${out}[${j}] = ${sum}`)
+    }
+    return lines.join('\n')
+  }
+  return `for (let j = 0; j < ${m}; j++) {\n  let s = -0\n  for (let r = j; r < ${n}; r += ${m}) s += ${x}[r]\n  ${out}[j] = s\n}`
+}
+
 /** Π v */
 export const prodReducer: Reducer = {
   init: 1,
