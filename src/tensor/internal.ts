@@ -16,5 +16,6 @@ export { affineInto, matmulKernel, productInline } from './kernels/backend.js'
 export { convBackpropFilterInto, convBackpropInputInto, convInto } from './kernels/convInto.js'
 export type { MatmulLayout } from './kernels/wasm.js'
 export { NO_AUX, sumReducer, sumSource } from './kernels/reduce.js'
+export { copySource, transposeSource } from './kernels/copy.js'
 // For optim's leafwise updates.
 export { adamInto, momentumInto, type AdamConstants } from './kernels/optimizer.js'

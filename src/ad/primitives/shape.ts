@@ -4,7 +4,7 @@
  * broadcast).
  */
 import * as T from '../../tensor/index.js'
-import { NO_AUX, sumReducer, sumSource } from '../../tensor/internal.js'
+import { copySource, NO_AUX, sumReducer, sumSource, transposeSource } from '../../tensor/internal.js'
 import type { Shape, Tensor } from '../../tensor/index.js'
 import { belowDifferentiation, isDual, primalTensor, shapeOf, type Value } from '../Dual.js'
 import { arg, bind, input, unaryOverloads, type Primitive, type UnaryOp } from '../primitive.js'
@@ -35,12 +35,16 @@ const lift = <P, A extends unknown[]>(primitive: Primitive<P>, kernel: (x: Tenso
 
 // ─── primitives ─────────────────────────────────────────────────────────────────────────────────
 
-const reshapePrimitive: Primitive<Shape> = unaryShapePrimitive(
-  'reshape',
-  (x, shape) => T.reshape(x, shape),
-  (g, x) => reshape(g, shapeOf(x)),
-  (t, _x, y) => reshape(t, shapeOf(y)),
-)
+const reshapePrimitive: Primitive<Shape> = {
+  ...unaryShapePrimitive<Shape>(
+    'reshape',
+    (x, shape) => T.reshape(x, shape),
+    (g, x) => reshape(g, shapeOf(x)),
+    (t, _x, y) => reshape(t, shapeOf(y)),
+  ),
+  // For jit's inline code (where the kernel copied into an output of its own): the same values, copied.
+  inline: ([sx]) => (sx === undefined ? undefined : (ins, out) => copySource(T.sizeOf(sx), ins[0] ?? '', out)),
+}
 
 const inversePermutation = (permutation: readonly number[]): number[] => {
   const inverse = new Array<number>(permutation.length)
@@ -48,12 +52,19 @@ const inversePermutation = (permutation: readonly number[]): number[] => {
   return inverse
 }
 
-const transposePrimitive: Primitive<readonly number[]> = unaryShapePrimitive(
-  'transpose',
-  (x, permutation) => T.transpose(x, permutation),
-  (g, _x, _y, permutation) => transpose(g, inversePermutation(permutation)),
-  (t, _x, _y, permutation) => transpose(t, permutation),
-)
+const transposePrimitive: Primitive<readonly number[]> = {
+  ...unaryShapePrimitive<readonly number[]>(
+    'transpose',
+    (x, permutation) => T.transpose(x, permutation),
+    (g, _x, _y, permutation) => transpose(g, inversePermutation(permutation)),
+    (t, _x, _y, permutation) => transpose(t, permutation),
+  ),
+  // For jit's inline code (small tensors): the same permutation of the values, element by element.
+  inline: ([sx], permutation) => {
+    const source = sx === undefined ? undefined : (x: string, out: string) => transposeSource(sx, permutation, x, out)
+    return source === undefined || source('x', 'out') === undefined ? undefined : (ins, out) => source(ins[0] ?? '', out) ?? ''
+  },
+}
 
 const broadcastToPrimitive: Primitive<Shape> = {
   ...unaryShapePrimitive<Shape>(
@@ -104,11 +115,13 @@ const sumToPrimitive: Primitive<Shape> = {
     }
   },
   // For jit's inline code: the same two loops as source text (`sumSource`: the reducer's order).
+  // A sum over axes of size 1 only is T.sumTo's copy of the values (m = n).
   inline: ([sx], shape) => {
-    const m = sx === undefined ? 0 : summedRows(sx, shape)
-    if (sx === undefined || m === 0) return undefined
+    if (sx === undefined) return undefined
     const n = T.sizeOf(sx)
-    return (ins, out) => sumSource(n, m, ins[0] ?? '', out)
+    if (n > 0 && n === T.sizeOf(shape)) return (ins, out) => copySource(n, ins[0] ?? '', out)
+    const m = summedRows(sx, shape)
+    return m === 0 ? undefined : (ins, out) => sumSource(n, m, ins[0] ?? '', out)
   },
 }
 

@@ -83,3 +83,41 @@ export const stridedCopy = (
     if (d < 0) return
   }
 }
+
+/** Copies and permutations up to this many elements are written out element by element by the sources below. */
+const UNROLL_ELEMENTS = 64
+
+/**
+ * For jit's inline code: the source of a copy of n values from `x` to `out` (a reshape, a sum over
+ * axes of size 1): no arithmetic, the values' bits moved.
+ */
+export const copySource = (n: number, x: string, out: string): string =>
+  n <= UNROLL_ELEMENTS ? Array.from({ length: n }, (_, i) => `${out}[${i}] = ${x}[${i}]`).join('\n') : `for (let i = 0; i < ${n}; i++) ${out}[i] = ${x}[i]`
+
+/**
+ * For jit's inline code: the source of a transpose of x (of `shape`) by `permutation` (output axis d
+ * is input axis permutation[d]), element by element, or undefined past `UNROLL_ELEMENTS` elements or
+ * for a permutation that is not one. No arithmetic: the values' bits moved, as the kernels move them.
+ */
+export const transposeSource = (shape: Shape, permutation: readonly number[], x: string, out: string): string | undefined => {
+  const rank = shape.length
+  const n = sizeOf(shape)
+  if (n > UNROLL_ELEMENTS || permutation.length !== rank || new Set(permutation).size !== rank || permutation.some((a) => !Number.isInteger(a) || a < 0 || a >= rank)) return undefined
+  // Row-major strides of the input; the output's dimensions are the input's, permuted.
+  const strides = new Array<number>(rank).fill(1)
+  for (let d = rank - 2; d >= 0; d--) strides[d] = (strides[d + 1] ?? 1) * (shape[d + 1] ?? 1)
+  const dims = permutation.map((a) => shape[a] ?? 1)
+  const lines: string[] = []
+  const index = new Array<number>(rank).fill(0)
+  for (let o = 0; o < n; o++) {
+    let from = 0
+    for (let d = 0; d < rank; d++) from += (index[d] ?? 0) * (strides[permutation[d] ?? 0] ?? 0)
+    lines.push(`${out}[${o}] = ${x}[${from}]`)
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d] = (index[d] ?? 0) + 1
+      if ((index[d] ?? 0) < (dims[d] ?? 1)) break
+      index[d] = 0
+    }
+  }
+  return lines.join('\n')
+}
