@@ -152,6 +152,15 @@ export const vocabulary: Readonly<Record<string, Ternary>> = {
     const pre = ad.add(ad.scale(x, 0.5 + (c % 3)), rowOf(y, s))
     return [ad.relu, ad.sigmoid, ad.tanh, ad.softplus][c % 4]?.(pre) ?? pre
   },
+  // What jit's inline code writes out besides chains: a sum over every element (broadcast back),
+  // a small transpose of a product, a reshape that copies.
+  sumAll: (x, y) => ad.add(y, ad.mul(ad.sum(x), 0.5)),
+  transposed: (x, y, _z, _c, s) => {
+    // Y·(Xᵀ·X): [m, n]·[n, n], back on S (rank 2 only).
+    if (s.length !== 2) return ad.mul(x, y)
+    const xs = ad.broadcastTo(x, s)
+    return ad.matmul(ad.broadcastTo(y, s), ad.matmul(ad.transpose(xs), xs))
+  },
   matmul: (x, y, z, c, s) => {
     // [..., m, n] · [..., m, n]ᵀ · [..., m, n] = [..., m, n]: back on S (rank ≥ 2 only).
     if (s.length < 2) return ad.mul(x, y)

@@ -19,6 +19,8 @@ export {
   type BinaryOp,
   type ElementFunction,
   type InlineKernel,
+  type InlineMultiKernel,
+  type InlineScope,
   type MultiOutputKernel,
   type Primitive,
   type ProductOp,

@@ -66,13 +66,27 @@ export interface Primitive<P> {
 }
 
 /**
+ * What inline source may name besides its buffers: functions and numbers passed into the generated
+ * code by position (never written into it as text).
+ */
+export interface InlineScope {
+  /** The name under which the code calls `f` (an element function: the kernel's own). */
+  readonly fn: (f: (...xs: number[]) => number) => string
+  /** The name under which the code reads the number `x` (bit for bit, −0 and NaN included). */
+  readonly number: (x: number) => string
+}
+
+/**
  * A kernel specialised to fixed shapes, as source text for `jit`'s generated code: statements that
  * read the input buffers named `ins` (Float64Array locals) and write every element of the buffer
  * named `out`, by the same floating-point operations in the same order as the kernel. The source
- * may hold only those names, numbers, operators and its own block-scoped locals (it runs inside a
- * block of its own): nothing from the user's graph.
+ * may hold only those names, the names `scope` gives, numbers, operators and its own block-scoped
+ * locals (it runs inside a block of its own): nothing from the user's graph.
  */
-export type InlineKernel = (ins: readonly string[], out: string) => string
+export type InlineKernel = (ins: readonly string[], out: string, scope: InlineScope) => string
+
+/** `InlineKernel` for a kernel with several outputs: writes every element of each buffer named in `outs`. */
+export type InlineMultiKernel = (ins: readonly string[], outs: readonly string[], scope: InlineScope) => string
 
 /** A kernel specialised to fixed shapes: reads the inputs' data, writes every element of `out`. */
 export type SpecializedKernel = (inputs: readonly ReadonlyFloat64Array[], out: Float64Array) => void
@@ -101,6 +115,8 @@ export interface MultiOutputKernel<P> {
    * buffer the plan owns, by the same floating-point operations in the same order as `value`.
    */
   readonly specialize?: (shapes: readonly Shape[], params: P) => SpecializedMultiKernel | undefined
+  /** Optional, for `jit`'s inline code: `specialize`'s kernel as source text (see `Primitive.inline`). */
+  readonly inline?: (shapes: readonly Shape[], params: P) => InlineMultiKernel | undefined
 }
 
 /** An op of one argument: plain in, plain out; Dual in, Dual out. */
@@ -232,8 +248,9 @@ export const constantMultiOp = <P>(
   name: string,
   kernel: (inputs: readonly Tensor[], params: P) => readonly Tensor[],
   specialize?: MultiOutputKernel<P>['specialize'],
+  inline?: MultiOutputKernel<P>['inline'],
 ): ((inputs: readonly Value[], params: P) => readonly Value[]) => {
-  const op: MultiOutputKernel<P> = { name, value: kernel, ...(specialize === undefined ? {} : { specialize }) }
+  const op: MultiOutputKernel<P> = { name, value: kernel, ...(specialize === undefined ? {} : { specialize }), ...(inline === undefined ? {} : { inline }) }
   return (inputs, params) => {
     const xs = inputs.map(belowDifferentiation)
     let trace: Trace | undefined

@@ -5,7 +5,7 @@
  * output (`GraphNode`); a kernel with several outputs (`constantMultiOp`: an optimizer's fused
  * per-leaf loop) is one `MultiGraphNode` filling several slots.
  */
-import type { ElementFunction, InlineKernel, SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
+import type { ElementFunction, InlineKernel, InlineMultiKernel, SpecializedKernel, SpecializedMultiKernel } from '../ad/extend.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -86,6 +86,8 @@ export interface MultiGraphNode {
   readonly run: (inputs: readonly Tensor[]) => readonly Tensor[]
   /** The kernel specialised to the given input shapes, when it offers one. */
   readonly specialize?: (shapes: readonly Shape[]) => SpecializedMultiKernel | undefined
+  /** The specialised kernel as source text for generated code, when the kernel offers one. */
+  readonly inline?: (shapes: readonly Shape[]) => InlineMultiKernel | undefined
   /** Slots of the inputs. */
   readonly inputs: readonly number[]
   /** The slots this node fills, one per output. */

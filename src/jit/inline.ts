@@ -12,20 +12,11 @@
  * The source holds only numbers, operators and fixed identifiers: the buffers' names are given by
  * the generator, element functions are read from an array by position (`F[i]`).
  */
-import type { ElementFunction, InlineKernel } from '../ad/extend.js'
+import type { InlineKernel, InlineMultiKernel } from '../ad/extend.js'
 import * as T from '../tensor/index.js'
 import type { Shape } from '../tensor/index.js'
-import type { FusedExpression, GraphNode, Operand } from './graph.js'
+import type { FusedExpression, GraphNode, MultiGraphNode, Operand } from './graph.js'
 import { accessOf } from './fuse.js'
-
-// ─── model ──────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * A node's inline code: `emit(ins, out, fn)` gives statements that read the input buffers named
- * `ins` and write every element of the buffer named `out`; `fn(f)` names an element function the
- * code calls (the generator passes it in by position).
- */
-export type InlineEmitter = (ins: readonly string[], out: string, fn: (f: ElementFunction) => string) => string
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
 
@@ -42,12 +33,12 @@ export const INLINE_ELEMENTS = 256
  * generated code calls its kernel). The node must write its output into one allocation of the
  * output's size (the buffer the inline code writes instead).
  */
-export const inlineOf = (node: GraphNode, shapes: readonly Shape[]): InlineEmitter | undefined => {
+export const inlineOf = (node: GraphNode, shapes: readonly Shape[]): InlineKernel | undefined => {
   const n = T.sizeOf(node.shape)
   if (n === 0 || node.outputAllocation < 0 || node.allocations[node.outputAllocation] !== n) return undefined
   if (node.fused !== undefined) return expressionEmitter(node.fused, n)
   const stated = node.inline?.(shapes)
-  if (stated !== undefined) return fromKernel(stated)
+  if (stated !== undefined) return stated
   const { element } = node
   if (element === undefined || n > INLINE_ELEMENTS || shapes.length < 1 || shapes.length > 3) return undefined
   const access = []
@@ -60,12 +51,17 @@ export const inlineOf = (node: GraphNode, shapes: readonly Shape[]): InlineEmitt
   return expressionEmitter({ access, operations: [{ name: node.name, f: element, operands }] }, n)
 }
 
-// ─── internal ───────────────────────────────────────────────────────────────────────────────────
+/**
+ * The inline code of a node with several outputs, when its kernel states one and every output is
+ * its own allocation of its size (the buffers the code writes instead), or undefined.
+ */
+export const inlineMultiOf = (node: MultiGraphNode, shapes: readonly Shape[]): InlineMultiKernel | undefined => {
+  const { outputAllocations, allocations } = node
+  const exact = new Set(outputAllocations).size === outputAllocations.length && outputAllocations.every((a, o) => a >= 0 && allocations[a] === T.sizeOf(node.shapes[o] ?? []))
+  return exact ? node.inline?.(shapes) : undefined
+}
 
-const fromKernel =
-  (kernel: InlineKernel): InlineEmitter =>
-  (ins, out) =>
-    kernel(ins, out)
+// ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
 /**
  * The loop of a fused expression over n elements, as fuse.ts's generated kernel writes it: per
@@ -73,8 +69,8 @@ const fromKernel =
  * earlier operation's result), a counter per trailing length instead of i mod m.
  */
 const expressionEmitter =
-  ({ access, operations }: FusedExpression, n: number): InlineEmitter =>
-  (ins, out, fn) => {
+  ({ access, operations }: FusedExpression, n: number): InlineKernel =>
+  (ins, out, { fn }) => {
     const before: string[] = []
     const step: string[] = []
     const lengths = new Set<number>()

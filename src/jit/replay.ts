@@ -11,9 +11,9 @@ import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
 import { allocate, installAllocationHook, unsafeTensor, type AllocationHook } from '../tensor/internal.js'
 import { JitError } from './errors.js'
 import type { OutputTemplate } from './graph.js'
-import type { ElementFunction, SpecializedKernel } from '../ad/extend.js'
+import type { InlineScope, SpecializedKernel } from '../ad/extend.js'
 import { slotShapes } from './graph.js'
-import { inlineOf } from './inline.js'
+import { inlineMultiOf, inlineOf } from './inline.js'
 import type { Plan, PlannedMultiNode } from './plan.js'
 import { isKeyLike } from './args.js'
 
@@ -477,8 +477,13 @@ interface GeneratedConstants {
   readonly S: Plan['steps']
   /** Constants by slot. */
   readonly CS: readonly (Tensor | undefined)[]
-  /** The element functions inline code calls, by position. */
-  readonly F: readonly ElementFunction[]
+  /** The functions and numbers inline code reads, by position. */
+  readonly F: readonly ((...xs: number[]) => number)[]
+  readonly N: readonly number[]
+  /** By step with several outputs: its output buffers (planned ones; fresh ones are made per call), its output tensors over them, their shapes. */
+  readonly MB: readonly (readonly (Float64Array | undefined)[] | undefined)[]
+  readonly MT: readonly (readonly (Tensor | undefined)[] | undefined)[]
+  readonly MH: readonly (readonly T.Shape[] | undefined)[]
 }
 
 const isShared = (u: unknown): u is SharedBody => typeof u === 'function'
@@ -499,20 +504,33 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
   const head: string[] = [
     "'use strict'",
     'const state = C.state, hook = state.hook, placeholder = state.placeholder, allocate = C.allocate, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti, sinkOf = C.sinkOf, ND = C.ND',
-    'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS, F = C.F',
+    'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS, F = C.F, N = C.N, MB = C.MB, MT = C.MT, MH = C.MH',
   ]
   const body: string[] = []
   const local = new Map<number, string>()
   const data = new Map<number, string>()
-  const functions: ElementFunction[] = []
-  const fn = (f: ElementFunction): string => {
-    let i = functions.indexOf(f)
-    if (i < 0) {
-      i = functions.length
-      functions.push(f)
-      head.push(`const f${i} = F[${i}]`)
-    }
-    return `f${i}`
+  const functions: ((...xs: number[]) => number)[] = []
+  const numbers: number[] = []
+  const scope: InlineScope = {
+    fn: (f) => {
+      let i = functions.indexOf(f)
+      if (i < 0) {
+        i = functions.length
+        functions.push(f)
+        head.push(`const f${i} = F[${i}]`)
+      }
+      return `f${i}`
+    },
+    number: (x) => {
+      // Passed in, not written as text: its bits exactly (−0, NaN), and one function for every value.
+      let i = numbers.findIndex((y) => Object.is(x, y))
+      if (i < 0) {
+        i = numbers.length
+        numbers.push(x)
+        head.push(`const n${i} = N[${i}]`)
+      }
+      return `n${i}`
+    },
   }
   const ref = (slot: number): string => {
     const known = local.get(slot)
@@ -530,6 +548,8 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
   const buffer = (slot: number): string => {
     const known = data.get(slot)
     if (known !== undefined) return known
+    // A slot nothing has filled yet (never in a consistent plan): the placeholder's, as the loop reads it.
+    if (!local.has(slot) && !graph.constants.has(slot)) return 'placeholder.data'
     const name = `d${slot}`
     const line = `const ${name} = ${ref(slot)}.data`
     if (graph.constants.has(slot)) head.push(line)
@@ -538,10 +558,10 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     return name
   }
   // The destination of a fresh output in slot `o` (a fold's sink, or new memory): emitted only where a sink can be.
-  const sinkFor = (o: number, k: number): string | undefined => {
+  const sinkFor = (o: number, name: string): string | undefined => {
     if ((direct[o] ?? -1) < 0) return undefined
-    body.push(`const k${k} = sinkOf(sinks, ND, ${o})`)
-    return `k${k}`
+    body.push(`const ${name} = sinkOf(sinks, ND, ${o})`)
+    return name
   }
   for (let i = 0; i < graph.inputCount; i++) {
     body.push(`const s${i} = leaves[${i}] ?? placeholder`)
@@ -550,6 +570,31 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
   const inlineSteps: boolean[] = []
   steps.forEach((step, k) => {
     if (step.kind === 'multi') {
+      const multi = step.specialized === undefined ? undefined : inlineMultiOf(step.node, step.node.inputs.map((s) => shapes.get(s) ?? []))
+      if (multi !== undefined && step.specialized !== undefined) {
+        // Inline: each output into its planned buffer, or (handed out) the caller's sink or new memory.
+        const ins = step.node.inputs.map(buffer)
+        const targets = step.node.outputs.map((o, i) => {
+          const target = `d${o}`
+          const n = T.sizeOf(step.node.shapes[i] ?? [])
+          if (step.specialized?.outputs[i] !== undefined) body.push(`const ${target} = MB[${k}][${i}]`)
+          else {
+            const sink = sinkFor(o, `m${k}_${i}`)
+            body.push(sink === undefined ? `const ${target} = new Float64Array(${n})` : `const ${target} = ${sink} === undefined ? new Float64Array(${n}) : ${sink}.buffer`)
+          }
+          return target
+        })
+        body.push(`{\n${multi(ins, targets, scope)}\n}`)
+        step.node.outputs.forEach((o, i) => {
+          data.set(o, targets[i] ?? '')
+          const sink = (direct[o] ?? -1) >= 0 ? `m${k}_${i}` : undefined
+          if (step.specialized?.outputs[i] !== undefined) body.push(`const s${o} = MT[${k}][${i}]`)
+          else if (sink === undefined) body.push(`const s${o} = wrap(d${o}, MH[${k}][${i}])`)
+          else body.push(`const s${o} = ${sink} === undefined ? wrap(d${o}, MH[${k}][${i}]) : ${sink}.tensor`)
+          local.set(o, `s${o}`)
+        })
+        return
+      }
       // A node with several outputs runs as in the loop (`runMulti`, through the slots array): its
       // inputs go there first, its outputs come back into locals.
       step.node.inputs.forEach((s) => body.push(`slots[${s}] = ${ref(s)}`))
@@ -570,11 +615,11 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       const ins = node.inputs.map(buffer)
       const planned = buffers[node.outputAllocation]
       const target = `d${o}`
-      const sink = planned === undefined ? sinkFor(o, k) : undefined
+      const sink = planned === undefined ? sinkFor(o, `k${k}`) : undefined
       if (planned !== undefined) body.push(`const ${target} = O[${k}]`)
       else if (sink === undefined) body.push(`const ${target} = new Float64Array(${n})`)
       else body.push(`const ${target} = ${sink} === undefined ? new Float64Array(${n}) : ${sink}.buffer`)
-      body.push(`{\n${emitter(ins, target, fn)}\n}`)
+      body.push(`{\n${emitter(ins, target, scope)}\n}`)
       data.set(o, target)
       if (planned !== undefined) body.push(`const ${out} = TT[${k}]`)
       else if (sink === undefined) body.push(`const ${out} = wrap(${target}, H[${k}])`)
@@ -585,7 +630,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}`))
       body.push('hook.next = Infinity')
       if (specialized.output === undefined) {
-        const sink = sinkFor(o, k)
+        const sink = sinkFor(o, `k${k}`)
         if (sink === undefined) body.push(`const o${k} = allocate(${n})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
         else body.push(`const o${k} = ${sink} === undefined ? allocate(${n}) : ${sink}.buffer`, `K[${k}](a${k}, o${k})`, `const ${out} = ${sink} === undefined ? wrap(o${k}, H[${k}]) : ${sink}.tensor`)
       } else body.push(`K[${k}](a${k}, O[${k}])`, `const ${out} = TT[${k}]`)
@@ -594,7 +639,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       body.push(`const l${k} = L[${k}]`)
       ins.forEach((r, i) => body.push(`l${k}[${i}] = ${r}`))
       body.push(`hook.buffers = BB[${k}]`, `hook.sizes = Z[${k}]`, 'hook.next = 0')
-      const sink = sinkFor(o, k)
+      const sink = sinkFor(o, `k${k}`)
       if (sink === undefined) body.push(`const ${out} = checked(state, ${k}, R[${k}](l${k}))`)
       else body.push(`if (${sink} !== undefined) { hook.sinkIndex = ${node.outputAllocation}; hook.sink = ${sink}.buffer }`, `const ${out} = checked(state, ${k}, R[${k}](l${k}))`, 'hook.sinkIndex = -1')
     }
@@ -640,6 +685,10 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     S: steps,
     CS,
     F: functions,
+    N: numbers,
+    MB: state.multiBuffers,
+    MT: steps.map((step) => (step.kind === 'multi' ? step.specialized?.outputs : undefined)),
+    MH: steps.map((step) => (step.kind === 'multi' ? step.node.shapes : undefined)),
   }
   return (leaves, slots, sinks) => shared(C, leaves, slots, sinks)
 }

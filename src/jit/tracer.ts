@@ -138,6 +138,12 @@ const multiRunnerOf =
   (xs: readonly Tensor[]): readonly Tensor[] =>
     op.value(xs, params)
 
+/** `inlinerOf` for a kernel with several outputs. */
+const multiInlinerOf = <P>(op: MultiOutputKernel<P>, params: P): MultiGraphNode['inline'] => {
+  const { inline } = op
+  return inline === undefined ? undefined : (shapes) => inline(shapes, params)
+}
+
 /** `specializerOf` for a kernel with several outputs. */
 const multiSpecializerOf = <P>(op: MultiOutputKernel<P>, params: P): MultiGraphNode['specialize'] => {
   const { specialize } = op
@@ -255,11 +261,13 @@ export const traceFunction = (f: (...args: never[]) => unknown, args: readonly u
       return values.length - 1
     })
     const specialize = multiSpecializerOf(op, params)
+    const inline = multiInlinerOf(op, params)
     nodes.push({
       kind: 'multi',
       name: op.name,
       run,
       ...(specialize === undefined ? {} : { specialize }),
+      ...(inline === undefined ? {} : { inline }),
       inputs,
       outputs,
       shapes: outs.map((o) => o.shape),

@@ -14,7 +14,7 @@
  * that change from step to step (the step count) enter a kernel as scalar tensors (`scalars`), never
  * as JavaScript numbers captured by the loop, which a trace would freeze.
  */
-import { constantMultiOp, constantOp, valueLeaf } from '../ad/extend.js'
+import { constantMultiOp, constantOp, valueLeaf, type InlineMultiKernel } from '../ad/extend.js'
 import { isDual, shapeOf, type Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
@@ -29,7 +29,15 @@ import type { Tree } from '../tree/index.js'
  * output buffer (of the same length: fresh and zero-filled when interpreted, a plan's buffer that
  * may hold old values under jit). It writes nowhere else.
  */
-export type LeafKernel = (inputs: readonly ReadonlyFloat64Array[], outputs: readonly Float64Array[]) => void
+export interface LeafKernel {
+  (inputs: readonly ReadonlyFloat64Array[], outputs: readonly Float64Array[]): void
+  /**
+   * Optional, for `jit`'s inline code: the kernel over a leaf of `length` elements as source text
+   * (`InlineMultiKernel`: the inputs' and outputs' buffers by name), by the same operations in the
+   * same order; undefined where the kernel should stay a call.
+   */
+  readonly inline?: (length: number) => InlineMultiKernel | undefined
+}
 
 /** One, two or three trees of one structure. */
 export type Inputs = readonly [Tree] | readonly [Tree, Tree] | readonly [Tree, Tree, Tree]
@@ -224,4 +232,5 @@ const leafOp = (outputs: number, kernel: LeafKernel) =>
       return fromKernel(x0.shape, outputs, (buffers) => kernel(xs.map((x) => x.data), buffers))
     },
     () => kernel,
+    ([s]) => kernel.inline?.(T.sizeOf(s ?? [])),
   )

@@ -18,4 +18,4 @@ export type { MatmulLayout } from './kernels/wasm.js'
 export { NO_AUX, sumReducer, sumSource } from './kernels/reduce.js'
 export { copySource, transposeSource } from './kernels/copy.js'
 // For optim's leafwise updates.
-export { adamInto, momentumInto, type AdamConstants } from './kernels/optimizer.js'
+export { adamInto, adamSource, adamUpdate, momentumElement, momentumInto, momentumSource, type AdamConstants } from './kernels/optimizer.js'

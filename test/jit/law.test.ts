@@ -3,6 +3,8 @@ import { foldJitLaw, jitLaw, optimizerJitLaw, type FoldCompiler } from '../../la
 import { jit, jitFold, type AnyGraphNode, type FusedOperation, type Graph, type GraphNode } from '../../src/jit/index.js'
 import { fusableNodes, fuseChains, fusedNode, fuseElementwise } from '../../src/jit/fuse.js'
 import * as optim from '../../src/optim/index.js'
+import type { InlineMultiKernel, InlineScope } from '../../src/ad/extend.js'
+import { adamUpdate, layoutStrides, momentumElement, type MatmulLayout } from '../../src/tensor/internal.js'
 import * as T from '../../src/tensor/index.js'
 import { treeArb } from '../tree/arbitraries.js'
 
@@ -68,7 +70,15 @@ const confuseFusedOutputs = (graph: Graph): Graph => {
         return kernel === undefined ? undefined : (data: readonly T.ReadonlyFloat64Array[], outs: readonly Float64Array[]) => kernel(data, [...outs.slice(-1), ...outs.slice(0, -1)])
       },
     }
-    return { ...n, run: (xs) => rotate(n.run(xs)), ...specialized }
+    // The same confusion in the kernel's inline source (generated code writes the outputs inline).
+    const { inline } = n
+    const inlined = inline === undefined ? {} : {
+      inline: (shapes: readonly T.Shape[]) => {
+        const source = inline(shapes)
+        return source === undefined ? undefined : (ins: readonly string[], outs: readonly string[], scope: InlineScope) => source(ins, [...outs.slice(-1), ...outs.slice(0, -1)], scope)
+      },
+    }
+    return { ...n, run: (xs) => rotate(n.run(xs)), ...specialized, ...inlined }
   })
   return { ...graph, nodes }
 }
@@ -232,5 +242,131 @@ describe('fold law', () => {
     }
     expect(caught).toBeInstanceOf(Error)
     expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/fold law: (values|descent|curvature): .* vs /)
+  })
+})
+
+/**
+ * Inline code that sums a product in another order: every small product's entries summed with p
+ * falling instead of rising, ((0 + a_{k−1}b_{k−1}) + …) + a₀b₀ — the same terms, reassociated, as a
+ * careless product emitter would write them.
+ */
+const reversedProducts = (graph: Graph): Graph => {
+  const layouts: Readonly<Record<string, MatmulLayout>> = { matmul: 'ab', matmulTransA: 'atb', matmulTransB: 'abt', affine: 'ab' }
+  const nodes = graph.nodes.map((n): AnyGraphNode => {
+    const layout = layouts[n.name]
+    if (n.kind === 'multi' || layout === undefined || n.inline === undefined) return n
+    return {
+      ...n,
+      inline: ([sa, sb]) => {
+        if (sa?.length !== 2 || sb?.length !== 2) return undefined
+        const m = (layout === 'atb' ? sa[1] : sa[0]) ?? 0
+        const k = (layout === 'atb' ? sa[0] : sa[1]) ?? 0
+        const nn = (layout === 'abt' ? sb[0] : sb[1]) ?? 0
+        const { aRow, aDepth, bDepth, bCol } = layoutStrides(layout, m, k, nn)
+        return ([a, b, bias], out) => {
+          const lines: string[] = []
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < nn; j++) {
+              let sum = '0'
+              for (let p = k - 1; p >= 0; p--) sum += ` + ${a}[${i * aRow + p * aDepth}] * ${b}[${p * bDepth + j * bCol}]`
+              lines.push(`${out}[${i * nn + j}] = ${n.name === 'affine' ? `(${sum}) + ${bias}[${j}]` : sum}`)
+            }
+          }
+          return lines.join('\n')
+        }
+      },
+    }
+  })
+  return { ...graph, nodes }
+}
+
+/**
+ * Inline code that sums a reduction in another order: every inline sum (over everything, or rows
+ * onto a trailing row) adds its terms last to first.
+ */
+const reversedSums = (graph: Graph): Graph => {
+  const nodes = graph.nodes.map((n): AnyGraphNode => {
+    if (n.kind === 'multi' || (n.name !== 'sum' && n.name !== 'sumTo') || n.inline === undefined) return n
+    const inline = n.inline
+    return {
+      ...n,
+      inline: (shapes) => {
+        const total = T.sizeOf(shapes[0] ?? [])
+        const m = T.sizeOf(n.shape)
+        // Left alone where the node copies (a sum over axes of size 1): the same values in any order.
+        if (inline(shapes) === undefined || m === total) return inline(shapes)
+        return ([x], out) => {
+          const lines: string[] = []
+          for (let j = 0; j < m; j++) {
+            let sum = '-0'
+            for (let r = total - m + j; r >= 0; r -= m) sum += ` + ${x}[${r}]`
+            lines.push(`${out}[${j}] = ${sum}`)
+          }
+          return lines.join('\n')
+        }
+      },
+    }
+  })
+  return { ...graph, nodes }
+}
+
+/**
+ * An inline optimizer loop with a wrong operation: in Adam's and momentum's inline loops, the update
+ * adds ε inside the square root (Keras's form) and momentum subtracts the gradient — one operation
+ * changed, the kernels (calls) left right.
+ */
+const wrongOptimizerLoops = (graph: Graph): Graph => {
+  const wrongAdam = (m1: number, v1: number, c1: number, c2: number, eps: number): number => m1 / c1 / Math.sqrt(v1 / c2 + eps)
+  const wrongMomentum = (g: number, v: number, decay: number): number => decay * v - g
+  const nodes = graph.nodes.map((n): AnyGraphNode => {
+    if (n.kind !== 'multi' || n.inline === undefined) return n
+    const inline = n.inline
+    const wrong = (shapes: readonly T.Shape[]): InlineMultiKernel | undefined => {
+      const source = inline(shapes)
+      if (source === undefined) return undefined
+      return (ins, outs, scope) => source(ins, outs, { ...scope, fn: (f) => scope.fn(f === adamUpdate ? wrongAdam : f === momentumElement ? wrongMomentum : f) })
+    }
+    return { ...n, inline: wrong }
+  })
+  return { ...graph, nodes }
+}
+
+describe('jit law: the mutation suite of inline code', () => {
+  const catches = (mutant: (graph: Graph) => Graph, seed: number): void => {
+    let caught: unknown
+    try {
+      jitLaw({ numRuns: 300, compile: (f) => jit(f, { replay: 'generated', rewrite: mutant }), seed })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(Error)
+    expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/jit law: (value|valueAndGrad|jvp|hvp): .* vs /)
+  }
+  const optimizers: readonly (readonly [string, optim.GradientTransformation<unknown>])[] = [
+    ['adam', optim.adam({ learningRate: 0.1 })],
+    ['momentum', optim.momentum({ learningRate: 0.1 })],
+    ['nesterov', optim.nesterov({ learningRate: 0.1 })],
+  ]
+  for (const seed of [1, 2, 3]) {
+    it(`catches inline products summed in another order (seed ${seed})`, () => catches(reversedProducts, seed))
+    it(`catches inline sums added in another order (seed ${seed})`, () => catches(reversedSums, seed))
+    for (const [name, optimizer] of optimizers) {
+      it(`catches an inline ${name} loop with a wrong operation (seed ${seed})`, () => {
+        let caught: unknown
+        try {
+          optimizerJitLaw(optimizer, treeArb(), { numRuns: 15, compile: (f) => jit(f, { replay: 'generated', rewrite: wrongOptimizerLoops }), seed })
+        } catch (e) {
+          caught = e
+        }
+        expect(caught).toBeInstanceOf(Error)
+        expect(String(caught instanceof Error ? caught.cause : undefined)).toMatch(/optimizer jit law: step \d+: /)
+      })
+    }
+  }
+})
+
+describe('fold law over inline code', () => {
+  it('a fold running generated code from its first step equals iterating f bit for bit', () => {
+    foldJitLaw({ numRuns: 60, compile: (f) => jitFold(f, { replay: 'generated' }) })
   })
 })

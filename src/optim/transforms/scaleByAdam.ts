@@ -3,13 +3,13 @@
  * second moments (Kingma & Ba, 2015). The moments and the step count are the state.
  */
 import * as T from '../../tensor/index.js'
-import type { Tensor } from '../../tensor/index.js'
+import type { ReadonlyFloat64Array, Tensor } from '../../tensor/index.js'
 import * as tree from '../../tree/index.js'
 import type { Tree } from '../../tree/index.js'
 import { arityError, fusedLeaves, fusedScalars, type LeafKernel } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { decayRate, positive } from '../validation.js'
-import { adamInto } from '../../tensor/internal.js'
+import { adamInto, adamSource } from '../../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -59,10 +59,14 @@ export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByA
   // Fixed for the optimizer's life; the bias corrections change per step and are computed once per
   // step (a node of its own under jit), not per leaf: the leaf loop reads them as scalar inputs.
   const constants = { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, eps }
-  const leafKernel: LeafKernel = ([g, m0, v0, c1, c2], [u1, m1, v1]) => {
-    if (g === undefined || m0 === undefined || v0 === undefined || c1 === undefined || c2 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
-    adamInto(g, m0, v0, u1, m1, v1, constants, c1[0] ?? Number.NaN, c2[0] ?? Number.NaN)
-  }
+  const leafKernel: LeafKernel = Object.assign(
+    ([g, m0, v0, c1, c2]: readonly ReadonlyFloat64Array[], [u1, m1, v1]: readonly Float64Array[]): void => {
+      if (g === undefined || m0 === undefined || v0 === undefined || c1 === undefined || c2 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
+      adamInto(g, m0, v0, u1, m1, v1, constants, c1[0] ?? Number.NaN, c2[0] ?? Number.NaN)
+    },
+    // Under jit's generated code: the same loop inline (adamInto's element functions).
+    { inline: (length: number) => adamSource(length, constants) },
+  )
   const stepKernel: LeafKernel = ([s], [t1, c1, c2]) => {
     if (s === undefined || t1 === undefined || c1 === undefined || c2 === undefined) throw arityError('scaleByAdam')
     const t = (s[0] ?? Number.NaN) + 1

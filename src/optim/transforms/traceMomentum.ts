@@ -3,10 +3,11 @@
  */
 import * as tree from '../../tree/index.js'
 import type { Tree } from '../../tree/index.js'
+import type { ReadonlyFloat64Array } from '../../tensor/index.js'
 import { arityError, fusedLeaves } from '../fused.js'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { decayRate } from '../validation.js'
-import { momentumInto } from '../../tensor/internal.js'
+import { momentumInto, momentumSource } from '../../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -44,16 +45,31 @@ export const traceMomentum = ({ decay = 0.9, nesterov = false }: TraceMomentumOp
       // With β = 0 the velocity is the gradient and so is the update: plain SGD, no arithmetic.
       if (decay === 0) return [grads, { velocity: grads }]
       if (!nesterov) {
-        const [v] = fusedLeaves([grads, velocity], 1, ([g, v0], [v1]) => {
-          if (g === undefined || v0 === undefined || v1 === undefined) throw arityError('traceMomentum')
-          momentumInto(g, v0, v1, undefined, decay)
-        })
+        const [v] = fusedLeaves(
+          [grads, velocity],
+          1,
+          Object.assign(
+            ([g, v0]: readonly ReadonlyFloat64Array[], [v1]: readonly Float64Array[]): void => {
+              if (g === undefined || v0 === undefined || v1 === undefined) throw arityError('traceMomentum')
+              momentumInto(g, v0, v1, undefined, decay)
+            },
+            // Under jit's generated code: the same loop inline (momentumInto's element function).
+            { inline: (length: number) => momentumSource(length, decay, false) },
+          ),
+        )
         return [v, { velocity: v }]
       }
-      const [u, v] = fusedLeaves([grads, velocity], 2, ([g, v0], [u1, v1]) => {
-        if (g === undefined || v0 === undefined || u1 === undefined || v1 === undefined) throw arityError('traceMomentum')
-        momentumInto(g, v0, v1, u1, decay)
-      })
+      const [u, v] = fusedLeaves(
+        [grads, velocity],
+        2,
+        Object.assign(
+          ([g, v0]: readonly ReadonlyFloat64Array[], [u1, v1]: readonly Float64Array[]): void => {
+            if (g === undefined || v0 === undefined || u1 === undefined || v1 === undefined) throw arityError('traceMomentum')
+            momentumInto(g, v0, v1, u1, decay)
+          },
+          { inline: (length: number) => momentumSource(length, decay, true) },
+        ),
+      )
       return [u, { velocity: v }]
     },
   }
