@@ -70,14 +70,17 @@ for (const c of cases) {
   const { leaves, treedef } = tree.flatten(params)
   const optimizer = optim.adam({ learningRate: 1e-3 })
   // 'jit': the compiled step replayed by the interpreted loop, unfused (as before generated code);
-  // 'generated': the same step fused and replayed as generated code from its first call.
-  const sides = (['interpreted', 'jit', 'fold', 'generated'] as const).map((side) => {
+  // 'generated': the same step fused and replayed as generated code with inline arithmetic from its
+  // first call; 'fold': the fold in the interpreted loop, unfused; 'fold generated': the fold as
+  // generated code from its first step (by default, 'auto', a fold switches after GENERATE_AFTER steps).
+  const sides = (['interpreted', 'jit', 'fold', 'generated', 'fold generated'] as const).map((side) => {
     const jit = side !== 'interpreted'
-    useReplay(side === 'generated' ? 'generated' : side === 'jit' ? 'loop' : 'auto')
-    useFusion(side === 'generated' ? 'auto' : side === 'jit' ? false : 'auto')
+    const generating = side === 'generated' || side === 'fold generated'
+    useReplay(generating ? 'generated' : side === 'interpreted' ? 'auto' : 'loop')
+    useFusion(generating ? 'auto' : side === 'interpreted' ? 'auto' : false)
     const step = train.flatStep(c.model, treedef, { loss: c.loss, optimizer, jit })
     let ts = train.initialTrainState(leaves, state, optimizer, random.key(0))
-    if (side === 'fold') {
+    if (side === 'fold' || side === 'fold generated') {
       // The epoch's way: one compiled fold, each step's loss read as a number.
       const runner = step.start?.(ts)
       if (runner === undefined) throw new Error('a compiled flat step offers a fold')
@@ -110,14 +113,15 @@ for (const c of cases) {
     }
     return median(samples)
   })
-  const [interpreted, compiled, folded, generated] = sides
-  if (interpreted === undefined || compiled === undefined || folded === undefined || generated === undefined) throw new Error('four sides')
+  const [interpreted, compiled, folded, generated, foldGenerated] = sides
+  if (interpreted === undefined || compiled === undefined || folded === undefined || generated === undefined || foldGenerated === undefined) throw new Error('five sides')
   const rows = c.batch.y.shape[0] ?? 0
   const returned = (3 * leaves.reduce((n, t) => n + t.data.length, 0) + 2 + 1 + rows) * 8
   const ti = median(interpreted.times)
   const tj = median(compiled.times)
   const tf = median(folded.times)
   const tg = median(generated.times)
+  const tfg = median(foldGenerated.times)
   console.log(
     `${c.name}: interpreted ${ti.toFixed(2)} µs/step, jit (${compiled.step.mode()}) ${tj.toFixed(2)} µs/step: ×${(ti / tj).toFixed(2)}, ` +
       `fold ${tf.toFixed(2)} µs/step: ×${(ti / tf).toFixed(2)} (fold ÷ jit time ${(tf / tj).toFixed(2)}); ` +
@@ -125,6 +129,9 @@ for (const c of cases) {
   )
   console.log(
     `${c.name}: jit with generated replay and fusion ${tg.toFixed(2)} µs/step (interpreted loop, unfused ÷ generated ${(tj / tg).toFixed(2)}); bytes/step ${bytes[3]?.toFixed(0)}`,
+  )
+  console.log(
+    `${c.name}: fold as generated code ${tfg.toFixed(2)} µs/step (fold in the loop ÷ generated ${(tf / tfg).toFixed(2)}; interpreted ÷ generated fold ×${(ti / tfg).toFixed(2)}); bytes/step ${bytes[4]?.toFixed(0)}`,
   )
 
   // Whole epochs as fit runs them (shuffled batches of the whole set, the step key derived per

@@ -15,7 +15,7 @@ import { JitError } from './errors.js'
 import type { Graph, OutputLeaf, OutputTemplate } from './graph.js'
 import { slotShapes } from './graph.js'
 import { cacheLimits, compiler, evict, type JitOptions, type JitStats } from './jit.js'
-import { build, type Replayer, type Sink } from './replay.js'
+import { build, FOLD_GENERATE_AFTER, type Replayer, type Sink } from './replay.js'
 import { traceFunction } from './tracer.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
@@ -333,7 +333,7 @@ const asBodyOutput = <A>(u: unknown): A => u as A
  */
 export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {}): Folded<C, X, E> => {
   const { cacheSize, cacheBytes } = cacheLimits('jitFold', options)
-  const compile = compiler(options)
+  const compile = compiler(options, FOLD_GENERATE_AFTER)
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0

@@ -36,9 +36,10 @@ export interface JitOptions {
   readonly rewrite?: (graph: Graph) => Graph
   /**
    * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' replays a
-   * new plan in the interpreted loop and, once it has replayed `GENERATE_AFTER` times, plans it
-   * again with element-wise fusion and runs it as generated code, where `new Function` is
-   * allowed; 'generated' does so from the first call; 'loop' always runs the interpreted loop.
+   * new plan in the interpreted loop and, once it has replayed `GENERATE_AFTER` times (a fold's:
+   * `FOLD_GENERATE_AFTER`, none), plans it again with element-wise fusion and runs it as generated
+   * code with inline arithmetic, where `new Function` is allowed; 'generated' does so from the
+   * first call; 'loop' always runs the interpreted loop.
    * The same bits every way.
    */
   readonly replay?: ReplayChoice
@@ -181,7 +182,7 @@ export const evict = (cache: Map<string, { readonly replay: Replayer }>, cacheSi
  */
 export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): Jitted<F> => {
   const { cacheSize, cacheBytes } = cacheLimits('jit', options)
-  const compile = compiler(options)
+  const compile = compiler(options, GENERATE_AFTER)
   const cache = new Map<string, Entry>()
   let traces = 0
   let replays = 0
@@ -246,32 +247,36 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
 /**
  * How a traced graph is planned and replayed — the one choice `jit` and `jitFold` both make, by
  * their options: under 'auto' a new plan replays unfused in the interpreted loop and, after
- * `GENERATE_AFTER` replays (`run` or `runInto` alike), is planned again with fusion and replayed as
- * generated code with inline arithmetic; 'generated' does so from the first replay; 'loop' never
- * generates code (nor where code generation is forbidden). `options.rewrite` (tests) runs first.
+ * `generateAfter` replays (`run` or `runInto` alike; 0: from the first), is planned again with
+ * fusion and replayed as generated code with inline arithmetic; 'generated' does so from the first
+ * replay; 'loop' never generates code (nor where code generation is forbidden). `jit` waits
+ * `GENERATE_AFTER` replays, `jitFold` none (`FOLD_GENERATE_AFTER`). `options.rewrite` (tests)
+ * runs first.
  */
-export const compiler = (options: JitOptions): ((graph: Graph) => Replayer) => {
+export const compiler = (options: JitOptions, generateAfter: number): ((graph: Graph) => Replayer) => {
   const replay = options.replay ?? replayInUse()
   const fuse = options.fuse ?? fusionDefault
   const generating = replay !== 'loop' && codeGenerationAllowed()
   const fused = (graph: Graph): Graph =>
     fuse === false || (fuse === 'auto' && !generating) ? graph : fuse === true || fuse === 'auto' ? fuseElementwise(graph, generating) : fuse(graph)
   const { rewrite } = options
+  const tiering = replay === 'auto' && generating && fuse === 'auto' && generateAfter > 0
+  const now = generating && (replay === 'generated' || (replay === 'auto' && generateAfter <= 0))
   return (traced) => {
     const graph = rewrite === undefined ? traced : rewrite(traced)
-    // Tiered under 'auto' (the interpreted loop, unfused, until it is hot), else as asked.
-    return replay === 'auto' && generating && fuse === 'auto' ? tiered(graph, fused) : replayer(planGraph(fused(graph)), generating && replay === 'generated')
+    // Tiered (the interpreted loop, unfused, until it is hot), else as asked.
+    return tiering ? tiered(graph, fused, generateAfter) : replayer(planGraph(fused(graph)), now)
   }
 }
 
 /**
  * A replayer that starts cold — the graph planned as traced, replayed in the interpreted loop —
- * and after `GENERATE_AFTER` replays plans the graph again through `hot` (fusion) and replays
+ * and after `generateAfter` replays plans the graph again through `hot` (fusion) and replays
  * that as generated code: the same bits either way, the compile paid only by plans that run long.
  */
-const tiered = (graph: Graph, hot: (graph: Graph) => Graph): Replayer => {
+const tiered = (graph: Graph, hot: (graph: Graph) => Graph, generateAfter: number): Replayer => {
   let current = replayer(planGraph(graph), false)
-  let countdown = GENERATE_AFTER
+  let countdown = generateAfter
   return {
     get plan() {
       return current.plan

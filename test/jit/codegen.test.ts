@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { bitDifference } from '../../laws/jit.js'
 import * as ad from '../../src/ad/index.js'
 import type { Value } from '../../src/ad/index.js'
-import { codeGenerationAllowed, GENERATE_AFTER, jit, type Graph } from '../../src/jit/index.js'
+import { codeGenerationAllowed, FOLD_GENERATE_AFTER, GENERATE_AFTER, jit, jitFold, type Graph } from '../../src/jit/index.js'
 import { fuseElementwise } from '../../src/jit/fuse.js'
 import * as optim from '../../src/optim/index.js'
 import * as T from '../../src/tensor/index.js'
@@ -36,6 +36,24 @@ describe('jit: generated replay', () => {
     expect(bitDifference(expected, f(w, x))).toBeUndefined()
     expect(f.stats()).toMatchObject({ generated: 1 })
     expect(bitDifference(expected, f(w, x))).toBeUndefined()
+  })
+  it("'auto' runs a fold as generated code from its first step (FOLD_GENERATE_AFTER), with the same bits", () => {
+    expect(FOLD_GENERATE_AFTER).toBe(0)
+    const body = (v: Value, item: Value): readonly [Value, Value] => {
+      const [loss, g] = ad.valueAndGrad((u: Value) => step(u, item))(v)
+      return [ad.sub(v, ad.mul(g, 0.1)), loss]
+    }
+    const folded = jitFold(body, { replay: 'auto' })
+    const items = [x, T.scale(x, 2), x]
+    const out = folded(w, items)
+    let carry: Value = w
+    for (const [i, item] of items.entries()) {
+      const [next, loss] = body(carry, item)
+      expect(bitDifference(loss, out.emitted[i])).toBeUndefined()
+      carry = next
+    }
+    expect(bitDifference(carry, out.carry)).toBeUndefined()
+    expect(folded.stats()).toMatchObject({ traces: 1, generated: codeGenerationAllowed() ? 1 : 0 })
   })
   it('a whole training step (Adam: nodes with several outputs) runs as generated code, with the same bits', () => {
     const optimizer = optim.adam({ learningRate: 0.1 })
