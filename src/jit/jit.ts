@@ -37,7 +37,7 @@ export interface JitOptions {
   /**
    * How this function's plans replay (default: `useReplay`'s choice, 'auto'): 'auto' replays a
    * new plan in the interpreted loop and, once it has replayed `GENERATE_AFTER` times (a fold's:
-   * `FOLD_GENERATE_AFTER`, none), plans it again with element-wise fusion and runs it as generated
+   * `FOLD_GENERATE_AFTER`) and is not a rare plan among the function's others, plans it again with element-wise fusion and runs it as generated
    * code with inline arithmetic, where `new Function` is allowed; 'generated' does so from the
    * first call; 'loop' always runs the interpreted loop.
    * The same bits every way.
@@ -246,12 +246,12 @@ export const jit = <F extends (...args: never[]) => unknown>(f: F, options: JitO
 
 /**
  * How a traced graph is planned and replayed — the one choice `jit` and `jitFold` both make, by
- * their options: under 'auto' a new plan replays unfused in the interpreted loop and, after
- * `generateAfter` replays (`run` or `runInto` alike; 0: from the first), is planned again with
- * fusion and replayed as generated code with inline arithmetic; 'generated' does so from the first
- * replay; 'loop' never generates code (nor where code generation is forbidden). `jit` waits
- * `GENERATE_AFTER` replays, `jitFold` none (`FOLD_GENERATE_AFTER`). `options.rewrite` (tests)
- * runs first.
+ * their options: under 'auto' a new plan replays unfused in the interpreted loop and, once hot
+ * (`generateAfter` replays, `run` or `runInto` alike, and a fair share of its function's: see
+ * `tiered`), is planned again with fusion and replayed as generated code with inline arithmetic;
+ * 'generated' does so from the first replay; 'loop' never generates code (nor where code
+ * generation is forbidden). `jit` waits `GENERATE_AFTER` replays, `jitFold` `FOLD_GENERATE_AFTER`.
+ * `options.rewrite` (tests) runs first.
  */
 export const compiler = (options: JitOptions, generateAfter: number): ((graph: Graph) => Replayer) => {
   const replay = options.replay ?? replayInUse()
@@ -260,35 +260,56 @@ export const compiler = (options: JitOptions, generateAfter: number): ((graph: G
   const fused = (graph: Graph): Graph =>
     fuse === false || (fuse === 'auto' && !generating) ? graph : fuse === true || fuse === 'auto' ? fuseElementwise(graph, generating) : fuse(graph)
   const { rewrite } = options
-  const tiering = replay === 'auto' && generating && fuse === 'auto' && generateAfter > 0
-  const now = generating && (replay === 'generated' || (replay === 'auto' && generateAfter <= 0))
+  const tiering = replay === 'auto' && generating && fuse === 'auto'
+  // Replays of all this function's tiered plans: a plan's share of them tells a hot plan from a rare one.
+  const count: ReplayCount = { total: 0 }
   return (traced) => {
     const graph = rewrite === undefined ? traced : rewrite(traced)
     // Tiered (the interpreted loop, unfused, until it is hot), else as asked.
-    return tiering ? tiered(graph, fused, generateAfter) : replayer(planGraph(fused(graph)), now)
+    return tiering ? tiered(graph, fused, generateAfter, count) : replayer(planGraph(fused(graph)), generating && replay === 'generated')
   }
+}
+
+/** Replays of every tiered plan of one jitted function or fold, counted together. */
+interface ReplayCount {
+  total: number
 }
 
 /**
  * A replayer that starts cold — the graph planned as traced, replayed in the interpreted loop —
- * and after `generateAfter` replays plans the graph again through `hot` (fusion) and replays
- * that as generated code: the same bits either way, the compile paid only by plans that run long.
+ * and once hot plans the graph again through `hot` (fusion) and replays that as generated code:
+ * the same bits either way, the compile paid only by plans that run long. Hot: `generateAfter`
+ * replays of its own, and at least an eighth of its function's replays since it was planned — so
+ * a plan replayed now and then among others (an epoch's smaller last batch, once per epoch) stays
+ * in the loop: the engine would take thousands of its calls to optimise its generated code, which
+ * runs slower than the loop until then.
  */
-const tiered = (graph: Graph, hot: (graph: Graph) => Graph, generateAfter: number): Replayer => {
+const tiered = (graph: Graph, hot: (graph: Graph) => Graph, generateAfter: number, count: ReplayCount): Replayer => {
   let current = replayer(planGraph(graph), false)
-  let countdown = generateAfter
+  const born = count.total
+  let own = 0
+  let cold = true
+  const tick = (): void => {
+    count.total++
+    if (!cold) return
+    own++
+    if (own >= generateAfter && 8 * own >= count.total - born) {
+      cold = false
+      current = replayer(planGraph(hot(graph)), true)
+    }
+  }
   return {
     get plan() {
       return current.plan
     },
     run: (leaves) => {
       const out = current.run(leaves)
-      if (countdown > 0 && --countdown === 0) current = replayer(planGraph(hot(graph)), true)
+      tick()
       return out
     },
     runInto: (leaves, sinks) => {
       current.runInto(leaves, sinks)
-      if (countdown > 0 && --countdown === 0) current = replayer(planGraph(hot(graph)), true)
+      tick()
     },
     generated: () => current.generated(),
   }

@@ -369,8 +369,8 @@ const runPlanInto = (state: ReplayState, leaves: readonly Tensor[], sinks: reado
  * How `jit` and `jitFold` replay their plans: `'auto'` replays a new plan of `jit` in the
  * interpreted loop, unfused, and once it has replayed `GENERATE_AFTER` times plans it again with
  * element-wise fusion and runs it as generated code (where the platform allows it) — a fold's plan
- * from its first step (`FOLD_GENERATE_AFTER`); `'generated'` does so from the first call; `'loop'`
- * never generates code.
+ * after `FOLD_GENERATE_AFTER` steps; `'generated'` does so from the first call; `'loop'` never
+ * generates code.
  */
 export type ReplayChoice = 'auto' | 'generated' | 'loop'
 
@@ -385,16 +385,15 @@ export const GENERATE_AFTER = 4096
 
 /**
  * Replays of a fold's plan (`jitFold`, so every `fit`) in the interpreted loop before `'auto'` fuses
- * and generates its code: none — a fold generates from its first step. Measured (CPU time of whole
- * folds of the Pima and XOR training steps, `flatStep(…).start`, five fresh processes each; see
- * docs/ARCHITECTURE.md): generated code is slow for its first few thousand calls, until the engine
- * optimises it (V8 waits longer for larger functions), and the interpreted loop has a warm-up of its
- * own; a fold that switches after N steps pays both, one that generates at once pays them together.
- * Switching after 1 024 or 4 096 steps cost more than generating at once at every length measured
- * (1 155, 11 550 and 64 000 steps); generating at once cost ≈ 25–35 ms of CPU more than the loop for
- * Pima up to ≈ 12 000 steps, about nothing for XOR, and saved ≈ 60–75 ms over 64 000 steps.
+ * and generates its code (and the plan must have at least an eighth of the fold's steps, as a
+ * `jit` plan of its function's calls: a rare plan stays in the loop). Measured (CPU time of whole
+ * folds of the Pima and XOR training steps, `flatStep(…).start`, fresh processes, five each; see
+ * docs/ARCHITECTURE.md): generated code runs slower than the loop for its first few thousand calls,
+ * until the engine optimises it, so it pays only over long folds; switching after 1 024 steps cost
+ * less than after 4 096 at every length measured (1 155, 11 550 and 64 000 steps). Lower than
+ * `GENERATE_AFTER` because a fold's step is a whole training step, replayed for as long as the fit.
  */
-export const FOLD_GENERATE_AFTER = 0
+export const FOLD_GENERATE_AFTER = 1024
 
 let replayChoice: ReplayChoice = 'auto'
 
