@@ -7,6 +7,7 @@
 import { isDual, type Value } from '../ad/index.js'
 import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
+import { isTensorRecord } from '../tensor/internal.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -146,9 +147,20 @@ export interface MatchCursor {
   key: number
 }
 
+/** Matches a tensor against the tokens from `cursor.position` on: 'T', its rank, its dimensions. */
+const matchTensor = (u: Tensor, tokens: readonly (string | number)[], cursor: MatchCursor, leaves: Tensor[]): boolean => {
+  const shape = u.shape
+  if (tokens[cursor.position++] !== 'T' || tokens[cursor.position++] !== shape.length) return false
+  for (let i = 0; i < shape.length; i++) if (tokens[cursor.position++] !== shape[i]) return false
+  leaves[cursor.leaf++] = u
+  return true
+}
+
 /** Matches one argument against the tokens from `cursor.position` on (the walk of `walkArgs`, comparing). */
 const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: MatchCursor, leaves: Tensor[], keys: KeyLike[]): boolean => {
   if (typeof u !== 'object' || u === null) return tokens[cursor.position++] === staticPart(u)
+  // The library's own tensors (most leaves) by one prototype check; other values walk on below.
+  if (isTensorRecord(u)) return matchTensor(u, tokens, cursor, leaves)
   if (Array.isArray(u)) {
     if (tokens[cursor.position++] !== '[') return false
     for (let i = 0; i < u.length; i++) if (!matchValue(u[i], tokens, cursor, leaves, keys)) return false
@@ -156,13 +168,7 @@ const matchValue = (u: unknown, tokens: readonly (string | number)[], cursor: Ma
   }
   // Duals first: a jit tracer's `data` throws, so isTensor must not probe one.
   if (isDual(u)) return false
-  if (T.isTensor(u)) {
-    const shape = u.shape
-    if (tokens[cursor.position++] !== 'T' || tokens[cursor.position++] !== shape.length) return false
-    for (let i = 0; i < shape.length; i++) if (tokens[cursor.position++] !== shape[i]) return false
-    leaves[cursor.leaf++] = u
-    return true
-  }
+  if (T.isTensor(u)) return matchTensor(u, tokens, cursor, leaves)
   if (isKeyLike(u)) {
     keys[cursor.key++] = u
     return tokens[cursor.position++] === 'K'

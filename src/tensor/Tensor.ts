@@ -244,3 +244,9 @@ class TensorRecord implements Tensor {
   }
 }
 
+/**
+ * True for a tensor made by this library's constructors (one prototype check, no property probe):
+ * a fast path for hot loops that must tell tensors from other values; `isTensor` decides for the rest.
+ */
+export const isTensorRecord = (u: unknown): u is Tensor => u instanceof TensorRecord
+

@@ -5,7 +5,7 @@
  * `dualflow/node` installs worker threads into. Other modules import tensor through `index.ts`,
  * `extend.ts` or this file, never past them (test/architecture.test.ts). Re-exports only.
  */
-export { fromData, unsafeTensor } from './Tensor.js'
+export { fromData, isTensorRecord, unsafeTensor } from './Tensor.js'
 export { allocate, allocateOverwritten, installAllocationHook, type AllocationHook } from './kernels/alloc.js'
 export { installParallelMatmul, type ParallelMatmul } from './kernels/backend.js'
 export { kernelBytes, kernelExports, layoutStrides, wasmApi, type KernelExports, type WasmMemory } from './kernels/wasm.js'
