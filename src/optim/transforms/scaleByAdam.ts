@@ -63,7 +63,12 @@ export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByA
     if (g === undefined || m0 === undefined || v0 === undefined || c1 === undefined || c2 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
     adamInto(g, m0, v0, u1, m1, v1, constants, c1[0] ?? Number.NaN, c2[0] ?? Number.NaN)
   }
-  const stepKernel: LeafKernel = ([s], [t1, c1, c2]) => {
+  // Indexed, not destructured: a destructured parameter walks an iterator at every step.
+  const stepKernel: LeafKernel = (ins, outs) => {
+    const s = ins[0]
+    const t1 = outs[0]
+    const c1 = outs[1]
+    const c2 = outs[2]
     if (s === undefined || t1 === undefined || c1 === undefined || c2 === undefined) throw arityError('scaleByAdam')
     const t = (s[0] ?? Number.NaN) + 1
     t1[0] = t
