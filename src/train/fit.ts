@@ -112,8 +112,10 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
   // The flat form: the leaves of the parameters, once; the model's structure kept apart.
   const { leaves, treedef } = tree.flatten(initialized.params)
   const nested = (ls: readonly Tensor[]): P => tree.unflatten(treedef, ls)
-  const predictWith = (ls: readonly Value[], state: S) => (x: Tensor): Tensor => predict(model, paramsOf(treedef, ls), state, x)
-  checkModelFits(predictWith(leaves, initialized.state), loss, train, validation)
+  // The probe of two rows runs interpreted (the same bits): compiling a forward pass for one call
+  // of that shape would cost every fit of a fresh model a trace and a plan.
+  const probe = (x: Tensor): Tensor => predict(model, paramsOf(treedef, leaves), initialized.state, x, { jit: false })
+  checkModelFits(probe, loss, train, validation)
 
   const step = flatStep(model, treedef, { loss, optimizer, jit: options.jit ?? true, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
   const stopping = options.earlyStopping
