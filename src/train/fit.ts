@@ -155,17 +155,19 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
     const trainMetrics =
       done.predictions.length === 0 ? NO_METRICS : metricValues(metrics, done.predictions, done.targets)
     const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, current().params), current().modelState, validation, metrics, { loss, jit: options.jit ?? true })
-    // The plain entry, without spreading empty records, when there is neither validation nor a clock.
+    // The common entries written out, without spreading records, as the general one below builds them.
     const log: EpochLog =
       validated === undefined && seconds === undefined
         ? { epoch: e, loss: done.loss, metrics: trainMetrics }
-        : {
-            epoch: e,
-            loss: done.loss,
-            metrics: trainMetrics,
-            ...(validated === undefined ? {} : { validation: { loss: validated.loss ?? Number.NaN, metrics: validated.metrics } }),
-            ...(seconds === undefined ? {} : { seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }),
-          }
+        : validated === undefined && seconds !== undefined
+          ? { epoch: e, loss: done.loss, metrics: trainMetrics, seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }
+          : {
+              epoch: e,
+              loss: done.loss,
+              metrics: trainMetrics,
+              ...(validated === undefined ? {} : { validation: { loss: validated.loss ?? Number.NaN, metrics: validated.metrics } }),
+              ...(seconds === undefined ? {} : { seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }),
+            }
     history.push(log)
     onEvent?.({ type: 'epochEnd', epochs, log })
 
@@ -197,17 +199,12 @@ const batchEnds =
   (onEvent: (event: TrainEvent) => void, clock: (() => number) | undefined, started: number | undefined, epoch: number, epochs: number, samples: number) =>
   (p: BatchProgress): void => {
     const elapsed = started === undefined || clock === undefined ? undefined : clock() - started
-    onEvent({
-      type: 'batchEnd',
-      epoch,
-      epochs,
-      batch: p.batch,
-      batches: p.batches,
-      seen: p.seen,
-      samples,
-      loss: p.loss,
-      ...(elapsed === undefined ? {} : { elapsedSeconds: elapsed, samplesPerSecond: p.seen / Math.max(elapsed, 1e-9) }),
-    })
+    // Written out both ways rather than spread: an event per batch.
+    onEvent(
+      elapsed === undefined
+        ? { type: 'batchEnd', epoch, epochs, batch: p.batch, batches: p.batches, seen: p.seen, samples, loss: p.loss }
+        : { type: 'batchEnd', epoch, epochs, batch: p.batch, batches: p.batches, seen: p.seen, samples, loss: p.loss, elapsedSeconds: elapsed, samplesPerSecond: p.seen / Math.max(elapsed, 1e-9) },
+    )
   }
 
 /** Each metric over an epoch's kept predictions and targets, by name. */
