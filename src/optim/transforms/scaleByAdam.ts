@@ -59,11 +59,20 @@ export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByA
   // Fixed for the optimizer's life; the bias corrections change per step and are computed once per
   // step (a node of its own under jit), not per leaf: the leaf loop reads them as scalar inputs.
   const constants = { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, eps }
-  const leafKernel: LeafKernel = ([g, m0, v0, c1, c2], [u1, m1, v1]) => {
+  // Both kernels index their arguments instead of destructuring them: a destructured parameter
+  // walks an iterator at every call.
+  const leafKernel: LeafKernel = (ins, outs) => {
+    const g = ins[0]
+    const m0 = ins[1]
+    const v0 = ins[2]
+    const c1 = ins[3]
+    const c2 = ins[4]
+    const u1 = outs[0]
+    const m1 = outs[1]
+    const v1 = outs[2]
     if (g === undefined || m0 === undefined || v0 === undefined || c1 === undefined || c2 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
     adamInto(g, m0, v0, u1, m1, v1, constants, c1[0] ?? Number.NaN, c2[0] ?? Number.NaN)
   }
-  // Indexed, not destructured: a destructured parameter walks an iterator at every step.
   const stepKernel: LeafKernel = (ins, outs) => {
     const s = ins[0]
     const t1 = outs[0]
