@@ -12,8 +12,9 @@
  *   npx tsc -p bench && node --expose-gc bench/dist/bench/jit-steady.js
  *
  * Then whole epochs as `fit` runs them (shuffled batches of the whole set): fit's runner (one
- * `jitFold` for all epochs, the batches gathered into reused buffers) against the same compiled
- * step called batch by batch, as fit ran before; µs and bytes per step.
+ * `jitFold` for all epochs) and cut (one order reshuffled in place each epoch, the batches gathered
+ * into the same buffers) against the same compiled step called batch by batch on `epochBatches`'
+ * fresh batches, as fit ran before the fold; µs and bytes per step.
  *
  * The WJ workload measures the same steps through `fit` (batch gathering, key derivation, events
  * and each run's tracing included on both sides); this isolates the step itself.
@@ -26,6 +27,7 @@ import * as nn from '../src/nn/index.js'
 import * as optim from '../src/optim/index.js'
 import * as random from '../src/random/index.js'
 import * as train from '../src/train/index.js'
+import { epochCut } from '../src/train/cut.js'
 import * as tree from '../src/tree/index.js'
 import { median } from './stats.js'
 
@@ -135,8 +137,8 @@ for (const c of cases) {
   )
 
   // Whole epochs as fit runs them (shuffled batches of the whole set, the step key derived per
-  // step): fit's runner (one jitFold for all epochs, batches gathered into reused buffers, no
-  // state made between epochs) against the same compiled step called batch by batch (a fresh
+  // step): fit's runner (one jitFold for all epochs, no state made between epochs) and cut (one
+  // order reshuffled in place, batches gathered into the same buffers) against the same compiled step called batch by batch (a fresh
   // batch and state per step, as fit ran before).
   const shuffle = random.key(5)
   const stepsPerEpoch = Math.ceil(data.rowCount(c.data) / c.batchSize)
@@ -145,9 +147,15 @@ for (const c of cases) {
     const start = train.initialTrainState(leaves, state, optimizer, random.key(0))
     let e = 0
     if (side === 'folded') {
-      // As fit runs: one runner for every epoch, its state never asked for.
+      // As fit runs: one runner and one cut for every epoch (reshuffled in place, its batches
+      // gathered into the same buffers), the runner's state never asked for.
       const runner = train.stepRunner(compiledStep, start)
-      return { side, run: (): void => void train.runBatches(runner, train.epochBatches(c.data, { batchSize: c.batchSize, key: shuffle, epoch: ++e })), times: [] as number[] }
+      const cut = epochCut(c.data, { batchSize: c.batchSize, key: shuffle })
+      const run = (): void => {
+        cut.reorder(++e)
+        train.runBatches(runner, cut.batches)
+      }
+      return { side, run, times: [] as number[] }
     }
     // As fit ran before the fold: the compiled step called batch by batch, a fresh batch (`take`) and state per step.
     const step = (ts: Parameters<typeof compiledStep>[0], b: Dataset) => compiledStep(ts, b)

@@ -239,7 +239,8 @@ const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs
     wordTensors,
     readsKeys: keysRead.includes(true),
     keysRead,
-    keyWords: flat.keys.map((k) => k.words),
+    // Copied: a caller may hand the fold a key record it rewrites between steps (train's runner does).
+    keyWords: flat.keys.map((k): readonly [number, number] => [k.words[0], k.words[1]]),
     itemTokens: item.tokens,
     itemLeaves: [...item.leaves],
     itemKeys: [...item.keys],
@@ -282,6 +283,12 @@ const keysMatch = (entry: Entry, carryWords: (q: number) => ArrayLike<number> | 
   }
   return true
 }
+
+/**
+ * The words of a set's keys, by index. Made by a function of its own: a closure over the set made
+ * in the fast path would have V8 allocate a scope for it at every step, read keys or not.
+ */
+const wordsIn = (s: CarrySet) => (q: number): ArrayLike<number> | undefined => s.keys[q]?.buffer
 
 /** Every tensor leaf of a value (Duals by their primal), in flattening order: a direct step's emission. */
 const tensorLeaves = (u: unknown, out: Tensor[]): Tensor[] => {
@@ -492,7 +499,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
         const entry = last.entry
         itemArgs[0] = item
         const s = sets[current.set]
-        if (matchArgs(itemArgs, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && (!entry.readsKeys || keysMatch(entry, (q) => s.keys[q]?.buffer, entry.itemKeys))) {
+        if (matchArgs(itemArgs, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && (!entry.readsKeys || keysMatch(entry, wordsIn(s), entry.itemKeys))) {
           itemArgs[0] = undefined
           bindSet(entry, s)
           bindItem(entry, entry.itemLeaves, entry.itemKeys)

@@ -5,7 +5,7 @@
  * Element i of a draw is made from block i of the key's counter-mode stream (`bits`), read as the
  * 64-bit integer K = high·2^32 + low, as JAX reads its 64-bit random bits.
  */
-import { bits, foldIn, split, type Key } from './key.js'
+import { bits, split, type Key } from './key.js'
 import { threefry2x32Into } from './threefry.js'
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
@@ -49,22 +49,33 @@ export const openUnitFractions = (k: Key, count: number): Float64Array => {
  */
 export const integersBelow = (k: Key, count: number, bound: (i: number) => number): Float64Array => {
   const [first = k, retries = k] = split(k, 2)
-  const words = bits(first, 2 * count)
+  const [f0, f1] = first.words
+  const [r0, r1] = retries.words
   const out = new Float64Array(count)
-  let retry: Uint32Array | undefined
-  for (let i = 0; i < count; i++) {
-    const b = bound(i)
-    const limit = TWO_POW_53 - (TWO_POW_53 % b)
-    let draw = top53(words[2 * i] ?? 0, words[2 * i + 1] ?? 0)
-    for (let attempt = 1; draw >= limit && attempt <= MAX_ATTEMPTS; attempt++) {
-      retry ??= new Uint32Array(2)
-      const kk = foldIn(retries, attempt)
-      threefry2x32Into(retry, 0, kk.words[0], kk.words[1], Math.floor(i / TWO_POW_32), i >>> 0)
-      draw = top53(retry[0] ?? 0, retry[1] ?? 0)
-    }
-    out[i] = draw % b
-  }
+  const scratch = new Uint32Array(2)
+  for (let i = 0; i < count; i++) out[i] = boundedDraw(f0, f1, r0, r1, i, bound(i), scratch)
   return out
+}
+
+/**
+ * Element i of `integersBelow`'s draws, uniform on [0, b): block i of the stream of the key with
+ * words (f0, f1) — `split(k)[0]` — redrawn on rejection from block i of `foldIn(retries, attempt)`,
+ * with retries' words (r0, r1) — `split(k)[1]`. `scratch` (two words, the caller's) is overwritten;
+ * nothing is allocated, so a shuffle run every epoch (train's folded epochs) can call it per element.
+ */
+export const boundedDraw = (f0: number, f1: number, r0: number, r1: number, i: number, b: number, scratch: Uint32Array): number => {
+  const hi = Math.floor(i / TWO_POW_32)
+  const lo = i >>> 0
+  threefry2x32Into(scratch, 0, f0, f1, hi, lo)
+  const limit = TWO_POW_53 - (TWO_POW_53 % b)
+  let draw = top53(scratch[0] ?? 0, scratch[1] ?? 0)
+  for (let attempt = 1; draw >= limit && attempt <= MAX_ATTEMPTS; attempt++) {
+    // foldIn(retries, attempt), then its block i.
+    threefry2x32Into(scratch, 0, r0, r1, 0, attempt)
+    threefry2x32Into(scratch, 0, scratch[0] ?? 0, scratch[1] ?? 0, hi, lo)
+    draw = top53(scratch[0] ?? 0, scratch[1] ?? 0)
+  }
+  return draw % b
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────

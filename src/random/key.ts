@@ -17,6 +17,7 @@
 import { ArgumentError } from '../tensor/index.js'
 import { currentKeyTracer } from './keyTracer.js'
 import { threefry2x32Into } from './threefry.js'
+import { checkFoldInData, foldInWords } from './words.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -111,12 +112,10 @@ export const split = (k: Key, n: number = 2): readonly Key[] => {
  * random.foldIn(random.key(0), 1).words  // [928981903, 3453687069]
  */
 export const foldIn = (k: Key, data: number): Key => {
-  if (!Number.isInteger(data) || data < 0 || data >= TWO_POW_32) {
-    throw new ArgumentError('foldIn', `data must be an integer in [0, 2^32), got ${data}`)
-  }
+  checkFoldInData(data)
   const traced = currentKeyTracer()?.derive(k, 'foldIn', (parent) => foldIn(parent, data))
   if (traced !== undefined) return traced
-  threefry2x32Into(FOLD_WORDS, 0, k.words[0], k.words[1], 0, data)
+  foldInWords(FOLD_WORDS, k, data)
   return makeKey(FOLD_WORDS[0] ?? 0, FOLD_WORDS[1] ?? 0)
 }
 

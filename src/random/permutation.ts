@@ -11,6 +11,7 @@
 import { ArgumentError } from '../tensor/index.js'
 import { integersBelow } from './draws.js'
 import type { Key } from './key.js'
+import { shuffleInto } from './shuffle.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -69,18 +70,9 @@ const checkCount = (op: string, name: string, value: number, max: number): void 
   }
 }
 
-/** The first `count` entries of the forward Fisher–Yates shuffle of 0..n−1. */
+/** The first `count` entries of the forward Fisher–Yates shuffle of 0..n−1 (./shuffle.ts). */
 const shuffledPrefix = (k: Key, n: number, count: number): number[] => {
-  // Steps past n − 2 would draw from a single position; skip them.
-  const steps = Math.min(count, Math.max(n - 1, 0))
-  const offsets = integersBelow(k, steps, (i) => n - i)
   const order = new Array<number>(n)
-  for (let i = 0; i < n; i++) order[i] = i
-  for (let i = 0; i < steps; i++) {
-    const j = i + (offsets[i] ?? 0)
-    const held = order[i] ?? i
-    order[i] = order[j] ?? j
-    order[j] = held
-  }
+  shuffleInto(order, n, count, k.words[0], k.words[1], new Uint32Array(4))
   return count === n ? order : order.slice(0, count)
 }

@@ -55,9 +55,14 @@ export const threefry2x32Into = (
   c1: number,
 ): void => {
   // Key schedule: the third key word is the parity word, so that no key schedule is all zero.
-  const k2 = (SKEIN_KS_PARITY32 ^ k0 ^ k1) >>> 0
-  let x0 = (c0 + k0) >>> 0
-  let x1 = (c1 + k1) >>> 0
+  // All three words as uint32 values (k0 and k1 already are: `>>> 0` changes no bits) so that the
+  // optimizing compiler keeps the schedule in 32-bit registers: a key word picked from a mix of
+  // tagged arguments and a computed word was boxed as a heap number at every call.
+  const w0 = k0 >>> 0
+  const w1 = k1 >>> 0
+  const k2 = (SKEIN_KS_PARITY32 ^ w0 ^ w1) >>> 0
+  let x0 = (c0 + w0) >>> 0
+  let x1 = (c1 + w1) >>> 0
   // Five groups of four rounds; after each group a key injection (Skein's subkey schedule).
   for (let s = 1; s <= 5; s++) {
     const r = (s & 1) === 1 ? ROTATIONS_EVEN : ROTATIONS_ODD
@@ -68,8 +73,8 @@ export const threefry2x32Into = (
       x1 = (x1 ^ x0) >>> 0
     }
     const m = s % 3
-    x0 = (x0 + (m === 0 ? k0 : m === 1 ? k1 : k2)) >>> 0
-    x1 = (x1 + (m === 0 ? k1 : m === 1 ? k2 : k0) + s) >>> 0
+    x0 = (x0 + (m === 0 ? w0 : m === 1 ? w1 : k2)) >>> 0
+    x1 = (x1 + (m === 0 ? w1 : m === 1 ? k2 : w0) + s) >>> 0
   }
   out[offset] = x0
   out[offset + 1] = x1

@@ -8,12 +8,10 @@
  * for (let e = 1; e <= 10; e++) state = train.epoch(step, state, train.epochBatches(ds, { batchSize: 32, key, epoch: e })).state
  * ```
  */
-import { rowCount, take, type Dataset } from '../data/index.js'
-import * as random from '../random/index.js'
+import { rowCount, type Dataset } from '../data/index.js'
 import type { Key } from '../random/index.js'
-import * as T from '../tensor/index.js'
-import type { ReadonlyFloat64Array, Tensor } from '../tensor/index.js'
-import { unsafeTensor } from '../tensor/internal.js'
+import type { Tensor } from '../tensor/index.js'
+import { cutOf, epochCut } from './cut.js'
 
 // ─── model ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -112,13 +110,9 @@ export interface EpochResult<St> {
  * batches.get(1).y.shape      // [1, 1]
  */
 export const epochBatches = (data: Dataset, { batchSize, key, epoch = 1 }: EpochBatchesOptions): Batches => {
-  const n = rowCount(data)
-  const count = Math.ceil(n / batchSize)
-  if (key === undefined && count === 1) return { count, get: () => data }
-  const order = key === undefined ? Array.from({ length: n }, (_, i) => i) : random.permutation(random.foldIn(key, epoch), n)
-  const batches: Batches = { count, get: (b) => take(data, order.slice(b * batchSize, Math.min(n, (b + 1) * batchSize))) }
-  cutsOf.set(batches, { data, order, batchSize })
-  return batches
+  const cut = epochCut(data, { batchSize, ...(key === undefined ? {} : { key }) })
+  cut.reorder(epoch)
+  return cut.batches
 }
 
 /**
@@ -164,16 +158,17 @@ export const epoch = <St extends StepResult>(step: EpochStep<St>, state: St, bat
  * is then the state from before that step).
  */
 export const runBatches = <St>(runner: StepRunner<St>, batches: Batches, { keepPredictions = false, onBatch }: EpochOptions = {}): Omit<EpochResult<St>, 'state'> => {
-  // The batches' rows gathered into reused buffers, for a runner that only reads them (the batches
-  // of `epochBatches`, unless the targets are kept: they leave the epoch).
-  const cut = keepPredictions ? undefined : cutsOf.get(batches)
-  const gather = cut === undefined || runner.borrows === undefined ? undefined : gatherer(cut)
+  // The batches' rows gathered into the cut's reused buffers, for a runner that only reads them
+  // (the batches of `epochBatches` or fit's cut, unless the targets are kept: they leave the epoch).
+  const cut = keepPredictions || runner.borrows === undefined ? undefined : cutOf(batches)
   let lossSum = 0
   let seen = 0
-  const predictions: Tensor[] = []
-  const targets: Tensor[] = []
+  // Made only when kept: an epoch that keeps nothing allocates no lists.
+  const kept = keepPredictions ? { predictions: new Array<Tensor>(), targets: new Array<Tensor>() } : undefined
+  const predictions = kept?.predictions ?? NOTHING_KEPT
+  const targets = kept?.targets ?? NOTHING_KEPT
   for (let b = 0; b < batches.count; b++) {
-    const batch = gather !== undefined && runner.borrows?.() === true ? gather(b) : batches.get(b)
+    const batch = cut !== undefined && runner.borrows?.() === true ? cut.gather(b) : batches.get(b)
     const loss = runner.step(batch)
     if (!Number.isFinite(loss)) {
       return { loss: seen === 0 ? Number.NaN : lossSum / seen, rows: seen, predictions, targets, diverged: { batch: b + 1, loss } }
@@ -181,11 +176,11 @@ export const runBatches = <St>(runner: StepRunner<St>, batches: Batches, { keepP
     const rows = rowCount(batch)
     lossSum += loss * rows
     seen += rows
-    if (keepPredictions) {
+    if (kept !== undefined) {
       const p = runner.predictions()
       if (p !== undefined) {
-        predictions.push(p)
-        targets.push(batch.y)
+        kept.predictions.push(p)
+        kept.targets.push(batch.y)
       }
     }
     onBatch?.({ batch: b + 1, batches: batches.count, seen, loss: lossSum / seen })
@@ -211,58 +206,8 @@ export const stepRunner = <St extends StepResult>(step: EpochStep<St>, state: St
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
-/** How `epochBatches` cut an epoch: rows `order[b·batchSize …]` of `data` make batch b. */
-interface Cut {
-  readonly data: Dataset
-  readonly order: readonly number[]
-  readonly batchSize: number
-}
-
-/** The cut behind each `Batches` that `epochBatches` made (kept apart: the public surface gives fresh batches only). */
-const cutsOf = new WeakMap<Batches, Cut>()
-
-/** A gathered batch's buffers and the dataset over them. */
-interface Gathered {
-  readonly x: Float64Array
-  readonly y: Float64Array
-  readonly batch: Dataset
-}
-
-/**
- * Batch b of a cut written into buffers reused from batch to batch (one pair per batch size, owned
- * by this gatherer: one epoch's), as a dataset over them: valid until the next batch of that size
- * is gathered, so only for a runner that reads a batch while its step runs and keeps nothing of it
- * (`StepRunner.borrows`).
- */
-const gatherer = ({ data, order, batchSize }: Cut): ((b: number) => Dataset) => {
-  const n = order.length
-  const xInner = data.x.shape.slice(1)
-  const yInner = data.y.shape.slice(1)
-  const xWidth = T.sizeOf(xInner)
-  const yWidth = T.sizeOf(yInner)
-  const bySize = new Map<number, Gathered>()
-  const rows = (from: ReadonlyFloat64Array, into: Float64Array, width: number, start: number, count: number): void => {
-    for (let i = 0; i < count; i++) {
-      const at = (order[start + i] ?? 0) * width
-      const to = i * width
-      for (let j = 0; j < width; j++) into[to + j] = from[at + j] ?? 0
-    }
-  }
-  return (b) => {
-    const start = b * batchSize
-    const count = Math.min(n, start + batchSize) - start
-    let buffers = bySize.get(count)
-    if (buffers === undefined) {
-      const x = new Float64Array(count * xWidth)
-      const y = new Float64Array(count * yWidth)
-      buffers = { x, y, batch: { x: unsafeTensor(x, [count, ...xInner]), y: unsafeTensor(y, [count, ...yInner]) } }
-      bySize.set(count, buffers)
-    }
-    rows(data.x.data, buffers.x, xWidth, start, count)
-    rows(data.y.data, buffers.y, yWidth, start, count)
-    return buffers.batch
-  }
-}
+/** The lists of an epoch that keeps no predictions. */
+const NOTHING_KEPT: readonly Tensor[] = Object.freeze([])
 
 /** The runner of a plain step function: each state made by the step, one after the other. */
 const stepByStep = <St extends StepResult>(step: (state: St, batch: Dataset) => St, state: St): StepRunner<St> => {

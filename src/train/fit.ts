@@ -18,7 +18,8 @@ import * as T from '../tensor/index.js'
 import type { Tensor } from '../tensor/index.js'
 import * as tree from '../tree/index.js'
 import type { Tree, TreeDef } from '../tree/index.js'
-import { epochBatches, runBatches, stepRunner, type BatchProgress } from './epoch.js'
+import { epochCut } from './cut.js'
+import { runBatches, stepRunner, type BatchProgress } from './epoch.js'
 import { DivergedError, TrainError } from './errors.js'
 import { evaluate, predict } from './evaluate.js'
 import type { EpochLog, TrainEvent } from './events.js'
@@ -111,8 +112,10 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
   // The flat form: the leaves of the parameters, once; the model's structure kept apart.
   const { leaves, treedef } = tree.flatten(initialized.params)
   const nested = (ls: readonly Tensor[]): P => tree.unflatten(treedef, ls)
-  const predictWith = (ls: readonly Value[], state: S) => (x: Tensor): Tensor => predict(model, paramsOf(treedef, ls), state, x)
-  checkModelFits(predictWith(leaves, initialized.state), loss, train, validation)
+  // The probe of two rows runs interpreted (the same bits): compiling a forward pass for one call
+  // of that shape would cost every fit of a fresh model a trace and a plan.
+  const probe = (x: Tensor): Tensor => predict(model, paramsOf(treedef, leaves), initialized.state, x, { jit: false })
+  checkModelFits(probe, loss, train, validation)
 
   const step = flatStep(model, treedef, { loss, optimizer, jit: options.jit ?? true, ...(options.regularization === undefined ? {} : { regularization: options.regularization }) })
   const stopping = options.earlyStopping
@@ -127,6 +130,11 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
   const runner = stepRunner(step, initialTrainState(leaves, initialized.state, optimizer, stepKey))
   let ts: FlatTrainState<O, S> | undefined
   const current = (): FlatTrainState<O, S> => (ts ??= runner.state())
+  // One cut for every epoch: its order is reshuffled in place and its batches gathered into the
+  // same buffers each epoch (they belong to this fit).
+  const cut = epochCut(train, { batchSize, ...(shuffle ? { key: shuffleKey } : {}) })
+  const keepPredictions = metrics.length > 0
+  const quiet = { keepPredictions }
   const history: EpochLog[] = []
   let best: { readonly value: number; readonly epoch: number; readonly params: readonly Tensor[]; readonly state: S } | undefined
   let stoppedEarly = false
@@ -134,41 +142,32 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
   for (let e = 1; e <= epochs; e++) {
     onEvent?.({ type: 'epochStart', epoch: e, epochs })
     const started = clock?.()
-    const onBatch =
-      onEvent === undefined
-        ? undefined
-        : (p: BatchProgress): void => {
-            const elapsed = started === undefined || clock === undefined ? undefined : clock() - started
-            onEvent({
-              type: 'batchEnd',
-              epoch: e,
-              epochs,
-              batch: p.batch,
-              batches: p.batches,
-              seen: p.seen,
-              samples: n,
-              loss: p.loss,
-              ...(elapsed === undefined ? {} : { elapsedSeconds: elapsed, samplesPerSecond: p.seen / Math.max(elapsed, 1e-9) }),
-            })
-          }
-    const batches = epochBatches(train, { batchSize, epoch: e, ...(shuffle ? { key: shuffleKey } : {}) })
+    // Closures made by helpers, not in this loop's body: a closure there would make every epoch allocate a scope for it.
+    const onBatch = onEvent === undefined ? undefined : batchEnds(onEvent, clock, started, e, epochs, n)
+    cut.reorder(e)
     ts = undefined
-    const done = runBatches(runner, batches, { keepPredictions: metrics.length > 0, ...(onBatch === undefined ? {} : { onBatch }) })
+    const done = runBatches(runner, cut.batches, onBatch === undefined ? quiet : { keepPredictions, onBatch })
     if (done.diverged !== undefined) {
       const before = runner.previous()
       throw new DivergedError(e, done.diverged.batch, done.diverged.loss, nested(before.params), before.modelState)
     }
     const seconds = started === undefined || clock === undefined ? undefined : clock() - started
     const trainMetrics =
-      done.predictions.length === 0 ? {} : Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(done.predictions, 0), T.concat(done.targets, 0))]))
+      done.predictions.length === 0 ? NO_METRICS : metricValues(metrics, done.predictions, done.targets)
     const validated = validation === undefined ? undefined : evaluate(model, paramsOf(treedef, current().params), current().modelState, validation, metrics, { loss, jit: options.jit ?? true })
-    const log: EpochLog = {
-      epoch: e,
-      loss: done.loss,
-      metrics: trainMetrics,
-      ...(validated === undefined ? {} : { validation: { loss: validated.loss ?? Number.NaN, metrics: validated.metrics } }),
-      ...(seconds === undefined ? {} : { seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }),
-    }
+    // The common entries written out, without spreading records, as the general one below builds them.
+    const log: EpochLog =
+      validated === undefined && seconds === undefined
+        ? { epoch: e, loss: done.loss, metrics: trainMetrics }
+        : validated === undefined && seconds !== undefined
+          ? { epoch: e, loss: done.loss, metrics: trainMetrics, seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }
+          : {
+              epoch: e,
+              loss: done.loss,
+              metrics: trainMetrics,
+              ...(validated === undefined ? {} : { validation: { loss: validated.loss ?? Number.NaN, metrics: validated.metrics } }),
+              ...(seconds === undefined ? {} : { seconds, samplesPerSecond: n / Math.max(seconds, 1e-9) }),
+            }
     history.push(log)
     onEvent?.({ type: 'epochEnd', epochs, log })
 
@@ -194,6 +193,26 @@ export const fit = <P extends Tree, S extends Tree, O>(model: Layer<P, S>, data:
 }
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
+
+/** What `fit` tells its observer after each batch of epoch `epoch`. */
+const batchEnds =
+  (onEvent: (event: TrainEvent) => void, clock: (() => number) | undefined, started: number | undefined, epoch: number, epochs: number, samples: number) =>
+  (p: BatchProgress): void => {
+    const elapsed = started === undefined || clock === undefined ? undefined : clock() - started
+    // Written out both ways rather than spread: an event per batch.
+    onEvent(
+      elapsed === undefined
+        ? { type: 'batchEnd', epoch, epochs, batch: p.batch, batches: p.batches, seen: p.seen, samples, loss: p.loss }
+        : { type: 'batchEnd', epoch, epochs, batch: p.batch, batches: p.batches, seen: p.seen, samples, loss: p.loss, elapsedSeconds: elapsed, samplesPerSecond: p.seen / Math.max(elapsed, 1e-9) },
+    )
+  }
+
+/** Each metric over an epoch's kept predictions and targets, by name. */
+const metricValues = (metrics: readonly Metric[], predictions: readonly Tensor[], targets: readonly Tensor[]): Readonly<Record<string, number>> =>
+  Object.fromEntries(metrics.map((m) => [m.name, m.compute(T.concat(predictions, 0), T.concat(targets, 0))]))
+
+/** The training metrics of an epoch that computes none: one frozen empty record for every entry. */
+const NO_METRICS: Readonly<Record<string, number>> = Object.freeze({})
 
 /** The parameters as `apply` takes them, rebuilt from the leaves. */
 const paramsOf = <P>(treedef: TreeDef<P>, leaves: readonly Value[]) => tree.unflatten(treedef, leaves)

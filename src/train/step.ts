@@ -22,6 +22,7 @@ import type { Layer } from '../nn/index.js'
 import type { GradientTransformation } from '../optim/index.js'
 import { applyUpdates } from '../optim/index.js'
 import * as random from '../random/index.js'
+import { reusedKey } from '../random/internal.js'
 import type { Key } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
 import * as tree from '../tree/index.js'
@@ -300,6 +301,11 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
     // The losses of the last two compiled steps (the states of a fold carry none).
     let lastLoss = ts.loss
     let priorLoss = ts.loss
+    // The fold's item and its step key, rewritten at every step: the fold reads them while the step
+    // runs and keeps neither (the key's words are copied into the plan's inputs), so a step
+    // allocates no item and no key. Both belong to this runner and are never handed out.
+    const stepKeys = reusedKey()
+    let item: { x: Tensor; y: Tensor; key: Key } | undefined
     const stateOf = (carry: FoldedState<O, S>, steps: number, loss: number, predictions: Tensor | undefined): TrainState<O, Q, S> => ({
       params: shape(carry.params),
       modelState: carry.modelState,
@@ -323,8 +329,15 @@ const wholeStep = <O, P, S extends Tree, Q extends Tree>(
         const f = fold
         const traces = folded.traceCount()
         const previousLoss = lastLoss
+        const key = keyOfStep(base.key, base.step + f.steps(), stepKeys.foldIn)
+        if (item === undefined) item = { x: batch.x, y: batch.y, key }
+        else {
+          item.x = batch.x
+          item.y = batch.y
+          item.key = key
+        }
         try {
-          f.step({ x: batch.x, y: batch.y, key: keyOfStep(base.key, base.step + f.steps()) })
+          f.step(item)
         } catch (e) {
           // As the step function: a trace that failed, or a replay that found a value-dependent shape.
           if (!(e instanceof JitError) && folded.traceCount() === traces) throw e
@@ -405,8 +418,8 @@ const NO_GRADS: readonly Tensor[] = []
 /** The key of a step's stochastic layers: foldIn(key, step). */
 const stepKey = <O, P, S>(ts: TrainState<O, P, S>): Key => keyOfStep(ts.key, ts.step)
 
-/** The key of step `step` from the base key: foldIn(key, step mod 2³²). */
-const keyOfStep = (key: Key, step: number): Key => random.foldIn(key, step % 0x100000000)
+/** The key of step `step` from the base key: foldIn(key, step mod 2³²), made by `derive` (a fresh key, or a runner's reused record). */
+const keyOfStep = (key: Key, step: number, derive: (k: Key, data: number) => Key = random.foldIn): Key => derive(key, step % 0x100000000)
 
 /** A step's loss and gradient, compiled unless `jit: false` (or until compiling stops paying). */
 interface GradientStep<O, S> {

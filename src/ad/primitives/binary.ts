@@ -128,7 +128,7 @@ export const mulStrongZeroPrimitive: Primitive<void> = binaryPrimitive('mulStron
       [ta === undefined || b === undefined ? undefined : mulStrongZero(ta, b), tb === undefined || a === undefined ? undefined : mulStrongZero(tb, a)],
       y,
     ),
-}, undefined, K.strongZero)
+}, K.mulStrongZeroLoops, K.strongZero)
 
 /** Division with broadcasting: d(a/b) = da·(1/b) − db·(a/b)/b, each a strong-zero product. */
 export const divPrimitive: Primitive<void> = binaryPrimitive('div', T.div, {

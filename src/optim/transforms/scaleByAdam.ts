@@ -59,15 +59,29 @@ export const scaleByAdam = ({ beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: ScaleByA
   // Fixed for the optimizer's life; the bias corrections change per step and are computed once per
   // step (a node of its own under jit), not per leaf: the leaf loop reads them as scalar inputs.
   const constants = { beta1, beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, eps }
+  // Both kernels index their arguments instead of destructuring them: a destructured parameter
+  // walks an iterator at every call.
   const leafKernel: LeafKernel = Object.assign(
-    ([g, m0, v0, c1, c2]: readonly ReadonlyFloat64Array[], [u1, m1, v1]: readonly Float64Array[]): void => {
+    (ins: readonly ReadonlyFloat64Array[], outs: readonly Float64Array[]): void => {
+      const g = ins[0]
+      const m0 = ins[1]
+      const v0 = ins[2]
+      const c1 = ins[3]
+      const c2 = ins[4]
+      const u1 = outs[0]
+      const m1 = outs[1]
+      const v1 = outs[2]
       if (g === undefined || m0 === undefined || v0 === undefined || c1 === undefined || c2 === undefined || u1 === undefined || m1 === undefined || v1 === undefined) throw arityError('scaleByAdam')
       adamInto(g, m0, v0, u1, m1, v1, constants, c1[0] ?? Number.NaN, c2[0] ?? Number.NaN)
     },
     // Under jit's generated code: the same loop inline (adamInto's element functions).
     { inline: (length: number) => adamSource(length, constants) },
   )
-  const stepKernel: LeafKernel = ([s], [t1, c1, c2]) => {
+  const stepKernel: LeafKernel = (ins, outs) => {
+    const s = ins[0]
+    const t1 = outs[0]
+    const c1 = outs[1]
+    const c2 = outs[2]
     if (s === undefined || t1 === undefined || c1 === undefined || c2 === undefined) throw arityError('scaleByAdam')
     const t = (s[0] ?? Number.NaN) + 1
     t1[0] = t

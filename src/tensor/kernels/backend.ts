@@ -107,10 +107,7 @@ export const installParallelMatmul = (executor: ParallelMatmul | undefined): voi
 export const matmulKernel = (layout: MatmulLayout, m: number, k: number, n: number): MatmulKernel => {
   const backend = pick(m, k, n)
   if (backend === 'js') return layout === 'ab' ? matmulInto : layout === 'atb' ? matmulTransAInto : matmulTransBInto
-  if (backend === 'threads' && parallel !== undefined) {
-    const executor = parallel
-    return (a, aOffset, b, bOffset, c, cOffset, mm, kk, nn) => executor.matmul(layout, a, aOffset, b, bOffset, c, cOffset, mm, kk, nn, undefined)
-  }
+  if (backend === 'threads' && parallel !== undefined) return threadsKernel(parallel, layout)
   return wasmKernels[layout]
 }
 
@@ -162,6 +159,14 @@ export const productInline = (layout: MatmulLayout, m: number, k: number, n: num
 
 let current: KernelChoice = 'auto'
 let parallel: ParallelMatmul | undefined
+
+/**
+ * The parallel executor's product as a kernel. A function of its own: were this closure made inside
+ * `matmulKernel`, that function would capture its arguments in a context allocated at every call,
+ * on the single-threaded paths too (a compiled step picks its kernel at every product).
+ */
+const threadsKernel = (executor: ParallelMatmul, layout: MatmulLayout): MatmulKernel => (a, aOffset, b, bOffset, c, cOffset, m, k, n) =>
+  executor.matmul(layout, a, aOffset, b, bOffset, c, cOffset, m, k, n, undefined)
 
 const wasmKernels: Readonly<Record<MatmulLayout, MatmulKernel>> = {
   ab: wasmMatmul('ab'),
