@@ -1,6 +1,6 @@
 /**
  * What an application that trains a network pays in bytes. The program below trains XOR with nn,
- * optim and train through the public entry points; its minified bundle must stay ≤ 53 KB gzip
+ * optim and train through the public entry points; its minified bundle must stay ≤ 54 KB gzip
  * (it was 68.7 KB before the package declared `"sideEffects": false` and imported fp-ts through
  * its bundler-friendly entry). The measured sizes are printed.
  *
@@ -16,9 +16,10 @@
  * Then 48 → 51 KB: jit's generated replay and exact element-wise fusion (jit/fuse.ts, the code
  * generators of replay.ts, the element functions; on every `jit`'s path) add 2.6 KB gzip (42.0 →
  * 44.6 KB before the fold landed, 50.3 KB after it); 51 KB keeps the margin.
- * Then 51 → 53 KB: inline code in jit's generated replay (jit/inline.ts, the sources written next
- * to the kernels: products, sums, copies, transposes, the optimizers' loops; on every `fit`'s path,
- * since a fold now runs generated code too) adds 2.2 KB gzip (50.3 → 52.5 KB); 53 KB keeps the margin.
+ * Then 51 → 54 KB: inline code in jit's generated replay (jit/inline.ts, the sources written next
+ * to the kernels: products, sums, copies, transposes, the optimizers' loops; the tiering of folds;
+ * on every `fit`'s path, since a fold now runs generated code too) adds 2.6 KB gzip (main 50.3 →
+ * 52.9 KB, measured on both after the merge); 54 KB keeps about the margin 51 kept.
  *
  * Subpath imports (`dualflow/nn`) are the form that tree-shakes in every bundler. With the root
  * form (`import { nn } from 'dualflow'`), esbuild keeps every namespace object whole (its
@@ -43,10 +44,10 @@ const rootImport = program(`import { data, losses, nn, optim, random, train } fr
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
 describe('bundle size', () => {
-  it('a program training XOR with nn, optim and train is at most 53 KB gzip', async () => {
+  it('a program training XOR with nn, optim and train is at most 54 KB gzip', async () => {
     const b = await bundle(subpaths)
     console.log(`XOR program, subpath imports: ${kb(b.code.length)} minified, ${kb(b.gzipBytes)} gzip`)
-    expect(b.gzipBytes).toBeLessThanOrEqual(53 * 1024)
+    expect(b.gzipBytes).toBeLessThanOrEqual(54 * 1024)
   })
   it('leaves out the Pima text, the CSV parser, io-ts and the charts when they are not used', async () => {
     const b = await bundle(subpaths)
