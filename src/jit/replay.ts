@@ -481,6 +481,14 @@ export const compileOwn = <R>(parameters: readonly string[], source: string, isR
   return made !== undefined && isResult(made) ? made : undefined
 }
 
+/**
+ * Steps per generated function: a plan's node loop is compiled as a sequence of functions of this
+ * many steps each (locals within one; the slots array between them). The engine inlines calls
+ * (element functions) into one optimised function only up to a budget of bytecode in all: in one
+ * function for the whole plan, most element calls stayed calls, each double passed boxed.
+ */
+const CHUNK_STEPS = 6
+
 /** A generated node loop: what the source does not write as text (kernels, buffers, functions, numbers) comes in `C` (see `generate`). */
 type SharedBody = (C: GeneratedConstants, leaves: readonly Tensor[], slots: Tensor[], sinks: readonly (Sink | undefined)[]) => void
 
@@ -533,25 +541,44 @@ const isShared = (u: unknown): u is SharedBody => typeof u === 'function'
 const generate = (state: ReplayState): GeneratedBody | undefined => {
   const { graph, steps, direct } = state
   const shapes = slotShapes(graph)
-  const head: string[] = [
+  const prelude = [
     "'use strict'",
     'const state = C.state, hook = state.hook, placeholder = state.placeholder, allocate = C.allocate, wrap = C.wrap, checked = C.checked, runMulti = C.runMulti, sinkOf = C.sinkOf, ND = C.ND',
     'const K = C.K, A = C.A, O = C.O, TT = C.T, H = C.H, R = C.R, L = C.L, BB = C.B, Z = C.Z, S = C.S, CS = C.CS, F = C.F, N = C.N, MB = C.MB, MT = C.MT, MH = C.MH',
   ]
-  const body: string[] = []
-  const local = new Map<number, string>()
-  const data = new Map<number, string>()
+  // The chunk each step is written in, and per slot the last chunk that reads it (or Infinity: an output).
+  const chunkOf = (k: number): number => Math.floor(k / CHUNK_STEPS)
+  const lastReader = new Map<number, number>()
+  steps.forEach((step, k) => {
+    for (const slot of step.node.inputs) lastReader.set(slot, Math.max(lastReader.get(slot) ?? -1, chunkOf(k)))
+  })
+  for (const leaf of graph.outputLeaves) if (leaf.kind !== 'static') lastReader.set(leaf.slot, Number.POSITIVE_INFINITY)
   const functions: ((...xs: number[]) => number)[] = []
   const numbers: number[] = []
+  const produced = new Set<number>()
+  const sources: string[] = []
+  // The chunk being written: its head and body, and the slots and names it has declared.
+  let head: string[] = []
+  let body: string[] = []
+  let local = new Map<number, string>()
+  let data = new Map<number, string>()
+  let declared = new Set<string>()
+  let chunk = 0
+  const declare = (name: string, line: string): string => {
+    if (!declared.has(name)) {
+      declared.add(name)
+      head.push(line)
+    }
+    return name
+  }
   const scope: InlineScope = {
     fn: (f) => {
       let i = functions.indexOf(f)
       if (i < 0) {
         i = functions.length
         functions.push(f)
-        head.push(`const f${i} = F[${i}]`)
       }
-      return `f${i}`
+      return declare(`f${i}`, `const f${i} = F[${i}]`)
     },
     number: (x) => {
       // Passed in, not written as text: its bits exactly (−0, NaN), and one function for every value.
@@ -559,35 +586,53 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       if (i < 0) {
         i = numbers.length
         numbers.push(x)
-        head.push(`const n${i} = N[${i}]`)
       }
-      return `n${i}`
+      return declare(`n${i}`, `const n${i} = N[${i}]`)
     },
   }
   const ref = (slot: number): string => {
     const known = local.get(slot)
     if (known !== undefined) return known
-    if (graph.constants.has(slot)) {
-      const name = `c${slot}`
-      head.push(`const ${name} = CS[${slot}]`)
-      local.set(slot, name)
-      return name
+    let name: string | undefined
+    if (graph.constants.has(slot)) name = declare(`c${slot}`, `const c${slot} = CS[${slot}]`)
+    else if (slot < graph.inputCount) {
+      name = `s${slot}`
+      body.push(`const ${name} = leaves[${slot}] ?? placeholder`)
+    } else if (produced.has(slot)) {
+      // Made in an earlier chunk, which left it in the slots array.
+      name = `s${slot}`
+      body.push(`const ${name} = slots[${slot}]`)
     }
     // A slot nothing fills (never in a consistent plan): the placeholder, as the loop reads it.
-    return 'placeholder'
+    if (name === undefined) return 'placeholder'
+    local.set(slot, name)
+    return name
   }
   // A slot's buffer as a local (declared at first use, before the block that reads it).
   const buffer = (slot: number): string => {
     const known = data.get(slot)
     if (known !== undefined) return known
-    // A slot nothing has filled yet (never in a consistent plan): the placeholder's, as the loop reads it.
-    if (!local.has(slot) && !graph.constants.has(slot)) return 'placeholder.data'
+    const r = ref(slot)
+    if (r === 'placeholder') return 'placeholder.data'
     const name = `d${slot}`
-    const line = `const ${name} = ${ref(slot)}.data`
-    if (graph.constants.has(slot)) head.push(line)
-    else body.push(line)
+    if (graph.constants.has(slot)) declare(name, `const ${name} = ${r}.data`)
+    else body.push(`const ${name} = ${r}.data`)
     data.set(slot, name)
     return name
+  }
+  // A slot made here and read by a later chunk (or handed out) goes to the slots array.
+  const made = (slot: number, name: string): void => {
+    produced.add(slot)
+    local.set(slot, name)
+    if ((lastReader.get(slot) ?? -1) > chunk) body.push(`slots[${slot}] = ${name}`)
+  }
+  const flush = (): void => {
+    sources.push(`${prelude.join('\n')}\n${head.join('\n')}\n${body.join('\n')}`)
+    head = []
+    body = []
+    local = new Map()
+    data = new Map()
+    declared = new Set()
   }
   // The destination of a fresh output in slot `o` (a fold's sink, or new memory): emitted only where a sink can be.
   const sinkFor = (o: number, name: string): string | undefined => {
@@ -595,12 +640,12 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     body.push(`const ${name} = sinkOf(sinks, ND, ${o})`)
     return name
   }
-  for (let i = 0; i < graph.inputCount; i++) {
-    body.push(`const s${i} = leaves[${i}] ?? placeholder`)
-    local.set(i, `s${i}`)
-  }
   const inlineSteps: boolean[] = []
   steps.forEach((step, k) => {
+    if (chunkOf(k) !== chunk) {
+      flush()
+      chunk = chunkOf(k)
+    }
     if (step.kind === 'multi') {
       const multi = step.specialized === undefined ? undefined : inlineMultiOf(step.node, step.node.inputs.map((s) => shapes.get(s) ?? []))
       if (multi !== undefined && step.specialized !== undefined) {
@@ -623,7 +668,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
           if (step.specialized?.outputs[i] !== undefined) body.push(`const s${o} = MT[${k}][${i}]`)
           else if (sink === undefined) body.push(`const s${o} = wrap(d${o}, MH[${k}][${i}])`)
           else body.push(`const s${o} = ${sink} === undefined ? wrap(d${o}, MH[${k}][${i}]) : ${sink}.tensor`)
-          local.set(o, `s${o}`)
+          made(o, `s${o}`)
         })
         return
       }
@@ -633,6 +678,7 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       body.push(`runMulti(state, ${k}, S[${k}], sinks, ND)`)
       for (const o of step.node.outputs) {
         body.push(`const s${o} = slots[${o}]`)
+        produced.add(o)
         local.set(o, `s${o}`)
       }
       return
@@ -675,13 +721,19 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       if (sink === undefined) body.push(`const ${out} = checked(state, ${k}, R[${k}](l${k}))`)
       else body.push(`if (${sink} !== undefined) { hook.sinkIndex = ${node.outputAllocation}; hook.sink = ${sink}.buffer }`, `const ${out} = checked(state, ${k}, R[${k}](l${k}))`, 'hook.sinkIndex = -1')
     }
-    local.set(o, out)
+    made(o, out)
   })
+  // The output leaves in the slots array (what earlier chunks made is there already; written again, harmless).
   for (const leaf of graph.outputLeaves) {
     if (leaf.kind !== 'static') body.push(`slots[${leaf.slot}] = ${ref(leaf.slot)}`)
   }
-  const shared = compileOwn(['C', 'leaves', 'slots', 'sinks'], `${head.join('\n')}\n${body.join('\n')}`, isShared)
-  if (shared === undefined) return undefined
+  flush()
+  const compiled: SharedBody[] = []
+  for (const source of sources) {
+    const f = compileOwn(['C', 'leaves', 'slots', 'sinks'], source, isShared)
+    if (f === undefined) return undefined
+    compiled.push(f)
+  }
   const single = (k: number) => {
     const step = steps[k]
     return step === undefined || step.kind === 'multi' ? undefined : step
@@ -722,7 +774,9 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     MT: steps.map((step) => (step.kind === 'multi' ? step.specialized?.outputs : undefined)),
     MH: steps.map((step) => (step.kind === 'multi' ? step.node.shapes : undefined)),
   }
-  return (leaves, slots, sinks) => shared(C, leaves, slots, sinks)
+  return (leaves, slots, sinks) => {
+    for (let i = 0; i < compiled.length; i++) compiled[i]?.(C, leaves, slots, sinks)
+  }
 }
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────────
