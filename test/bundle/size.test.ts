@@ -18,8 +18,8 @@
  * 44.6 KB before the fold landed, 50.3 KB after it); 51 KB keeps the margin.
  * Then 51 → 54 KB: inline code in jit's generated replay (jit/inline.ts, the sources written next
  * to the kernels: products, sums, copies, transposes, the optimizers' loops; the tiering of folds;
- * on every `fit`'s path, since a fold now runs generated code too) adds 2.6 KB gzip (main 50.3 →
- * 52.9 KB, measured on both after the merge); 54 KB keeps about the margin 51 kept.
+ * on every `fit`'s path, since a fold now runs generated code too) adds 2.8 KB gzip (main 50.3 →
+ * 53.1 KB, measured on both after the merge); 54 KB keeps about the margin 51 kept.
  *
  * Subpath imports (`dualflow/nn`) are the form that tree-shakes in every bundler. With the root
  * form (`import { nn } from 'dualflow'`), esbuild keeps every namespace object whole (its
