@@ -386,14 +386,16 @@ export const GENERATE_AFTER = 4096
 /**
  * Replays of a fold's plan (`jitFold`, so every `fit`) in the interpreted loop before `'auto'` fuses
  * and generates its code (and the plan must have at least an eighth of the fold's steps, as a
- * `jit` plan of its function's calls: a rare plan stays in the loop). Measured (CPU time of whole
- * folds of the Pima and XOR training steps, `flatStep(…).start`, fresh processes, five each; see
- * docs/ARCHITECTURE.md): generated code runs slower than the loop for its first few thousand calls,
- * until the engine optimises it, so it pays only over long folds; switching after 1 024 steps cost
- * less than after 4 096 at every length measured (1 155, 11 550 and 64 000 steps). Lower than
- * `GENERATE_AFTER` because a fold's step is a whole training step, replayed for as long as the fit.
+ * `jit` plan of its function's calls: a rare plan stays in the loop). Generated code runs slower
+ * than the loop for its first few thousand calls, until the engine optimises it, so switching pays
+ * only over long folds. Measured through `fit` (WJ, `bench/dist/bench/run.js --only WJ,WB`, the
+ * constant set in the build, alternating runs): switching after 1 024 steps made the Pima tutorial's
+ * epochs (W3: 11 550 steps) run at 26 µs a step against 11 in the loop, and a 15-epoch fit 50–60 µs
+ * against 22–26; after 16 384 steps, fits up to the tutorial's length never switch, and the 80 000
+ * per-sample steps of WB still gain (5.7–5.9 µs an iteration against 9.6–10.2 in the loop; 4.2
+ * when switching after 1 024). See docs/ARCHITECTURE.md.
  */
-export const FOLD_GENERATE_AFTER = 1024
+export const FOLD_GENERATE_AFTER = 16384
 
 let replayChoice: ReplayChoice = 'auto'
 
