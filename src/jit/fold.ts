@@ -85,6 +85,8 @@ export type Folded<C, X, E> = ((init: C, items: Iterable<X>, options?: FoldOptio
 
 /** A plan of the fold's body for one signature, with where each part of its output goes. */
 interface Entry {
+  /** The signature it is cached under. */
+  readonly signature: string
   readonly replay: Replayer
   readonly graph: Graph
   /** Tensor leaves and keys of the carry, and tensor leaves of the call (carry's and item's). */
@@ -120,13 +122,25 @@ interface CarrySet {
   readonly keys: readonly Sink[]
 }
 
-/** One run's sinks for one plan: by the set written (0 or 1), and the emission's. */
+/**
+ * One run's sinks for one plan: by the set written (0 or 1), and the emission's; and the plan's
+ * inputs by the set read, the carry's leaves and keys bound once to that set's buffers (a step
+ * binds only the item's).
+ */
 interface RunPlan {
   readonly kind: 'plan'
   readonly entry: Entry
   readonly sinks: readonly [readonly (Sink | undefined)[], readonly (Sink | undefined)[]]
   readonly emission: readonly (Sink | undefined)[]
+  readonly inputs: readonly [Tensor[], Tensor[]]
 }
+
+/**
+ * How many of a run's recently replayed plans a step tries, most recent first, before the slow
+ * path (those still in the fold's cache, but for the last one): the plan of an epoch's batches
+ * and that of its smaller last batch, with room to spare.
+ */
+const RECENT_PLANS = 4
 
 // ─── internal ───────────────────────────────────────────────────────────────────────────────────
 
@@ -201,7 +215,7 @@ const leavesUnder = (template: OutputTemplate, leaves: readonly OutputLeaf[], te
 
 
 /** The plan of a traced body, with the carry's structure checked and its output leaves found. */
-const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs, item: FlatArgs, keysRead: readonly boolean[]): Entry => {
+const entryOf = (signature: string, graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs, item: FlatArgs, keysRead: readonly boolean[]): Entry => {
   const top = graph.outputTemplate
   const [carryTemplate, emitTemplate] = top.kind === 'array' && top.items.length === 2 ? top.items : []
   if (carryTemplate === undefined || emitTemplate === undefined) {
@@ -229,6 +243,7 @@ const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs
   const wordBuffers = flat.keys.map(() => new Float64Array(2))
   const wordTensors = wordBuffers.map((w) => unsafeTensor(w, [2]))
   return {
+    signature,
     replay,
     graph,
     carryLeaves: carry.leaves.length,
@@ -254,9 +269,21 @@ const entryOf = (graph: Graph, replay: Replayer, carry: FlatArgs, flat: FlatArgs
   }
 }
 
-/** Binds the item's leaves and keys (as matched or flattened) to the plan's inputs. */
-const bindItem = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLike[]): void => {
-  const { inputs, carryLeaves, carryKeys, leafCount, wordBuffers, wordTensors } = entry
+/** Binds the carry's buffers of a set to a plan's inputs. */
+const bindSet = (entry: Entry, s: CarrySet, inputs: Tensor[]): void => {
+  for (let p = 0; p < entry.carryLeaves; p++) {
+    const sink = s.leaves[p]
+    if (sink !== undefined) inputs[p] = sink.tensor
+  }
+  for (let q = 0; q < entry.carryKeys; q++) {
+    const sink = s.keys[q]
+    if (sink !== undefined) inputs[entry.leafCount + q] = sink.tensor
+  }
+}
+
+/** Binds the item's leaves and keys (as matched or flattened) to a plan's inputs. */
+const bindItem = (entry: Entry, leaves: readonly Tensor[], keys: readonly KeyLike[], inputs: Tensor[]): void => {
+  const { carryLeaves, carryKeys, leafCount, wordBuffers, wordTensors } = entry
   for (let j = 0; j < leaves.length; j++) {
     const t = leaves[j]
     if (t !== undefined) inputs[carryLeaves + j] = t
@@ -363,7 +390,8 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
     let shapeSource: unknown
     let carrySignature = ''
     const plans = new Map<Entry, RunPlan>()
-    let last: RunPlan | undefined
+    // The plans this run replayed lately, most recent first (at most RECENT_PLANS): what a step tries before the slow path.
+    const recent: RunPlan[] = []
     const itemArgs: unknown[] = [undefined]
 
     const setsFor = (carry: FlatArgs, value: C): readonly [CarrySet, CarrySet] => {
@@ -374,7 +402,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
       carrySignature = carry.signature
       // Plans bound to the buffers of another carry (a direct step that changed it) are bound anew.
       plans.clear()
-      last = undefined
+      recent.length = 0
       return sets
     }
     const planFor = (entry: Entry, carrySets: readonly [CarrySet, CarrySet]): RunPlan => {
@@ -388,7 +416,18 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
         entry.carryKeyOut.forEach((leaf, q) => (sinks[leaf] = s.keys[q]))
         return sinks
       }
-      const plan: RunPlan = { kind: 'plan', entry, sinks: [sinksInto(carrySets[0]), sinksInto(carrySets[1])], emission: emissionSinks }
+      const inputsFrom = (s: CarrySet): Tensor[] => {
+        const inputs = [...entry.inputs]
+        bindSet(entry, s, inputs)
+        return inputs
+      }
+      const plan: RunPlan = {
+        kind: 'plan',
+        entry,
+        sinks: [sinksInto(carrySets[0]), sinksInto(carrySets[1])],
+        emission: emissionSinks,
+        inputs: [inputsFrom(carrySets[0]), inputsFrom(carrySets[1])],
+      }
       plans.set(entry, plan)
       return plan
     }
@@ -408,9 +447,9 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
     const valueOf = (where: Where): C => (where.kind === 'value' ? where.value : materialize(where.set))
 
     /** Replays a plan whose inputs are bound: the carry into the other set, the emission into its sinks. */
-    const replayInto = (plan: RunPlan, target: 0 | 1): void => {
+    const replayInto = (plan: RunPlan, inputs: readonly Tensor[], target: 0 | 1): void => {
       try {
-        plan.entry.replay.runInto(plan.entry.inputs, plan.sinks[target])
+        plan.entry.replay.runInto(inputs, plan.sinks[target])
       } catch (e) {
         // The step wrote part of the set it was filling, which held the carry before the last step.
         if (before === SET[target]) before = current
@@ -421,17 +460,11 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
       before = current
       current = SET[target]
       emission = plan
-      last = plan
-    }
-    /** Binds the carry's buffers of a set to a plan's inputs. */
-    const bindSet = (entry: Entry, s: CarrySet): void => {
-      for (let p = 0; p < entry.carryLeaves; p++) {
-        const sink = s.leaves[p]
-        if (sink !== undefined) entry.inputs[p] = sink.tensor
-      }
-      for (let q = 0; q < entry.carryKeys; q++) {
-        const sink = s.keys[q]
-        if (sink !== undefined) entry.inputs[entry.leafCount + q] = sink.tensor
+      if (recent[0] !== plan) {
+        const at = recent.indexOf(plan)
+        if (at >= 0) recent.splice(at, 1)
+        else if (recent.length >= RECENT_PLANS) recent.pop()
+        recent.unshift(plan)
       }
     }
 
@@ -443,7 +476,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
       before = current
       current = { kind: 'value', value: out[0] }
       emission = { kind: 'value', value: out[1] }
-      last = undefined
+      recent.length = 0
     }
 
     /** A step that does not match the last plan: another signature, the first step, a trace. */
@@ -464,7 +497,7 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
         const flat = flattenArgs(args)
         const traced = traceFunction(f, args, flat.leaves, flat.keys)
         const replay = compile(traced.graph)
-        entry = entryOf(replay.plan.graph, replay, traceCarryFlat, flat, itemFlat, traced.keysRead)
+        entry = entryOf(signature, replay.plan.graph, replay, traceCarryFlat, flat, itemFlat, traced.keysRead)
       }
       cache.delete(signature)
       cache.set(signature, entry)
@@ -484,27 +517,36 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
           w[1] = k.words[1]
           entry.inputs[entry.leafCount + q] = t
         })
-        bindItem(entry, itemFlat.leaves, itemFlat.keys)
-        replayInto(planFor(entry, carrySets), 0)
+        bindItem(entry, itemFlat.leaves, itemFlat.keys, entry.inputs)
+        replayInto(planFor(entry, carrySets), entry.inputs, 0)
       } else if (set !== undefined && sets !== undefined) {
-        bindSet(entry, sets[set])
-        bindItem(entry, itemFlat.leaves, itemFlat.keys)
-        replayInto(planFor(entry, sets), set === 0 ? 1 : 0)
+        const plan = planFor(entry, sets)
+        const inputs = plan.inputs[set]
+        bindItem(entry, itemFlat.leaves, itemFlat.keys, inputs)
+        replayInto(plan, inputs, set === 0 ? 1 : 0)
       }
     }
 
     const step = (item: X): void => {
-      // The fast path: the carry in a set, the item of the last plan's signature (nothing allocated).
-      if (current.kind === 'set' && last !== undefined && sets !== undefined) {
-        const entry = last.entry
+      // The fast path: the carry in a set, the item of a recent plan's signature, the last one's
+      // first (nothing allocated; an epoch's last batch and the next epoch's first switch here).
+      if (current.kind === 'set' && sets !== undefined) {
+        const set = current.set
+        const s = sets[set]
         itemArgs[0] = item
-        const s = sets[current.set]
-        if (matchArgs(itemArgs, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && (!entry.readsKeys || keysMatch(entry, wordsIn(s), entry.itemKeys))) {
-          itemArgs[0] = undefined
-          bindSet(entry, s)
-          bindItem(entry, entry.itemLeaves, entry.itemKeys)
-          replayInto(last, current.set === 0 ? 1 : 0)
-          return
+        for (let r = 0; r < recent.length; r++) {
+          const plan = recent[r]
+          if (plan === undefined) continue
+          const entry = plan.entry
+          // A plan other than the last one's is tried while the fold's cache holds it: the cache's bound stays the bound.
+          if (r > 0 && cache.get(entry.signature) !== entry) continue
+          if (matchArgs(itemArgs, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && (!entry.readsKeys || keysMatch(entry, wordsIn(s), entry.itemKeys))) {
+            itemArgs[0] = undefined
+            const inputs = plan.inputs[set]
+            bindItem(entry, entry.itemLeaves, entry.itemKeys, inputs)
+            replayInto(plan, inputs, set === 0 ? 1 : 0)
+            return
+          }
         }
         itemArgs[0] = undefined
       }

@@ -117,6 +117,56 @@ describe('jitFold: equal to iterating f', () => {
     expect(out.carry[0]).not.toBe(out.carry[1])
     expect(primal(out.carry[0]).data.buffer).not.toBe(primal(out.carry[1]).data.buffer)
   })
+  it('items that switch between recent plans, differ in structure or key order, or are one record rewritten: each replays its own plan, bit for bit', () => {
+    type Item = Value | readonly Value[] | { readonly [k: string]: Value }
+    // Each leaf weighted by its place, so a leaf bound to the wrong input changes the bits (traced leaves are Duals).
+    const leavesOf = (x: Item): readonly Value[] => (ad.isDual(x) || T.isTensor(x) ? [x] : Array.isArray(x) ? x : Object.values(x))
+    const body = (c: Value, x: Item): readonly [Value, Value] => {
+      let next = ad.mul(c, T.scalar(0.5))
+      leavesOf(x).forEach((t, i) => (next = ad.add(next, ad.mul(ad.sum(t), T.scalar(i + 1)))))
+      return [next, ad.sum(next)]
+    }
+    const v = (...xs: number[]): Tensor => T.vector(xs)
+    const items: Item[] = [
+      { a: v(1, 2) },
+      { a: v(3, 4) },
+      { a: v(1, 2), b: v(5) },
+      { a: v(2, 2) },
+      { b: v(5), a: v(1, 2) },
+      { a: v(1, 2), b: v(5) },
+      [v(1, 2)],
+      { a: v(1, 2, 3) },
+      { a: v(0, 1) },
+      v(7, 8),
+      { c: v(1, 2) },
+      { a: v(1, 2), b: v(6) },
+      { a: v(9, 9) },
+    ]
+    expect(checkFoldEqual(body, T.scalar(1), items)).toBeUndefined()
+    const folded = jitFold(body, { cacheSize: 16 })
+    folded(T.scalar(1), items)
+    // One trace per signature: {a:[2]}, {a,b}, {b,a}, [[2]], {a:[3]}, [2], {c:[2]}; every switch back replays.
+    expect(folded.stats()).toMatchObject({ traces: 7, replays: items.length, direct: 0 })
+    // One record rewritten between steps (as train's runner does): matched anew at every step.
+    const record: { a: Tensor; b?: Tensor } = { a: v(1, 2) }
+    const run = folded.start(T.scalar(1))
+    const expected = [T.scalar(1)]
+    const sequence: (() => void)[] = [
+      () => (record.a = v(3, 1)),
+      () => (record.b = v(2)),
+      () => (record.a = v(1, 1, 1)),
+      () => delete record.b,
+      () => (record.a = v(4, 4)),
+    ]
+    let carry: Value = T.scalar(1)
+    for (const change of sequence) {
+      change()
+      run.step(record)
+      carry = body(carry, { ...record } as Item)[0]
+      expected.push(primal(carry))
+      expect(T.toArray(primal(run.carry()))).toEqual(T.toArray(primal(carry)))
+    }
+  })
   it('under a differentiation (Dual arguments) iterates f directly: gradients as iterating gives', () => {
     const body = (c: Value, x: Tensor): readonly [Value, Value] => [ad.tanh(ad.mul(c, x)), ad.sum(c)]
     const xs = [T.vector([1, 2]), T.vector([0.5, -1])]
