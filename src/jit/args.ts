@@ -218,3 +218,127 @@ export const rebuildArgs = (args: readonly unknown[], leaf: (t: Tensor, i: numbe
   }
   return args.map(walk)
 }
+
+/**
+ * The structure of one argument as a tree, parsed once from its tokens (`flattenArgs` of that one
+ * argument), for `matchPattern`: a tensor (its shape), an array, a plain record (its keys in order),
+ * or anything else (keys and static values). Each node knows where its tokens, leaves and keys start
+ * and end, so that any part can be matched by the token walk instead.
+ */
+export interface Pattern {
+  readonly kind: 'tensor' | 'array' | 'record' | 'other'
+  readonly start: number
+  readonly end: number
+  readonly leaf: number
+  readonly leafEnd: number
+  readonly key: number
+  readonly keyEnd: number
+  readonly shape: readonly number[]
+  readonly keys: readonly string[]
+  readonly items: readonly Pattern[]
+}
+
+/** Parses the tokens of one value from `at` on (as `walkArgs` writes them). */
+const parsePattern = (tokens: readonly (string | number)[], at: { position: number; leaf: number; key: number }): Pattern => {
+  const start = at.position
+  const leaf = at.leaf
+  const key = at.key
+  const node = (kind: Pattern['kind'], shape: readonly number[], keys: readonly string[], items: readonly Pattern[]): Pattern => ({
+    kind,
+    start,
+    end: at.position,
+    leaf,
+    leafEnd: at.leaf,
+    key,
+    keyEnd: at.key,
+    shape,
+    keys,
+    items,
+  })
+  const t = tokens[at.position++]
+  if (t === 'T') {
+    const rank = Number(tokens[at.position++] ?? 0)
+    const shape: number[] = []
+    for (let i = 0; i < rank; i++) shape.push(Number(tokens[at.position++] ?? 0))
+    at.leaf++
+    return node('tensor', shape, [], [])
+  }
+  if (t === '[') {
+    const items: Pattern[] = []
+    while (at.position < tokens.length && tokens[at.position] !== ']') items.push(parsePattern(tokens, at))
+    at.position++
+    return node('array', [], [], items)
+  }
+  if (t === '{') {
+    const keys: string[] = []
+    const items: Pattern[] = []
+    while (at.position < tokens.length && tokens[at.position] === ':') {
+      keys.push(String(tokens[at.position + 1]))
+      at.position += 2
+      items.push(parsePattern(tokens, at))
+    }
+    at.position++
+    return node('record', [], keys, items)
+  }
+  if (t === 'K') at.key++
+  return node('other', [], [], [])
+}
+
+/** The pattern of one argument's tokens (`flattenArgs([value]).tokens`). */
+export const patternOf = (tokens: readonly (string | number)[]): Pattern => parsePattern(tokens, { position: 0, leaf: 0, key: 0 })
+
+/** A part matched by the token walk (what the pattern's fast cases leave to it). */
+const matchByTokens = (u: unknown, p: Pattern, tokens: readonly (string | number)[], leaves: Tensor[], keys: KeyLike[], cursor: MatchCursor): boolean => {
+  cursor.position = p.start
+  cursor.leaf = p.leaf
+  cursor.key = p.key
+  return matchValue(u, tokens, cursor, leaves, keys) && cursor.position === p.end && cursor.leaf === p.leafEnd && cursor.key === p.keyEnd
+}
+
+/**
+ * Whether one value has exactly the structure of `p`, parsed from `tokens` — what `matchArgs` of
+ * `[u]` against those tokens says, leaves and keys written alike — by the pattern: the library's
+ * tensors by one prototype check and their shapes, plain records by their keys in order (no token
+ * cursor, no probe for tensor or key on a record without `_tag` or Float64Array `data`); anything
+ * else by the token walk.
+ */
+export const matchPattern = (u: unknown, p: Pattern, tokens: readonly (string | number)[], leaves: Tensor[], keys: KeyLike[], cursor: MatchCursor): boolean => {
+  switch (p.kind) {
+    case 'tensor': {
+      if (!isTensorRecord(u)) break
+      const shape = u.shape
+      const expected = p.shape
+      if (shape.length !== expected.length) return false
+      for (let i = 0; i < shape.length; i++) if (shape[i] !== expected[i]) return false
+      leaves[p.leaf] = u
+      return true
+    }
+    case 'array': {
+      if (!Array.isArray(u)) break
+      const items = p.items
+      if (u.length !== items.length) return false
+      for (let i = 0; i < items.length; i++) {
+        const q = items[i]
+        if (q === undefined || !matchPattern(u[i], q, tokens, leaves, keys, cursor)) return false
+      }
+      return true
+    }
+    case 'record': {
+      // A plain record that is neither a Dual, a key nor a structural tensor (as walkArgs tells them apart).
+      if (!isRecord(u) || Object.getPrototypeOf(u) !== Object.prototype || u['_tag'] !== undefined || u['data'] instanceof Float64Array) break
+      const names = p.keys
+      const items = p.items
+      let i = 0
+      for (const k in u) {
+        if (!Object.hasOwn(u, k)) continue
+        const q = items[i]
+        if (k !== names[i] || q === undefined || !matchPattern(u[k], q, tokens, leaves, keys, cursor)) return false
+        i++
+      }
+      return i === names.length
+    }
+    case 'other':
+      break
+  }
+  return matchByTokens(u, p, tokens, leaves, keys, cursor)
+}

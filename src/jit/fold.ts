@@ -10,7 +10,7 @@ import * as random from '../random/index.js'
 import * as T from '../tensor/index.js'
 import type { Shape, Tensor } from '../tensor/index.js'
 import { allocate, unsafeTensor } from '../tensor/internal.js'
-import { flattenArgs, isKeyLike, matchArgs, rebuildArgs, staticPart, type FlatArgs, type KeyLike, type MatchCursor } from './args.js'
+import { flattenArgs, isKeyLike, matchPattern, patternOf, rebuildArgs, staticPart, type FlatArgs, type KeyLike, type MatchCursor, type Pattern } from './args.js'
 import { JitError } from './errors.js'
 import type { Graph, OutputLeaf, OutputTemplate } from './graph.js'
 import { slotShapes } from './graph.js'
@@ -102,6 +102,8 @@ interface Entry {
   readonly keyWords: readonly (readonly [number, number])[]
   /** The item's structural tokens, and arrays the fast path fills with a matching item's leaves and keys. */
   readonly itemTokens: readonly (string | number)[]
+  /** The item's structure as a tree, which the fast path matches an item against. */
+  readonly itemPattern: Pattern
   readonly itemLeaves: Tensor[]
   readonly itemKeys: KeyLike[]
   readonly cursor: MatchCursor
@@ -257,6 +259,7 @@ const entryOf = (signature: string, graph: Graph, replay: Replayer, carry: FlatA
     // Copied: a caller may hand the fold a key record it rewrites between steps (train's runner does).
     keyWords: flat.keys.map((k): readonly [number, number] => [k.words[0], k.words[1]]),
     itemTokens: item.tokens,
+    itemPattern: patternOf(item.tokens),
     itemLeaves: [...item.leaves],
     itemKeys: [...item.keys],
     cursor: { position: 0, leaf: 0, key: 0 },
@@ -392,7 +395,6 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
     const plans = new Map<Entry, RunPlan>()
     // The plans this run replayed lately, most recent first (at most RECENT_PLANS): what a step tries before the slow path.
     const recent: RunPlan[] = []
-    const itemArgs: unknown[] = [undefined]
 
     const setsFor = (carry: FlatArgs, value: C): readonly [CarrySet, CarrySet] => {
       if (sets !== undefined && carry.signature === carrySignature) return sets
@@ -533,22 +535,19 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
       if (current.kind === 'set' && sets !== undefined) {
         const set = current.set
         const s = sets[set]
-        itemArgs[0] = item
         for (let r = 0; r < recent.length; r++) {
           const plan = recent[r]
           if (plan === undefined) continue
           const entry = plan.entry
           // A plan other than the last one's is tried while the fold's cache holds it: the cache's bound stays the bound.
           if (r > 0 && cache.get(entry.signature) !== entry) continue
-          if (matchArgs(itemArgs, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && (!entry.readsKeys || keysMatch(entry, wordsIn(s), entry.itemKeys))) {
-            itemArgs[0] = undefined
+          if (matchPattern(item, entry.itemPattern, entry.itemTokens, entry.itemLeaves, entry.itemKeys, entry.cursor) && (!entry.readsKeys || keysMatch(entry, wordsIn(s), entry.itemKeys))) {
             const inputs = plan.inputs[set]
             bindItem(entry, entry.itemLeaves, entry.itemKeys, inputs)
             replayInto(plan, inputs, set === 0 ? 1 : 0)
             return
           }
         }
-        itemArgs[0] = undefined
       }
       slowStep(item)
     }
