@@ -410,6 +410,8 @@ export const jitFold = <C, X, E>(f: FoldBody<C, X, E>, options: JitOptions = {})
     const planFor = (entry: Entry, carrySets: readonly [CarrySet, CarrySet]): RunPlan => {
       const known = plans.get(entry)
       if (known !== undefined) return known
+      // A run keeps only plans the fold's cache still holds: the cache's bound is the run's too.
+      for (const held of plans.keys()) if (cache.get(held.signature) !== held) plans.delete(held)
       const emitted = new Set([...entry.emitLeaves, ...entry.emitKeys])
       const emissionSinks = entry.sinkShapes.map((shape, i) => (shape === undefined || !emitted.has(i) ? undefined : sinkOf(shape)))
       const sinksInto = (s: CarrySet): (Sink | undefined)[] => {
