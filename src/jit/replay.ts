@@ -531,7 +531,8 @@ interface GeneratedConstants {
 const isShared = (u: unknown): u is SharedBody => typeof u === 'function'
 
 /**
- * The plan's node loop as one function, slots as local variables. A node with inline code
+ * The plan's node loop as generated code — a sequence of functions of `CHUNK_STEPS` steps each,
+ * slots as local variables within one and through the slots array between them. A node with inline code
  * (inline.ts: element-wise loops and fused chains, small products, sums, fills) is its arithmetic
  * written out on the planned buffers, held as locals; any other node is one call site of its
  * kernel (monomorphic) with the allocation hook set as `runNodes` sets it. Either way each node
@@ -642,6 +643,18 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
     body.push(`const ${name} = sinkOf(sinks, ND, ${o})`)
     return name
   }
+  /**
+   * Declares `target` as the memory of a fresh output in slot `o` (one the plan gives no buffer:
+   * handed out) — the caller's sink where one can be, else `make` — and returns the declaration of
+   * the tensor over it (`wrap` with `shape`, or the sink's own tensor), to be written after the
+   * node's code has filled it.
+   */
+  const freshTarget = (o: number, sinkName: string, target: string, make: string): ((tensor: string, shape: string) => void) => {
+    const sink = sinkFor(o, sinkName)
+    body.push(sink === undefined ? `const ${target} = ${make}` : `const ${target} = ${sink} === undefined ? ${make} : ${sink}.buffer`)
+    return (tensor, shape) =>
+      body.push(sink === undefined ? `const ${tensor} = wrap(${target}, ${shape})` : `const ${tensor} = ${sink} === undefined ? wrap(${target}, ${shape}) : ${sink}.tensor`)
+  }
   const inlineSteps: boolean[] = []
   steps.forEach((step, k) => {
     if (chunkOf(k) !== chunk) {
@@ -653,23 +666,17 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       if (multi !== undefined && step.specialized !== undefined) {
         // Inline: each output into its planned buffer, or (handed out) the caller's sink or new memory.
         const ins = step.node.inputs.map(buffer)
-        const targets = step.node.outputs.map((o, i) => {
-          const target = `d${o}`
-          const n = T.sizeOf(step.node.shapes[i] ?? [])
-          if (step.specialized?.outputs[i] !== undefined) body.push(`const ${target} = MB[${k}][${i}]`)
-          else {
-            const sink = sinkFor(o, `m${k}_${i}`)
-            body.push(sink === undefined ? `const ${target} = new Float64Array(${n})` : `const ${target} = ${sink} === undefined ? new Float64Array(${n}) : ${sink}.buffer`)
+        const tensors = step.node.outputs.map((o, i) => {
+          if (step.specialized?.outputs[i] !== undefined) {
+            body.push(`const d${o} = MB[${k}][${i}]`)
+            return (tensor: string): void => void body.push(`const ${tensor} = MT[${k}][${i}]`)
           }
-          return target
+          return freshTarget(o, `m${k}_${i}`, `d${o}`, `new Float64Array(${T.sizeOf(step.node.shapes[i] ?? [])})`)
         })
-        body.push(`{\n${multi(ins, targets, scope)}\n}`)
+        body.push(`{\n${multi(ins, step.node.outputs.map((o) => `d${o}`), scope)}\n}`)
         step.node.outputs.forEach((o, i) => {
-          data.set(o, targets[i] ?? '')
-          const sink = (direct[o] ?? -1) >= 0 ? `m${k}_${i}` : undefined
-          if (step.specialized?.outputs[i] !== undefined) body.push(`const s${o} = MT[${k}][${i}]`)
-          else if (sink === undefined) body.push(`const s${o} = wrap(d${o}, MH[${k}][${i}])`)
-          else body.push(`const s${o} = ${sink} === undefined ? wrap(d${o}, MH[${k}][${i}]) : ${sink}.tensor`)
+          data.set(o, `d${o}`)
+          tensors[i]?.(`s${o}`, `MH[${k}][${i}]`)
           made(o, `s${o}`)
         })
         return
@@ -695,24 +702,21 @@ const generate = (state: ReplayState): GeneratedBody | undefined => {
       const ins = node.inputs.map(buffer)
       const planned = buffers[node.outputAllocation]
       const target = `d${o}`
-      const sink = planned === undefined ? sinkFor(o, `k${k}`) : undefined
       if (planned !== undefined) body.push(`const ${target} = O[${k}]`)
-      else if (sink === undefined) body.push(`const ${target} = new Float64Array(${n})`)
-      else body.push(`const ${target} = ${sink} === undefined ? new Float64Array(${n}) : ${sink}.buffer`)
+      const tensor = planned === undefined ? freshTarget(o, `k${k}`, target, `new Float64Array(${n})`) : undefined
       body.push(`{\n${emitter(ins, target, scope)}\n}`)
       data.set(o, target)
-      if (planned !== undefined) body.push(`const ${out} = TT[${k}]`)
-      else if (sink === undefined) body.push(`const ${out} = wrap(${target}, H[${k}])`)
-      else body.push(`const ${out} = ${sink} === undefined ? wrap(${target}, H[${k}]) : ${sink}.tensor`)
+      if (tensor === undefined) body.push(`const ${out} = TT[${k}]`)
+      else tensor(out, `H[${k}]`)
     } else if (specialized !== undefined) {
       const ins = node.inputs.map(buffer)
       body.push(`const a${k} = A[${k}]`)
       ins.forEach((r, i) => body.push(`a${k}[${i}] = ${r}`))
       body.push('hook.next = Infinity')
       if (specialized.output === undefined) {
-        const sink = sinkFor(o, `k${k}`)
-        if (sink === undefined) body.push(`const o${k} = allocate(${n})`, `K[${k}](a${k}, o${k})`, `const ${out} = wrap(o${k}, H[${k}])`)
-        else body.push(`const o${k} = ${sink} === undefined ? allocate(${n}) : ${sink}.buffer`, `K[${k}](a${k}, o${k})`, `const ${out} = ${sink} === undefined ? wrap(o${k}, H[${k}]) : ${sink}.tensor`)
+        const tensor = freshTarget(o, `k${k}`, `o${k}`, `allocate(${n})`)
+        body.push(`K[${k}](a${k}, o${k})`)
+        tensor(out, `H[${k}]`)
       } else body.push(`K[${k}](a${k}, O[${k}])`, `const ${out} = TT[${k}]`)
     } else {
       const ins = node.inputs.map(ref)
